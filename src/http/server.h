@@ -1,0 +1,65 @@
+#pragma once
+// The HTTP/1.1 server: Boost.Beast on Boost.Asio with C++20 coroutines. One network thread per
+// core accepts and parses; handlers run on a separate worker pool (unless a route says it never
+// blocks), so database and password-hashing work never stalls a network thread.
+//
+// Every response gets the security headers (CSP, X-Content-Type-Options, frame-ancestors,
+// Referrer-Policy) and an X-Request-Id; every request is written to the access log as one JSON
+// line (method, path without query, status, bytes, duration, request id, client ip — never
+// bodies, cookies or authorization headers).
+//
+// Stop(): stops accepting, lets in-flight requests finish within the grace period, then closes
+// everything. Run() returns after that.
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "core/error.h"
+#include "http/router.h"
+
+namespace spdlog {
+class logger;
+}
+
+namespace oc::http {
+
+struct ServerOptions {
+  std::string host = "127.0.0.1";
+  uint16_t port = 8080;  // 0 picks a free port (tests)
+  int network_threads = 0;  // 0: one per core
+  int worker_threads = 0;   // 0: twice the cores, at least 4
+  size_t max_body_bytes = 10 * 1024 * 1024;
+  size_t max_header_bytes = 16 * 1024;
+  std::chrono::milliseconds header_timeout{10'000};  // to receive a complete request header
+  std::chrono::milliseconds idle_timeout{60'000};    // keep-alive connection with no request
+  std::chrono::milliseconds body_timeout{60'000};    // to receive the body
+  std::chrono::milliseconds shutdown_grace{20'000};
+  // When set, GET requests that match no route are served from this directory (the built web
+  // app): hashed assets under /assets/ with a year-long immutable cache, any other unknown path
+  // that does not start with /api/ gets index.html (client-side routing).
+  std::string static_dir;
+};
+
+class Server {
+ public:
+  // `access_log` may be null (no access log).
+  Server(ServerOptions options, const Router& router, std::shared_ptr<spdlog::logger> access_log);
+  ~Server();
+
+  // Binds and starts listening. Errors: kUnavailable when the address cannot be bound.
+  Status Start();
+  // The bound port (after Start).
+  uint16_t port() const;
+  // Serves until Stop() or SIGTERM/SIGINT (when `handle_signals`), then shuts down gracefully.
+  void Run(bool handle_signals);
+  // Thread-safe; may be called from any thread or a signal handler context via Asio.
+  void Stop();
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace oc::http
