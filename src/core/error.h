@@ -4,6 +4,8 @@
 // (one table in http/error_status.cc), a message safe to show a user in both interface languages,
 // per-field violations for validation, and an internal detail that only ever reaches the logs.
 
+#include <chrono>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -50,6 +52,9 @@ struct Error {
   Message message;
   std::vector<FieldViolation> field_violations;
   std::string internal_detail;  // logs only; never sent to a client
+  // For kResourceExhausted / kUnavailable: when trying again can succeed (a locked account, a
+  // rate limit). Sent as the Retry-After header.
+  std::optional<std::chrono::seconds> retry_after;
 
   // Chainable extras: Error{…}.WithDetail("sqlite: …").
   Error&& WithDetail(std::string detail) && {
