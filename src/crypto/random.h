@@ -1,0 +1,18 @@
+#pragma once
+// Cryptographically secure randomness from OpenSSL's DRBG (seeded from the operating system).
+// Thread-safe.
+
+#include <cstddef>
+#include <string>
+
+namespace oc::crypto {
+
+// `n` random bytes. Aborts the process if the generator fails: every caller (keys, nonces,
+// session tokens) would be unsafe with predictable bytes, and there is no safe way to carry on.
+std::string RandomBytes(size_t n);
+
+// `bytes` random bytes as unpadded base64url: a session token, CSRF token or API key that is safe
+// in cookies, headers and URLs. The default 32 bytes give 256 bits of entropy.
+std::string RandomToken(size_t bytes = 32);
+
+}  // namespace oc::crypto
