@@ -1,0 +1,192 @@
+#include "http/json.h"
+
+#include <cmath>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <boost/json/serialize.hpp>
+#include <boost/json/stream_parser.hpp>
+#include <spdlog/spdlog.h>
+
+#include "http/error_status.h"
+
+namespace oc::http {
+namespace {
+
+namespace json = boost::json;
+
+constexpr std::string_view kProblemContentType = "application/problem+json";
+
+char Lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
+
+bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (size_t i = 0; i < a.size(); ++i) {
+    if (Lower(a[i]) != Lower(b[i])) return false;
+  }
+  return true;
+}
+
+std::string_view Trim(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+  return s;
+}
+
+// application/json or any structured-syntax type with the +json suffix (RFC 6839), e.g.
+// application/merge-patch+json. JSON is UTF-8 only (RFC 8259 §8.1), so a charset parameter, if
+// present, must say so.
+bool IsJsonContentType(std::string_view content_type) {
+  size_t semi = content_type.find(';');
+  std::string_view media = Trim(content_type.substr(0, semi));
+  constexpr std::string_view kApplication = "application/";
+  constexpr std::string_view kSuffix = "+json";
+  bool json = EqualsIgnoreCase(media, "application/json") ||
+              (media.size() > kApplication.size() + kSuffix.size() &&
+               EqualsIgnoreCase(media.substr(0, kApplication.size()), kApplication) &&
+               EqualsIgnoreCase(media.substr(media.size() - kSuffix.size()), kSuffix));
+  if (!json) return false;
+  while (semi != std::string_view::npos) {
+    std::string_view rest = content_type.substr(semi + 1);
+    semi = rest.find(';');
+    std::string_view param = Trim(rest.substr(0, semi));
+    content_type = rest;
+    size_t eq = param.find('=');
+    if (eq == std::string_view::npos) continue;
+    if (!EqualsIgnoreCase(Trim(param.substr(0, eq)), "charset")) continue;
+    std::string_view value = Trim(param.substr(eq + 1));
+    if (value.size() >= 2 && value.front() == '"' && value.back() == '"') {
+      value = value.substr(1, value.size() - 2);
+    }
+    if (!EqualsIgnoreCase(value, "utf-8") && !EqualsIgnoreCase(value, "utf8")) return false;
+  }
+  return true;
+}
+
+// Boost.JSON turns a number too large for a double into ±infinity, which JSON cannot carry back
+// out and which no field of ours can hold; such a body is rejected rather than half-accepted.
+bool HasNonFiniteNumber(const json::value& root) {
+  std::vector<const json::value*> pending{&root};
+  while (!pending.empty()) {
+    const json::value* v = pending.back();
+    pending.pop_back();
+    if (v->is_double() && !std::isfinite(v->get_double())) return true;
+    if (v->is_array()) {
+      for (const json::value& e : v->get_array()) pending.push_back(&e);
+    } else if (v->is_object()) {
+      for (const auto& kv : v->get_object()) pending.push_back(&kv.value());
+    }
+  }
+  return false;
+}
+
+Response BadBody(std::string_view code, Message message, const Request& request) {
+  return ProblemResponse(400, code, message, request);
+}
+
+}  // namespace
+
+tl::expected<json::value, Response> ParseJsonBody(const Request& request) {
+  auto content_type = request.Header("Content-Type");
+  if (!content_type || !IsJsonContentType(*content_type)) {
+    return tl::unexpected(ProblemResponse(
+        415, "unsupported_media_type",
+        {"请求体必须是 JSON（Content-Type: application/json）",
+         "The request body must be JSON (Content-Type: application/json)"},
+        request));
+  }
+  if (request.body.empty()) {
+    return tl::unexpected(
+        BadBody("empty_body", {"请求体为空", "The request body is empty"}, request));
+  }
+
+  json::parse_options options;
+  options.max_depth = kMaxJsonDepth;
+  json::stream_parser parser(json::storage_ptr(), options);
+  json::error_code ec;
+  size_t consumed = parser.write(request.body.data(), request.body.size(), ec);
+  if (!ec) parser.finish(ec);
+  if (ec == json::error::too_deep) {
+    std::string depth = std::to_string(kMaxJsonDepth);
+    return tl::unexpected(BadBody(
+        "json_too_deep",
+        {"JSON 嵌套层数超过 " + depth + " 层", "JSON is nested deeper than " + depth + " levels"},
+        request));
+  }
+  if (ec) {
+    // The parser stops at the first byte it cannot accept, so `consumed` is where the problem is;
+    // a truncated body is reported at its end.
+    std::string at = std::to_string(ec == json::error::incomplete ? request.body.size() : consumed);
+    return tl::unexpected(BadBody(
+        "malformed_json",
+        {"请求体不是合法的 JSON（UTF-8），错误位于第 " + at + " 字节",
+         "The request body is not valid JSON (UTF-8); the error is at byte " + at},
+        request));
+  }
+  json::value value = parser.release();
+  if (HasNonFiniteNumber(value)) {
+    return tl::unexpected(BadBody(
+        "number_out_of_range",
+        {"请求体中的数字超出可表示的范围", "A number in the request body is out of range"},
+        request));
+  }
+  return value;
+}
+
+Response JsonResponse(int status, const json::value& body) {
+  Response response;
+  response.status = status;
+  response.body = json::serialize(body);
+  response.Set("Content-Type", "application/json");
+  return response;
+}
+
+Response ProblemResponse(const Error& error, const Request& request) {
+  int status = HttpStatusFor(error);
+  if (status >= 500) {
+    spdlog::error("request {} {} {} failed with {}: {}", request.request_id,
+                  MethodName(request.method), request.path, ErrorCodeName(error.code),
+                  error.internal_detail);
+  }
+  std::string_view language = request.Language();
+  Message title = StatusTitle(status);
+  const Message& detail = error.message.zh_cn.empty() && error.message.en_us.empty()
+                              ? title
+                              : error.message;
+  json::object body;
+  body["type"] = "about:blank";
+  body["title"] = title.In(language);
+  body["status"] = status;
+  body["detail"] = detail.In(language);
+  body["code"] = ErrorCodeName(error.code);
+  body["request_id"] = request.request_id;
+  json::array errors;
+  for (const FieldViolation& violation : error.field_violations) {
+    errors.push_back(json::object{{"field", violation.field},
+                                  {"code", violation.code},
+                                  {"message", violation.message.In(language)}});
+  }
+  body["errors"] = std::move(errors);
+  Response response = JsonResponse(status, body);
+  response.headers.find("Content-Type")->second = kProblemContentType;
+  return response;
+}
+
+Response ProblemResponse(int status, std::string_view code, const Message& message,
+                         const Request& request) {
+  std::string_view language = request.Language();
+  json::object body;
+  body["type"] = "about:blank";
+  body["title"] = StatusTitle(status).In(language);
+  body["status"] = status;
+  body["detail"] = message.In(language);
+  body["code"] = code;
+  body["request_id"] = request.request_id;
+  body["errors"] = json::array();
+  Response response = JsonResponse(status, body);
+  response.headers.find("Content-Type")->second = kProblemContentType;
+  return response;
+}
+
+}  // namespace oc::http

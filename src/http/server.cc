@@ -1,0 +1,592 @@
+#include "http/server.h"
+
+#include <atomic>
+#include <list>
+#include <optional>
+#include <thread>
+#include <utility>
+#include <vector>
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/thread_pool.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/http.hpp>
+#include <spdlog/logger.h>
+#include <spdlog/spdlog.h>
+
+#include "http/access_log.h"
+#include "http/json.h"
+#include "http/request_id.h"
+#include "http/static_files.h"
+#include "http/target.h"
+
+namespace oc::http {
+namespace {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace bhttp = beast::http;
+using tcp = asio::ip::tcp;
+using Clock = std::chrono::steady_clock;
+
+constexpr auto kNoThrow = asio::as_tuple(asio::use_awaitable);
+constexpr size_t kReadChunk = 8 * 1024;
+// After an error response the client may still be sending the rest of its body; closing at once
+// would make the kernel answer with RST and could destroy the response before the client reads it.
+// So the server stops writing, then drains input for a moment before closing.
+constexpr size_t kMaxDrainBytes = 1024 * 1024;
+constexpr std::chrono::milliseconds kMaxDrainTime{1000};
+constexpr std::chrono::milliseconds kAcceptRetryDelay{50};
+
+// default-src 'self' keeps out foreign scripts and connections; style-src also allows inline
+// styles because the UI library (Ant Design) injects its CSS-in-JS as <style> elements.
+constexpr std::string_view kContentSecurityPolicy =
+    "default-src 'self'; style-src 'self' 'unsafe-inline'; frame-ancestors 'none'; "
+    "object-src 'none'; base-uri 'self'";
+
+Method ToMethod(bhttp::verb verb) {
+  switch (verb) {
+    case bhttp::verb::get: return Method::kGet;
+    case bhttp::verb::head: return Method::kHead;
+    case bhttp::verb::post: return Method::kPost;
+    case bhttp::verb::put: return Method::kPut;
+    case bhttp::verb::patch: return Method::kPatch;
+    case bhttp::verb::delete_: return Method::kDelete;
+    case bhttp::verb::options: return Method::kOptions;
+    default: return Method::kOther;
+  }
+}
+
+bool IsQuietDisconnect(const beast::error_code& ec) {
+  return ec == bhttp::error::end_of_stream || ec == bhttp::error::partial_message ||
+         ec == beast::error::timeout || ec == asio::error::operation_aborted ||
+         ec == asio::error::connection_reset || ec == asio::error::eof ||
+         ec == asio::error::bad_descriptor;
+}
+
+// The path as sent, without the query: what the access log records even when decoding failed.
+std::string_view RawPath(std::string_view target) { return target.substr(0, target.find('?')); }
+
+bool IsApiPath(std::string_view path) { return path == "/api" || path.starts_with("/api/"); }
+
+// Headers the server owns: framing is derived from the body, not taken from a handler.
+bool IsFramingHeader(std::string_view name) {
+  auto lower_equals = [](std::string_view a, std::string_view b) {
+    return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+             return std::tolower(static_cast<unsigned char>(x)) == y;
+           });
+  };
+  return lower_equals(name, "content-length") || lower_equals(name, "transfer-encoding") ||
+         lower_equals(name, "connection");
+}
+
+Response InvokeHandler(const Handler& handler, Request& request) {
+  try {
+    return handler(request);
+  } catch (const std::exception& e) {
+    return ProblemResponse(Internal(std::string("handler threw: ") + e.what()), request);
+  } catch (...) {
+    return ProblemResponse(Internal("handler threw a non-standard exception"), request);
+  }
+}
+
+// One accepted TCP connection. Lives in the frame of the coroutine serving it and is listed in its
+// shard so Stop() can close it; both are touched only on the shard's thread.
+struct Connection {
+  explicit Connection(tcp::socket socket) : stream(std::move(socket)) {}
+  beast::tcp_stream stream;
+  bool idle = true;  // waiting for the first byte of a request; safe to close on Stop()
+};
+
+// One network thread's io_context and the connections it serves.
+struct Shard {
+  std::list<Connection*> connections;
+  asio::io_context context{1};
+  asio::executor_work_guard<asio::io_context::executor_type> work{context.get_executor()};
+};
+
+enum class AfterResponse { kKeepAlive, kClose, kDrainAndClose };
+
+}  // namespace
+
+struct Server::Impl {
+  Impl(ServerOptions opts, const Router& r, std::shared_ptr<spdlog::logger> log);
+  ~Impl();
+
+  Status Start();
+  void Run(bool handle_signals);
+  void Stop();
+
+  asio::awaitable<void> Accept();
+  asio::awaitable<void> Serve(Shard& shard, tcp::socket socket);
+  asio::awaitable<AfterResponse> ServeOne(Connection& connection, beast::flat_buffer& buffer,
+                                          const std::string& remote_ip);
+  asio::awaitable<Response> Dispatch(Request& request, const Router::Match& match);
+  asio::awaitable<bool> Respond(Connection& connection, Request& request, Response response,
+                                unsigned version, bool close, Clock::time_point start);
+  asio::awaitable<void> Drain(Connection& connection);
+  void ApplyStandardHeaders(const Request& request, const Response& response,
+                            bhttp::response<bhttp::string_body>& out) const;
+  void LogAccess(const Request& request, int status, uint64_t bytes_out,
+                 Clock::time_point start) const;
+  void ForceClose();
+  void Finish();
+  void SessionEnded();
+
+  ServerOptions options;
+  const Router& router;
+  std::shared_ptr<spdlog::logger> access_log;
+  std::optional<StaticFiles> static_files;
+
+  // Declaration order is destruction order in reverse: the worker pool is joined first (handlers
+  // still reference coroutine frames), then the acceptor and timers, then the io_contexts.
+  std::vector<std::unique_ptr<Shard>> shards;
+  std::optional<tcp::acceptor> acceptor;
+  std::optional<asio::steady_timer> grace_timer;
+  asio::thread_pool workers;
+
+  std::atomic<bool> stopping{false};
+  std::atomic<bool> finished{false};
+  // The accept loop plus every live connection; the server has shut down when it reaches zero.
+  std::atomic<int> active{0};
+  std::atomic<size_t> shards_closed{0};
+  size_t next_shard = 0;  // accept loop only
+  uint16_t bound_port = 0;
+};
+
+namespace {
+
+int DefaultNetworkThreads() { return static_cast<int>(std::max(1u, std::thread::hardware_concurrency())); }
+
+int DefaultWorkerThreads() { return std::max(4, 2 * DefaultNetworkThreads()); }
+
+}  // namespace
+
+Server::Impl::Impl(ServerOptions opts, const Router& r, std::shared_ptr<spdlog::logger> log)
+    : options(std::move(opts)),
+      router(r),
+      access_log(std::move(log)),
+      workers(static_cast<size_t>(options.worker_threads > 0 ? options.worker_threads
+                                                             : DefaultWorkerThreads())) {
+  int threads = options.network_threads > 0 ? options.network_threads : DefaultNetworkThreads();
+  for (int i = 0; i < threads; ++i) shards.push_back(std::make_unique<Shard>());
+}
+
+Server::Impl::~Impl() {
+  // Frames destroyed below end their sessions; none of that may restart shutdown work.
+  finished = true;
+  workers.stop();
+  workers.join();
+}
+
+Status Server::Impl::Start() {
+  if (!options.static_dir.empty()) {
+    ASSIGN_OR_RETURN(StaticFiles files, StaticFiles::Open(options.static_dir));
+    static_files.emplace(std::move(files));
+  }
+  asio::io_context& context = shards.front()->context;
+  beast::error_code ec;
+  tcp::resolver resolver(context);
+  auto endpoints = resolver.resolve(options.host, std::to_string(options.port),
+                                    tcp::resolver::passive | tcp::resolver::numeric_service, ec);
+  if (ec || endpoints.empty()) {
+    return MakeError(ErrorCode::kUnavailable, {"无法监听服务地址", "Cannot listen on the address"},
+                     "resolve " + options.host + ": " + ec.message());
+  }
+  tcp::endpoint endpoint = endpoints.begin()->endpoint();
+  acceptor.emplace(context);
+  if (acceptor->open(endpoint.protocol(), ec) ||
+      acceptor->set_option(asio::socket_base::reuse_address(true), ec) ||
+      acceptor->bind(endpoint, ec) ||
+      acceptor->listen(asio::socket_base::max_listen_connections, ec)) {
+    acceptor.reset();
+    return MakeError(ErrorCode::kUnavailable, {"无法监听服务地址", "Cannot listen on the address"},
+                     "bind " + options.host + ":" + std::to_string(options.port) + ": " +
+                         ec.message());
+  }
+  bound_port = acceptor->local_endpoint().port();
+  active = 1;
+  asio::co_spawn(context, Accept(), [](std::exception_ptr e) {
+    if (e) spdlog::error("http: the accept loop ended with an exception");
+  });
+  return Ok();
+}
+
+void Server::Impl::Run(bool handle_signals) {
+  std::optional<asio::signal_set> signals;
+  if (handle_signals) {
+    signals.emplace(shards.front()->context, SIGINT, SIGTERM);
+    signals->async_wait([this](const beast::error_code& ec, int) {
+      if (!ec) Stop();
+    });
+  }
+  auto run = [](asio::io_context& context) {
+    for (;;) {
+      try {
+        context.run();
+        return;
+      } catch (const std::exception& e) {
+        spdlog::error("http: network thread caught: {}", e.what());
+      }
+    }
+  };
+  std::vector<std::thread> threads;
+  for (size_t i = 1; i < shards.size(); ++i) {
+    threads.emplace_back([&run, shard = shards[i].get()] { run(shard->context); });
+  }
+  run(shards.front()->context);
+  for (std::thread& thread : threads) thread.join();
+}
+
+void Server::Impl::Stop() {
+  if (stopping.exchange(true)) return;
+  asio::post(shards.front()->context, [this] {
+    beast::error_code ec;
+    if (acceptor) acceptor->close(ec);
+    grace_timer.emplace(shards.front()->context, options.shutdown_grace);
+    grace_timer->async_wait([this](const beast::error_code& wait_error) {
+      if (!wait_error) ForceClose();
+    });
+  });
+  for (auto& shard : shards) {
+    asio::post(shard->context, [shard = shard.get()] {
+      for (Connection* connection : shard->connections) {
+        beast::error_code ec;
+        if (connection->idle) connection->stream.socket().close(ec);
+      }
+    });
+  }
+  if (active == 0) Finish();
+}
+
+// The grace period is over: whatever is still open is closed. A handler still running on the
+// worker pool cannot be interrupted; its result is dropped.
+void Server::Impl::ForceClose() {
+  for (auto& shard : shards) {
+    asio::post(shard->context, [this, shard = shard.get()] {
+      for (Connection* connection : shard->connections) {
+        beast::error_code ec;
+        connection->stream.socket().close(ec);
+      }
+      if (++shards_closed == shards.size()) Finish();
+    });
+  }
+}
+
+void Server::Impl::Finish() {
+  if (finished.exchange(true)) return;
+  for (auto& shard : shards) shard->context.stop();
+}
+
+void Server::Impl::SessionEnded() {
+  if (--active == 0 && stopping) Finish();
+}
+
+asio::awaitable<void> Server::Impl::Accept() {
+  for (;;) {
+    Shard& shard = *shards[next_shard++ % shards.size()];
+    auto [ec, socket] = co_await acceptor->async_accept(shard.context, kNoThrow);
+    if (stopping) break;
+    if (ec) {
+      if (ec == asio::error::operation_aborted || !acceptor->is_open()) break;
+      // Running out of descriptors (EMFILE) fails again at once; pause instead of spinning.
+      spdlog::warn("http: accept failed: {}", ec.message());
+      asio::steady_timer pause(co_await asio::this_coro::executor, kAcceptRetryDelay);
+      co_await pause.async_wait(kNoThrow);
+      continue;
+    }
+    beast::error_code option_error;
+    socket.set_option(tcp::no_delay(true), option_error);
+    ++active;
+    asio::co_spawn(shard.context, Serve(shard, tcp::socket(std::move(socket))),
+                   [this](std::exception_ptr e) {
+                     if (e) {
+                       try {
+                         std::rethrow_exception(e);
+                       } catch (const std::exception& what) {
+                         spdlog::error("http: connection failed: {}", what.what());
+                       }
+                     }
+                     SessionEnded();
+                   });
+  }
+  SessionEnded();
+}
+
+asio::awaitable<void> Server::Impl::Serve(Shard& shard, tcp::socket socket) {
+  beast::error_code ec;
+  auto peer = socket.remote_endpoint(ec);
+  const std::string remote_ip = ec ? std::string() : peer.address().to_string();
+  Connection connection(std::move(socket));
+  auto registration = shard.connections.insert(shard.connections.end(), &connection);
+  struct Unregister {
+    Shard& shard;
+    std::list<Connection*>::iterator it;
+    ~Unregister() { shard.connections.erase(it); }
+  } unregister{shard, registration};
+
+  beast::flat_buffer buffer;
+  bool first = true;
+  AfterResponse after = AfterResponse::kClose;
+  for (;;) {
+    if (buffer.size() == 0) {
+      if (stopping) break;
+      // A new connection gets the header timeout; a kept-alive one may sit idle longer.
+      connection.idle = true;
+      connection.stream.expires_after(first ? options.header_timeout : options.idle_timeout);
+      auto [read_error, n] =
+          co_await connection.stream.async_read_some(buffer.prepare(kReadChunk), kNoThrow);
+      connection.idle = false;
+      if (read_error) break;
+      buffer.commit(n);
+    }
+    first = false;
+    after = co_await ServeOne(connection, buffer, remote_ip);
+    if (after != AfterResponse::kKeepAlive) break;
+  }
+  connection.stream.socket().shutdown(tcp::socket::shutdown_send, ec);
+  if (after == AfterResponse::kDrainAndClose) co_await Drain(connection);
+  connection.stream.socket().close(ec);
+}
+
+asio::awaitable<void> Server::Impl::Drain(Connection& connection) {
+  connection.stream.expires_after(std::min<Clock::duration>(kMaxDrainTime, options.header_timeout));
+  char sink[kReadChunk];
+  size_t drained = 0;
+  while (drained < kMaxDrainBytes) {
+    auto [ec, n] = co_await connection.stream.async_read_some(asio::buffer(sink), kNoThrow);
+    if (ec) break;
+    drained += n;
+  }
+}
+
+asio::awaitable<AfterResponse> Server::Impl::ServeOne(Connection& connection,
+                                                      beast::flat_buffer& buffer,
+                                                      const std::string& remote_ip) {
+  const Clock::time_point start = Clock::now();
+  bhttp::request_parser<bhttp::string_body> parser;
+  parser.header_limit(static_cast<std::uint32_t>(options.max_header_bytes));
+  // The body limit depends on the route, known only once the header is in.
+  parser.body_limit(boost::none);
+
+  Request request;
+  request.remote_ip = remote_ip;
+  connection.stream.expires_after(options.header_timeout);
+  auto [header_error, header_bytes] =
+      co_await bhttp::async_read_header(connection.stream, buffer, parser, kNoThrow);
+  if (header_error) {
+    if (IsQuietDisconnect(header_error)) co_return AfterResponse::kClose;
+    request.method = Method::kOther;
+    request.request_id = NewRequestId();
+    bool too_large = header_error == bhttp::error::header_limit;
+    Response problem =
+        too_large ? ProblemResponse(431, "header_too_large",
+                                    {"请求头过大", "The request header is too large"}, request)
+                  : ProblemResponse(400, "malformed_request",
+                                    {"HTTP 请求格式错误", "The HTTP request is malformed"}, request);
+    co_await Respond(connection, request, std::move(problem), 11, true, start);
+    co_return AfterResponse::kDrainAndClose;
+  }
+
+  auto& message = parser.get();
+  request.method = ToMethod(message.method());
+  request.target = std::string(message.target());
+  for (const auto& field : message) {
+    request.headers.emplace(std::string(field.name_string()), std::string(field.value()));
+  }
+  auto client_id = request.Header("X-Request-Id");
+  request.request_id =
+      client_id && IsSaneRequestId(*client_id) ? std::string(*client_id) : NewRequestId();
+  const unsigned version = message.version();
+  bool close = !message.keep_alive();
+
+  std::optional<Response> early;
+  Router::Match match;
+  size_t body_limit = options.max_body_bytes;
+  if (auto decoded = DecodeTarget(request.target); !decoded) {
+    early = ProblemResponse(decoded.error(), request);
+  } else {
+    request.path = std::move(decoded->path);
+    request.query = std::move(decoded->query);
+    match = router.Find(request.method, request.path);
+    if (match.route != nullptr && match.route->options.max_body_bytes != 0) {
+      body_limit = match.route->options.max_body_bytes;
+    }
+  }
+
+  auto too_large = [&] {
+    return ProblemResponse(413, "body_too_large",
+                           {"请求体超过 " + std::to_string(body_limit) + " 字节的上限",
+                            "The request body exceeds the limit of " +
+                                std::to_string(body_limit) + " bytes"},
+                           request);
+  };
+  // Refused before a single body byte is read when the length is declared up front.
+  if (auto length = parser.content_length(); length && *length > body_limit) {
+    co_await Respond(connection, request, too_large(), version, true, start);
+    co_return AfterResponse::kDrainAndClose;
+  }
+  if (!parser.is_done()) {
+    if (auto expect = request.Header("Expect");
+        expect && beast::iequals(*expect, "100-continue") && version >= 11) {
+      static constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
+      connection.stream.expires_after(options.body_timeout);
+      auto [write_error, n] = co_await asio::async_write(
+          connection.stream, asio::buffer(kContinue.data(), kContinue.size()), kNoThrow);
+      if (write_error) co_return AfterResponse::kClose;
+    }
+    parser.body_limit(body_limit);
+    connection.stream.expires_after(options.body_timeout);
+    auto [body_error, body_bytes] =
+        co_await bhttp::async_read(connection.stream, buffer, parser, kNoThrow);
+    if (body_error == bhttp::error::body_limit) {
+      co_await Respond(connection, request, too_large(), version, true, start);
+      co_return AfterResponse::kDrainAndClose;
+    }
+    if (body_error) {
+      if (IsQuietDisconnect(body_error)) co_return AfterResponse::kClose;
+      co_await Respond(connection, request,
+                       ProblemResponse(400, "malformed_request",
+                                       {"HTTP 请求体格式错误", "The HTTP request body is malformed"},
+                                       request),
+                       version, true, start);
+      co_return AfterResponse::kDrainAndClose;
+    }
+  }
+  request.body = std::move(message.body());
+
+  Response response;
+  if (early) {
+    response = std::move(*early);
+  } else {
+    response = co_await Dispatch(request, match);
+  }
+  close = close || stopping;
+  bool written = co_await Respond(connection, request, std::move(response), version, close, start);
+  co_return written && !close ? AfterResponse::kKeepAlive : AfterResponse::kClose;
+}
+
+asio::awaitable<Response> Server::Impl::Dispatch(Request& request, const Router::Match& match) {
+  switch (match.outcome) {
+    case Router::Outcome::kFound: {
+      for (const auto& [name, value] : match.params) request.path_params.emplace(name, value);
+      const Route& route = *match.route;
+      if (route.options.on_network_thread) co_return InvokeHandler(route.handler, request);
+      // The handler may block (database, hashing), so it runs on the worker pool; this coroutine
+      // resumes on its own network thread once the pool has produced the response.
+      co_return co_await asio::co_spawn(
+          workers,
+          [&]() -> asio::awaitable<Response> { co_return InvokeHandler(route.handler, request); },
+          asio::use_awaitable);
+    }
+    case Router::Outcome::kMethodNotAllowed: {
+      std::string allow;
+      for (Method method : match.allowed) {
+        if (!allow.empty()) allow += ", ";
+        allow += MethodName(method);
+      }
+      Response response = ProblemResponse(
+          405, "method_not_allowed",
+          {"该地址不支持 " + std::string(MethodName(request.method)) + " 请求",
+           "This resource does not support " + std::string(MethodName(request.method))},
+          request);
+      response.Set("Allow", std::move(allow));
+      co_return response;
+    }
+    case Router::Outcome::kNotFound:
+      break;
+  }
+  bool readable = request.method == Method::kGet || request.method == Method::kHead;
+  if (static_files && readable && !IsApiPath(request.path)) {
+    co_return co_await asio::co_spawn(
+        workers, [&]() -> asio::awaitable<Response> { co_return static_files->Serve(request); },
+        asio::use_awaitable);
+  }
+  co_return ProblemResponse(404, "route_not_found",
+                            {"请求的地址不存在", "No such resource"}, request);
+}
+
+void Server::Impl::ApplyStandardHeaders(const Request& request, const Response& response,
+                                        bhttp::response<bhttp::string_body>& out) const {
+  auto set_default = [&](std::string_view name, std::string_view value) {
+    if (response.headers.find(name) == response.headers.end()) out.set(name, value);
+  };
+  set_default("Content-Security-Policy", kContentSecurityPolicy);
+  set_default("X-Content-Type-Options", "nosniff");
+  set_default("X-Frame-Options", "DENY");
+  set_default("Referrer-Policy", "no-referrer");
+  std::string_view path = request.path.empty() ? RawPath(request.target) : request.path;
+  // API responses carry customer data; no browser or proxy cache may keep them.
+  if (IsApiPath(path)) set_default("Cache-Control", "no-store");
+  out.set("X-Request-Id", request.request_id);
+}
+
+asio::awaitable<bool> Server::Impl::Respond(Connection& connection, Request& request,
+                                            Response response, unsigned version, bool close,
+                                            Clock::time_point start) {
+  bhttp::response<bhttp::string_body> out;
+  out.version(version);
+  out.result(static_cast<unsigned>(response.status));
+  for (auto& [name, value] : response.headers) {
+    if (!IsFramingHeader(name)) out.insert(name, value);
+  }
+  ApplyStandardHeaders(request, response, out);
+  out.keep_alive(!close);
+  const uint64_t body_size = response.body.size();
+  const bool head = request.method == Method::kHead;
+  if (head) {
+    // HEAD describes the GET response without sending its body.
+    out.content_length(body_size);
+  } else {
+    out.body() = std::move(response.body);
+    out.prepare_payload();
+  }
+  connection.stream.expires_after(options.body_timeout);
+  auto [ec, n] = co_await bhttp::async_write(connection.stream, out, kNoThrow);
+  LogAccess(request, response.status, head || ec ? 0 : body_size, start);
+  co_return !ec;
+}
+
+void Server::Impl::LogAccess(const Request& request, int status, uint64_t bytes_out,
+                             Clock::time_point start) const {
+  if (!access_log) return;
+  std::chrono::duration<double, std::milli> elapsed = Clock::now() - start;
+  AccessLogEntry entry;
+  entry.time = std::chrono::system_clock::now();
+  entry.request_id = request.request_id;
+  entry.method = MethodName(request.method);
+  entry.path = RawPath(request.target);
+  entry.status = status;
+  entry.bytes_out = bytes_out;
+  entry.duration_ms = elapsed.count();
+  entry.remote_ip = request.remote_ip;
+  entry.user_agent = request.Header("User-Agent").value_or("");
+  std::string line = FormatAccessLogLine(entry);
+  access_log->log(spdlog::level::info, spdlog::string_view_t(line.data(), line.size()));
+}
+
+Server::Server(ServerOptions options, const Router& router,
+               std::shared_ptr<spdlog::logger> access_log)
+    : impl_(std::make_unique<Impl>(std::move(options), router, std::move(access_log))) {}
+
+Server::~Server() = default;
+
+Status Server::Start() { return impl_->Start(); }
+
+uint16_t Server::port() const { return impl_->bound_port; }
+
+void Server::Run(bool handle_signals) { impl_->Run(handle_signals); }
+
+void Server::Stop() { impl_->Stop(); }
+
+}  // namespace oc::http
