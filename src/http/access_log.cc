@@ -1,10 +1,11 @@
 #include "http/access_log.h"
 
-#include <cmath>
+#include <algorithm>
+#include <cstdio>
 #include <ctime>
 
 #include <boost/json/serialize.hpp>
-#include <boost/json/value.hpp>
+#include <boost/json/string_view.hpp>
 
 #include "http/target.h"
 
@@ -51,17 +52,35 @@ std::string ToValidUtf8(std::string_view text) {
 }
 
 std::string FormatAccessLogLine(const AccessLogEntry& entry) {
-  boost::json::object line;
-  line["ts"] = Timestamp(entry.time);
-  line["request_id"] = ToValidUtf8(entry.request_id);
-  line["method"] = ToValidUtf8(entry.method);
-  line["path"] = ToValidUtf8(entry.path);
-  line["status"] = entry.status;
-  line["bytes_out"] = entry.bytes_out;
-  line["duration_ms"] = std::round(entry.duration_ms * 1000.0) / 1000.0;
-  line["remote_ip"] = ToValidUtf8(entry.remote_ip);
-  line["user_agent"] = ToValidUtf8(entry.user_agent);
-  return boost::json::serialize(line);
+  // Built by hand so numbers read naturally ("duration_ms":0.239, not 2.39E-1); every string goes
+  // through the JSON serializer for escaping.
+  std::string line;
+  line.reserve(256 + entry.path.size() + entry.user_agent.size());
+  auto add_string = [&line](std::string_view key, std::string_view value) {
+    line += line.empty() ? "{\"" : ",\"";
+    line += key;
+    line += "\":";
+    line += boost::json::serialize(boost::json::string_view(ToValidUtf8(value)));
+  };
+  auto add_raw = [&line](std::string_view key, std::string_view value) {
+    line += ",\"";
+    line += key;
+    line += "\":";
+    line += value;
+  };
+  char duration[32];
+  std::snprintf(duration, sizeof duration, "%.3f", std::max(0.0, entry.duration_ms));
+  add_string("ts", Timestamp(entry.time));
+  add_string("request_id", entry.request_id);
+  add_string("method", entry.method);
+  add_string("path", entry.path);
+  add_raw("status", std::to_string(entry.status));
+  add_raw("bytes_out", std::to_string(entry.bytes_out));
+  add_raw("duration_ms", duration);
+  add_string("remote_ip", entry.remote_ip);
+  add_string("user_agent", entry.user_agent);
+  line += '}';
+  return line;
 }
 
 }  // namespace oc::http

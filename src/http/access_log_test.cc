@@ -25,6 +25,7 @@ TEST(AccessLogTest, FormatsOneEscapedJsonObject) {
   EXPECT_EQ(parsed.at("status"), 200);
   EXPECT_EQ(parsed.at("bytes_out"), 12u);
   EXPECT_DOUBLE_EQ(parsed.at("duration_ms").as_double(), 1.235);
+  EXPECT_NE(line.find("\"duration_ms\":1.235,"), std::string::npos);
   EXPECT_EQ(parsed.at("user_agent"), "curl/8\n\xEF\xBF\xBD");
 }
 

@@ -1,5 +1,6 @@
 #include "http/json.h"
 
+#include <algorithm>
 #include <cmath>
 #include <string>
 #include <utility>
@@ -170,6 +171,10 @@ Response ProblemResponse(const Error& error, const Request& request) {
   body["errors"] = std::move(errors);
   Response response = JsonResponse(status, body);
   response.headers.find("Content-Type")->second = kProblemContentType;
+  if (error.retry_after) {
+    // RFC 9110 §10.2.3: delay-seconds, a non-negative integer.
+    response.Set("Retry-After", std::to_string(std::max<int64_t>(0, error.retry_after->count())));
+  }
   return response;
 }
 

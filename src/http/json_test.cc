@@ -186,6 +186,16 @@ TEST(ProblemResponseTest, ProtocolProblemCarriesGivenCode) {
   EXPECT_TRUE(problem.at("errors").as_array().empty());
 }
 
+TEST(ProblemResponseTest, RetryAfterIsSentAsHeader) {
+  Request request = JsonRequest("{}");
+  Error error = MakeError(ErrorCode::kResourceExhausted, {"请求过于频繁", "Too many requests"});
+  error.retry_after = std::chrono::seconds(30);
+  Response response = ProblemResponse(error, request);
+  EXPECT_EQ(response.status, 429);
+  EXPECT_EQ(response.headers.find("Retry-After")->second, "30");
+  EXPECT_EQ(ProblemResponse(NotFound({}), request).headers.count("Retry-After"), 0u);
+}
+
 TEST(JsonResponseTest, SerializesWithContentType) {
   Response response = JsonResponse(201, json::object{{"id", 5}});
   EXPECT_EQ(response.status, 201);

@@ -1,6 +1,8 @@
 #include "http/server.h"
 
+#include <array>
 #include <atomic>
+#include <cctype>
 #include <list>
 #include <optional>
 #include <thread>
@@ -90,6 +92,22 @@ bool IsFramingHeader(std::string_view name) {
          lower_equals(name, "connection");
 }
 
+// A handler-supplied header goes out only if its name is an RFC 9110 token and its value has no
+// control characters: a CR or LF from data would let a client split the response.
+bool IsSafeHeader(std::string_view name, std::string_view value) {
+  if (name.empty()) return false;
+  for (char c : name) {
+    bool tchar = std::isalnum(static_cast<unsigned char>(c)) ||
+                 std::string_view("!#$%&'*+-.^_`|~").find(c) != std::string_view::npos;
+    if (!tchar) return false;
+  }
+  for (char c : value) {
+    auto byte = static_cast<unsigned char>(c);
+    if ((byte < 0x20 && c != '\t') || byte == 0x7F) return false;
+  }
+  return true;
+}
+
 Response InvokeHandler(const Handler& handler, Request& request) {
   try {
     return handler(request);
@@ -135,8 +153,8 @@ struct Server::Impl {
   asio::awaitable<bool> Respond(Connection& connection, Request& request, Response response,
                                 unsigned version, bool close, Clock::time_point start);
   asio::awaitable<void> Drain(Connection& connection);
-  void ApplyStandardHeaders(const Request& request, const Response& response,
-                            bhttp::response<bhttp::string_body>& out) const;
+  std::string SerializeHead(const Request& request, Response& response, unsigned version,
+                            bool close) const;
   void LogAccess(const Request& request, int status, uint64_t bytes_out,
                  Clock::time_point start) const;
   void ForceClose();
@@ -516,44 +534,78 @@ asio::awaitable<Response> Server::Impl::Dispatch(Request& request, const Router:
                             {"请求的地址不存在", "No such resource"}, request);
 }
 
-void Server::Impl::ApplyStandardHeaders(const Request& request, const Response& response,
-                                        bhttp::response<bhttp::string_body>& out) const {
-  auto set_default = [&](std::string_view name, std::string_view value) {
-    if (response.headers.find(name) == response.headers.end()) out.set(name, value);
+std::string Server::Impl::SerializeHead(const Request& request, Response& response,
+                                        unsigned version, bool close) const {
+  if (response.status < 200 || response.status > 599) {
+    spdlog::error("http: handler for {} returned status {}", RawPath(request.target),
+                  response.status);
+    response = ProblemResponse(Internal("invalid status"), request);
+  }
+  std::string head;
+  head.reserve(512);
+  head += version == 10 ? "HTTP/1.0 " : "HTTP/1.1 ";
+  head += std::to_string(response.status);
+  head += ' ';
+  std::string_view reason = bhttp::obsolete_reason(static_cast<bhttp::status>(response.status));
+  head += reason;
+  head += "\r\n";
+  auto append = [&head](std::string_view name, std::string_view value) {
+    head += name;
+    head += ": ";
+    head += value;
+    head += "\r\n";
   };
-  set_default("Content-Security-Policy", kContentSecurityPolicy);
-  set_default("X-Content-Type-Options", "nosniff");
-  set_default("X-Frame-Options", "DENY");
-  set_default("Referrer-Policy", "no-referrer");
+  for (const auto& [name, value] : response.headers) {
+    if (IsFramingHeader(name)) continue;
+    if (!IsSafeHeader(name, value)) {
+      spdlog::error("http: dropped unsafe response header {:?} for {}", name,
+                    RawPath(request.target));
+      continue;
+    }
+    append(name, value);
+  }
+  auto append_default = [&](std::string_view name, std::string_view value) {
+    if (response.headers.find(name) == response.headers.end()) append(name, value);
+  };
+  append_default("Content-Security-Policy", kContentSecurityPolicy);
+  append_default("X-Content-Type-Options", "nosniff");
+  append_default("X-Frame-Options", "DENY");
+  append_default("Referrer-Policy", "no-referrer");
   std::string_view path = request.path.empty() ? RawPath(request.target) : request.path;
   // API responses carry customer data; no browser or proxy cache may keep them.
-  if (IsApiPath(path)) set_default("Cache-Control", "no-store");
-  out.set("X-Request-Id", request.request_id);
+  if (IsApiPath(path)) append_default("Cache-Control", "no-store");
+  append("X-Request-Id", request.request_id);
+  // RFC 9110 §8.6: 204 and 304 carry no body and, for 204, no Content-Length.
+  bool bodiless = response.status == 204 || response.status == 304;
+  if (bodiless) {
+    response.body.clear();
+  } else {
+    append("Content-Length", std::to_string(response.body.size()));
+  }
+  if (close) {
+    append("Connection", "close");
+  } else if (version == 10) {
+    append("Connection", "keep-alive");
+  }
+  head += "\r\n";
+  return head;
 }
 
 asio::awaitable<bool> Server::Impl::Respond(Connection& connection, Request& request,
                                             Response response, unsigned version, bool close,
                                             Clock::time_point start) {
-  bhttp::response<bhttp::string_body> out;
-  out.version(version);
-  out.result(static_cast<unsigned>(response.status));
-  for (auto& [name, value] : response.headers) {
-    if (!IsFramingHeader(name)) out.insert(name, value);
-  }
-  ApplyStandardHeaders(request, response, out);
-  out.keep_alive(!close);
-  const uint64_t body_size = response.body.size();
-  const bool head = request.method == Method::kHead;
-  if (head) {
-    // HEAD describes the GET response without sending its body.
-    out.content_length(body_size);
-  } else {
-    out.body() = std::move(response.body);
-    out.prepare_payload();
-  }
+  // The response is written as one header block and the body in a single gathered write; the
+  // header text is built here rather than by Beast's serializer, which is the costliest part of
+  // a small response.
+  std::string head = SerializeHead(request, response, version, close);
+  // HEAD describes the GET response (same Content-Length) without sending its body.
+  const bool head_only = request.method == Method::kHead;
+  std::array<asio::const_buffer, 2> buffers{asio::buffer(head),
+                                            asio::buffer(response.body.data(),
+                                                         head_only ? 0 : response.body.size())};
   connection.stream.expires_after(options.body_timeout);
-  auto [ec, n] = co_await bhttp::async_write(connection.stream, out, kNoThrow);
-  LogAccess(request, response.status, head || ec ? 0 : body_size, start);
+  auto [ec, n] = co_await asio::async_write(connection.stream, buffers, kNoThrow);
+  LogAccess(request, response.status, head_only || ec ? 0 : response.body.size(), start);
   co_return !ec;
 }
 

@@ -327,6 +327,51 @@ TEST_F(ServerTest, InvalidPercentEncodingIs400) {
   EXPECT_EQ(client.Get("/healthz").result_int(), 200);
 }
 
+TEST_F(ServerTest, HeaderWithLineBreakFromHandlerIsDropped) {
+  router_.Add(Method::kGet, "/api/v1/split", [](Request&) {
+    Response response = Text("x");
+    response.Set("X-Name", "a\r\nSet-Cookie: evil=1");
+    response.Set("Bad Name", "v");
+    response.Set("X-Fine", "yes");
+    return response;
+  });
+  StartServer();
+  Client client(port());
+  ClientResponse response = client.Get("/api/v1/split");
+  EXPECT_EQ(response.result_int(), 200);
+  EXPECT_EQ(HeaderOf(response, "Set-Cookie"), "");
+  EXPECT_EQ(HeaderOf(response, "X-Name"), "");
+  EXPECT_EQ(HeaderOf(response, "X-Fine"), "yes");
+}
+
+TEST_F(ServerTest, NoContentHasNoBodyAndConnectionStaysUsable) {
+  router_.Add(Method::kDelete, "/api/v1/customers/{id}", [](Request&) {
+    Response response;
+    response.status = 204;
+    response.body = "ignored";
+    return response;
+  });
+  StartServer();
+  Client client(port());
+  client.Send("DELETE /api/v1/customers/1 HTTP/1.1\r\nHost: test\r\n\r\n");
+  ClientResponse response = client.Read();
+  EXPECT_EQ(response.result_int(), 204);
+  EXPECT_EQ(HeaderOf(response, "Content-Length"), "");
+  EXPECT_EQ(client.Get("/healthz").body(), "ok");
+}
+
+TEST_F(ServerTest, Http10ClosesUnlessKeepAliveRequested) {
+  StartServer();
+  Client keep(port());
+  keep.Send("GET /healthz HTTP/1.0\r\nConnection: keep-alive\r\n\r\n");
+  ClientResponse first = keep.Read();
+  EXPECT_EQ(first.version(), 10u);
+  EXPECT_EQ(HeaderOf(first, "Connection"), "keep-alive");
+  keep.Send("GET /healthz HTTP/1.0\r\n\r\n");
+  EXPECT_EQ(keep.Read().body(), "ok");
+  EXPECT_TRUE(keep.ClosedByServer());
+}
+
 TEST_F(ServerTest, HandlerExceptionIs500WithoutLeakingItsMessage) {
   router_.Add(Method::kGet, "/api/v1/boom", [](Request&) -> Response {
     throw std::runtime_error("connection string password=hunter2");
