@@ -15,7 +15,8 @@ inline constexpr int kMaxJsonDepth = 64;
 
 // Parses the request body as a JSON document. Returns the ready-made error response otherwise:
 // 415 when Content-Type is not application/json (or +json), 400 when the body is empty,
-// malformed, not valid UTF-8, or nested deeper than kMaxJsonDepth.
+// malformed (the problem names the byte offset), not valid UTF-8, nested deeper than
+// kMaxJsonDepth, or holds a number too large for a double.
 tl::expected<boost::json::value, Response> ParseJsonBody(const Request& request);
 
 // A JSON response with the given status.

@@ -44,15 +44,20 @@ struct ServerOptions {
 
 class Server {
  public:
-  // `access_log` may be null (no access log).
+  // `access_log` may be null (no access log). Each request is logged as one message holding a
+  // whole JSON object, so a logger with the pattern "%v" writes pure JSON lines. `router` must
+  // outlive the server.
   Server(ServerOptions options, const Router& router, std::shared_ptr<spdlog::logger> access_log);
   ~Server();
 
-  // Binds and starts listening. Errors: kUnavailable when the address cannot be bound.
+  // Binds and starts listening. Errors: kUnavailable when the address cannot be bound;
+  // kInvalidArgument when static_dir is set but is not a directory.
   Status Start();
   // The bound port (after Start).
   uint16_t port() const;
   // Serves until Stop() or SIGTERM/SIGINT (when `handle_signals`), then shuts down gracefully.
+  // Returns at the latest shutdown_grace after the stop; a handler still running then finishes on
+  // the worker pool before the destructor returns. REQUIRES: Start() succeeded; called once.
   void Run(bool handle_signals);
   // Thread-safe; may be called from any thread or a signal handler context via Asio.
   void Stop();

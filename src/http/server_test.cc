@@ -236,6 +236,18 @@ TEST_F(ServerTest, JsonBodyReachesHandler) {
   EXPECT_EQ(client.Read().result_int(), 415);
 }
 
+TEST_F(ServerTest, ExpectContinueGetsInterimResponseBeforeBody) {
+  StartServer();
+  Client client(port());
+  client.Send("POST /api/v1/echo HTTP/1.1\r\nHost: test\r\nContent-Type: application/json\r\n"
+              "Expect: 100-continue\r\nContent-Length: 2\r\n\r\n");
+  EXPECT_EQ(client.Read().result_int(), 100);
+  client.Send("{}");
+  ClientResponse response = client.Read();
+  EXPECT_EQ(response.result_int(), 200);
+  EXPECT_EQ(response.body(), "{}");
+}
+
 TEST_F(ServerTest, DeclaredOversizedBodyIs413BeforeReading) {
   StartServer();
   Client client(port());
