@@ -44,7 +44,7 @@ MessageArg TypeArg(Type t) {
     case TypeKind::kDateTime: return {"日期时间", "a datetime"};
     case TypeKind::kList: {
       MessageArg e = TypeArg(Type::Of(t.element));
-      return {e.zh_cn + "列表", "a list of " + t.Name().substr(5, t.Name().size() - 6)};
+      return {e.zh_cn + "列表", "a list of " + std::string(TypeKindName(t.element))};
     }
   }
   return {"空值", "null"};
@@ -491,10 +491,21 @@ class Checker {
   }
 
   static MessageArg CountArg(int min, int max) {
-    if (max == min) return {" " + std::to_string(min) + " ", std::to_string(min)};
-    if (max < 0) return {"至少 " + std::to_string(min) + " ", "at least " + std::to_string(min)};
-    return {" " + std::to_string(min) + " 到 " + std::to_string(max) + " ",
-            std::to_string(min) + " to " + std::to_string(max)};
+    std::string lo = std::to_string(min);
+    std::string hi = std::to_string(max);
+    std::string zh;
+    std::string en;
+    if (max == min) {
+      zh.append(" ").append(lo).append(" ");
+      en = lo;
+    } else if (max < 0) {
+      zh.append("至少 ").append(lo).append(" ");
+      en.append("at least ").append(lo);
+    } else {
+      zh.append(" ").append(lo).append(" 到 ").append(hi).append(" ");
+      en.append(lo).append(" to ").append(hi);
+    }
+    return {std::move(zh), std::move(en)};
   }
 
   bool ExpectCondition(uint32_t node, std::string_view fn, size_t position) {

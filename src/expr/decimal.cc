@@ -316,6 +316,22 @@ std::optional<Decimal> Divide(Decimal a, Decimal b) {
 }
 
 int Compare(Decimal a, Decimal b) {
+  if (a.scale_ == b.scale_) {
+    return a.coefficient_ < b.coefficient_ ? -1 : (a.coefficient_ > b.coefficient_ ? 1 : 0);
+  }
+  // Fast path for the common case (rule thresholds against field values): coefficients within
+  // int64 scaled by at most 10^18 stay far inside int128, so no overflow check is needed.
+  if (a.coefficient_ >= INT64_MIN && a.coefficient_ <= INT64_MAX &&
+      b.coefficient_ >= INT64_MIN && b.coefficient_ <= INT64_MAX) {
+    i128 x = a.coefficient_;
+    i128 y = b.coefficient_;
+    if (a.scale_ < b.scale_) {
+      x *= i128(kPow10.value[b.scale_ - a.scale_]);
+    } else {
+      y *= i128(kPow10.value[a.scale_ - b.scale_]);
+    }
+    return x < y ? -1 : (x > y ? 1 : 0);
+  }
   bool flipped = false;
   if (a.scale_ > b.scale_) {
     std::swap(a, b);

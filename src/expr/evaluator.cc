@@ -53,14 +53,12 @@ EvalResult Evaluator::Run() {
     return tl::unexpected(MakeDiagnostic(ErrorKind::kRecordMismatch, p_.source,
                                          p_.nodes[p_.root].span));
   }
-  stack_.reserve(16);
   Value v = Eval(p_.root);
   if (failed_) return tl::unexpected(std::move(*error_));
   return v;
 }
 
-bool Evaluator::Step(uint32_t index) {
-  if (++steps_ <= ctx_.budget.max_steps) return true;
+bool Evaluator::OverBudget(uint32_t index) {
   Fail(index, ErrorKind::kBudgetExceeded, {std::to_string(ctx_.budget.max_steps)});
   return false;
 }

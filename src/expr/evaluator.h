@@ -34,7 +34,13 @@ class Evaluator {
   Value Concat(const Node& n);
   Value CallBuiltin(uint32_t index, const Node& n);
   Value Fail(uint32_t node, ErrorKind kind, const std::vector<MessageArg>& args = {});
-  bool Step(uint32_t index);
+  // Counts one node evaluation against the budget; the failure path stays out of line so the
+  // check inlines into the hot loop.
+  bool Step(uint32_t index) {
+    if (++steps_ <= ctx_.budget.max_steps) [[likely]] return true;
+    return OverBudget(index);
+  }
+  [[gnu::noinline]] bool OverBudget(uint32_t index);
 
   const Program& p_;
   const Record& record_;

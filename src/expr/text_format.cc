@@ -50,7 +50,7 @@ std::optional<std::string> FormatNumber(const Decimal& value, std::string_view f
   std::string frac = dot == std::string::npos ? "" : digits.substr(dot + 1);
   while (int(frac.size()) < min_frac) frac += '0';
   if (whole == "0" && min_int == 0) whole.clear();
-  while (int(whole.size()) < min_int) whole.insert(0, "0");
+  if (int(whole.size()) < min_int) whole.insert(whole.begin(), size_t(min_int) - whole.size(), '0');
   if (grouping) {
     std::string grouped;
     for (size_t i = 0; i < whole.size(); ++i) {
@@ -62,7 +62,10 @@ std::optional<std::string> FormatNumber(const Decimal& value, std::string_view f
   std::string out(prefix);
   if (rounded->IsNegative()) out += '-';
   out += whole;
-  if (!frac.empty()) out += "." + frac;
+  if (!frac.empty()) {
+    out += '.';
+    out += frac;
+  }
   out += suffix;
   return out;
 }
