@@ -1,0 +1,125 @@
+#include "api/auth_handlers.h"
+
+#include <boost/json.hpp>
+
+#include "api/conventions.h"
+#include "api/json_reader.h"
+#include "http/json.h"
+
+namespace oc::api {
+
+namespace {
+
+auth::ClientInfo ClientOf(const http::Request& request) {
+  auto agent = request.Header("User-Agent");
+  return {request.request_id, request.remote_ip, agent ? std::string(*agent) : std::string()};
+}
+
+boost::json::object SessionJson(const auth::Session& session) {
+  boost::json::object body;
+  body["csrf_token"] = session.csrf_token;
+  body["user"] = PrincipalJson(*session.principal);
+  body["must_change_password"] = session.must_change_password;
+  body["expires_at"] = FormatInstant(session.expires_at);
+  return body;
+}
+
+}  // namespace
+
+boost::json::object PrincipalJson(const auth::Principal& p) {
+  boost::json::object user;
+  user["id"] = p.user_id.value();
+  user["username"] = p.username;
+  user["display_name"] = p.display_name;
+  user["language"] = p.language;
+  user["department"] = boost::json::object{{"id", p.department_id.value()},
+                                           {"name", p.department_name},
+                                           {"path", p.department_path}};
+  boost::json::array roles;
+  for (const auto& r : p.role_keys) roles.emplace_back(r);
+  user["roles"] = std::move(roles);
+  boost::json::array permissions;
+  for (const auto& perm : p.permissions) permissions.emplace_back(perm);
+  user["permissions"] = std::move(permissions);
+  boost::json::object scopes;
+  for (const auto& [entity, scope] : p.scopes) scopes[entity] = auth::DataScopeName(scope);
+  user["scopes"] = std::move(scopes);
+  return user;
+}
+
+void AddAuthRoutes(http::Router& router, const ApiContext& ctx) {
+  router.Add(http::Method::kPost, "/api/v1/auth/login", [&ctx](http::Request& request) {
+    auto body = http::ParseJsonBody(request);
+    if (!body) return body.error();
+    JsonReader reader(*body);
+    auto username = reader.String("username", true, 256);
+    auto password = reader.String("password", true, 1024);
+    if (auto s = reader.Finish(); !s) return ErrorResponse(s.error(), request);
+
+    auto login = ctx.sessions.Login(*username, *password, ClientOf(request));
+    if (!login) return ErrorResponse(login.error(), request);
+    http::Response response = http::JsonResponse(200, SessionJson(login->session));
+    response.Set("Set-Cookie",
+                 ctx.guard.SessionCookie(login->token,
+                                         std::chrono::duration_cast<std::chrono::seconds>(
+                                             ctx.sessions.options().absolute_timeout)));
+    return response;
+  });
+
+  router.Add(http::Method::kPost, "/api/v1/auth/logout",
+             ctx.guard.Protect({.allowed_before_password_change = true},
+                               [&ctx](http::Request& request, const Caller& caller) {
+                                 auto s = ctx.sessions.Logout(caller.token, ClientOf(request));
+                                 if (!s) return ErrorResponse(s.error(), request);
+                                 http::Response response;
+                                 response.status = 204;
+                                 response.Set("Set-Cookie", ctx.guard.ClearedSessionCookie());
+                                 return response;
+                               }));
+
+  router.Add(http::Method::kGet, "/api/v1/auth/me",
+             ctx.guard.Protect({.allowed_before_password_change = true},
+                               [](http::Request&, const Caller& caller) {
+                                 return http::JsonResponse(200, SessionJson(caller.session));
+                               }));
+
+  // Self-service preferences: today the interface language, remembered per user.
+  router.Add(http::Method::kPatch, "/api/v1/auth/me",
+             ctx.guard.Protect(
+                 {.allowed_before_password_change = true},
+                 [&ctx](http::Request& request, const Caller& caller) {
+                   auto body = http::ParseJsonBody(request);
+                   if (!body) return body.error();
+                   JsonReader reader(*body);
+                   auto language = reader.String("language", true, 16);
+                   if (auto s = reader.Finish(); !s) return ErrorResponse(s.error(), request);
+                   auto user = ctx.organization.GetUser(caller.principal.user_id);
+                   if (!user) return ErrorResponse(user.error(), request);
+                   auto updated = ctx.organization.UpdateUser(
+                       caller.actor, user->id, {.language = *language}, user->version);
+                   if (!updated) return ErrorResponse(updated.error(), request);
+                   auto session = ctx.sessions.Authenticate(caller.token);
+                   if (!session) return ErrorResponse(session.error(), request);
+                   return http::JsonResponse(200, SessionJson(*session));
+                 }));
+
+  router.Add(http::Method::kPost, "/api/v1/auth/password",
+             ctx.guard.Protect(
+                 {.allowed_before_password_change = true},
+                 [&ctx](http::Request& request, const Caller& caller) {
+                   auto body = http::ParseJsonBody(request);
+                   if (!body) return body.error();
+                   JsonReader reader(*body);
+                   auto current = reader.String("current_password", true, 1024);
+                   auto next = reader.String("new_password", true, 1024);
+                   if (auto s = reader.Finish(); !s) return ErrorResponse(s.error(), request);
+                   auto changed = ctx.sessions.ChangePassword(caller.principal, *current, *next,
+                                                              caller.token, ClientOf(request));
+                   if (!changed) return ErrorResponse(changed.error(), request);
+                   http::Response response;
+                   response.status = 204;
+                   return response;
+                 }));
+}
+
+}  // namespace oc::api

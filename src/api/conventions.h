@@ -1,0 +1,49 @@
+#pragma once
+// The API conventions of ARCHITECTURE.md in one place: error responses, ETag / If-Match for
+// optimistic concurrency, cursor pagination, and the request metadata that goes into the audit
+// trail.
+
+#include <boost/json/value.hpp>
+
+#include <optional>
+#include <string>
+
+#include "audit/audit_log.h"
+#include "auth/principal.h"
+#include "core/error.h"
+#include "http/request.h"
+
+namespace oc::api {
+
+// problem+json for a domain error. A version conflict (kAborted) on a request that carried
+// If-Match becomes 412 Precondition Failed; a kResourceExhausted with retry_after gets a
+// Retry-After header.
+http::Response ErrorResponse(const Error& error, const http::Request& request);
+
+// `"7"`: a strong ETag from a record version.
+std::string ETag(int64_t version);
+
+// The version a client expects from its If-Match header. The error response when the header is
+// missing (428) or not an ETag this API issued (400).
+std::optional<int64_t> ExpectedVersion(const http::Request& request, http::Response* error);
+
+// Cursor pagination over ascending or descending ids: the cursor is the opaque text of the last
+// id seen. `limit` from ?limit= (default 50, 1–500). Writes a 400 to `error` on bad input.
+struct PageRequest {
+  std::optional<int64_t> after;  // decoded cursor
+  int limit = 50;
+};
+std::optional<PageRequest> ReadPage(const http::Request& request, http::Response* error);
+std::string EncodeCursor(int64_t id);
+
+// A list response: {"items": [...], "next_cursor": "…" | null}.
+boost::json::value ListBody(boost::json::array items, std::optional<int64_t> next_after);
+
+// An integer path parameter ("/users/{id}"); the 404 response when it is not a positive integer
+// (an id that cannot exist is simply not found).
+std::optional<int64_t> PathId(const http::Request& request, std::string_view name,
+                              http::Response* error);
+
+audit::Actor ActorOf(const http::Request& request, const auth::Principal* principal);
+
+}  // namespace oc::api

@@ -1,0 +1,84 @@
+#include "api/guard.h"
+
+#include <spdlog/spdlog.h>
+
+#include "api/conventions.h"
+#include "crypto/digest.h"
+#include "http/json.h"
+
+namespace oc::api {
+
+http::Handler Guard::Protect(Protection protection, ProtectedHandler handler) const {
+  return [this, protection = std::move(protection),
+          handler = std::move(handler)](http::Request& request) -> http::Response {
+    auto token = request.Cookie(kSessionCookie);
+    if (!token) {
+      return http::ProblemResponse(401, "unauthenticated",
+                                   {"请先登录", "Please sign in first"}, request);
+    }
+    auto session = sessions_.Authenticate(*token);
+    if (!session) {
+      http::Response response = ErrorResponse(session.error(), request);
+      response.Set("Set-Cookie", ClearedSessionCookie());
+      return response;
+    }
+    const auth::Principal& principal = *session->principal;
+    if (request.IsStateChanging()) {
+      auto csrf = request.Header(kCsrfHeader);
+      if (!csrf || !crypto::ConstantTimeEquals(*csrf, session->csrf_token)) {
+        return Refuse(request, &principal, "security.csrf_rejected",
+                      std::string(http::MethodName(request.method)) + " " + request.path,
+                      http::ProblemResponse(403, "csrf_token_invalid",
+                                            {"缺少或无效的 CSRF 令牌，请刷新页面后重试",
+                                             "Missing or invalid CSRF token; reload the page "
+                                             "and try again"},
+                                            request));
+      }
+    }
+    if (session->must_change_password && !protection.allowed_before_password_change) {
+      return http::ProblemResponse(403, "password_change_required",
+                                   {"请先修改密码", "You must change your password first"},
+                                   request);
+    }
+    if (!protection.permission.empty()) {
+      if (auto allowed = principal.Require(protection.permission); !allowed) {
+        return Refuse(request, &principal, "permission.denied",
+                      std::string(http::MethodName(request.method)) + " " + request.path +
+                          " requires " + protection.permission,
+                      ErrorResponse(allowed.error(), request));
+      }
+    }
+    Caller caller{principal, *session, *token, ActorOf(request, &principal)};
+    return handler(request, caller);
+  };
+}
+
+http::Response Guard::Refuse(const http::Request& request, const auth::Principal* principal,
+                             std::string action, std::string detail,
+                             http::Response response) const {
+  auto status = db_.Write([&](storage::Tx& tx) {
+    return audit_.Append(tx, ActorOf(request, principal),
+                         {.action = std::move(action), .detail = std::move(detail)});
+  });
+  if (!status) {
+    spdlog::error("could not audit a refused request {}: {}", request.request_id,
+                  status.error().internal_detail);
+  }
+  return response;
+}
+
+std::string Guard::SessionCookie(std::string_view token, std::chrono::seconds max_age) const {
+  std::string cookie = std::string(kSessionCookie) + "=" + std::string(token) +
+                       "; Path=/; HttpOnly; SameSite=Strict; Max-Age=" +
+                       std::to_string(max_age.count());
+  if (cookies_.secure) cookie += "; Secure";
+  return cookie;
+}
+
+std::string Guard::ClearedSessionCookie() const {
+  std::string cookie = std::string(kSessionCookie) + "=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0";
+  if (cookies_.secure) cookie += "; Secure";
+  return cookie;
+}
+
+}  // namespace oc::api

@@ -1,0 +1,63 @@
+#pragma once
+// The one gate every protected API route goes through: it resolves the session cookie, checks the
+// CSRF token on state-changing requests, checks the route's permission, and audits every refusal
+// (permission denied, bad CSRF token). Modules register their routes through Guard::Protect and
+// never read cookies or check roles themselves.
+
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "audit/audit_log.h"
+#include "auth/session_service.h"
+#include "http/router.h"
+#include "storage/db.h"
+
+namespace oc::api {
+
+inline constexpr std::string_view kSessionCookie = "oc_session";
+inline constexpr std::string_view kCsrfHeader = "X-CSRF-Token";
+
+struct CookieOptions {
+  bool secure = false;  // set Secure: the deployment terminates TLS in front of us
+};
+
+// What a protected handler knows about the caller.
+struct Caller {
+  const auth::Principal& principal;
+  const auth::Session& session;
+  std::string_view token;
+  audit::Actor actor;
+};
+
+using ProtectedHandler = std::function<http::Response(http::Request&, const Caller&)>;
+
+struct Protection {
+  std::string permission;  // empty: any signed-in user
+  // Users who must change their password may still reach this route (me, password, logout).
+  bool allowed_before_password_change = false;
+};
+
+class Guard {
+ public:
+  Guard(auth::SessionService& sessions, audit::AuditLog& audit, storage::Db& db,
+        CookieOptions cookies)
+      : sessions_(sessions), audit_(audit), db_(db), cookies_(cookies) {}
+
+  http::Handler Protect(Protection protection, ProtectedHandler handler) const;
+
+  // Set-Cookie values for a new session and for signing out.
+  std::string SessionCookie(std::string_view token, std::chrono::seconds max_age) const;
+  std::string ClearedSessionCookie() const;
+
+ private:
+  http::Response Refuse(const http::Request& request, const auth::Principal* principal,
+                        std::string action, std::string detail, http::Response response) const;
+
+  auth::SessionService& sessions_;
+  audit::AuditLog& audit_;
+  storage::Db& db_;
+  CookieOptions cookies_;
+};
+
+}  // namespace oc::api

@@ -1,0 +1,339 @@
+#include "api/openapi.h"
+
+#include <boost/json.hpp>
+
+#include "http/json.h"
+
+namespace oc::api {
+
+namespace {
+
+namespace json = boost::json;
+
+json::object Ref(std::string_view schema) {
+  return {{"$ref", "#/components/schemas/" + std::string(schema)}};
+}
+
+json::object JsonContent(json::value schema) {
+  return {{"application/json", json::object{{"schema", std::move(schema)}}}};
+}
+
+json::object Problem(std::string_view description) {
+  return {{"description", description},
+          {"content", json::object{{"application/problem+json",
+                                    json::object{{"schema", Ref("Problem")}}}}}};
+}
+
+struct Operation {
+  std::string_view method;  // "get", "post", …
+  std::string_view path;
+  std::string_view tag;
+  std::string_view summary;
+  std::string_view permission;        // "" public, "session" any signed-in user
+  std::optional<json::value> request;  // request body schema
+  int success = 200;
+  std::optional<json::value> response;  // success body schema; none: no content
+  std::vector<std::string_view> query;  // query parameter names (strings)
+  bool if_match = false;
+};
+
+json::array PathParameters(std::string_view path) {
+  json::array params;
+  size_t pos = 0;
+  while ((pos = path.find('{', pos)) != std::string_view::npos) {
+    size_t end = path.find('}', pos);
+    params.push_back(json::object{{"name", path.substr(pos + 1, end - pos - 1)},
+                                  {"in", "path"},
+                                  {"required", true},
+                                  {"schema", json::object{{"type", "integer"}, {"minimum", 1}}}});
+    pos = end;
+  }
+  return params;
+}
+
+json::object OperationJson(const Operation& op) {
+  json::object out;
+  out["tags"] = json::array{op.tag};
+  out["summary"] = op.summary;
+  out["operationId"] = std::string(op.method) + std::string(op.path);
+  json::array params = PathParameters(op.path);
+  for (auto name : op.query) {
+    params.push_back(json::object{{"name", name},
+                                  {"in", "query"},
+                                  {"required", false},
+                                  {"schema", json::object{{"type", "string"}}}});
+  }
+  if (op.if_match) {
+    params.push_back(json::object{{"name", "If-Match"},
+                                  {"in", "header"},
+                                  {"required", true},
+                                  {"schema", json::object{{"type", "string"}}}});
+  }
+  if (!params.empty()) out["parameters"] = std::move(params);
+  if (op.permission.empty()) {
+    out["security"] = json::array{};
+  } else if (op.permission != "session") {
+    out["x-permission"] = op.permission;
+  }
+  if (op.request) {
+    out["requestBody"] = json::object{{"required", true}, {"content", JsonContent(*op.request)}};
+  }
+  json::object responses;
+  json::object success{{"description", "OK"}};
+  if (op.response) success["content"] = JsonContent(*op.response);
+  responses[std::to_string(op.success)] = std::move(success);
+  if (op.request || !op.query.empty()) {
+    responses["400"] = Problem("Malformed request");
+    responses["422"] = Problem("Invalid fields");
+  }
+  if (!op.permission.empty()) {
+    responses["401"] = Problem("Not signed in");
+    responses["403"] = Problem("Missing permission or CSRF token");
+  }
+  if (op.path.find('{') != std::string_view::npos) responses["404"] = Problem("Not found");
+  if (op.if_match) {
+    responses["412"] = Problem("Stale If-Match version");
+    responses["428"] = Problem("If-Match missing");
+  }
+  out["responses"] = std::move(responses);
+  return out;
+}
+
+json::object Object(std::initializer_list<std::pair<std::string_view, json::value>> props,
+                    std::initializer_list<std::string_view> required = {}) {
+  json::object properties;
+  for (const auto& [k, v] : props) properties[k] = v;
+  json::object out{{"type", "object"}, {"properties", std::move(properties)}};
+  if (required.size() > 0) {
+    json::array r;
+    for (auto name : required) r.emplace_back(name);
+    out["required"] = std::move(r);
+  }
+  return out;
+}
+
+json::object Type(std::string_view type) { return {{"type", type}}; }
+json::object Nullable(std::string_view type) { return {{"type", json::array{type, "null"}}}; }
+json::object ArrayOf(json::value items) { return {{"type", "array"}, {"items", std::move(items)}}; }
+json::object ListOf(std::string_view schema) {
+  return Object({{"items", ArrayOf(Ref(schema))}, {"next_cursor", Nullable("string")}},
+                {"items", "next_cursor"});
+}
+json::object LocalizedName() {
+  return Object({{"zh-CN", Type("string")}, {"en-US", Type("string")}}, {"zh-CN", "en-US"});
+}
+
+json::object Schemas() {
+  json::object s;
+  s["Problem"] = Object(
+      {{"type", Type("string")},
+       {"title", Type("string")},
+       {"status", Type("integer")},
+       {"detail", Type("string")},
+       {"code", Type("string")},
+       {"request_id", Type("string")},
+       {"errors", ArrayOf(Object({{"field", Type("string")},
+                                  {"code", Type("string")},
+                                  {"message", Type("string")}},
+                                 {"field", "code", "message"}))}},
+      {"status", "code"});
+  s["Principal"] = Object(
+      {{"id", Type("integer")},
+       {"username", Type("string")},
+       {"display_name", Type("string")},
+       {"language", Type("string")},
+       {"department", Object({{"id", Type("integer")}, {"name", Type("string")},
+                              {"path", Type("string")}})},
+       {"roles", ArrayOf(Type("string"))},
+       {"permissions", ArrayOf(Type("string"))},
+       {"scopes", json::object{{"type", "object"},
+                               {"additionalProperties", Ref("DataScope")}}}},
+      {"id", "username", "display_name", "language", "department", "roles", "permissions",
+       "scopes"});
+  s["Session"] = Object({{"csrf_token", Type("string")},
+                         {"user", Ref("Principal")},
+                         {"must_change_password", Type("boolean")},
+                         {"expires_at", Type("string")}},
+                        {"csrf_token", "user", "must_change_password", "expires_at"});
+  s["DataScope"] = json::object{{"type", "string"},
+                                {"enum", json::array{"own", "department", "subtree", "all"}}};
+  s["User"] = Object({{"id", Type("integer")},
+                      {"username", Type("string")},
+                      {"display_name", Type("string")},
+                      {"department_id", Type("integer")},
+                      {"supervisor_id", Nullable("integer")},
+                      {"status", json::object{{"type", "string"},
+                                              {"enum", json::array{"active", "disabled"}}}},
+                      {"language", Type("string")},
+                      {"roles", ArrayOf(Type("string"))},
+                      {"must_change_password", Type("boolean")},
+                      {"locked_until", Nullable("string")},
+                      {"version", Type("integer")},
+                      {"created_at", Type("string")},
+                      {"updated_at", Type("string")}},
+                     {"id", "username", "display_name", "department_id", "status", "roles",
+                      "version"});
+  s["Department"] = Object({{"id", Type("integer")},
+                            {"parent_id", Nullable("integer")},
+                            {"name", Type("string")},
+                            {"path", Type("string")},
+                            {"version", Type("integer")},
+                            {"created_at", Type("string")},
+                            {"updated_at", Type("string")}},
+                           {"id", "parent_id", "name", "path", "version"});
+  s["Role"] = Object({{"id", Type("integer")},
+                      {"key", Type("string")},
+                      {"name", LocalizedName()},
+                      {"builtin", Type("boolean")},
+                      {"permissions", ArrayOf(Type("string"))},
+                      {"scopes", json::object{{"type", "object"},
+                                              {"additionalProperties", Ref("DataScope")}}},
+                      {"version", Type("integer")}},
+                     {"id", "key", "name", "builtin", "permissions", "scopes", "version"});
+  s["AuditEvent"] = Object({{"id", Type("integer")},
+                            {"at", Type("string")},
+                            {"user_id", Nullable("integer")},
+                            {"username", Type("string")},
+                            {"action", Type("string")},
+                            {"entity_type", Type("string")},
+                            {"entity_id", Type("string")},
+                            {"changes", ArrayOf(Object({{"field", Type("string")},
+                                                        {"before", Nullable("string")},
+                                                        {"after", Nullable("string")}}))},
+                            {"detail", Type("string")},
+                            {"request_id", Type("string")},
+                            {"client_ip", Type("string")},
+                            {"hash", Type("string")}},
+                           {"id", "at", "action"});
+  return s;
+}
+
+std::vector<Operation> Operations() {
+  json::object user_input = Object({{"username", Type("string")},
+                                    {"display_name", Type("string")},
+                                    {"password", Type("string")},
+                                    {"department_id", Type("integer")},
+                                    {"supervisor_id", Nullable("integer")},
+                                    {"roles", ArrayOf(Type("string"))},
+                                    {"language", Type("string")},
+                                    {"must_change_password", Type("boolean")}},
+                                   {"username", "display_name", "password", "department_id",
+                                    "roles"});
+  json::object user_patch = Object({{"display_name", Type("string")},
+                                    {"department_id", Type("integer")},
+                                    {"supervisor_id", Nullable("integer")},
+                                    {"roles", ArrayOf(Type("string"))},
+                                    {"language", Type("string")},
+                                    {"status", Type("string")}});
+  json::object role_input = Object({{"key", Type("string")},
+                                    {"name", LocalizedName()},
+                                    {"permissions", ArrayOf(Type("string"))},
+                                    {"scopes", json::object{{"type", "object"},
+                                                            {"additionalProperties",
+                                                             Ref("DataScope")}}}},
+                                   {"key", "name", "permissions"});
+  json::object role_patch = Object({{"name", LocalizedName()},
+                                    {"permissions", ArrayOf(Type("string"))},
+                                    {"scopes", json::object{{"type", "object"},
+                                                            {"additionalProperties",
+                                                             Ref("DataScope")}}}});
+  json::object department_input =
+      Object({{"name", Type("string")}, {"parent_id", Nullable("integer")}}, {"name"});
+  json::object status = Object({{"status", Type("string")}}, {"status"});
+  json::object permissions = Object(
+      {{"items", ArrayOf(Object({{"key", Type("string")}, {"description", LocalizedName()}}))},
+       {"scoped_entities", ArrayOf(Type("string"))},
+       {"scopes", ArrayOf(Ref("DataScope"))}});
+
+  return {
+      {"get", "/healthz", "system", "Process is up", "", {}, 200, status},
+      {"get", "/readyz", "system", "Database is reachable", "", {}, 200, status},
+      {"get", "/api/v1/openapi.json", "system", "This document", "", {}, 200, Type("object")},
+      {"post", "/api/v1/auth/login", "auth", "Sign in; sets the session cookie", "",
+       Object({{"username", Type("string")}, {"password", Type("string")}},
+              {"username", "password"}),
+       200, Ref("Session")},
+      {"post", "/api/v1/auth/logout", "auth", "Sign out", "session", {}, 204, {}},
+      {"get", "/api/v1/auth/me", "auth", "The signed-in user and the CSRF token", "session", {},
+       200, Ref("Session")},
+      {"patch", "/api/v1/auth/me", "auth", "Change own preferences (language)", "session",
+       Object({{"language", Type("string")}}, {"language"}), 200, Ref("Session")},
+      {"post", "/api/v1/auth/password", "auth", "Change own password", "session",
+       Object({{"current_password", Type("string")}, {"new_password", Type("string")}},
+              {"current_password", "new_password"}),
+       204, {}},
+      {"get", "/api/v1/users", "users", "List users", "user.admin", {}, 200, ListOf("User"),
+       {"q", "department_id", "status", "limit", "cursor"}},
+      {"post", "/api/v1/users", "users", "Create a user", "user.admin", user_input, 201,
+       Ref("User")},
+      {"get", "/api/v1/users/{id}", "users", "Get a user", "user.admin", {}, 200, Ref("User")},
+      {"patch", "/api/v1/users/{id}", "users", "Update a user (roles, department, status…)",
+       "user.admin", user_patch, 200, Ref("User"), {}, true},
+      {"post", "/api/v1/users/{id}/reset-password", "users",
+       "Set a new password the user must change", "user.admin",
+       Object({{"password", Type("string")}}, {"password"}), 204, {}},
+      {"get", "/api/v1/departments", "departments", "The department tree (flat, by path)",
+       "session", {}, 200, ListOf("Department")},
+      {"post", "/api/v1/departments", "departments", "Create a department", "department.admin",
+       department_input, 201, Ref("Department")},
+      {"get", "/api/v1/departments/{id}", "departments", "Get a department", "session", {}, 200,
+       Ref("Department")},
+      {"patch", "/api/v1/departments/{id}", "departments", "Rename or move a department",
+       "department.admin", department_input, 200, Ref("Department"), {}, true},
+      {"delete", "/api/v1/departments/{id}", "departments", "Delete an empty department",
+       "department.admin", {}, 204, {}},
+      {"get", "/api/v1/permissions", "roles", "The permission catalogue", "role.admin", {}, 200,
+       permissions},
+      {"get", "/api/v1/roles", "roles", "List roles", "role.admin", {}, 200, ListOf("Role")},
+      {"post", "/api/v1/roles", "roles", "Create a role", "role.admin", role_input, 201,
+       Ref("Role")},
+      {"get", "/api/v1/roles/{id}", "roles", "Get a role", "role.admin", {}, 200, Ref("Role")},
+      {"patch", "/api/v1/roles/{id}", "roles", "Update a role", "role.admin", role_patch, 200,
+       Ref("Role"), {}, true},
+      {"delete", "/api/v1/roles/{id}", "roles", "Delete an unassigned custom role", "role.admin",
+       {}, 204, {}},
+      {"get", "/api/v1/audit-events", "audit", "Search the audit trail", "audit.read", {}, 200,
+       ListOf("AuditEvent"),
+       {"user_id", "entity_type", "entity_id", "action", "from", "to", "limit", "cursor"}},
+  };
+}
+
+}  // namespace
+
+json::value OpenApiDocument() {
+  json::object paths;
+  for (const auto& op : Operations()) {
+    json::value& item = paths[op.path];
+    if (!item.is_object()) item.emplace_object();
+    item.as_object()[op.method] = OperationJson(op);
+  }
+  json::object doc;
+  doc["openapi"] = "3.1.0";
+  doc["info"] = json::object{{"title", "OpenCredit API"},
+                             {"version", "1"},
+                             {"description", "信贷客户信息管理系统 / credit customer information "
+                                             "management. Errors are application/problem+json "
+                                             "(RFC 9457); messages follow Accept-Language."}};
+  doc["paths"] = std::move(paths);
+  doc["components"] = json::object{
+      {"schemas", Schemas()},
+      {"securitySchemes",
+       json::object{{"session", json::object{{"type", "apiKey"},
+                                             {"in", "cookie"},
+                                             {"name", "oc_session"}}}}}};
+  doc["security"] = json::array{json::object{{"session", json::array{}}}};
+  return doc;
+}
+
+void AddOpenApiRoute(http::Router& router) {
+  // Built once: the document is the same for the life of the process.
+  auto body = std::make_shared<const std::string>(json::serialize(OpenApiDocument()));
+  router.Add(http::Method::kGet, "/api/v1/openapi.json", [body](http::Request&) {
+    http::Response response;
+    response.body = *body;
+    response.Set("Content-Type", "application/json");
+    return response;
+  });
+}
+
+}  // namespace oc::api

@@ -1,0 +1,203 @@
+#include "app/application.h"
+
+#include <spdlog/spdlog.h>
+
+#include <filesystem>
+
+#include "api/api_context.h"
+#include "api/audit_handlers.h"
+#include "api/auth_handlers.h"
+#include "api/department_handlers.h"
+#include "api/guard.h"
+#include "api/health_handlers.h"
+#include "api/openapi.h"
+#include "api/role_handlers.h"
+#include "api/user_handlers.h"
+#include "app/demo_data.h"
+#include "app/json_log.h"
+#include "audit/audit_log.h"
+#include "auth/migrations.h"
+#include "auth/organization_service.h"
+#include "auth/session_service.h"
+#include "crypto/field_cipher.h"
+#include "crypto/master_key.h"
+#include "http/server.h"
+#include "storage/postgres/postgres_db.h"
+#include "storage/sqlite/sqlite_db.h"
+
+namespace oc::app {
+
+std::vector<storage::Migration> AllMigrations() {
+  std::vector<storage::Migration> all;
+  for (auto module : {audit::Migrations(), auth::Migrations()}) {
+    for (auto& m : module) all.push_back(std::move(m));
+  }
+  return all;
+}
+
+Result<std::unique_ptr<storage::Db>> OpenDatabase(const Config& config) {
+  if (!config.database_url.empty()) {
+    ASSIGN_OR_RETURN(auto db, storage::PostgresDb::Open(
+                                  {.conninfo = config.database_url,
+                                   .pool_size = static_cast<int>(config.database_pool_size)}));
+    return std::unique_ptr<storage::Db>(std::move(db));
+  }
+  std::error_code ec;
+  std::filesystem::create_directories(config.data_dir, ec);
+  if (ec) {
+    return MakeError(ErrorCode::kUnavailable,
+                     {"无法创建数据目录 " + config.data_dir,
+                      "Cannot create the data directory " + config.data_dir},
+                     ec.message());
+  }
+  storage::SqliteOptions options;
+  options.path = (std::filesystem::path(config.data_dir) / "opencredit.db").string();
+  options.synchronous = config.sqlite_synchronous == "normal"
+                            ? storage::SqliteOptions::Synchronous::kNormal
+                            : storage::SqliteOptions::Synchronous::kFull;
+  options.reader_pool_size = static_cast<int>(config.database_pool_size);
+  ASSIGN_OR_RETURN(auto db, storage::SqliteDb::Open(options));
+  return std::unique_ptr<storage::Db>(std::move(db));
+}
+
+Result<std::unique_ptr<crypto::FieldCipher>> LoadFieldCipher(const Config& config,
+                                                             spdlog::logger& log) {
+  auto suite = config.crypto_suite == "sm4" ? crypto::CipherSuite::kSm4Gcm
+                                            : crypto::CipherSuite::kAes256Gcm;
+  std::string spec = config.master_key;
+  if (spec.empty()) {
+    ASSIGN_OR_RETURN(ListenAddress listen, ParseListen(config.listen));
+    if (!IsLoopback(listen.host)) {
+      return MakeError(
+          ErrorCode::kFailedPrecondition,
+          {"在非本机地址上监听时必须配置主密钥（OPENCREDIT_MASTER_KEY 或 crypto.master_key）",
+           "A master key must be configured (OPENCREDIT_MASTER_KEY or crypto.master_key) to "
+           "listen on a non-loopback address"});
+    }
+    bool created = false;
+    ASSIGN_OR_RETURN(spec, crypto::LoadOrCreateKeyFile(config.data_dir, &created));
+    if (created) {
+      log.warn("generated a field-encryption master key into {}/{} (mode 0600); back it up: "
+               "without it the encrypted personal data cannot be read",
+               config.data_dir, crypto::kMasterKeyFileName);
+    }
+  }
+  ASSIGN_OR_RETURN(crypto::Keyring keyring, crypto::KeyringFromConfig(spec, suite));
+  return std::make_unique<crypto::FieldCipher>(std::move(keyring));
+}
+
+struct Application::Parts {
+  Config config;
+  std::unique_ptr<storage::Db> db;
+  const Clock& clock;
+  std::shared_ptr<spdlog::logger> log;
+  std::unique_ptr<crypto::FieldCipher> cipher;
+  audit::AuditLog audit{clock};
+  auth::PasswordHasher hasher;
+  std::unique_ptr<auth::SessionService> sessions;
+  std::unique_ptr<auth::OrganizationService> organization;
+  std::unique_ptr<api::Guard> guard;
+  std::unique_ptr<api::ApiContext> context;
+  http::Router router;
+  AccessLog access_log;  // declared before the server, so it outlives it
+  std::unique_ptr<http::Server> server;
+
+  Parts(const Config& c, std::unique_ptr<storage::Db> d, const Clock& k,
+        std::shared_ptr<spdlog::logger> l)
+      : config(c),
+        db(std::move(d)),
+        clock(k),
+        log(std::move(l)),
+        hasher(auth::PasswordHashCost{
+            .memory_kib = static_cast<uint32_t>(c.password_hash_memory_kib),
+            .passes = static_cast<uint32_t>(c.password_hash_passes)}) {}
+};
+
+namespace {
+
+std::string StaticDir(const Config& config) {
+  if (!config.static_dir.empty()) return config.static_dir;
+  std::error_code ec;
+  if (std::filesystem::exists("web/dist/index.html", ec)) {
+    return std::filesystem::absolute("web/dist", ec).string();
+  }
+  return {};
+}
+
+}  // namespace
+
+Result<std::unique_ptr<Application>> Application::Create(const Config& config,
+                                                         std::unique_ptr<storage::Db> db,
+                                                         const Clock& clock,
+                                                         std::shared_ptr<spdlog::logger> log) {
+  RETURN_IF_ERROR(ValidateConfig(config));
+  auto migrations = AllMigrations();
+  ASSIGN_OR_RETURN(auto applied, storage::ApplyMigrations(*db, migrations));
+  for (const auto& id : applied) log->info("applied migration {}", id);
+
+  auto parts = std::make_unique<Parts>(config, std::move(db), clock, log);
+  ASSIGN_OR_RETURN(parts->cipher, LoadFieldCipher(config, *log));
+
+  auth::SessionOptions session_options{
+      .max_failed_logins = static_cast<int>(config.max_failed_logins),
+      .failure_window = std::chrono::minutes(config.failure_window_minutes),
+      .lockout = std::chrono::minutes(config.lockout_minutes),
+      .idle_timeout = std::chrono::minutes(config.idle_timeout_minutes),
+      .absolute_timeout = std::chrono::minutes(config.absolute_timeout_minutes),
+      .password_policy = {.min_length = static_cast<size_t>(config.password_min_length)}};
+  Parts* p = parts.get();
+  p->sessions = std::make_unique<auth::SessionService>(*p->db, clock, p->audit, p->hasher,
+                                                       session_options);
+  p->organization = std::make_unique<auth::OrganizationService>(
+      *p->db, clock, p->audit, p->hasher, session_options.password_policy,
+      [p] { p->sessions->InvalidateCache(); });
+  p->guard = std::make_unique<api::Guard>(*p->sessions, p->audit, *p->db,
+                                          api::CookieOptions{.secure = config.cookie_secure});
+  p->context = std::make_unique<api::ApiContext>(api::ApiContext{
+      *p->db, clock, p->audit, *p->sessions, *p->organization, *p->guard});
+
+  api::AddHealthRoutes(p->router, *p->db);
+  api::AddAuthRoutes(p->router, *p->context);
+  api::AddUserRoutes(p->router, *p->context);
+  api::AddDepartmentRoutes(p->router, *p->context);
+  api::AddRoleRoutes(p->router, *p->context);
+  api::AddAuditRoutes(p->router, *p->context);
+  api::AddOpenApiRoute(p->router);
+
+  ASSIGN_OR_RETURN(ListenAddress listen, ParseListen(config.listen));
+  http::ServerOptions server_options;
+  server_options.host = listen.host;
+  server_options.port = listen.port;
+  server_options.network_threads = config.network_threads;
+  server_options.worker_threads = config.worker_threads;
+  server_options.max_body_bytes = static_cast<size_t>(config.max_body_bytes);
+  server_options.shutdown_grace = std::chrono::seconds(config.shutdown_grace_seconds);
+  server_options.static_dir = StaticDir(config);
+  if (config.access_log) p->access_log = MakeAccessLog();
+  p->server = std::make_unique<http::Server>(server_options, p->router, p->access_log.logger);
+  return std::unique_ptr<Application>(new Application(std::move(parts)));
+}
+
+Application::Application(std::unique_ptr<Parts> parts) : parts_(std::move(parts)) {}
+Application::~Application() = default;
+
+Result<bool> Application::SeedDemoIfEmpty() {
+  ASSIGN_OR_RETURN(auto users, parts_->organization->ListUsers({.limit = 1}));
+  ASSIGN_OR_RETURN(auto departments, parts_->organization->ListDepartments());
+  if (!users.empty() || !departments.empty()) return false;
+  ASSIGN_OR_RETURN(auto accounts,
+                   SeedDemoOrganization(*parts_->organization, audit::Actor{.username = "demo"}));
+  parts_->log->warn("seeded the demo organisation; these passwords are shown only now:");
+  for (const auto& a : accounts) {
+    parts_->log->warn("demo account {} ({}) password {}", a.username, a.role, a.password);
+  }
+  return true;
+}
+
+Status Application::Start() { return parts_->server->Start(); }
+uint16_t Application::port() const { return parts_->server->port(); }
+void Application::Run(bool handle_signals) { parts_->server->Run(handle_signals); }
+void Application::Stop() { parts_->server->Stop(); }
+storage::Db& Application::db() { return *parts_->db; }
+
+}  // namespace oc::app

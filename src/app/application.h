@@ -1,0 +1,69 @@
+#pragma once
+// The composition root: the only place that knows every concrete class. It opens the database,
+// applies migrations, loads the field-encryption keys, builds the services, registers every
+// route and runs the HTTP server. main.cc, the integration tests and the benchmarks all start
+// the system through this one class, so they exercise exactly what production runs.
+
+#include <filesystem>
+#include <memory>
+
+#include "app/config.h"
+#include "core/clock.h"
+#include "core/error.h"
+#include "storage/db.h"
+#include "storage/migrations.h"
+
+namespace spdlog {
+class logger;
+}
+
+namespace oc::crypto {
+class FieldCipher;
+}
+
+namespace oc::app {
+
+// Every module's migrations, in dependency order.
+std::vector<storage::Migration> AllMigrations();
+
+// Opens the configured database: PostgreSQL when database_url is set, else the SQLite file
+// DATA_DIR/opencredit.db (creating the directory). Errors: kUnavailable when it cannot be
+// opened or reached.
+Result<std::unique_ptr<storage::Db>> OpenDatabase(const Config& config);
+
+// The field-encryption keys: the configured master key, or — only when the server listens on a
+// loopback address — a key file generated into the data directory. Errors: kFailedPrecondition
+// on a non-loopback address without a configured key; the key parser's errors.
+Result<std::unique_ptr<crypto::FieldCipher>> LoadFieldCipher(const Config& config,
+                                                             spdlog::logger& log);
+
+class Application {
+ public:
+  // Takes over `db`, applies pending migrations, builds everything. `clock` must outlive the
+  // Application. Errors: those of the migrations and of LoadFieldCipher.
+  static Result<std::unique_ptr<Application>> Create(const Config& config,
+                                                     std::unique_ptr<storage::Db> db,
+                                                     const Clock& clock,
+                                                     std::shared_ptr<spdlog::logger> log);
+  ~Application();
+
+  // On an empty database (no users), seeds a demo organisation and logs the demo passwords once.
+  // Returns whether it seeded.
+  Result<bool> SeedDemoIfEmpty();
+
+  // Binds the listening socket. Errors: kUnavailable when the address cannot be bound.
+  Status Start();
+  uint16_t port() const;
+  // Serves until Stop() or, with `handle_signals`, SIGTERM/SIGINT; then drains and returns.
+  void Run(bool handle_signals);
+  void Stop();
+
+  storage::Db& db();
+
+ private:
+  struct Parts;
+  explicit Application(std::unique_ptr<Parts> parts);
+  std::unique_ptr<Parts> parts_;
+};
+
+}  // namespace oc::app

@@ -1,0 +1,77 @@
+#pragma once
+// Configuration of the opencredit binary. Three layers, later ones winning: the TOML file
+// (--config), environment variables OPENCREDIT_<SECTION>_<KEY> (plus the short forms
+// OPENCREDIT_LISTEN, OPENCREDIT_DATA_DIR, OPENCREDIT_DATABASE_URL, OPENCREDIT_MASTER_KEY), and
+// command-line flags. Unknown keys and wrongly typed values are errors that name the key, so a
+// typo never silently leaves a default in force.
+
+#include <chrono>
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+
+#include "core/error.h"
+
+namespace oc::app {
+
+struct Config {
+  // [server]
+  std::string listen = "127.0.0.1:8080";
+  int network_threads = 0;
+  int worker_threads = 0;
+  int64_t max_body_bytes = 10 * 1024 * 1024;
+  int64_t shutdown_grace_seconds = 20;
+  std::string static_dir;  // the built web app; empty: look for web/dist beside the binary
+  bool cookie_secure = false;
+  // [database]
+  std::string data_dir = "./data";
+  std::string database_url;  // empty: SQLite at data_dir/opencredit.db
+  std::string sqlite_synchronous = "full";
+  int64_t database_pool_size = 8;
+  // [crypto]
+  std::string master_key;  // "id:base64,…"; empty: a generated key file (loopback only)
+  std::string crypto_suite = "aes";  // "aes" (AES-256-GCM) or "sm4" (SM4-GCM, SM3-HMAC)
+  // [auth]
+  int64_t max_failed_logins = 5;
+  int64_t failure_window_minutes = 15;
+  int64_t lockout_minutes = 15;
+  int64_t idle_timeout_minutes = 30;
+  int64_t absolute_timeout_minutes = 12 * 60;
+  int64_t password_min_length = 10;
+  int64_t password_hash_memory_kib = 19 * 1024;  // argon2id cost; see auth/password.h
+  int64_t password_hash_passes = 2;
+  // [log]
+  std::string log_level = "info";
+  bool access_log = true;
+  // [demo]
+  bool demo = true;  // seed a demo organisation into an empty database
+};
+
+using Environment = std::function<std::optional<std::string>(const std::string& name)>;
+
+// The process environment.
+Environment ProcessEnvironment();
+
+// Applies the TOML file (if given) and then the environment to the defaults. Flags are applied by
+// the caller afterwards. Errors: kInvalidArgument naming the key ("auth.lockout_minutes") or the
+// file.
+Result<Config> LoadConfig(const std::optional<std::filesystem::path>& file,
+                          const Environment& environment);
+
+// Checks cross-field rules after all layers: listen address syntax, positive figures, known
+// enumerations. Errors: kInvalidArgument naming the key.
+Status ValidateConfig(const Config& config);
+
+struct ListenAddress {
+  std::string host;
+  uint16_t port;
+};
+Result<ListenAddress> ParseListen(std::string_view listen);
+
+// Whether the host only accepts local connections (127.0.0.0/8, ::1, localhost).
+bool IsLoopback(std::string_view host);
+
+}  // namespace oc::app

@@ -1,0 +1,297 @@
+#include "audit/audit_log.h"
+
+#include <boost/json.hpp>
+
+#include "crypto/digest.h"
+
+namespace oc::audit {
+
+namespace {
+
+constexpr std::string_view kGenesisHash =
+    "0000000000000000000000000000000000000000000000000000000000000000";
+constexpr std::string_view kSecretPlaceholder = "******";
+
+// Length-prefixed so that no two different entries serialise to the same bytes.
+void AppendField(std::string& out, std::string_view field) {
+  out += std::to_string(field.size());
+  out += ':';
+  out += field;
+  out += ';';
+}
+
+std::string ComputeHash(const Entry& e) {
+  std::string canonical;
+  canonical.reserve(256 + e.changes_json.size() + e.detail.size());
+  AppendField(canonical, e.prev_hash);
+  AppendField(canonical, std::to_string(e.id));
+  AppendField(canonical, std::to_string(ToUnixMicros(e.at)));
+  AppendField(canonical, e.user_id ? std::to_string(*e.user_id) : std::string());
+  AppendField(canonical, e.username);
+  AppendField(canonical, e.action);
+  AppendField(canonical, e.entity_type);
+  AppendField(canonical, e.entity_id);
+  AppendField(canonical, e.changes_json);
+  AppendField(canonical, e.detail);
+  AppendField(canonical, e.request_id);
+  AppendField(canonical, e.client_ip);
+  return crypto::Sha256Hex(canonical);
+}
+
+std::optional<std::string> Present(const std::optional<std::string>& value,
+                                   Sensitivity sensitivity) {
+  if (!value) return std::nullopt;
+  switch (sensitivity) {
+    case Sensitivity::kPlain: return *value;
+    case Sensitivity::kMasked: return MaskValue(*value);
+    case Sensitivity::kSecret: return std::string(kSecretPlaceholder);
+  }
+  return std::nullopt;
+}
+
+std::string ChangesJson(const std::vector<FieldChange>& changes) {
+  boost::json::array out;
+  for (const auto& change : changes) {
+    boost::json::object item;
+    item["field"] = change.field;
+    auto before = Present(change.before, change.sensitivity);
+    auto after = Present(change.after, change.sensitivity);
+    item["before"] = before ? boost::json::value(*before) : boost::json::value(nullptr);
+    item["after"] = after ? boost::json::value(*after) : boost::json::value(nullptr);
+    out.push_back(std::move(item));
+  }
+  return boost::json::serialize(out);
+}
+
+Entry EntryFromRow(const storage::Row& row) {
+  Entry e;
+  e.id = row.Int("id");
+  e.at = FromUnixMicros(row.Int("at_us"));
+  e.user_id = row.OptInt("user_id");
+  e.username = row.Text("username");
+  e.action = row.Text("action");
+  e.entity_type = row.Text("entity_type");
+  e.entity_id = row.Text("entity_id");
+  e.changes_json = row.Text("changes");
+  e.detail = row.Text("detail");
+  e.request_id = row.Text("request_id");
+  e.client_ip = row.Text("client_ip");
+  e.prev_hash = row.Text("prev_hash");
+  e.hash = row.Text("hash");
+  return e;
+}
+
+constexpr std::string_view kColumns =
+    "id, at_us, user_id, username, action, entity_type, entity_id, changes, detail, request_id, "
+    "client_ip, prev_hash, hash";
+
+// UTF-8 code point boundaries, so masking never splits a character.
+std::vector<size_t> CharacterStarts(std::string_view s) {
+  std::vector<size_t> starts;
+  for (size_t i = 0; i < s.size(); ++i) {
+    if ((static_cast<unsigned char>(s[i]) & 0xC0) != 0x80) starts.push_back(i);
+  }
+  return starts;
+}
+
+}  // namespace
+
+std::vector<storage::Migration> Migrations() {
+  return {{
+      .id = "audit_0001_events",
+      .sql = R"sql(
+CREATE TABLE audit_events (
+  id {{bigint}} PRIMARY KEY,
+  at_us {{bigint}} NOT NULL,
+  user_id {{bigint}},
+  username TEXT NOT NULL,
+  action TEXT NOT NULL,
+  entity_type TEXT NOT NULL,
+  entity_id TEXT NOT NULL,
+  changes TEXT NOT NULL,
+  detail TEXT NOT NULL,
+  request_id TEXT NOT NULL,
+  client_ip TEXT NOT NULL,
+  prev_hash TEXT NOT NULL,
+  hash TEXT NOT NULL
+);
+CREATE INDEX audit_events_by_entity ON audit_events (entity_type, entity_id, id);
+CREATE INDEX audit_events_by_user ON audit_events (user_id, id);
+CREATE INDEX audit_events_by_action ON audit_events (action, id);
+CREATE INDEX audit_events_by_time ON audit_events (at_us);
+CREATE TABLE audit_head (
+  singleton INTEGER PRIMARY KEY CHECK (singleton = 1),
+  last_id {{bigint}} NOT NULL,
+  last_hash TEXT NOT NULL
+);
+INSERT INTO audit_head (singleton, last_id, last_hash)
+  VALUES (1, 0, '0000000000000000000000000000000000000000000000000000000000000000');
+)sql",
+  }};
+}
+
+std::string MaskValue(std::string_view value) {
+  auto starts = CharacterStarts(value);
+  size_t n = starts.size();
+  size_t keep_head = n >= 11 ? 3 : n >= 7 ? 2 : n >= 4 ? 1 : 0;
+  size_t keep_tail = n >= 11 ? 4 : n >= 7 ? 2 : n >= 4 ? 1 : 0;
+  std::string out;
+  for (size_t i = 0; i < n; ++i) {
+    size_t end = i + 1 < n ? starts[i + 1] : value.size();
+    if (i < keep_head || i >= n - keep_tail) {
+      out.append(value.substr(starts[i], end - starts[i]));
+    } else {
+      out += '*';
+    }
+  }
+  return out;
+}
+
+Status AuditLog::Append(storage::Tx& tx, const Actor& actor, const Event& event) const {
+  // FOR UPDATE makes concurrent PostgreSQL appenders queue on the head row; SQLite already runs
+  // one writer at a time.
+  std::string_view head_sql =
+      tx.dialect() == storage::Dialect::kPostgres
+          ? "SELECT last_id, last_hash FROM audit_head WHERE singleton = 1 FOR UPDATE"
+          : "SELECT last_id, last_hash FROM audit_head WHERE singleton = 1";
+  ASSIGN_OR_RETURN(auto head, tx.QueryOne(head_sql));
+  if (!head) return Internal("audit_head row is missing");
+
+  Entry e;
+  e.id = head->Int("last_id") + 1;
+  e.prev_hash = head->Text("last_hash");
+  e.at = clock_.Now();
+  e.user_id = actor.user_id;
+  e.username = actor.username;
+  e.action = event.action;
+  e.entity_type = event.entity_type;
+  e.entity_id = event.entity_id;
+  e.changes_json = ChangesJson(event.changes);
+  e.detail = event.detail;
+  e.request_id = actor.request_id;
+  e.client_ip = actor.client_ip;
+  e.hash = ComputeHash(e);
+
+  storage::Value user_id = e.user_id ? storage::Value(*e.user_id) : storage::Value(storage::Null{});
+  RETURN_IF_ERROR(tx.Execute(
+      "INSERT INTO audit_events (id, at_us, user_id, username, action, entity_type, entity_id, "
+      "changes, detail, request_id, client_ip, prev_hash, hash) "
+      "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+      {e.id, ToUnixMicros(e.at), user_id, e.username, e.action, e.entity_type, e.entity_id,
+       e.changes_json, e.detail, e.request_id, e.client_ip, e.prev_hash, e.hash}));
+  RETURN_IF_ERROR(tx.Execute(
+      "UPDATE audit_head SET last_id = ?, last_hash = ? WHERE singleton = 1", {e.id, e.hash}));
+  return Ok();
+}
+
+Result<std::vector<Entry>> AuditLog::List(storage::Db& db, const Filter& filter) const {
+  if (filter.limit < 1 || filter.limit > 500) {
+    return InvalidField("limit", "out_of_range",
+                        {"limit 必须在 1 到 500 之间", "limit must be between 1 and 500"});
+  }
+  std::string sql = "SELECT " + std::string(kColumns) + " FROM audit_events WHERE 1 = 1";
+  storage::Params params;
+  if (filter.user_id) {
+    sql += " AND user_id = ?";
+    params.emplace_back(*filter.user_id);
+  }
+  if (!filter.entity_type.empty()) {
+    sql += " AND entity_type = ?";
+    params.emplace_back(filter.entity_type);
+  }
+  if (!filter.entity_id.empty()) {
+    sql += " AND entity_id = ?";
+    params.emplace_back(filter.entity_id);
+  }
+  if (!filter.action.empty()) {
+    if (filter.action.back() == '.') {
+      // A prefix range instead of LIKE, so '%' or '_' in the filter mean nothing special.
+      sql += " AND action >= ? AND action < ?";
+      params.emplace_back(filter.action);
+      std::string upper = filter.action;
+      upper.back() = '.' + 1;
+      params.emplace_back(upper);
+    } else {
+      sql += " AND action = ?";
+      params.emplace_back(filter.action);
+    }
+  }
+  if (filter.from) {
+    sql += " AND at_us >= ?";
+    params.emplace_back(ToUnixMicros(*filter.from));
+  }
+  if (filter.to) {
+    sql += " AND at_us < ?";
+    params.emplace_back(ToUnixMicros(*filter.to));
+  }
+  if (filter.before_id) {
+    sql += " AND id < ?";
+    params.emplace_back(*filter.before_id);
+  }
+  sql += " ORDER BY id DESC LIMIT ?";
+  params.emplace_back(int64_t{filter.limit});
+
+  return db.ReadValue<std::vector<Entry>>([&](storage::Tx& tx) -> Result<std::vector<Entry>> {
+    ASSIGN_OR_RETURN(auto rows, tx.Query(sql, params));
+    std::vector<Entry> entries;
+    entries.reserve(rows.size());
+    for (const auto& row : rows) entries.push_back(EntryFromRow(row));
+    return entries;
+  });
+}
+
+Result<VerifyReport> AuditLog::Verify(storage::Db& db) const {
+  VerifyReport report;
+  std::string expected_prev(kGenesisHash);
+  int64_t expected_id = 1;
+  constexpr int64_t kPage = 2000;
+  const std::string page_sql = "SELECT " + std::string(kColumns) +
+                               " FROM audit_events WHERE id >= ? ORDER BY id LIMIT ?";
+  auto fail = [&](int64_t id, std::string problem) {
+    report.intact = false;
+    report.first_broken_id = id;
+    report.problem = std::move(problem);
+  };
+
+  while (report.intact) {
+    ASSIGN_OR_RETURN(auto rows, db.ReadValue<storage::Rows>([&](storage::Tx& tx) {
+      return tx.Query(page_sql, {expected_id, kPage});
+    }));
+    for (const auto& row : rows) {
+      Entry e = EntryFromRow(row);
+      if (e.id != expected_id) {
+        fail(expected_id, "entry " + std::to_string(expected_id) + " is missing (next is " +
+                              std::to_string(e.id) + ")");
+        break;
+      }
+      if (e.prev_hash != expected_prev) {
+        fail(e.id, "link to the previous entry does not match");
+        break;
+      }
+      if (ComputeHash(e) != e.hash) {
+        fail(e.id, "content does not match its hash (the entry was modified)");
+        break;
+      }
+      expected_prev = e.hash;
+      ++expected_id;
+      ++report.entries_checked;
+    }
+    if (static_cast<int64_t>(rows.size()) < kPage) break;
+  }
+  if (!report.intact) return report;
+
+  ASSIGN_OR_RETURN(auto head, db.ReadValue<std::optional<storage::Row>>([](storage::Tx& tx) {
+    return tx.QueryOne("SELECT last_id, last_hash FROM audit_head WHERE singleton = 1");
+  }));
+  if (!head) {
+    fail(expected_id, "the chain head record is missing");
+  } else if (head->Int("last_id") != expected_id - 1 || head->Text("last_hash") != expected_prev) {
+    fail(expected_id, "entries after " + std::to_string(expected_id - 1) +
+                          " are missing (the chain head records " +
+                          std::to_string(head->Int("last_id")) + ")");
+  }
+  report.head_hash = expected_prev;
+  return report;
+}
+
+}  // namespace oc::audit

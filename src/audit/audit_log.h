@@ -1,0 +1,115 @@
+#pragma once
+// The tamper-evident audit trail. Every state change and every security event is appended in the
+// same transaction as the change it records, so the trail and the data can never disagree.
+//
+// Entries form a hash chain: each stores the SHA-256 of the previous entry's hash and its own
+// canonical content. Editing or deleting any row behind the server's back breaks the chain at that
+// row, which Verify() reports. The newest hash is also kept in `audit_head`, so removing the last
+// rows is detected too; publishing that head hash elsewhere (Verify prints it) anchors the chain
+// against an attacker who rewrites the whole table.
+//
+// Thread-safety: AuditLog is stateless apart from its clock and may be shared.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/clock.h"
+#include "core/error.h"
+#include "storage/db.h"
+#include "storage/migrations.h"
+
+namespace oc::audit {
+
+// Who acted and from where. `user_id` is empty for anonymous events (a failed login).
+struct Actor {
+  std::optional<int64_t> user_id;
+  std::string username;
+  std::string request_id;
+  std::string client_ip;
+};
+
+// How a changed value may appear in the trail.
+enum class Sensitivity {
+  kPlain,   // shown as is
+  kMasked,  // personal data: only the first and last characters survive (ID numbers, phones)
+  kSecret,  // never shown at all (passwords, keys): recorded as changed, value withheld
+};
+
+struct FieldChange {
+  std::string field;
+  std::optional<std::string> before;  // nullopt: the field had no value
+  std::optional<std::string> after;
+  Sensitivity sensitivity = Sensitivity::kPlain;
+};
+
+struct Event {
+  std::string action;       // "user.create", "auth.login_failed", "pii.unmask", …
+  std::string entity_type;  // "user", "department", "customer", …; may be empty
+  std::string entity_id;    // may be empty
+  std::vector<FieldChange> changes;
+  std::string detail;  // a short free-text note for security events; no secrets
+};
+
+struct Entry {
+  int64_t id = 0;
+  Instant at;
+  std::optional<int64_t> user_id;
+  std::string username;
+  std::string action;
+  std::string entity_type;
+  std::string entity_id;
+  std::string changes_json;  // [{"field","before","after"}], sensitive values already masked
+  std::string detail;
+  std::string request_id;
+  std::string client_ip;
+  std::string prev_hash;  // hex
+  std::string hash;       // hex
+};
+
+struct Filter {
+  std::optional<int64_t> user_id;
+  std::string entity_type;
+  std::string entity_id;
+  std::string action;  // exact, or a prefix ending in '.': "auth."
+  std::optional<Instant> from;  // inclusive
+  std::optional<Instant> to;    // exclusive
+  std::optional<int64_t> before_id;  // cursor: entries older than this id
+  int limit = 50;
+};
+
+struct VerifyReport {
+  int64_t entries_checked = 0;
+  bool intact = true;
+  std::optional<int64_t> first_broken_id;  // the first entry whose hash or link is wrong
+  std::string problem;                      // what is wrong there, in English
+  std::string head_hash;                    // hex hash of the newest entry
+};
+
+// The schema of the audit tables.
+std::vector<storage::Migration> Migrations();
+
+// Masks a personal-data value for display: keeps the first 3 and last 4 characters of long values
+// (counted in UTF-8 characters) and fewer of short ones; never reveals more than half.
+std::string MaskValue(std::string_view value);
+
+class AuditLog {
+ public:
+  explicit AuditLog(const Clock& clock) : clock_(clock) {}
+
+  // Appends `event` inside the caller's write transaction. Serialises concurrent appenders on
+  // PostgreSQL (row lock on the chain head) so the chain never forks.
+  Status Append(storage::Tx& tx, const Actor& actor, const Event& event) const;
+
+  // Newest first. Errors: kInvalidArgument for a limit outside 1..500.
+  Result<std::vector<Entry>> List(storage::Db& db, const Filter& filter) const;
+
+  // Walks the whole chain in id order. Errors only when the database cannot be read.
+  Result<VerifyReport> Verify(storage::Db& db) const;
+
+ private:
+  const Clock& clock_;
+};
+
+}  // namespace oc::audit

@@ -1,0 +1,166 @@
+#include "audit/audit_log.h"
+
+#include <gtest/gtest.h>
+
+#include "storage/migrations.h"
+#include "storage/testing/test_databases.h"
+
+namespace oc::audit {
+namespace {
+
+using storage::testing::Backend;
+
+class AuditLogTest : public ::testing::TestWithParam<Backend> {
+ protected:
+  void SetUp() override {
+    auto db = storage::testing::OpenTestDb(GetParam());
+    ASSERT_TRUE(db) << db.error().internal_detail;
+    db_ = std::move(*db);
+    auto migrations = Migrations();
+    ASSERT_TRUE(storage::ApplyMigrations(*db_, migrations));
+  }
+
+  void AppendN(int n) {
+    for (int i = 0; i < n; ++i) {
+      ASSERT_TRUE(db_->Write([&](storage::Tx& tx) {
+        return log_.Append(tx, actor_,
+                           Event{.action = "user.update",
+                                 .entity_type = "user",
+                                 .entity_id = std::to_string(i),
+                                 .changes = {{"display_name", "old", "new"}}});
+      }));
+      clock_.Advance(std::chrono::seconds(1));
+    }
+  }
+
+  FakeClock clock_{FromUnixMicros(1'700'000'000'000'000)};
+  AuditLog log_{clock_};
+  Actor actor_{.user_id = 7, .username = "admin", .request_id = "req-1", .client_ip = "127.0.0.1"};
+  std::unique_ptr<storage::Db> db_;
+};
+
+TEST_P(AuditLogTest, AppendedEntriesFormAnIntactChain) {
+  AppendN(5);
+  auto report = log_.Verify(*db_);
+  ASSERT_TRUE(report);
+  EXPECT_TRUE(report->intact) << report->problem;
+  EXPECT_EQ(report->entries_checked, 5);
+  EXPECT_EQ(report->head_hash.size(), 64u);
+}
+
+TEST_P(AuditLogTest, EntryIsRolledBackWithItsTransaction) {
+  auto status = db_->Write([&](storage::Tx& tx) -> Status {
+    RETURN_IF_ERROR(log_.Append(tx, actor_, Event{.action = "user.create"}));
+    return MakeError(ErrorCode::kAborted, {"冲突", "conflict"});
+  });
+  EXPECT_FALSE(status);
+  auto entries = log_.List(*db_, Filter{});
+  ASSERT_TRUE(entries);
+  EXPECT_TRUE(entries->empty());
+  AppendN(1);
+  EXPECT_TRUE(log_.Verify(*db_)->intact);
+}
+
+TEST_P(AuditLogTest, EditedRowIsNamedAsTheFirstBrokenEntry) {
+  AppendN(6);
+  ASSERT_TRUE(db_->Write([](storage::Tx& tx) -> Status {
+    RETURN_IF_ERROR(tx.Execute("UPDATE audit_events SET username = 'mallory' WHERE id = 4"));
+    return Ok();
+  }));
+  auto report = log_.Verify(*db_);
+  ASSERT_TRUE(report);
+  EXPECT_FALSE(report->intact);
+  EXPECT_EQ(report->first_broken_id, 4);
+}
+
+TEST_P(AuditLogTest, DeletedMiddleRowIsDetected) {
+  AppendN(6);
+  ASSERT_TRUE(db_->Write([](storage::Tx& tx) -> Status {
+    RETURN_IF_ERROR(tx.Execute("DELETE FROM audit_events WHERE id = 3"));
+    return Ok();
+  }));
+  auto report = log_.Verify(*db_);
+  ASSERT_TRUE(report);
+  EXPECT_FALSE(report->intact);
+  EXPECT_EQ(report->first_broken_id, 3);
+}
+
+TEST_P(AuditLogTest, DeletedNewestRowIsDetectedThroughTheHead) {
+  AppendN(4);
+  ASSERT_TRUE(db_->Write([](storage::Tx& tx) -> Status {
+    RETURN_IF_ERROR(tx.Execute("DELETE FROM audit_events WHERE id = 4"));
+    return Ok();
+  }));
+  auto report = log_.Verify(*db_);
+  ASSERT_TRUE(report);
+  EXPECT_FALSE(report->intact);
+  EXPECT_EQ(report->first_broken_id, 4);
+}
+
+TEST_P(AuditLogTest, SensitiveValuesAreMaskedAndSecretsWithheld) {
+  ASSERT_TRUE(db_->Write([&](storage::Tx& tx) {
+    return log_.Append(
+        tx, actor_,
+        Event{.action = "customer.update",
+              .entity_type = "customer",
+              .entity_id = "1",
+              .changes = {{"phone", "13800138000", "13912345678", Sensitivity::kMasked},
+                          {"password", std::nullopt, "hunter2hunter2", Sensitivity::kSecret}}});
+  }));
+  auto entries = log_.List(*db_, Filter{});
+  ASSERT_TRUE(entries);
+  ASSERT_EQ(entries->size(), 1u);
+  const std::string& changes = (*entries)[0].changes_json;
+  EXPECT_EQ(changes.find("13800138000"), std::string::npos);
+  EXPECT_EQ(changes.find("hunter2"), std::string::npos);
+  EXPECT_NE(changes.find("138****8000"), std::string::npos);
+  EXPECT_NE(changes.find("******"), std::string::npos);
+}
+
+TEST_P(AuditLogTest, ListFiltersByUserEntityActionPrefixAndTime) {
+  AppendN(3);
+  Actor other{.user_id = 9, .username = "risk"};
+  ASSERT_TRUE(db_->Write([&](storage::Tx& tx) {
+    return log_.Append(tx, other, Event{.action = "auth.login", .entity_type = "user",
+                                        .entity_id = "9"});
+  }));
+  auto by_user = log_.List(*db_, Filter{.user_id = 9});
+  ASSERT_TRUE(by_user);
+  ASSERT_EQ(by_user->size(), 1u);
+  EXPECT_EQ((*by_user)[0].action, "auth.login");
+
+  auto by_prefix = log_.List(*db_, Filter{.action = "auth."});
+  ASSERT_EQ(by_prefix->size(), 1u);
+  auto by_entity = log_.List(*db_, Filter{.entity_type = "user", .entity_id = "1"});
+  ASSERT_EQ(by_entity->size(), 1u);
+
+  auto since = log_.List(*db_, Filter{.from = clock_.Now() - std::chrono::seconds(2)});
+  EXPECT_EQ(since->size(), 3u);  // t0+1, t0+2 and the login at t0+3
+
+  auto page = log_.List(*db_, Filter{.limit = 2});
+  ASSERT_EQ(page->size(), 2u);
+  EXPECT_GT((*page)[0].id, (*page)[1].id);
+  auto next = log_.List(*db_, Filter{.before_id = (*page)[1].id, .limit = 2});
+  ASSERT_EQ(next->size(), 2u);
+  EXPECT_LT((*next)[0].id, (*page)[1].id);
+}
+
+TEST_P(AuditLogTest, ListRejectsAnOutOfRangeLimit) {
+  auto r = log_.List(*db_, Filter{.limit = 0});
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().field_violations.at(0).field, "limit");
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, AuditLogTest,
+                         ::testing::ValuesIn(storage::testing::AllBackends()),
+                         [](const auto& info) { return storage::testing::BackendName(info.param); });
+
+TEST(MaskValueTest, KeepsHeadAndTailByCharacter) {
+  EXPECT_EQ(MaskValue("13800138000"), "138****8000");
+  EXPECT_EQ(MaskValue("110105199001010021"), "110***********0021");
+  EXPECT_EQ(MaskValue("张三丰"), "***");
+  EXPECT_EQ(MaskValue("北京市朝阳区建国路"), "北京*****国路");
+}
+
+}  // namespace
+}  // namespace oc::audit

@@ -1,0 +1,135 @@
+#include "auth/migrations.h"
+
+#include "auth/permissions.h"
+
+namespace oc::auth {
+
+namespace {
+
+std::string Quote(std::string_view text) {
+  std::string out = "'";
+  for (char c : text) {
+    if (c == '\'') out += '\'';
+    out += c;
+  }
+  return out + "'";
+}
+
+// The built-in roles come from the same table the code checks against, so the two cannot drift.
+std::string BuiltinRolesSql() {
+  std::string sql;
+  int64_t role_id = 0;
+  for (const BuiltinRole& role : BuiltinRoles()) {
+    ++role_id;
+    std::string id = std::to_string(role_id);
+    sql += "INSERT INTO roles (id, role_key, name_zh, name_en, builtin, version, created_at_us, "
+           "updated_at_us) VALUES (" +
+           id + ", " + Quote(role.key) + ", " + Quote(role.name.zh_cn) + ", " +
+           Quote(role.name.en_us) + ", 1, 1, 0, 0);\n";
+    for (std::string_view permission : role.permissions) {
+      sql += "INSERT INTO role_permissions (role_id, permission) VALUES (" + id + ", " +
+             Quote(permission) + ");\n";
+    }
+    for (const auto& [entity, scope] : role.scopes) {
+      sql += "INSERT INTO role_scopes (role_id, entity, scope) VALUES (" + id + ", " +
+             Quote(entity) + ", " + Quote(DataScopeName(scope)) + ");\n";
+    }
+  }
+  return sql;
+}
+
+}  // namespace
+
+std::vector<storage::Migration> Migrations() {
+  std::vector<storage::Migration> migrations;
+  migrations.push_back({.id = "auth_0001_organisation", .sql = R"sql(
+CREATE TABLE departments (
+  id {{id}},
+  parent_id {{bigint}} REFERENCES departments (id),
+  name TEXT NOT NULL,
+  path TEXT NOT NULL,
+  version {{bigint}} NOT NULL,
+  created_at_us {{bigint}} NOT NULL,
+  updated_at_us {{bigint}} NOT NULL
+);
+CREATE UNIQUE INDEX departments_name_per_parent ON departments (COALESCE(parent_id, 0), name);
+CREATE INDEX departments_by_path ON departments (path);
+
+CREATE TABLE roles (
+  id {{id}},
+  role_key TEXT NOT NULL UNIQUE,
+  name_zh TEXT NOT NULL,
+  name_en TEXT NOT NULL,
+  builtin INTEGER NOT NULL,
+  version {{bigint}} NOT NULL,
+  created_at_us {{bigint}} NOT NULL,
+  updated_at_us {{bigint}} NOT NULL
+);
+CREATE TABLE role_permissions (
+  role_id {{bigint}} NOT NULL REFERENCES roles (id) ON DELETE CASCADE,
+  permission TEXT NOT NULL,
+  PRIMARY KEY (role_id, permission)
+);
+CREATE TABLE role_scopes (
+  role_id {{bigint}} NOT NULL REFERENCES roles (id) ON DELETE CASCADE,
+  entity TEXT NOT NULL,
+  scope TEXT NOT NULL,
+  PRIMARY KEY (role_id, entity)
+);
+
+CREATE TABLE users (
+  id {{id}},
+  username TEXT NOT NULL UNIQUE,
+  display_name TEXT NOT NULL,
+  password_hash TEXT NOT NULL,
+  department_id {{bigint}} NOT NULL REFERENCES departments (id),
+  supervisor_id {{bigint}} REFERENCES users (id),
+  status TEXT NOT NULL,
+  language TEXT NOT NULL,
+  must_change_password INTEGER NOT NULL,
+  locked_until_us {{bigint}},
+  password_changed_at_us {{bigint}} NOT NULL,
+  version {{bigint}} NOT NULL,
+  created_at_us {{bigint}} NOT NULL,
+  updated_at_us {{bigint}} NOT NULL
+);
+CREATE INDEX users_by_department ON users (department_id);
+CREATE INDEX users_by_supervisor ON users (supervisor_id);
+
+CREATE TABLE user_roles (
+  user_id {{bigint}} NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+  role_id {{bigint}} NOT NULL REFERENCES roles (id),
+  PRIMARY KEY (user_id, role_id)
+);
+CREATE INDEX user_roles_by_role ON user_roles (role_id);
+
+CREATE TABLE sessions (
+  token_hash TEXT PRIMARY KEY,
+  user_id {{bigint}} NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+  csrf_token TEXT NOT NULL,
+  created_at_us {{bigint}} NOT NULL,
+  last_seen_us {{bigint}} NOT NULL,
+  expires_at_us {{bigint}} NOT NULL,
+  revoked INTEGER NOT NULL,
+  client_ip TEXT NOT NULL,
+  user_agent TEXT NOT NULL
+);
+CREATE INDEX sessions_by_user ON sessions (user_id);
+CREATE INDEX sessions_by_expiry ON sessions (expires_at_us);
+
+CREATE TABLE login_failures (
+  user_id {{bigint}} NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+  at_us {{bigint}} NOT NULL
+);
+CREATE INDEX login_failures_by_user ON login_failures (user_id, at_us);
+)sql"});
+  migrations.push_back({.id = "auth_0002_builtin_roles", .sql = BuiltinRolesSql()});
+  // Explicit ids above bypass PostgreSQL's identity sequence; move it past them.
+  migrations.push_back({.id = "auth_0003_role_sequence",
+                        .sqlite_sql = "SELECT 1;",
+                        .postgres_sql = "SELECT setval(pg_get_serial_sequence('roles', 'id'), "
+                                        "(SELECT MAX(id) FROM roles));"});
+  return migrations;
+}
+
+}  // namespace oc::auth

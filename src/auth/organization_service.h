@@ -1,0 +1,135 @@
+#pragma once
+// Administration of departments, users and roles. Every change is validated, written together
+// with its audit entry in one transaction, and guarded by optimistic versions where a record is
+// edited (stale version → kFailedPrecondition, nothing changed).
+//
+// Permission checks are the caller's (the API guard checks user.admin, role.admin,
+// department.admin before calling); this service enforces the organisation's invariants: a
+// department tree without cycles, a supervisor chain without cycles, built-in roles kept intact,
+// a role that is still assigned cannot be deleted, and at least one active administrator remains.
+//
+// Thread-safe; blocks on the database: call from worker threads.
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "audit/audit_log.h"
+#include "auth/organization.h"
+#include "auth/password.h"
+#include "core/clock.h"
+#include "storage/db.h"
+
+namespace oc::auth {
+
+struct NewDepartment {
+  std::string name;
+  std::optional<DepartmentId> parent_id;  // none: a top-level unit (the head office)
+};
+
+struct DepartmentPatch {
+  std::optional<std::string> name;
+  std::optional<std::optional<DepartmentId>> parent_id;  // set to move; inner nullopt: to top
+};
+
+struct NewUser {
+  std::string username;
+  std::string display_name;
+  std::string password;
+  DepartmentId department_id;
+  std::optional<UserId> supervisor_id;
+  std::vector<std::string> role_keys;
+  std::string language = "zh-CN";
+  bool must_change_password = false;
+};
+
+struct UserPatch {
+  std::optional<std::string> display_name;
+  std::optional<DepartmentId> department_id;
+  std::optional<std::optional<UserId>> supervisor_id;  // inner nullopt: remove the supervisor
+  std::optional<std::vector<std::string>> role_keys;
+  std::optional<std::string> language;
+  std::optional<UserStatus> status;
+};
+
+struct UserFilter {
+  std::optional<DepartmentId> department_id;
+  std::optional<UserStatus> status;
+  std::string query;  // prefix of username or display name
+  std::optional<int64_t> after_id;  // cursor
+  int limit = 50;
+};
+
+struct NewRole {
+  std::string key;
+  Message name;
+  std::vector<std::string> permissions;
+  std::map<std::string, DataScope> scopes;
+};
+
+struct RolePatch {
+  std::optional<Message> name;
+  std::optional<std::vector<std::string>> permissions;
+  std::optional<std::map<std::string, DataScope>> scopes;
+};
+
+class OrganizationService {
+ public:
+  // `on_change` runs after any committed change to users or roles, so cached principals can be
+  // dropped (the session cache).
+  OrganizationService(storage::Db& db, const Clock& clock, const audit::AuditLog& audit,
+                      const PasswordHasher& hasher, PasswordPolicy policy,
+                      std::function<void()> on_change);
+
+  // Departments. Errors: kInvalidArgument (name empty or longer than 64 characters, unknown
+  // parent), kAlreadyExists (same name under the same parent), kNotFound, kFailedPrecondition
+  // (stale version; moving under itself or a descendant; deleting one with users or children).
+  Result<Department> CreateDepartment(const audit::Actor& actor, const NewDepartment& input);
+  Result<Department> UpdateDepartment(const audit::Actor& actor, DepartmentId id,
+                                      const DepartmentPatch& patch, int64_t expected_version);
+  Status DeleteDepartment(const audit::Actor& actor, DepartmentId id);
+  Result<std::vector<Department>> ListDepartments();
+  Result<Department> GetDepartment(DepartmentId id);
+  Result<std::optional<Department>> FindDepartmentByName(std::string_view name);
+
+  // Users. Errors: kInvalidArgument naming the field (username must be 3–32 of [a-z0-9._-]
+  // starting with a letter or digit; display name 1–64 characters; password policy; unknown
+  // department, supervisor or role; unsupported language), kAlreadyExists (username taken),
+  // kNotFound, kFailedPrecondition (stale version, supervisor cycle, disabling or demoting the
+  // last active administrator).
+  Result<User> CreateUser(const audit::Actor& actor, const NewUser& input);
+  Result<User> UpdateUser(const audit::Actor& actor, UserId id, const UserPatch& patch,
+                          int64_t expected_version);
+  // Sets a new password chosen by an administrator, requires the user to change it at next
+  // sign-in, clears any lockout and ends the user's sessions.
+  Status ResetPassword(const audit::Actor& actor, UserId id, std::string_view new_password);
+  Result<User> GetUser(UserId id);
+  Result<std::optional<User>> FindUserByUsername(std::string_view username);
+  Result<std::vector<User>> ListUsers(const UserFilter& filter);
+
+  // Roles. Errors: kInvalidArgument (key must be [a-z][a-z0-9_]{1,31}; names required in both
+  // languages; unknown permission, entity or scope), kAlreadyExists, kNotFound,
+  // kFailedPrecondition (changing or deleting a built-in role's key or permissions; deleting a
+  // role still assigned; stale version).
+  Result<Role> CreateRole(const audit::Actor& actor, const NewRole& input);
+  Result<Role> UpdateRole(const audit::Actor& actor, RoleId id, const RolePatch& patch,
+                          int64_t expected_version);
+  Status DeleteRole(const audit::Actor& actor, RoleId id);
+  Result<std::vector<Role>> ListRoles();
+  Result<Role> GetRole(RoleId id);
+
+ private:
+  storage::Db& db_;
+  const Clock& clock_;
+  const audit::AuditLog& audit_;
+  const PasswordHasher& hasher_;
+  PasswordPolicy policy_;
+  std::function<void()> on_change_;
+};
+
+// Row readers shared by the services of this module.
+Result<User> LoadUser(storage::Tx& tx, UserId id);
+Result<Department> LoadDepartment(storage::Tx& tx, DepartmentId id);
+
+}  // namespace oc::auth

@@ -1,0 +1,51 @@
+#pragma once
+// The catalogue of named permissions and the built-in roles. A role is a set of permissions plus
+// a data scope per entity; the built-in roles are the seven jobs of a lending organisation and
+// are created by a migration, so every installation starts with them. Administrators can add
+// roles of their own from the same catalogue.
+
+#include <map>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/error.h"
+
+namespace oc::auth {
+
+// How far a role's view of an entity's records reaches.
+enum class DataScope {
+  kOwn,         // 本人: records the user owns
+  kDepartment,  // 本部门: records of the user's own department
+  kSubtree,     // 本部门及下级: the user's department and every department below it
+  kAll,         // 全部
+};
+
+std::string_view DataScopeName(DataScope scope);  // "own", "department", "subtree", "all"
+std::optional<DataScope> DataScopeFromName(std::string_view name);
+
+struct PermissionInfo {
+  std::string_view key;  // "customer.read"
+  Message description;
+};
+
+// Every permission the system knows, in display order.
+std::span<const PermissionInfo> PermissionCatalog();
+bool IsKnownPermission(std::string_view key);
+
+// Entities whose records carry an owner and a department, and so take a data scope.
+std::span<const std::string_view> ScopedEntities();
+bool IsScopedEntity(std::string_view entity);
+
+struct BuiltinRole {
+  std::string_view key;
+  Message name;
+  std::vector<std::string_view> permissions;
+  std::map<std::string_view, DataScope> scopes;
+};
+
+std::span<const BuiltinRole> BuiltinRoles();
+
+}  // namespace oc::auth

@@ -1,0 +1,396 @@
+#include "auth/session_service.h"
+
+#include <algorithm>
+#include <cctype>
+
+#include "crypto/digest.h"
+#include "crypto/random.h"
+
+namespace oc::auth {
+
+namespace {
+
+using storage::Tx;
+
+// A session's last_seen is written at most this often: every request would otherwise be a write.
+constexpr std::chrono::seconds kTouchInterval{60};
+
+Error WrongCredentials() {
+  return MakeError(ErrorCode::kUnauthenticated,
+                   {"用户名或密码错误", "Incorrect username or password"});
+}
+
+Error SessionExpired() {
+  return MakeError(ErrorCode::kUnauthenticated,
+                   {"登录已失效，请重新登录", "Your session has ended; please sign in again"});
+}
+
+Error LockedOut(Instant until, Instant now) {
+  auto seconds = std::chrono::ceil<std::chrono::seconds>(until - now);
+  int64_t minutes = std::max<int64_t>(1, (seconds.count() + 59) / 60);
+  std::string m = std::to_string(minutes);
+  Error e = MakeError(ErrorCode::kResourceExhausted,
+                      {"登录失败次数过多，账号已锁定，请 " + m + " 分钟后再试",
+                       "Too many failed sign-ins: the account is locked; try again in " + m +
+                           " minutes"});
+  e.retry_after = std::max(seconds, std::chrono::seconds(1));
+  return e;
+}
+
+std::string NormalizeUsername(std::string_view username) {
+  std::string out;
+  for (char c : username) {
+    if (c != ' ' && c != '\t') out += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  }
+  return out;
+}
+
+audit::Actor ActorFor(std::optional<int64_t> user_id, std::string username,
+                      const ClientInfo& client) {
+  return audit::Actor{.user_id = user_id,
+                      .username = std::move(username),
+                      .request_id = client.request_id,
+                      .client_ip = client.ip};
+}
+
+std::string TokenHash(std::string_view token) { return crypto::Sha256Hex(token); }
+
+// Attempted usernames go into the trail; cap them so the trail cannot be flooded through it.
+std::string Truncated(std::string_view text, size_t max_bytes) {
+  if (text.size() <= max_bytes) return std::string(text);
+  size_t cut = max_bytes;
+  while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;
+  return std::string(text.substr(0, cut));
+}
+
+}  // namespace
+
+SessionService::SessionService(storage::Db& db, const Clock& clock, const audit::AuditLog& audit,
+                               const PasswordHasher& hasher, SessionOptions options)
+    : db_(db), clock_(clock), audit_(audit), hasher_(hasher), options_(std::move(options)) {}
+
+Result<LoginResult> SessionService::Login(std::string_view raw_username,
+                                          std::string_view password, const ClientInfo& client) {
+  std::string username = NormalizeUsername(raw_username);
+  if (username.empty() || username.size() > 64 || password.empty() ||
+      password.size() > options_.password_policy.max_length * 4) {
+    return WrongCredentials();
+  }
+  struct Account {
+    int64_t id;
+    std::string password_hash;
+    std::string status;
+    std::optional<int64_t> locked_until_us;
+    bool must_change_password;
+  };
+  ASSIGN_OR_RETURN(auto account, db_.ReadValue<std::optional<Account>>(
+                                     [&](Tx& tx) -> Result<std::optional<Account>> {
+                                       ASSIGN_OR_RETURN(
+                                           auto row,
+                                           tx.QueryOne("SELECT id, password_hash, status, "
+                                                       "locked_until_us, must_change_password "
+                                                       "FROM users WHERE username = ?",
+                                                       {username}));
+                                       if (!row) return std::optional<Account>();
+                                       return std::optional<Account>(Account{
+                                           row->Int("id"), row->Text("password_hash"),
+                                           row->Text("status"), row->OptInt("locked_until_us"),
+                                           row->Bool("must_change_password")});
+                                     }));
+  Instant now = clock_.Now();
+  if (!account) {
+    hasher_.VerifyDummy(password);
+    RETURN_IF_ERROR(db_.Write([&](Tx& tx) {
+      return audit_.Append(tx, ActorFor(std::nullopt, "", client),
+                           {.action = "auth.login_failed",
+                            .entity_type = "user",
+                            .detail = "unknown username: " + Truncated(username, 64)});
+    }));
+    return WrongCredentials();
+  }
+  audit::Actor actor = ActorFor(account->id, username, client);
+  std::string user_id_text = std::to_string(account->id);
+
+  if (account->locked_until_us && FromUnixMicros(*account->locked_until_us) > now) {
+    RETURN_IF_ERROR(db_.Write([&](Tx& tx) {
+      return audit_.Append(tx, actor,
+                           {.action = "auth.login_locked",
+                            .entity_type = "user",
+                            .entity_id = user_id_text,
+                            .detail = "sign-in refused while locked"});
+    }));
+    return LockedOut(FromUnixMicros(*account->locked_until_us), now);
+  }
+
+  if (!hasher_.Verify(password, account->password_hash)) {
+    std::optional<Instant> locked_until;
+    RETURN_IF_ERROR(db_.Write([&](Tx& tx) -> Status {
+      int64_t now_us = ToUnixMicros(now);
+      RETURN_IF_ERROR(tx.Execute("INSERT INTO login_failures (user_id, at_us) VALUES (?, ?)",
+                                 {account->id, now_us}));
+      int64_t window_start = ToUnixMicros(now - options_.failure_window);
+      RETURN_IF_ERROR(tx.Execute("DELETE FROM login_failures WHERE user_id = ? AND at_us < ?",
+                                 {account->id, window_start}));
+      ASSIGN_OR_RETURN(auto count, tx.QueryOne("SELECT COUNT(*) FROM login_failures WHERE "
+                                               "user_id = ?",
+                                               {account->id}));
+      RETURN_IF_ERROR(audit_.Append(tx, actor,
+                                    {.action = "auth.login_failed",
+                                     .entity_type = "user",
+                                     .entity_id = user_id_text,
+                                     .detail = "wrong password"}));
+      if (count->Int(0) >= options_.max_failed_logins) {
+        locked_until = now + options_.lockout;
+        RETURN_IF_ERROR(tx.Execute("UPDATE users SET locked_until_us = ? WHERE id = ?",
+                                   {ToUnixMicros(*locked_until), account->id}));
+        RETURN_IF_ERROR(tx.Execute("DELETE FROM login_failures WHERE user_id = ?",
+                                   {account->id}));
+        RETURN_IF_ERROR(audit_.Append(
+            tx, actor,
+            {.action = "auth.lockout",
+             .entity_type = "user",
+             .entity_id = user_id_text,
+             .detail = std::to_string(options_.max_failed_logins) + " failed sign-ins within " +
+                       std::to_string(options_.failure_window.count()) + " minutes"}));
+      }
+      return Ok();
+    }));
+    if (locked_until) return LockedOut(*locked_until, now);
+    return WrongCredentials();
+  }
+
+  if (account->status != "active") {
+    RETURN_IF_ERROR(db_.Write([&](Tx& tx) {
+      return audit_.Append(tx, actor,
+                           {.action = "auth.login_failed",
+                            .entity_type = "user",
+                            .entity_id = user_id_text,
+                            .detail = "account disabled"});
+    }));
+    return MakeError(ErrorCode::kPermissionDenied,
+                     {"账号已停用，请联系管理员", "This account is disabled; contact an "
+                                                  "administrator"});
+  }
+
+  std::string token = crypto::RandomToken(32);
+  std::string csrf = crypto::RandomToken(24);
+  std::string token_hash = TokenHash(token);
+  Instant absolute_end = now + options_.absolute_timeout;
+  std::shared_ptr<const Principal> principal;
+  RETURN_IF_ERROR(db_.Write([&](Tx& tx) -> Status {
+    int64_t now_us = ToUnixMicros(now);
+    RETURN_IF_ERROR(tx.Execute(
+        "INSERT INTO sessions (token_hash, user_id, csrf_token, created_at_us, last_seen_us, "
+        "expires_at_us, revoked, client_ip, user_agent) VALUES (?, ?, ?, ?, ?, ?, 0, ?, ?)",
+        {token_hash, account->id, csrf, now_us, now_us, ToUnixMicros(absolute_end),
+         Truncated(client.ip, 64), Truncated(client.user_agent, 256)}));
+    RETURN_IF_ERROR(tx.Execute("DELETE FROM login_failures WHERE user_id = ?", {account->id}));
+    RETURN_IF_ERROR(tx.Execute("UPDATE users SET locked_until_us = NULL WHERE id = ?",
+                               {account->id}));
+    // Expired sessions of this user are cleaned up as a side effect of signing in.
+    RETURN_IF_ERROR(tx.Execute("DELETE FROM sessions WHERE user_id = ? AND expires_at_us < ?",
+                               {account->id, now_us}));
+    RETURN_IF_ERROR(audit_.Append(
+        tx, actor, {.action = "auth.login", .entity_type = "user", .entity_id = user_id_text}));
+    ASSIGN_OR_RETURN(principal, LoadPrincipal(tx, UserId(account->id)));
+    return Ok();
+  }));
+
+  Session session{principal, csrf, std::min(now + options_.idle_timeout, absolute_end),
+                  account->must_change_password};
+  {
+    std::lock_guard lock(cache_mu_);
+    cache_[token_hash] = CachedSession{session, account->id, now, absolute_end, now};
+  }
+  return LoginResult{std::move(token), std::move(session)};
+}
+
+Status SessionService::Logout(std::string_view token, const ClientInfo& client) {
+  std::string token_hash = TokenHash(token);
+  {
+    std::lock_guard lock(cache_mu_);
+    cache_.erase(token_hash);
+  }
+  return db_.Write([&](Tx& tx) -> Status {
+    ASSIGN_OR_RETURN(auto row, tx.QueryOne("SELECT s.user_id, u.username FROM sessions s JOIN "
+                                           "users u ON u.id = s.user_id WHERE s.token_hash = ? "
+                                           "AND s.revoked = 0",
+                                           {token_hash}));
+    if (!row) return Ok();
+    RETURN_IF_ERROR(
+        tx.Execute("UPDATE sessions SET revoked = 1 WHERE token_hash = ?", {token_hash}));
+    return audit_.Append(tx, ActorFor(row->Int(0), row->Text(1), client),
+                         {.action = "auth.logout",
+                          .entity_type = "user",
+                          .entity_id = std::to_string(row->Int(0))});
+  });
+}
+
+Result<Session> SessionService::Authenticate(std::string_view token) {
+  if (token.empty() || token.size() > 128) return SessionExpired();
+  std::string token_hash = TokenHash(token);
+  Instant now = clock_.Now();
+  {
+    std::lock_guard lock(cache_mu_);
+    auto it = cache_.find(token_hash);
+    if (it != cache_.end()) {
+      const CachedSession& c = it->second;
+      Instant idle_end = c.last_seen + options_.idle_timeout;
+      if (now - c.cached_at < options_.cache_ttl && now < idle_end && now < c.absolute_end) {
+        Session s = c.session;
+        s.expires_at = std::min(idle_end, c.absolute_end);
+        return s;
+      }
+      cache_.erase(it);
+    }
+  }
+  return AuthenticateUncached(token_hash);
+}
+
+Result<Session> SessionService::AuthenticateUncached(const std::string& token_hash) {
+  Instant now = clock_.Now();
+  struct Stored {
+    int64_t user_id;
+    std::string csrf;
+    Instant last_seen;
+    Instant absolute_end;
+    bool must_change_password;
+    std::shared_ptr<const Principal> principal;
+  };
+  ASSIGN_OR_RETURN(auto stored, db_.ReadValue<std::optional<Stored>>(
+                                    [&](Tx& tx) -> Result<std::optional<Stored>> {
+                                      ASSIGN_OR_RETURN(
+                                          auto row,
+                                          tx.QueryOne(
+                                              "SELECT s.user_id, s.csrf_token, s.last_seen_us, "
+                                              "s.expires_at_us, u.must_change_password FROM "
+                                              "sessions s JOIN users u ON u.id = s.user_id "
+                                              "WHERE s.token_hash = ? AND s.revoked = 0 AND "
+                                              "u.status = 'active'",
+                                              {token_hash}));
+                                      if (!row) return std::optional<Stored>();
+                                      Stored s{row->Int(0), row->Text(1),
+                                               FromUnixMicros(row->Int(2)),
+                                               FromUnixMicros(row->Int(3)), row->Bool(
+                                                   "must_change_password"),
+                                               nullptr};
+                                      ASSIGN_OR_RETURN(s.principal,
+                                                       LoadPrincipal(tx, UserId(s.user_id)));
+                                      return std::optional<Stored>(std::move(s));
+                                    }));
+  if (!stored) return SessionExpired();
+  Instant idle_end = stored->last_seen + options_.idle_timeout;
+  if (now >= idle_end || now >= stored->absolute_end) return SessionExpired();
+
+  Instant last_seen = stored->last_seen;
+  if (now - stored->last_seen >= kTouchInterval) {
+    RETURN_IF_ERROR(db_.Write([&](Tx& tx) -> Status {
+      RETURN_IF_ERROR(tx.Execute("UPDATE sessions SET last_seen_us = ? WHERE token_hash = ?",
+                                 {ToUnixMicros(now), token_hash}));
+      return Ok();
+    }));
+    last_seen = now;
+  }
+  Session session{stored->principal, stored->csrf,
+                  std::min(last_seen + options_.idle_timeout, stored->absolute_end),
+                  stored->must_change_password};
+  std::lock_guard lock(cache_mu_);
+  cache_[token_hash] =
+      CachedSession{session, stored->user_id, last_seen, stored->absolute_end, now};
+  return session;
+}
+
+Status SessionService::ChangePassword(const Principal& principal,
+                                      std::string_view current_password,
+                                      std::string_view new_password, std::string_view keep_token,
+                                      const ClientInfo& client) {
+  int64_t user_id = principal.user_id.value();
+  audit::Actor actor = ActorFor(user_id, principal.username, client);
+  ASSIGN_OR_RETURN(auto stored_hash, db_.ReadValue<std::string>([&](Tx& tx) -> Result<std::string> {
+    ASSIGN_OR_RETURN(auto row,
+                     tx.QueryOne("SELECT password_hash FROM users WHERE id = ?", {user_id}));
+    if (!row) return SessionExpired();
+    return row->Text(0);
+  }));
+  if (!hasher_.Verify(current_password, stored_hash)) {
+    RETURN_IF_ERROR(db_.Write([&](Tx& tx) {
+      return audit_.Append(tx, actor,
+                           {.action = "auth.password_change_failed",
+                            .entity_type = "user",
+                            .entity_id = std::to_string(user_id),
+                            .detail = "wrong current password"});
+    }));
+    Error e = InvalidField("current_password", "incorrect",
+                           {"当前密码不正确", "The current password is incorrect"});
+    return e;
+  }
+  RETURN_IF_ERROR(CheckPasswordStrength(new_password, principal.username,
+                                        options_.password_policy, "new_password"));
+  if (current_password == new_password) {
+    return InvalidField("new_password", "unchanged",
+                        {"新密码不能与当前密码相同",
+                         "The new password must differ from the current one"});
+  }
+  std::string new_hash = hasher_.Hash(new_password);
+  Instant now = clock_.Now();
+  std::string keep_hash = TokenHash(keep_token);
+  RETURN_IF_ERROR(db_.Write([&](Tx& tx) -> Status {
+    RETURN_IF_ERROR(tx.Execute("UPDATE users SET password_hash = ?, must_change_password = 0, "
+                               "password_changed_at_us = ?, version = version + 1, "
+                               "updated_at_us = ? WHERE id = ?",
+                               {new_hash, ToUnixMicros(now), ToUnixMicros(now), user_id}));
+    RETURN_IF_ERROR(tx.Execute("UPDATE sessions SET revoked = 1 WHERE user_id = ? AND "
+                               "token_hash <> ?",
+                               {user_id, keep_hash}));
+    return audit_.Append(tx, actor,
+                         {.action = "auth.password_change",
+                          .entity_type = "user",
+                          .entity_id = std::to_string(user_id),
+                          .changes = {{"password", "old", "new", audit::Sensitivity::kSecret}}});
+  }));
+  InvalidateCache();
+  return Ok();
+}
+
+void SessionService::InvalidateCache() {
+  std::lock_guard lock(cache_mu_);
+  cache_.clear();
+}
+
+Result<std::shared_ptr<const Principal>> SessionService::LoadPrincipal(Tx& tx, UserId id) {
+  ASSIGN_OR_RETURN(auto row, tx.QueryOne("SELECT u.username, u.display_name, u.department_id, "
+                                         "u.language, d.path, d.name FROM users u JOIN departments d ON "
+                                         "d.id = u.department_id WHERE u.id = ?",
+                                         {id.value()}));
+  if (!row) return SessionExpired();
+  auto p = std::make_shared<Principal>();
+  p->user_id = id;
+  p->username = row->Text(0);
+  p->display_name = row->Text(1);
+  p->department_id = DepartmentId(row->Int(2));
+  p->language = row->Text(3);
+  p->department_path = row->Text(4);
+  p->department_name = row->Text(5);
+  ASSIGN_OR_RETURN(auto roles, tx.Query("SELECT r.role_key FROM user_roles ur JOIN roles r ON "
+                                        "r.id = ur.role_id WHERE ur.user_id = ? ORDER BY r.id",
+                                        {id.value()}));
+  for (const auto& r : roles) p->role_keys.push_back(r.Text(0));
+  ASSIGN_OR_RETURN(auto perms, tx.Query("SELECT DISTINCT rp.permission FROM user_roles ur JOIN "
+                                        "role_permissions rp ON rp.role_id = ur.role_id WHERE "
+                                        "ur.user_id = ?",
+                                        {id.value()}));
+  for (const auto& r : perms) p->permissions.insert(r.Text(0));
+  ASSIGN_OR_RETURN(auto scopes, tx.Query("SELECT rs.entity, rs.scope FROM user_roles ur JOIN "
+                                         "role_scopes rs ON rs.role_id = ur.role_id WHERE "
+                                         "ur.user_id = ?",
+                                         {id.value()}));
+  for (const auto& r : scopes) {
+    DataScope scope = DataScopeFromName(r.Text(1)).value_or(DataScope::kOwn);
+    auto [it, inserted] = p->scopes.emplace(r.Text(0), scope);
+    // Several roles: the widest scope wins (the enum is ordered narrowest first).
+    if (!inserted && scope > it->second) it->second = scope;
+  }
+  return std::shared_ptr<const Principal>(std::move(p));
+}
+
+}  // namespace oc::auth

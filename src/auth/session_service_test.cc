@@ -1,0 +1,187 @@
+#include "auth/session_service.h"
+
+#include <gtest/gtest.h>
+
+#include "auth/auth_test_fixture.h"
+
+namespace oc::auth {
+namespace {
+
+using testing::AuthFixture;
+using testing::kAdminPassword;
+
+class SessionServiceTest : public AuthFixture {
+ protected:
+  ClientInfo client_{.request_id = "r1", .ip = "10.0.0.8", .user_agent = "test"};
+};
+
+TEST_P(SessionServiceTest, LoginReturnsATokenAndTheUsersPermissions) {
+  auto login = sessions_->Login("admin", kAdminPassword, client_);
+  ASSERT_TRUE(login) << login.error().message.en_us;
+  EXPECT_GE(login->token.size(), 40u);
+  EXPECT_FALSE(login->session.csrf_token.empty());
+  const Principal& p = *login->session.principal;
+  EXPECT_EQ(p.username, "admin");
+  EXPECT_TRUE(p.Has("user.admin"));
+  EXPECT_EQ(p.ScopeFor("customer"), DataScope::kAll);
+  EXPECT_EQ(p.department_path, head_office_.path);
+  EXPECT_EQ(CountAudit("auth.login"), 1);
+}
+
+TEST_P(SessionServiceTest, UsernameIsCaseInsensitive) {
+  EXPECT_TRUE(sessions_->Login(" Admin ", kAdminPassword, client_));
+}
+
+TEST_P(SessionServiceTest, TheDatabaseKeepsOnlyAHashOfTheToken) {
+  auto login = sessions_->Login("admin", kAdminPassword, client_);
+  ASSERT_TRUE(login);
+  auto rows = db_->ReadValue<storage::Rows>([](storage::Tx& tx) {
+    return tx.Query("SELECT token_hash FROM sessions");
+  });
+  ASSERT_EQ(rows->size(), 1u);
+  EXPECT_NE((*rows)[0].Text(0), login->token);
+}
+
+TEST_P(SessionServiceTest, WrongPasswordAndUnknownUserLookTheSame) {
+  auto wrong = sessions_->Login("admin", "not-the-password", client_);
+  auto unknown = sessions_->Login("nobody", "not-the-password", client_);
+  ASSERT_FALSE(wrong);
+  ASSERT_FALSE(unknown);
+  EXPECT_EQ(wrong.error().code, ErrorCode::kUnauthenticated);
+  EXPECT_EQ(unknown.error().code, ErrorCode::kUnauthenticated);
+  EXPECT_EQ(wrong.error().message.en_us, unknown.error().message.en_us);
+  EXPECT_EQ(CountAudit("auth.login_failed"), 2);
+}
+
+TEST_P(SessionServiceTest, FiveFailuresLockTheAccountEvenForTheRightPassword) {
+  for (int i = 0; i < 4; ++i) {
+    EXPECT_EQ(sessions_->Login("admin", "wrong-password", client_).error().code,
+              ErrorCode::kUnauthenticated);
+  }
+  auto fifth = sessions_->Login("admin", "wrong-password", client_);
+  EXPECT_EQ(fifth.error().code, ErrorCode::kResourceExhausted);
+  auto right = sessions_->Login("admin", kAdminPassword, client_);
+  ASSERT_FALSE(right);
+  EXPECT_EQ(right.error().code, ErrorCode::kResourceExhausted);
+  ASSERT_TRUE(right.error().retry_after);
+  EXPECT_GT(right.error().retry_after->count(), 14 * 60);
+  EXPECT_NE(right.error().message.en_us.find("15 minutes"), std::string::npos);
+  EXPECT_EQ(CountAudit("auth.lockout"), 1);
+
+  clock_.Advance(std::chrono::minutes(15) + std::chrono::seconds(1));
+  EXPECT_TRUE(sessions_->Login("admin", kAdminPassword, client_));
+}
+
+TEST_P(SessionServiceTest, FailuresOutsideTheWindowDoNotCount) {
+  for (int i = 0; i < 4; ++i) (void)sessions_->Login("admin", "wrong-password", client_);
+  clock_.Advance(std::chrono::minutes(16));
+  for (int i = 0; i < 4; ++i) {
+    EXPECT_EQ(sessions_->Login("admin", "wrong-password", client_).error().code,
+              ErrorCode::kUnauthenticated);
+  }
+  EXPECT_TRUE(sessions_->Login("admin", kAdminPassword, client_));
+}
+
+TEST_P(SessionServiceTest, LockoutFiguresAreConfigurable) {
+  SessionService strict(*db_, clock_, audit_, hasher_,
+                        SessionOptions{.max_failed_logins = 2, .lockout = std::chrono::minutes(1)});
+  (void)strict.Login("admin", "wrong-password", client_);
+  auto second = strict.Login("admin", "wrong-password", client_);
+  EXPECT_EQ(second.error().code, ErrorCode::kResourceExhausted);
+  EXPECT_LE(second.error().retry_after->count(), 60);
+}
+
+TEST_P(SessionServiceTest, AuthenticateResolvesTheSessionUntilLogout) {
+  auto login = sessions_->Login("admin", kAdminPassword, client_);
+  ASSERT_TRUE(login);
+  auto session = sessions_->Authenticate(login->token);
+  ASSERT_TRUE(session);
+  EXPECT_EQ(session->csrf_token, login->session.csrf_token);
+  ASSERT_TRUE(sessions_->Logout(login->token, client_));
+  EXPECT_EQ(sessions_->Authenticate(login->token).error().code, ErrorCode::kUnauthenticated);
+  EXPECT_TRUE(sessions_->Logout(login->token, client_));  // idempotent
+  EXPECT_EQ(CountAudit("auth.logout"), 1);
+}
+
+TEST_P(SessionServiceTest, IdleSessionsExpireAndActiveOnesStayAlive) {
+  auto login = sessions_->Login("admin", kAdminPassword, client_);
+  ASSERT_TRUE(login);
+  for (int i = 0; i < 4; ++i) {
+    clock_.Advance(std::chrono::minutes(20));
+    ASSERT_TRUE(sessions_->Authenticate(login->token)) << "after " << (i + 1) * 20 << " minutes";
+  }
+  clock_.Advance(std::chrono::minutes(31));
+  EXPECT_EQ(sessions_->Authenticate(login->token).error().code, ErrorCode::kUnauthenticated);
+}
+
+TEST_P(SessionServiceTest, AbsoluteTimeoutEndsEvenAnActiveSession) {
+  auto login = sessions_->Login("admin", kAdminPassword, client_);
+  ASSERT_TRUE(login);
+  for (int i = 0; i < 12 * 3; ++i) {
+    clock_.Advance(std::chrono::minutes(20));
+    auto s = sessions_->Authenticate(login->token);
+    if (i < 12 * 3 - 1) ASSERT_TRUE(s) << i;
+    else EXPECT_FALSE(s);
+  }
+}
+
+TEST_P(SessionServiceTest, DisablingAUserEndsTheirSessions) {
+  auto user = AddUser("am.one", branch_.id, {"account_manager"});
+  ASSERT_TRUE(user);
+  auto login = sessions_->Login("am.one", kAdminPassword, client_);
+  ASSERT_TRUE(login);
+  ASSERT_TRUE(org_->UpdateUser(system_, user->id, {.status = UserStatus::kDisabled},
+                               user->version));
+  EXPECT_FALSE(sessions_->Authenticate(login->token));
+  auto again = sessions_->Login("am.one", kAdminPassword, client_);
+  ASSERT_FALSE(again);
+  EXPECT_EQ(again.error().code, ErrorCode::kPermissionDenied);
+}
+
+TEST_P(SessionServiceTest, ChangingThePasswordKeepsThisSessionAndEndsOthers) {
+  auto here = sessions_->Login("admin", kAdminPassword, client_);
+  auto elsewhere = sessions_->Login("admin", kAdminPassword, client_);
+  ASSERT_TRUE(here && elsewhere);
+  const Principal& p = *here->session.principal;
+  auto wrong = sessions_->ChangePassword(p, "not-it", "A-brand-new-pass-1", here->token, client_);
+  ASSERT_FALSE(wrong);
+  EXPECT_EQ(wrong.error().field_violations[0].field, "current_password");
+  auto weak = sessions_->ChangePassword(p, kAdminPassword, "1234567890", here->token, client_);
+  ASSERT_FALSE(weak);
+  EXPECT_EQ(weak.error().field_violations[0].field, "new_password");
+
+  ASSERT_TRUE(sessions_->ChangePassword(p, kAdminPassword, "A-brand-new-pass-1", here->token,
+                                        client_));
+  EXPECT_TRUE(sessions_->Authenticate(here->token));
+  EXPECT_FALSE(sessions_->Authenticate(elsewhere->token));
+  EXPECT_FALSE(sessions_->Login("admin", kAdminPassword, client_));
+  EXPECT_TRUE(sessions_->Login("admin", "A-brand-new-pass-1", client_));
+}
+
+TEST_P(SessionServiceTest, AdminResetForcesAChangeAndClearsTheLock) {
+  auto user = AddUser("am.two", branch_.id, {"account_manager"});
+  ASSERT_TRUE(user);
+  for (int i = 0; i < 5; ++i) (void)sessions_->Login("am.two", "wrong-password", client_);
+  ASSERT_TRUE(org_->ResetPassword(system_, user->id, "Reset-by-admin-42"));
+  auto login = sessions_->Login("am.two", "Reset-by-admin-42", client_);
+  ASSERT_TRUE(login) << login.error().message.en_us;
+  EXPECT_TRUE(login->session.must_change_password);
+}
+
+TEST_P(SessionServiceTest, RoleChangesReachTheNextRequest) {
+  auto user = AddUser("am.three", branch_.id, {"account_manager"});
+  auto login = sessions_->Login("am.three", kAdminPassword, client_);
+  ASSERT_TRUE(user && login);
+  EXPECT_FALSE(sessions_->Authenticate(login->token)->principal->Has("pii.unmask"));
+  ASSERT_TRUE(org_->UpdateUser(system_, user->id,
+                               {.role_keys = std::vector<std::string>{"risk_officer"}},
+                               user->version));
+  EXPECT_TRUE(sessions_->Authenticate(login->token)->principal->Has("pii.unmask"));
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, SessionServiceTest,
+                         ::testing::ValuesIn(storage::testing::AllBackends()),
+                         testing::BackendParamName);
+
+}  // namespace
+}  // namespace oc::auth
