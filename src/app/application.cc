@@ -128,8 +128,8 @@ std::string StaticDir(const Config& config) {
 
 Result<std::unique_ptr<Application>> Application::Create(const Config& config,
                                                          std::unique_ptr<storage::Db> db,
-                                                         const Clock& clock,
-                                                         std::shared_ptr<spdlog::logger> log) {
+                                                         const Clock& clock, Logs logs) {
+  const std::shared_ptr<spdlog::logger>& log = logs.app;
   RETURN_IF_ERROR(ValidateConfig(config));
   auto migrations = AllMigrations();
   ASSIGN_OR_RETURN(auto applied, storage::ApplyMigrations(*db, migrations));
@@ -173,7 +173,11 @@ Result<std::unique_ptr<Application>> Application::Create(const Config& config,
   server_options.max_body_bytes = static_cast<size_t>(config.max_body_bytes);
   server_options.shutdown_grace = std::chrono::seconds(config.shutdown_grace_seconds);
   server_options.static_dir = StaticDir(config);
-  if (config.access_log) p->access_log = MakeAccessLog();
+  if (logs.access) {
+    p->access_log.logger = logs.access;
+  } else if (config.access_log) {
+    p->access_log = MakeAccessLog();
+  }
   p->server = std::make_unique<http::Server>(server_options, p->router, p->access_log.logger);
   return std::unique_ptr<Application>(new Application(std::move(parts)));
 }
@@ -199,5 +203,13 @@ uint16_t Application::port() const { return parts_->server->port(); }
 void Application::Run(bool handle_signals) { parts_->server->Run(handle_signals); }
 void Application::Stop() { parts_->server->Stop(); }
 storage::Db& Application::db() { return *parts_->db; }
+
+std::vector<std::pair<std::string, std::string>> Application::Routes() const {
+  std::vector<std::pair<std::string, std::string>> routes;
+  for (const auto& route : parts_->router.routes()) {
+    routes.emplace_back(http::MethodName(route->method), route->pattern);
+  }
+  return routes;
+}
 
 }  // namespace oc::app

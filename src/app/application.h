@@ -37,14 +37,19 @@ Result<std::unique_ptr<storage::Db>> OpenDatabase(const Config& config);
 Result<std::unique_ptr<crypto::FieldCipher>> LoadFieldCipher(const Config& config,
                                                              spdlog::logger& log);
 
+struct Logs {
+  std::shared_ptr<spdlog::logger> app;     // required
+  // When null and config.access_log is on, JSON lines go to standard output asynchronously.
+  std::shared_ptr<spdlog::logger> access;
+};
+
 class Application {
  public:
   // Takes over `db`, applies pending migrations, builds everything. `clock` must outlive the
   // Application. Errors: those of the migrations and of LoadFieldCipher.
   static Result<std::unique_ptr<Application>> Create(const Config& config,
                                                      std::unique_ptr<storage::Db> db,
-                                                     const Clock& clock,
-                                                     std::shared_ptr<spdlog::logger> log);
+                                                     const Clock& clock, Logs logs);
   ~Application();
 
   // On an empty database (no users), seeds a demo organisation and logs the demo passwords once.
@@ -59,6 +64,8 @@ class Application {
   void Stop();
 
   storage::Db& db();
+  // Every registered route (the OpenAPI test compares them with the document).
+  std::vector<std::pair<std::string, std::string>> Routes() const;  // (method, pattern)
 
  private:
   struct Parts;

@@ -64,7 +64,7 @@ int Serve(const CommonFlags& flags, const std::optional<std::string>& listen, bo
   auto db = OpenDatabase(*config);
   if (!db) return PrintError(db.error()), 1;
   SystemClock clock;
-  auto application = Application::Create(*config, std::move(*db), clock, log);
+  auto application = Application::Create(*config, std::move(*db), clock, Logs{.app = log});
   if (!application) return PrintError(application.error()), 1;
   if (config->demo) {
     auto seeded = (*application)->SeedDemoIfEmpty();

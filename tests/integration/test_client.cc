@@ -1,0 +1,143 @@
+#include "test_client.h"
+
+#include <boost/asio/connect.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/json.hpp>
+
+#include <algorithm>
+#include <cctype>
+
+namespace oc::testing {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace bhttp = boost::beast::http;
+
+std::optional<std::string> HttpResult::Header(const std::string& lower_name) const {
+  auto it = headers.find(lower_name);
+  if (it == headers.end()) return std::nullopt;
+  return it->second;
+}
+
+boost::json::value HttpResult::Json() const {
+  boost::system::error_code ec;
+  auto v = boost::json::parse(body, ec);
+  return ec ? boost::json::value() : v;
+}
+
+std::vector<std::string> HttpResult::ViolationCodes() const {
+  std::vector<std::string> out;
+  auto doc = Json();
+  if (!doc.is_object()) return out;
+  const auto* errors = doc.as_object().if_contains("errors");
+  if (!errors || !errors->is_array()) return out;
+  for (const auto& e : errors->as_array()) {
+    out.push_back(std::string(e.at("field").as_string()) + ":" +
+                  std::string(e.at("code").as_string()));
+  }
+  return out;
+}
+
+HttpResult TestClient::Send(const std::string& method, const std::string& target,
+                            const std::string& body, const HeaderList& headers, bool with_csrf) {
+  asio::io_context io;
+  asio::ip::tcp::socket socket(io);
+  socket.connect({asio::ip::make_address("127.0.0.1"), port_});
+  bhttp::request<bhttp::string_body> request;
+  request.method_string(method);
+  request.target(target);
+  request.version(11);
+  request.set(bhttp::field::host, "127.0.0.1");
+  request.set(bhttp::field::connection, "close");
+  if (!cookie_.empty()) request.set(bhttp::field::cookie, cookie_);
+  bool state_changing = method != "GET" && method != "HEAD" && method != "OPTIONS";
+  if (state_changing && with_csrf && !csrf_.empty()) request.set("X-CSRF-Token", csrf_);
+  for (const auto& [name, value] : headers) request.set(name, value);
+  request.body() = body;
+  if (!body.empty() || state_changing) request.prepare_payload();
+  bhttp::write(socket, request);
+
+  beast::flat_buffer buffer;
+  bhttp::response_parser<bhttp::string_body> parser;
+  parser.body_limit(64 * 1024 * 1024);
+  parser.skip(method == "HEAD");
+  beast::error_code ec;
+  bhttp::read(socket, buffer, parser, ec);
+  HttpResult result;
+  if (ec) {
+    result.status = -1;
+    result.body = ec.message();
+    return result;
+  }
+  auto response = parser.release();
+  result.status = static_cast<int>(response.result_int());
+  for (const auto& field : response) {
+    std::string name(field.name_string());
+    std::transform(name.begin(), name.end(), name.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    result.headers.emplace(name, std::string(field.value()));
+  }
+  result.body = std::move(response.body());
+  socket.shutdown(asio::ip::tcp::socket::shutdown_both, ec);
+  return result;
+}
+
+HttpResult TestClient::Get(const std::string& target, const HeaderList& headers) {
+  return Send("GET", target, "", headers);
+}
+
+HttpResult TestClient::PostJson(const std::string& target, const boost::json::value& body,
+                                const HeaderList& headers) {
+  HeaderList all = {{"Content-Type", "application/json"}};
+  all.insert(all.end(), headers.begin(), headers.end());
+  return Send("POST", target, boost::json::serialize(body), all);
+}
+
+HttpResult TestClient::PatchJson(const std::string& target, const boost::json::value& body,
+                                 const HeaderList& headers) {
+  HeaderList all = {{"Content-Type", "application/json"}};
+  all.insert(all.end(), headers.begin(), headers.end());
+  return Send("PATCH", target, boost::json::serialize(body), all);
+}
+
+HttpResult TestClient::Delete(const std::string& target, const HeaderList& headers) {
+  return Send("DELETE", target, "", headers);
+}
+
+HttpResult TestClient::Login(const std::string& username, const std::string& password) {
+  ForgetSession();
+  HttpResult result = PostJson("/api/v1/auth/login",
+                               boost::json::object{{"username", username}, {"password", password}});
+  if (result.status == 200) {
+    auto set_cookie = result.Header("set-cookie").value_or("");
+    cookie_ = set_cookie.substr(0, set_cookie.find(';'));
+    csrf_ = std::string(result.Json().at("csrf_token").as_string());
+  }
+  return result;
+}
+
+void TestClient::ForgetSession() {
+  cookie_.clear();
+  csrf_.clear();
+}
+
+std::string RawExchange(uint16_t port, const std::string& bytes, std::chrono::milliseconds wait) {
+  asio::io_context io;
+  beast::tcp_stream stream(io);
+  stream.connect(asio::ip::tcp::endpoint(asio::ip::make_address("127.0.0.1"), port));
+  stream.expires_after(wait);
+  beast::error_code ec;
+  asio::write(stream, asio::buffer(bytes), ec);
+  std::string received;
+  char chunk[4096];
+  while (!ec) {
+    stream.expires_after(wait);
+    size_t n = stream.read_some(asio::buffer(chunk), ec);
+    received.append(chunk, n);
+  }
+  return received;
+}
+
+}  // namespace oc::testing
