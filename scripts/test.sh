@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# `make test`: installs what is missing, builds one ASan+UBSan tree, runs every test through CTest
+# against a throwaway PostgreSQL server (SQLite needs none), then runs the fuzz targets for a
+# bounded time. Exits non-zero on the first failing stage.
+set -euo pipefail
+
+root="$(cd "$(dirname "$0")/.." && pwd)"
+cd "$root"
+jobs="$(nproc)"
+build="build/test"
+
+bash scripts/setup.sh
+
+echo "== build (ASan+UBSan) =="
+cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Debug -DOC_SANITIZE=ON > /dev/null
+ninja -C "$build" -j "$jobs"
+
+echo "== tests =="
+export ASAN_OPTIONS="detect_leaks=1:abort_on_error=1:strict_string_checks=1"
+export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
+bash scripts/with-postgres.sh \
+  ctest --test-dir "$build" --output-on-failure -j "$jobs" --timeout 600 --no-tests=error
+
+echo "== fuzzing =="
+OC_FUZZ_BUILD_DIR="$root/build/fuzz" bash scripts/fuzz.sh
