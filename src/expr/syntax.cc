@@ -383,6 +383,7 @@ class Parser {
     // "NOT(" is the function NOT, as in Excel, so NOT(a) = b compares NOT(a) with b.
     if ((IsKeyword("NOT") && PeekChar() != '(') || IsOperator("!")) {
       DepthGuard guard(this);
+      if (failed_) return kInvalid;
       SourceSpan op_span = tok_.span;
       Advance();
       uint32_t operand = ParseNot();
