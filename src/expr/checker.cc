@@ -271,7 +271,13 @@ class Checker {
         best = std::string(c);
       }
     }
-    return best;
+    if (best || key.empty()) return best;
+    // A name typed only partly ("逾期" for "逾期天数") is far by edit distance but obvious.
+    for (std::string_view c : candidates) {
+      std::string cand = ignore_case ? Upper(c) : std::string(c);
+      if (cand.starts_with(key)) return std::string(c);
+    }
+    return std::nullopt;
   }
 
   uint32_t VisitList(const SyntaxNode& s) {
