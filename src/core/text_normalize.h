@@ -1,0 +1,45 @@
+#pragma once
+// Text standardisation shared by customer intake, forms, imports and the expression language:
+// UTF-8 inspection and the folds that make text typed through a Chinese input method (全角
+// letters and digits, the ideographic space) compare equal to its ASCII form. Every function is
+// pure and thread-safe. CJK characters are never changed except by the folds documented below.
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+
+namespace oc {
+
+// One character decoded from UTF-8.
+struct Utf8Char {
+  char32_t code_point = 0;  // U+FFFD when !valid
+  size_t length = 0;        // bytes consumed: 1–4; 1 for an invalid byte, 0 only at the end
+  bool valid = false;       // false for a byte that does not start a well-formed sequence
+};
+
+// Decodes the character starting at byte `pos`. Well-formed means RFC 3629: no overlong forms,
+// no surrogates, nothing above U+10FFFF. An ill-formed byte is reported as one invalid
+// character of length 1, so callers always make progress.
+// REQUIRES: pos <= s.size() (at the end, returns length 0).
+Utf8Char DecodeUtf8At(std::string_view s, size_t pos);
+
+// True when `s` is well-formed UTF-8 (the empty string is).
+bool IsValidUtf8(std::string_view s);
+
+// The number of characters (code points) in `s`; each ill-formed byte counts as one character.
+size_t Utf8Length(std::string_view s);
+
+// Folds full-width forms to ASCII: U+FF01–U+FF5E (！…～, including ０–９, Ａ–Ｚ, ａ–ｚ, ＠, ＋, －)
+// become U+0021–U+007E and the ideographic space U+3000 becomes a space. Everything else,
+// ill-formed bytes included, is copied unchanged.
+std::string FoldFullWidth(std::string_view s);
+
+// Standardises a person's or company's name: folds as FoldFullWidth, turns every run of
+// whitespace (ASCII whitespace, no-break and other Unicode spaces, the ideographic space) into
+// one space, trims both ends, and removes control characters (C0, DEL, C1) and the invisible
+// zero-width space and byte-order mark that pasting often brings along. The result is always
+// well-formed UTF-8: an ill-formed byte becomes U+FFFD (callers that must reject such input
+// check IsValidUtf8 first).
+std::string NormalizeName(std::string_view s);
+
+}  // namespace oc
