@@ -60,7 +60,8 @@ Result<UnifiedSocialCreditCode> UnifiedSocialCreditCode::Parse(std::string_view 
   }
   for (size_t pos = 0, index = 0; pos < code.size(); ++index) {
     const Utf8Char c = DecodeUtf8At(code, pos);
-    const std::string shown(code.substr(pos, c.length));
+    // An ill-formed byte is shown as U+FFFD so the message itself stays valid UTF-8.
+    const std::string shown = c.valid ? code.substr(pos, c.length) : "\uFFFD";
     pos += c.length;
     const std::string position = std::to_string(index + 1);
     const bool in_alphabet = c.length == 1 && AlphabetIndex(code[pos - 1]) >= 0;

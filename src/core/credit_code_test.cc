@@ -82,6 +82,14 @@ TEST(UnifiedSocialCreditCodeTest, RejectsPunctuationAndChineseCharacters) {
   EXPECT_EQ(CodeOf(UnifiedSocialCreditCode::Parse("91350100M000100Y4号")), "invalid_character");
 }
 
+TEST(UnifiedSocialCreditCodeTest, KeepsItsMessageValidUtf8ForIllFormedInput) {
+  auto code = UnifiedSocialCreditCode::Parse("91350100M000100Y4\xff");
+  ASSERT_FALSE(code);
+  EXPECT_EQ(code.error().field_violations[0].code, "invalid_character");
+  EXPECT_EQ(code.error().field_violations[0].message.en_us.find('\xff'), std::string::npos);
+  EXPECT_NE(code.error().field_violations[0].message.en_us.find("(\uFFFD)"), std::string::npos);
+}
+
 TEST(UnifiedSocialCreditCodeTest, RequiresDigitsInTheRegionCode) {
   EXPECT_EQ(CodeOf(UnifiedSocialCreditCode::Parse(WithCheck("913501A0M000100Y4"))),
             "invalid_character");
