@@ -34,6 +34,7 @@
 #include <vector>
 
 #include "core/error.h"
+#include "storage/db.h"
 
 namespace oc::forms {
 
@@ -79,8 +80,6 @@ std::optional<FieldFormat> FieldFormatFromName(std::string_view name);
 struct FieldOption {
   std::string value;
   Message label;
-
-  friend bool operator==(const FieldOption&, const FieldOption&) = default;
 };
 
 // Scale of decimal and percent columns: stored value = decimal value × 10^6.
@@ -113,16 +112,12 @@ struct FieldDef {
   // The physical column. Custom fields get "x_<name>", so a later built-in field can never clash
   // with one an administrator added. Sensitive fields use <column>_enc and <column>_bidx instead.
   std::string column;
-
-  friend bool operator==(const FieldDef&, const FieldDef&) = default;
 };
 
 // A titled group of fields on the form ("基本信息", "联系方式").
 struct Section {
   std::string key;
   Message label;
-
-  friend bool operator==(const Section&, const Section&) = default;
 };
 
 struct EntityDef {
@@ -137,6 +132,12 @@ struct EntityDef {
   // The field named `name`, or nullptr.
   const FieldDef* Find(std::string_view name) const;
 };
+
+// Member-wise equality (labels compared in both languages).
+bool SameLabel(const Message& a, const Message& b);
+bool operator==(const FieldOption& a, const FieldOption& b);
+bool operator==(const FieldDef& a, const FieldDef& b);
+bool operator==(const Section& a, const Section& b);
 
 // The column name of a custom field: "x_" + name.
 std::string CustomFieldColumn(std::string_view name);
@@ -158,9 +159,11 @@ std::vector<std::string> StorageColumns(const FieldDef& field);
 //   IndexStatements:   the CREATE INDEX statements a field needs: the blind index of a sensitive
 //                      field; one index on the column of a filterable or sortable field (none for
 //                      long_text and multi_select, whose filters cannot use one). Index names are
-//                      "<table>_<column>_idx". NULLs sort first, as list queries order them.
+//                      "<table>_<column>_idx". NULLs sort first, as list queries order them
+//                      (stated explicitly on PostgreSQL, whose default is the opposite).
 std::vector<std::string> ColumnDefinitions(const FieldDef& field);
-std::vector<std::string> IndexStatements(const EntityDef& entity, const FieldDef& field);
+std::vector<std::string> IndexStatements(const EntityDef& entity, const FieldDef& field,
+                                         storage::Dialect dialect);
 
 // Whether a type has an order that range filters (".from"/".to") apply to.
 bool IsRangeType(FieldType type);

@@ -82,13 +82,22 @@ Result<RecordValues> DecodeInput(const EntityDef& entity, const boost::json::obj
 // Errors: kInvalidArgument naming `field.name` when the value is not valid for the format.
 Result<std::string> StandardiseText(const FieldDef& field, std::string_view text);
 
+// Decodes one value of `field` written as text (a query parameter) to what its column stores, by
+// the same rules as DecodeInput: "true"/"false" for booleans, one option value for a
+// multi_select (the caller matches it inside the stored list), the standardised plaintext for a
+// sensitive field (the caller blind-indexes it).
+// Errors: kInvalidArgument with one violation on `parameter`, code invalid_value.
+Result<storage::Value> DecodeText(const FieldDef& field, std::string_view text,
+                                  std::string_view parameter);
+
 enum class OutputMode {
   kMasked,  // sensitive fields masked by their format (110105********002X, 138****8000)
   kPlain,   // sensitive fields in plaintext: only for a caller allowed to unmask, and audited
 };
 
-// The physical columns of every field, comma-separated, for a SELECT list: never `SELECT *`, so
-// the statement text (and a prepared statement) changes when a field is added.
+// The physical columns of every field (a sensitive field's ciphertext, not its blind index),
+// comma-separated, for a SELECT list: never `SELECT *`, so the statement text (and a prepared
+// statement) changes when a field is added.
 // `qualifier` ("c") prefixes each column ("c.name").
 std::string SelectColumns(const EntityDef& entity, std::string_view qualifier = {});
 
