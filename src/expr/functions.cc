@@ -3,7 +3,9 @@
 #include <algorithm>
 #include <cmath>
 
-#include "expr/credit.h"
+#include "core/contact.h"
+#include "core/credit_code.h"
+#include "core/resident_id.h"
 #include "expr/expr.h"
 #include "expr/text_format.h"
 
@@ -751,28 +753,54 @@ Value NetworkDays(Call& call, Args a) {
 }
 
 // ---- credit helpers ----
+// The validators are core's, the same ones customer intake applies, so a number accepted on a
+// form always passes these functions (and the other way round): they standardise first (trim,
+// full-width digits, lower-case x) and accept the 15-digit numbers issued before 1999.
 
+// ASCII blanks and ideographic spaces, which the standardisers drop.
+size_t BlankCount(std::string_view s) {
+  size_t n = 0;
+  for (size_t i = 0; i < s.size(); ++i) {
+    if (s[i] == ' ' || s[i] == '\t' || s[i] == '\n' || s[i] == '\r') ++n;
+    if (s.compare(i, 3, "\xE3\x80\x80") == 0) ++n;
+  }
+  return n;
+}
+
+std::optional<ResidentIdNumber> ParseResidentId(std::string_view text) {
+  auto parsed = ResidentIdNumber::Parse(text);
+  if (!parsed) return std::nullopt;
+  return std::move(*parsed);
+}
+
+// IDCARD_VALID(text, [allow_legacy]): 15-digit numbers count only when allow_legacy is TRUE,
+// since a new application should carry the current 18-character number.
 Value IdCardValid(Call&, Args a) {
   bool legacy = a.size() > 1 && a[1].boolean();
-  return Value::Boolean(ParseIdCard(a[0].text(), legacy).has_value());
+  auto id = ParseResidentId(a[0].text());
+  if (!id) return Value::Boolean(false);
+  if (!legacy && CharCount(a[0].text()) - BlankCount(a[0].text()) == 15) {
+    return Value::Boolean(false);
+  }
+  return Value::Boolean(true);
 }
 
 Value IdCardBirthDate(Call&, Args a) {
-  auto info = ParseIdCard(a[0].text(), true);
-  return info ? Value::Date(info->birth_date) : Value();
+  auto id = ParseResidentId(a[0].text());
+  return id ? Value::Date(id->birth_date()) : Value();
 }
 
 Value IdCardGender(Call&, Args a) {
-  auto info = ParseIdCard(a[0].text(), true);
-  if (!info) return Value();
-  return Value::Text(info->male ? "男" : "女");
+  auto id = ParseResidentId(a[0].text());
+  if (!id) return Value();
+  return Value::Text(id->gender() == ResidentIdNumber::Gender::kMale ? "男" : "女");
 }
 
-// Age in full years on `as_of` (default TODAY()); null for an invalid number or a birth date
-// after `as_of`.
+// Age in full years (周岁) on `as_of` (default TODAY()); null for an invalid number or a birth
+// date after `as_of`.
 Value IdCardAge(Call& call, Args a) {
-  auto info = ParseIdCard(a[0].text(), true);
-  if (!info) return Value();
+  auto id = ParseResidentId(a[0].text());
+  if (!id) return Value();
   std::optional<Date> as_of;
   if (a.size() > 1) {
     as_of = a[1].date();
@@ -780,18 +808,16 @@ Value IdCardAge(Call& call, Args a) {
     as_of = call.Today();
     if (!as_of) return Value();
   }
-  Date birth = info->birth_date;
-  if (birth > *as_of) return Value();
-  int age = as_of->year() - birth.year();
-  if (as_of->month() < birth.month() ||
-      (as_of->month() == birth.month() && as_of->day() < birth.day())) {
-    --age;
-  }
+  int age = id->AgeOn(*as_of);
+  if (age < 0) return Value();
   return Value::Integer(age);
 }
 
-Value UsccValid(Call&, Args a) { return Value::Boolean(IsValidUscc(a[0].text())); }
-Value LuhnValid(Call&, Args a) { return Value::Boolean(IsValidLuhn(a[0].text())); }
+Value UsccValid(Call&, Args a) {
+  return Value::Boolean(UnifiedSocialCreditCode::Parse(a[0].text()).has_value());
+}
+
+Value LuhnValid(Call&, Args a) { return Value::Boolean(oc::LuhnValid(a[0].text())); }
 
 // ---- the table ----
 

@@ -1,0 +1,30 @@
+#pragma once
+// The expression language for the web designers (forms, flows, rules, reports):
+//   POST /api/v1/expr/check     {"expression", "schema" | "entity", "variables"?}
+//       200 {"valid": true, "type", "referenced_fields"}
+//   POST /api/v1/expr/evaluate  {"expression", "schema" | "entity", "variables"?, "today"?,
+//                                "explain"?}
+//       200 {"value", "type"[, "explain": [...]]}
+// "schema" is [{"name", "type"}, …] or {"name": "type", …}; without it the field types are
+// inferred from "variables". "entity" names an entity whose fields form the schema; entities
+// do not exist yet, so any entity is answered 422 "unknown_entity".
+// An invalid expression (or a run-time error such as division by zero) is a 422
+// problem+json whose errors[] carry field "expression", the stable code, the message in the
+// request's language, and line, column, offset and length (characters) for the editor.
+// Stateless; the handlers are safe to run concurrently.
+
+#include "api/api_context.h"
+#include "core/clock.h"
+#include "http/request.h"
+#include "http/router.h"
+
+namespace oc::api {
+
+http::Response HandleExprCheck(http::Request& request);
+// TODAY() is the body's "today" if given, else the clock's date (UTC+8); NOW() is the clock.
+http::Response HandleExprEvaluate(http::Request& request, const Clock& clock);
+
+// Registers both routes for any signed-in user.
+void AddExprRoutes(http::Router& router, const ApiContext& ctx);
+
+}  // namespace oc::api
