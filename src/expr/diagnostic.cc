@@ -109,30 +109,32 @@ Diagnostic MakeDiagnostic(ErrorKind kind, std::string_view source, SourceSpan sp
   d.kind = kind;
   d.code = std::string(t.code);
   d.message = Message{Fill(t.zh_cn, args, false), Fill(t.en_us, args, true)};
+  SourceLocation where = Locate(source, span);
+  d.line = where.line;
+  d.column = where.column;
+  d.offset = where.offset;
+  d.length = where.length;
+  return d;
+}
+
+SourceLocation Locate(std::string_view source, SourceSpan span) {
   size_t begin = std::min<size_t>(span.begin, source.size());
   size_t end = std::min<size_t>(std::max(span.end, span.begin), source.size());
-  int line = 1;
-  int column = 1;
-  int offset = 0;
+  SourceLocation where;
   for (size_t i = 0; i < begin; ++i) {
     if (IsContinuationByte(source[i])) continue;
-    ++offset;
+    ++where.offset;
     if (source[i] == '\n') {
-      ++line;
-      column = 1;
+      ++where.line;
+      where.column = 1;
     } else {
-      ++column;
+      ++where.column;
     }
   }
-  int length = 0;
   for (size_t i = begin; i < end; ++i) {
-    if (!IsContinuationByte(source[i])) ++length;
+    if (!IsContinuationByte(source[i])) ++where.length;
   }
-  d.line = line;
-  d.column = column;
-  d.offset = offset;
-  d.length = length;
-  return d;
+  return where;
 }
 
 void AddSuggestion(Diagnostic& diagnostic, std::string_view suggestion) {

@@ -71,6 +71,17 @@ struct Diagnostic {
   int length = 0;  // characters
 };
 
+// Where a span lies, in the units editors use.
+struct SourceLocation {
+  int line = 1;    // 1-based
+  int column = 1;  // 1-based, in characters
+  int offset = 0;  // characters from the start of the source
+  int length = 0;  // characters
+};
+
+// REQUIRES: nothing; a span past the end is clamped to the source.
+SourceLocation Locate(std::string_view source, SourceSpan span);
+
 // A message argument: the same text in both languages (names, numbers), or a translated phrase.
 struct MessageArg {
   MessageArg(std::string text) : zh_cn(text), en_us(std::move(text)) {}  // NOLINT

@@ -166,7 +166,7 @@ tl::expected<Explanation, Diagnostic> Explain(const CompiledExpr& expr, const Re
   out.steps.reserve(trace.size());
   for (auto& [node, value] : trace) {
     SourceSpan span = p.nodes[node].span;
-    Diagnostic where = MakeDiagnostic(ErrorKind::kUnexpectedToken, p.source, span);
+    SourceLocation where = Locate(p.source, span);
     TraceStep step;
     step.text = p.source.substr(span.begin, span.end - span.begin);
     step.line = where.line;

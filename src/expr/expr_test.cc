@@ -72,6 +72,22 @@ TEST(CompileTest, DeepNestingIsAnErrorNotACrash) {
   EXPECT_EQ(compiled.error().front().code, "expression_too_deep");
 }
 
+TEST(CompileTest, RejectsOverlongSourceAndInvalidUtf8) {
+  Schema schema;
+  CompileOptions options;
+  options.max_source_bytes = 8;
+  auto long_source = Compile("1 + 2 + 3 + 4", schema, options);
+  ASSERT_FALSE(long_source);
+  EXPECT_EQ(long_source.error().front().code, "expression_too_long");
+  auto bad_utf8 = Compile("\"a\" & \xE5\x80", schema);
+  ASSERT_FALSE(bad_utf8);
+  EXPECT_EQ(bad_utf8.error().front().code, "invalid_utf8");
+  EXPECT_EQ(bad_utf8.error().front().column, 7);
+  auto bad_text = Compile("\"\xFF\"", schema);
+  ASSERT_FALSE(bad_text);
+  EXPECT_EQ(bad_text.error().front().code, "invalid_utf8");
+}
+
 TEST(SchemaTest, RejectsDuplicateAndEmptyNames) {
   auto duplicate = Schema::Create({{"a", Type::Of(TypeKind::kText)}, {"a", Type::Of(TypeKind::kText)}});
   ASSERT_FALSE(duplicate);

@@ -120,6 +120,17 @@ class Parser {
       Fail(ErrorKind::kExpressionTooLong, {0, 0}, {std::to_string(limits_.max_source_bytes)});
       return false;
     }
+    // Text literals are copied byte for byte into values that end up in JSON and on screens,
+    // so the whole source must be valid UTF-8, not only the names.
+    for (size_t i = 0; i < src_.size();) {
+      char32_t cp = 0;
+      int len = DecodeUtf8(src_, i, &cp);
+      if (len == 0) {
+        Fail(ErrorKind::kInvalidUtf8, {uint32_t(i), uint32_t(i + 1)});
+        return false;
+      }
+      i += size_t(len);
+    }
     Advance();
     if (failed_) return false;
     if (tok_.kind == Tok::kEnd) {
@@ -254,12 +265,9 @@ class Parser {
       default:
         break;
     }
+    // Run() validated the whole source as UTF-8, so decoding succeeds here.
     char32_t cp = 0;
     int len = DecodeUtf8(src_, pos_, &cp);
-    if (len == 0) {
-      Fail(ErrorKind::kInvalidUtf8, {uint32_t(pos_), uint32_t(pos_ + 1)});
-      return t;
-    }
     if (IsNameStart(cp)) {
       size_t i = pos_ + size_t(len);
       while (i < src_.size()) {
