@@ -473,11 +473,12 @@ asio::awaitable<AfterResponse> Server::Impl::ServeOne(Connection& connection,
     }
     if (body_error) {
       if (IsQuietDisconnect(body_error)) co_return AfterResponse::kClose;
-      co_await Respond(connection, request,
-                       ProblemResponse(400, "malformed_request",
-                                       {"HTTP 请求体格式错误", "The HTTP request body is malformed"},
-                                       request),
-                       version, true, start);
+      // Built outside the co_await: GCC 12 destroys the temporaries of a braced initializer
+      // inside a co_await expression twice (a double free on every malformed body).
+      Response malformed = ProblemResponse(
+          400, "malformed_request", {"HTTP 请求体格式错误", "The HTTP request body is malformed"},
+          request);
+      co_await Respond(connection, request, std::move(malformed), version, true, start);
       co_return AfterResponse::kDrainAndClose;
     }
   }
