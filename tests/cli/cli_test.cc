@@ -1,0 +1,540 @@
+// The `opencredit` binary as an operator runs it: real processes, real flags, real exit codes,
+// stdout and stderr, signals, files on disk. Nothing is linked in from the product here except
+// through the binary itself, so these tests see exactly what a shell user sees.
+
+#include <fcntl.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sqlite3.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <future>
+#include <map>
+#include <optional>
+#include <regex>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "storage/testing/test_databases.h"
+#include "test_client.h"
+
+extern char** environ;
+
+namespace oc::testing {
+namespace {
+
+namespace fs = std::filesystem;
+using namespace std::chrono_literals;
+using Env = std::map<std::string, std::string>;
+
+constexpr char kBinary[] = OC_BINARY;
+constexpr char kStrongPassword[] = "Operator-Chosen-2026";
+
+// Password hashing at the lowest cost the configuration accepts: these tests are about the
+// binary's plumbing, not argon2's.
+const Env kFastHashing = {{"OPENCREDIT_AUTH_PASSWORD_HASH_MEMORY_KIB", "256"},
+                          {"OPENCREDIT_AUTH_PASSWORD_HASH_PASSES", "1"}};
+
+std::string ReadFile(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+Env Merge(Env a, const Env& b) {
+  for (const auto& [k, v] : b) a[k] = v;
+  return a;
+}
+
+// A child process running the binary. Its environment is built from scratch (PATH and the
+// sanitizer settings only, plus what the test passes), so an OPENCREDIT_* variable in the
+// developer's shell cannot change what a test observes. Output goes to files in `dir`.
+class Process {
+ public:
+  Process(const fs::path& dir, const std::vector<std::string>& args, const Env& env,
+          const std::optional<std::string>& stdin_text = std::nullopt) {
+    static int counter = 0;
+    std::string stem = "proc" + std::to_string(++counter);
+    stdout_path_ = dir / (stem + ".out");
+    stderr_path_ = dir / (stem + ".err");
+
+    std::vector<std::string> argv_storage{kBinary};
+    argv_storage.insert(argv_storage.end(), args.begin(), args.end());
+    std::vector<char*> argv;
+    for (auto& a : argv_storage) argv.push_back(a.data());
+    argv.push_back(nullptr);
+
+    Env full;
+    for (const char* name : {"PATH", "ASAN_OPTIONS", "UBSAN_OPTIONS", "LSAN_OPTIONS", "TZ"}) {
+      if (const char* v = std::getenv(name)) full[name] = v;
+    }
+    full = Merge(full, env);
+    std::vector<std::string> env_storage;
+    for (const auto& [k, v] : full) env_storage.push_back(k + "=" + v);
+    std::vector<char*> envp;
+    for (auto& e : env_storage) envp.push_back(e.data());
+    envp.push_back(nullptr);
+
+    int in_pipe[2] = {-1, -1};
+    posix_spawn_file_actions_t actions;
+    posix_spawn_file_actions_init(&actions);
+    if (stdin_text) {
+      if (pipe(in_pipe) != 0) std::abort();
+      posix_spawn_file_actions_adddup2(&actions, in_pipe[0], STDIN_FILENO);
+      posix_spawn_file_actions_addclose(&actions, in_pipe[1]);
+      posix_spawn_file_actions_addclose(&actions, in_pipe[0]);
+    } else {
+      posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
+    }
+    posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, stdout_path_.c_str(),
+                                     O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, stderr_path_.c_str(),
+                                     O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    int spawned = posix_spawn(&pid_, kBinary, &actions, nullptr, argv.data(), envp.data());
+    posix_spawn_file_actions_destroy(&actions);
+    if (spawned != 0) {
+      ADD_FAILURE() << "cannot start " << kBinary << ": " << std::strerror(spawned);
+      pid_ = -1;
+    }
+    if (stdin_text) {
+      close(in_pipe[0]);
+      // Small enough for the pipe buffer, so this never waits for the child.
+      if (write(in_pipe[1], stdin_text->data(), stdin_text->size()) < 0) std::abort();
+      close(in_pipe[1]);
+    }
+  }
+
+  ~Process() {
+    if (pid_ > 0 && !exit_code_) {
+      kill(pid_, SIGKILL);
+      int status = 0;
+      waitpid(pid_, &status, 0);
+    }
+  }
+
+  // The exit code, or nullopt if the process is still running after `timeout`. A death by signal
+  // is reported as 128 + the signal number, as a shell would.
+  std::optional<int> Wait(std::chrono::milliseconds timeout) {
+    if (exit_code_ || pid_ <= 0) return exit_code_;
+    auto deadline = std::chrono::steady_clock::now() + timeout;
+    for (;;) {
+      int status = 0;
+      pid_t done = waitpid(pid_, &status, WNOHANG);
+      if (done == pid_) {
+        exit_code_ = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+        return exit_code_;
+      }
+      if (std::chrono::steady_clock::now() >= deadline) return std::nullopt;
+      std::this_thread::sleep_for(10ms);
+    }
+  }
+
+  void Signal(int signal) { kill(pid_, signal); }
+  std::string Stdout() const { return ReadFile(stdout_path_); }
+  std::string Stderr() const { return ReadFile(stderr_path_); }
+
+  // Waits for the server's "listening" log line and returns its port.
+  std::optional<uint16_t> WaitForListening(std::chrono::milliseconds timeout) {
+    static const std::regex kListening(R"(listening on http://[^:]+:(\d+))");
+    auto deadline = std::chrono::steady_clock::now() + timeout;
+    while (std::chrono::steady_clock::now() < deadline) {
+      std::smatch match;
+      std::string out = Stdout();
+      if (std::regex_search(out, match, kListening)) {
+        return static_cast<uint16_t>(std::stoi(match[1]));
+      }
+      if (Wait(0ms)) return std::nullopt;  // exited instead
+      std::this_thread::sleep_for(20ms);
+    }
+    return std::nullopt;
+  }
+
+ private:
+  pid_t pid_ = -1;
+  std::optional<int> exit_code_;
+  fs::path stdout_path_;
+  fs::path stderr_path_;
+};
+
+struct Outcome {
+  int exit_code = -1;
+  std::string out;
+  std::string err;
+};
+
+class CliTest : public ::testing::Test {
+ protected:
+  // Runs the binary to completion (at most 60 s; sanitizer builds are slow to start).
+  Outcome Run(const std::vector<std::string>& args, const Env& env = {},
+              const std::optional<std::string>& stdin_text = std::nullopt) {
+    Process process(scratch_.path(), args, env, stdin_text);
+    auto code = process.Wait(60s);
+    EXPECT_TRUE(code) << "timed out: " << ::testing::PrintToString(args);
+    return {code.value_or(-1), process.Stdout(), process.Stderr()};
+  }
+
+  fs::path Dir(const std::string& name) {
+    fs::path dir = scratch_.path() / name;
+    fs::create_directories(dir);
+    return dir;
+  }
+
+  // Writes a fresh SQLite data directory with one administrator.
+  fs::path DataDirWithAdmin(const std::string& name) {
+    fs::path dir = Dir(name);
+    auto created = Run({"admin", "create-user", "--data-dir", dir.string(), "--username", "boss",
+                        "--password", kStrongPassword, "--role", "admin"},
+                       kFastHashing);
+    EXPECT_EQ(created.exit_code, 0) << created.err;
+    return dir;
+  }
+
+  storage::testing::ScratchDir scratch_;
+};
+
+TEST_F(CliTest, EverySubcommandHasHelpNamingItsFlags) {
+  struct Case {
+    std::vector<std::string> args;
+    std::vector<std::string> mentions;
+  };
+  const Case cases[] = {
+      {{"--help"}, {"serve", "migrate", "admin", "audit"}},
+      {{"serve", "--help"}, {"--listen", "--data-dir", "--database", "--config", "--no-demo"}},
+      {{"migrate", "--help"}, {"--data-dir", "--database", "--config"}},
+      {{"admin", "--help"}, {"create-user"}},
+      {{"admin", "create-user", "--help"},
+       {"--username", "--password", "--role", "--department", "--data-dir", "--database"}},
+      {{"audit", "--help"}, {"verify"}},
+      {{"audit", "verify", "--help"}, {"--data-dir", "--database", "--config"}},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(::testing::PrintToString(c.args));
+    Outcome outcome = Run(c.args);
+    EXPECT_EQ(outcome.exit_code, 0) << outcome.err;
+    for (const std::string& flag : c.mentions) {
+      EXPECT_NE(outcome.out.find(flag), std::string::npos) << flag << " not in\n" << outcome.out;
+    }
+  }
+}
+
+TEST_F(CliTest, UnknownSubcommandOrFlagFails) {
+  EXPECT_NE(Run({"frobnicate"}).exit_code, 0);
+  Outcome bad_flag = Run({"migrate", "--no-such-flag"});
+  EXPECT_NE(bad_flag.exit_code, 0);
+  EXPECT_NE(bad_flag.err.find("--no-such-flag"), std::string::npos) << bad_flag.err;
+  EXPECT_NE(Run({}).exit_code, 0);
+}
+
+TEST_F(CliTest, MigrateAppliesThenReportsUpToDate) {
+  fs::path data = Dir("data");
+  Outcome first = Run({"migrate", "--data-dir", data.string()});
+  ASSERT_EQ(first.exit_code, 0) << first.err;
+  EXPECT_NE(first.out.find("applied "), std::string::npos) << first.out;
+  EXPECT_NE(first.out.find("done"), std::string::npos) << first.out;
+  EXPECT_TRUE(fs::exists(data / "opencredit.db"));
+  Outcome second = Run({"migrate", "--data-dir", data.string()});
+  ASSERT_EQ(second.exit_code, 0) << second.err;
+  EXPECT_EQ(second.out, "schema is up to date\n");
+}
+
+TEST_F(CliTest, CreateUserMakesTheFirstAdministrator) {
+  fs::path data = Dir("data");
+  Outcome created = Run({"admin", "create-user", "--data-dir", data.string(), "--username", "boss",
+                         "--password", kStrongPassword, "--role", "admin"},
+                        kFastHashing);
+  ASSERT_EQ(created.exit_code, 0) << created.err;
+  EXPECT_NE(created.out.find("created user boss"), std::string::npos) << created.out;
+  EXPECT_NE(created.out.find("role admin"), std::string::npos) << created.out;
+  // On an empty database the department is created as the head office.
+  EXPECT_NE(created.out.find("created department 总行"), std::string::npos) << created.out;
+  // The password is never echoed.
+  EXPECT_EQ(created.out.find(kStrongPassword), std::string::npos);
+  EXPECT_EQ(created.err.find(kStrongPassword), std::string::npos);
+
+  Outcome again = Run({"admin", "create-user", "--data-dir", data.string(), "--username", "boss",
+                       "--password", kStrongPassword, "--role", "admin"},
+                      kFastHashing);
+  EXPECT_NE(again.exit_code, 0);
+  EXPECT_NE(again.err.find("username"), std::string::npos) << again.err;
+}
+
+TEST_F(CliTest, CreateUserRefusesAWeakPasswordNamingTheField) {
+  fs::path data = Dir("data");
+  Outcome short_one = Run({"admin", "create-user", "--data-dir", data.string(), "--username",
+                           "boss", "--password", "short", "--role", "admin"},
+                          kFastHashing);
+  EXPECT_NE(short_one.exit_code, 0);
+  EXPECT_NE(short_one.err.find("password:"), std::string::npos) << short_one.err;
+  Outcome common = Run({"admin", "create-user", "--data-dir", data.string(), "--username", "boss",
+                        "--password", "password123", "--role", "admin"},
+                       kFastHashing);
+  EXPECT_NE(common.exit_code, 0);
+  EXPECT_NE(common.err.find("password:"), std::string::npos) << common.err;
+  Outcome unknown_role = Run({"admin", "create-user", "--data-dir", data.string(), "--username",
+                              "boss", "--password", kStrongPassword, "--role", "emperor"},
+                             kFastHashing);
+  EXPECT_NE(unknown_role.exit_code, 0);
+  EXPECT_NE(unknown_role.err.find("roles"), std::string::npos) << unknown_role.err;
+}
+
+TEST_F(CliTest, CreateUserReadsThePasswordFromStdin) {
+  fs::path data = Dir("data");
+  Outcome created = Run({"admin", "create-user", "--data-dir", data.string(), "--username",
+                         "boss", "--password", "-", "--role", "admin"},
+                        kFastHashing, std::string(kStrongPassword) + "\n");
+  ASSERT_EQ(created.exit_code, 0) << created.err;
+  EXPECT_NE(created.out.find("created user boss"), std::string::npos);
+
+  // The password really was the one from stdin: the server accepts it.
+  Process server(scratch_.path(),
+                 {"serve", "--no-demo", "--listen", "127.0.0.1:0", "--data-dir", data.string()},
+                 kFastHashing);
+  auto port = server.WaitForListening(60s);
+  ASSERT_TRUE(port) << server.Stdout() << server.Stderr();
+  TestClient client(*port);
+  EXPECT_EQ(client.Login("boss", kStrongPassword).status, 200);
+  server.Signal(SIGTERM);
+  EXPECT_EQ(server.Wait(30s), 0);
+
+  Outcome weak = Run({"admin", "create-user", "--data-dir", data.string(), "--username", "other",
+                      "--password", "-", "--role", "auditor"},
+                     kFastHashing, "tiny\n");
+  EXPECT_NE(weak.exit_code, 0);
+  EXPECT_NE(weak.err.find("password:"), std::string::npos) << weak.err;
+}
+
+TEST_F(CliTest, AuditVerifyPassesAnIntactChainAndNamesTheFirstEditedEntry) {
+  fs::path data = DataDirWithAdmin("data");
+  Outcome intact = Run({"audit", "verify", "--data-dir", data.string()});
+  ASSERT_EQ(intact.exit_code, 0) << intact.out << intact.err;
+  EXPECT_NE(intact.out.find("audit chain intact"), std::string::npos) << intact.out;
+
+  // Behind the server's back: rewrite what the second entry says happened.
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open((data / "opencredit.db").c_str(), &db), SQLITE_OK);
+  sqlite3_busy_timeout(db, 5000);
+  sqlite3_stmt* select = nullptr;
+  ASSERT_EQ(sqlite3_prepare_v2(db, "SELECT id FROM audit_events ORDER BY id LIMIT 1 OFFSET 1", -1,
+                               &select, nullptr),
+            SQLITE_OK);
+  ASSERT_EQ(sqlite3_step(select), SQLITE_ROW) << "expected at least two audit entries";
+  int64_t victim = sqlite3_column_int64(select, 0);
+  sqlite3_finalize(select);
+  std::string update =
+      "UPDATE audit_events SET username = 'someone-else' WHERE id = " + std::to_string(victim);
+  char* message = nullptr;
+  ASSERT_EQ(sqlite3_exec(db, update.c_str(), nullptr, nullptr, &message), SQLITE_OK) << message;
+  ASSERT_EQ(sqlite3_changes(db), 1);
+  sqlite3_close(db);
+
+  Outcome broken = Run({"audit", "verify", "--data-dir", data.string()});
+  EXPECT_NE(broken.exit_code, 0);
+  EXPECT_NE(broken.out.find("BROKEN at entry " + std::to_string(victim)), std::string::npos)
+      << broken.out << broken.err;
+}
+
+TEST_F(CliTest, AuditVerifyNoticesADeletedEntry) {
+  fs::path data = DataDirWithAdmin("data");
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open((data / "opencredit.db").c_str(), &db), SQLITE_OK);
+  char* message = nullptr;
+  ASSERT_EQ(sqlite3_exec(db,
+                         "DELETE FROM audit_events WHERE id = "
+                         "(SELECT id FROM audit_events ORDER BY id LIMIT 1)",
+                         nullptr, nullptr, &message),
+            SQLITE_OK)
+      << message;
+  ASSERT_EQ(sqlite3_changes(db), 1);
+  sqlite3_close(db);
+  Outcome broken = Run({"audit", "verify", "--data-dir", data.string()});
+  EXPECT_NE(broken.exit_code, 0);
+  EXPECT_NE(broken.out.find("BROKEN at entry"), std::string::npos) << broken.out << broken.err;
+}
+
+TEST_F(CliTest, ServeRefusesAPublicAddressWithoutAMasterKey) {
+  fs::path data = Dir("data");
+  Outcome refused = Run({"serve", "--no-demo", "--listen", "0.0.0.0:0", "--data-dir",
+                         data.string()});
+  EXPECT_NE(refused.exit_code, 0);
+  EXPECT_NE((refused.out + refused.err).find("OPENCREDIT_MASTER_KEY"), std::string::npos)
+      << refused.out << refused.err;
+  EXPECT_FALSE(fs::exists(data / "master.key"));
+}
+
+TEST_F(CliTest, ServeOnLoopbackGeneratesAPrivateKeyFileAndSaysSo) {
+  fs::path data = Dir("data");
+  Process server(scratch_.path(),
+                 {"serve", "--no-demo", "--listen", "127.0.0.1:0", "--data-dir", data.string()},
+                 kFastHashing);
+  auto port = server.WaitForListening(60s);
+  ASSERT_TRUE(port) << server.Stdout() << server.Stderr();
+  fs::path key = data / "master.key";
+  ASSERT_TRUE(fs::exists(key));
+  struct stat info {};
+  ASSERT_EQ(stat(key.c_str(), &info), 0);
+  EXPECT_EQ(info.st_mode & 0777, 0600);
+  EXPECT_NE(server.Stdout().find("generated a field-encryption master key"), std::string::npos);
+  EXPECT_NE(server.Stdout().find("master.key"), std::string::npos);
+  std::string key_text = ReadFile(key);
+  server.Signal(SIGTERM);
+  ASSERT_EQ(server.Wait(30s), 0) << server.Stderr();
+
+  // A second start reuses the key rather than replacing it (the data would be unreadable).
+  Process again(scratch_.path(),
+                {"serve", "--no-demo", "--listen", "127.0.0.1:0", "--data-dir", data.string()},
+                kFastHashing);
+  ASSERT_TRUE(again.WaitForListening(60s)) << again.Stdout() << again.Stderr();
+  EXPECT_EQ(ReadFile(key), key_text);
+  EXPECT_EQ(again.Stdout().find("generated a field-encryption master key"), std::string::npos);
+  again.Signal(SIGTERM);
+  EXPECT_EQ(again.Wait(30s), 0);
+}
+
+TEST_F(CliTest, ServeOnAPublicAddressRunsWithAConfiguredKey) {
+  fs::path data = Dir("data");
+  // 32 bytes of key, base64, under key id 1.
+  Env env = Merge(kFastHashing,
+                  {{"OPENCREDIT_MASTER_KEY", "1:AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8="}});
+  Process server(scratch_.path(),
+                 {"serve", "--no-demo", "--listen", "0.0.0.0:0", "--data-dir", data.string()},
+                 env);
+  auto port = server.WaitForListening(60s);
+  ASSERT_TRUE(port) << server.Stdout() << server.Stderr();
+  EXPECT_FALSE(fs::exists(data / "master.key"));
+  EXPECT_EQ(TestClient(*port).Get("/healthz").status, 200);
+  server.Signal(SIGTERM);
+  EXPECT_EQ(server.Wait(30s), 0);
+}
+
+// Which data directory a command used shows in where the database file appears.
+TEST_F(CliTest, ConfigFileThenEnvironmentThenFlagsEachOverrideTheLast) {
+  fs::path from_file = scratch_.path() / "from-file";
+  fs::path from_env = scratch_.path() / "from-env";
+  fs::path from_flag = scratch_.path() / "from-flag";
+  fs::path config = scratch_.path() / "opencredit.toml";
+  std::ofstream(config) << "[database]\ndata_dir = \"" << from_file.string()
+                        << "\"\n[log]\nlevel = \"warn\"\n";
+
+  Outcome file_only = Run({"migrate", "--config", config.string()});
+  ASSERT_EQ(file_only.exit_code, 0) << file_only.err;
+  EXPECT_TRUE(fs::exists(from_file / "opencredit.db"));
+
+  fs::remove_all(from_file);
+  Outcome env_wins = Run({"migrate", "--config", config.string()},
+                         {{"OPENCREDIT_DATA_DIR", from_env.string()}});
+  ASSERT_EQ(env_wins.exit_code, 0) << env_wins.err;
+  EXPECT_TRUE(fs::exists(from_env / "opencredit.db"));
+  EXPECT_FALSE(fs::exists(from_file));
+
+  fs::remove_all(from_env);
+  Outcome flag_wins = Run({"migrate", "--config", config.string(), "--data-dir",
+                           from_flag.string()},
+                          {{"OPENCREDIT_DATA_DIR", from_env.string()}});
+  ASSERT_EQ(flag_wins.exit_code, 0) << flag_wins.err;
+  EXPECT_TRUE(fs::exists(from_flag / "opencredit.db"));
+  EXPECT_FALSE(fs::exists(from_env));
+  EXPECT_FALSE(fs::exists(from_file));
+
+  // The same layering for the listen address, seen from the running server: the file says a port
+  // that is taken, the environment one that is free.
+  std::ofstream(config) << "[server]\nlisten = \"127.0.0.1:1\"\n[database]\ndata_dir = \""
+                        << from_file.string() << "\"\n";
+  Process server(scratch_.path(), {"serve", "--no-demo", "--config", config.string()},
+                 Merge(kFastHashing, {{"OPENCREDIT_LISTEN", "127.0.0.1:0"}}));
+  auto port = server.WaitForListening(60s);
+  ASSERT_TRUE(port) << server.Stdout() << server.Stderr();
+  EXPECT_NE(*port, 1);
+  EXPECT_NE(server.Stdout().find(from_file.string() + "/opencredit.db"), std::string::npos);
+  server.Signal(SIGTERM);
+  EXPECT_EQ(server.Wait(30s), 0);
+
+  Outcome bad_key = Run({"migrate", "--config", config.string()},
+                        {{"OPENCREDIT_AUTH_LOCKOUT_MINUTES", "soon"}});
+  EXPECT_NE(bad_key.exit_code, 0);
+  EXPECT_NE(bad_key.err.find("auth.lockout_minutes"), std::string::npos) << bad_key.err;
+}
+
+TEST_F(CliTest, SigtermWhileIdleExitsZero) {
+  fs::path data = Dir("data");
+  Process server(scratch_.path(),
+                 {"serve", "--no-demo", "--listen", "127.0.0.1:0", "--data-dir", data.string()},
+                 kFastHashing);
+  auto port = server.WaitForListening(60s);
+  ASSERT_TRUE(port) << server.Stdout() << server.Stderr();
+  EXPECT_EQ(TestClient(*port).Get("/readyz").status, 200);
+  auto signalled = std::chrono::steady_clock::now();
+  server.Signal(SIGTERM);
+  ASSERT_EQ(server.Wait(30s), 0) << server.Stderr();
+  EXPECT_LT(std::chrono::steady_clock::now() - signalled, 10s);
+  EXPECT_NE(server.Stdout().find("opencredit stopped"), std::string::npos);
+}
+
+TEST_F(CliTest, SigtermLetsASlowInFlightRequestFinishThenExitsZero) {
+  fs::path data = DataDirWithAdmin("data");
+  // A sign-in for an unknown user still pays a full password hash (so timing reveals nothing);
+  // at this cost that takes long enough to still be running when the signal arrives.
+  Env slow = {{"OPENCREDIT_AUTH_PASSWORD_HASH_MEMORY_KIB", "65536"},
+              {"OPENCREDIT_AUTH_PASSWORD_HASH_PASSES", "40"},
+              {"OPENCREDIT_SERVER_SHUTDOWN_GRACE_SECONDS", "60"}};
+  Process server(scratch_.path(),
+                 {"serve", "--no-demo", "--listen", "127.0.0.1:0", "--data-dir", data.string()},
+                 slow);
+  auto port = server.WaitForListening(60s);
+  ASSERT_TRUE(port) << server.Stdout() << server.Stderr();
+
+  auto started = std::chrono::steady_clock::now();
+  auto in_flight = std::async(std::launch::async, [port = *port] {
+    TestClient client(port);
+    return client.Login("nobody-here", "Some-Password-2026");
+  });
+  // Give the request time to reach the worker pool; the hash it starts takes far longer.
+  std::this_thread::sleep_for(500ms);
+  ASSERT_EQ(in_flight.wait_for(0ms), std::future_status::timeout)
+      << "the request finished before the signal; raise the hash cost";
+  server.Signal(SIGTERM);
+  auto exit_code = server.Wait(60s);
+  HttpResult result = in_flight.get();
+  EXPECT_EQ(result.status, 401) << result.body;
+  ASSERT_EQ(exit_code, 0) << server.Stderr();
+  EXPECT_GT(std::chrono::steady_clock::now() - started, 500ms);
+  // New connections are refused once the server has stopped.
+  EXPECT_ANY_THROW(TestClient(*port).Get("/healthz"));
+}
+
+TEST_F(CliTest, ServeOnPostgresqlIsReady) {
+  const char* url = std::getenv("OC_TEST_POSTGRES_URL");
+  if (url == nullptr || *url == '\0') {
+    if (storage::testing::MaySkipUnavailableBackend()) GTEST_SKIP() << "no PostgreSQL";
+    FAIL() << "OC_TEST_POSTGRES_URL is not set; run under scripts/with-postgres.sh";
+  }
+  fs::path data = Dir("data");
+  Process server(scratch_.path(),
+                 {"serve", "--no-demo", "--listen", "127.0.0.1:0", "--data-dir", data.string(),
+                  "--database", url},
+                 kFastHashing);
+  auto port = server.WaitForListening(60s);
+  ASSERT_TRUE(port) << server.Stdout() << server.Stderr();
+  EXPECT_NE(server.Stdout().find("PostgreSQL"), std::string::npos);
+  EXPECT_FALSE(fs::exists(data / "opencredit.db"));
+  auto ready = TestClient(*port).Get("/readyz");
+  EXPECT_EQ(ready.status, 200) << ready.body;
+  server.Signal(SIGTERM);
+  EXPECT_EQ(server.Wait(30s), 0);
+
+  Outcome verify = Run({"audit", "verify", "--database", url});
+  EXPECT_EQ(verify.exit_code, 0) << verify.out << verify.err;
+}
+
+}  // namespace
+}  // namespace oc::testing
