@@ -20,7 +20,7 @@ constexpr std::array<std::pair<FieldType, std::string_view>, 11> kTypeNames = {{
     {FieldType::kMultiSelect, "multi_select"},
 }};
 
-constexpr std::array<std::pair<FieldFormat, std::string_view>, 7> kFormatNames = {{
+constexpr std::array<std::pair<FieldFormat, std::string_view>, 8> kFormatNames = {{
     {FieldFormat::kNone, "none"},
     {FieldFormat::kResidentId, "resident_id"},
     {FieldFormat::kCreditCode, "credit_code"},
@@ -28,6 +28,7 @@ constexpr std::array<std::pair<FieldFormat, std::string_view>, 7> kFormatNames =
     {FieldFormat::kEmail, "email"},
     {FieldFormat::kBankCard, "bank_card"},
     {FieldFormat::kPersonName, "person_name"},
+    {FieldFormat::kIdDocument, "id_document"},
 }};
 
 std::string_view SqlType(FieldType type) {

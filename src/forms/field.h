@@ -69,9 +69,14 @@ enum class FieldFormat {
   kEmail,
   kBankCard,    // Luhn check
   kPersonName,  // trimmed, inner whitespace collapsed, full-width letters and digits folded
+  // Any identity document number (passport, HK/Macau/Taiwan permits, or a resident ID number the
+  // owning module has already checked): 5–20 letters and digits, upper-cased, spaces and dashes
+  // removed; masked like an ID number.
+  kIdDocument,
 };
 
-// "none", "resident_id", "credit_code", "mobile", "email", "bank_card", "person_name".
+// "none", "resident_id", "credit_code", "mobile", "email", "bank_card", "person_name",
+// "id_document".
 std::string_view FieldFormatName(FieldFormat format);
 std::optional<FieldFormat> FieldFormatFromName(std::string_view name);
 

@@ -225,7 +225,8 @@ const FieldOption* FindOption(const FieldDef& field, std::string_view value) {
 
 std::string MaskByFormat(FieldFormat format, std::string_view plain) {
   switch (format) {
-    case FieldFormat::kResidentId: return MaskIdNumber(plain);
+    case FieldFormat::kResidentId:
+    case FieldFormat::kIdDocument: return MaskIdNumber(plain);
     case FieldFormat::kMobile: return MaskMobile(plain);
     case FieldFormat::kBankCard: return MaskBankCard(plain);
     case FieldFormat::kEmail: return MaskEmail(plain);
@@ -573,6 +574,22 @@ Result<std::string> StandardiseText(const FieldDef& field, std::string_view text
       return NormalizeEmail(text, field.name);
     case FieldFormat::kBankCard:
       return NormalizeBankCard(text, field.name);
+    case FieldFormat::kIdDocument: {
+      std::string normalized;
+      for (char c : FoldFullWidth(text)) {
+        if (c == ' ' || c == '-') continue;
+        normalized += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+      }
+      bool ok = normalized.size() >= 5 && normalized.size() <= 20 &&
+                std::all_of(normalized.begin(), normalized.end(),
+                            [](char c) { return std::isalnum(static_cast<unsigned char>(c)); });
+      if (!ok) {
+        return InvalidField(field.name, "invalid_id_document",
+                            {"证件号码应为 5–20 位字母或数字",
+                             "The document number must be 5–20 letters or digits"});
+      }
+      return normalized;
+    }
   }
   return std::string(text);
 }

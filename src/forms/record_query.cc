@@ -233,8 +233,8 @@ Result<ListQuery> ParseListQuery(const EntityDef& entity, const QueryParams& par
     if (values.size() == 1) {
       Append(query.filter_, column + " = ?", std::move(values));
     } else {
-      Append(query.filter_, column + " IN (" + Placeholders(values.size()) + ")",
-             std::move(values));
+      std::string sql = column + " IN (" + Placeholders(values.size()) + ")";
+      Append(query.filter_, sql, std::move(values));
     }
   }
   if (query.filter_.sql.empty()) query.filter_.sql = kAlways;
