@@ -107,6 +107,32 @@ std::optional<std::vector<std::string>> JsonReader::Strings(std::string_view fie
   return out;
 }
 
+std::optional<std::vector<int64_t>> JsonReader::Ints(std::string_view field, bool required,
+                                                     size_t max_items) {
+  const auto* v = Find(field);
+  if (!v) {
+    if (required) Missing(field);
+    return std::nullopt;
+  }
+  std::vector<int64_t> out;
+  bool ok = v->is_array() && v->get_array().size() <= max_items;
+  if (ok) {
+    for (const auto& item : v->get_array()) {
+      if (!item.is_int64()) {
+        ok = false;
+        break;
+      }
+      out.push_back(item.get_int64());
+    }
+  }
+  if (!ok) {
+    std::string n = std::to_string(max_items);
+    WrongType(field, "整数数组（最多 " + n + " 个）", "an array of at most " + n + " integers");
+    return std::nullopt;
+  }
+  return out;
+}
+
 const boost::json::object* JsonReader::Object(std::string_view field, bool required) {
   const auto* v = Find(field);
   if (!v) {

@@ -32,6 +32,8 @@ class JsonReader {
   std::optional<bool> Bool(std::string_view field, bool required);
   std::optional<std::vector<std::string>> Strings(std::string_view field, bool required,
                                                   size_t max_items = 200);
+  std::optional<std::vector<int64_t>> Ints(std::string_view field, bool required,
+                                           size_t max_items = 500);
   // A nested object; nullptr when absent or not an object.
   const boost::json::object* Object(std::string_view field, bool required);
 

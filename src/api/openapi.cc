@@ -42,10 +42,12 @@ json::array PathParameters(std::string_view path) {
   size_t pos = 0;
   while ((pos = path.find('{', pos)) != std::string_view::npos) {
     size_t end = path.find('}', pos);
-    params.push_back(json::object{{"name", path.substr(pos + 1, end - pos - 1)},
-                                  {"in", "path"},
-                                  {"required", true},
-                                  {"schema", json::object{{"type", "integer"}, {"minimum", 1}}}});
+    std::string_view name = path.substr(pos + 1, end - pos - 1);
+    // Records are addressed by 64-bit ids; entities by their key ("customer").
+    json::object schema = name == "key" ? json::object{{"type", "string"}}
+                                        : json::object{{"type", "integer"}, {"minimum", 1}};
+    params.push_back(json::object{
+        {"name", name}, {"in", "path"}, {"required", true}, {"schema", std::move(schema)}});
     pos = end;
   }
   return params;
@@ -205,6 +207,77 @@ json::object Schemas() {
                             {"client_ip", Type("string")},
                             {"hash", Type("string")}},
                            {"id", "at", "action"});
+  // A customer is metadata-driven: its fields are those of GET /api/v1/entities/customer,
+  // built-in and custom, flat in one object.
+  s["Customer"] = json::object{
+      {"type", "object"},
+      {"properties", json::object{{"id", Type("integer")},
+                                  {"version", Type("integer")},
+                                  {"type", json::object{{"type", "string"},
+                                                        {"enum", json::array{"individual",
+                                                                             "enterprise"}}}},
+                                  {"name", Type("string")},
+                                  {"owner_id", Type("integer")},
+                                  {"department_id", Type("integer")}}},
+      {"required", json::array{"id", "version", "type", "name"}},
+      {"additionalProperties", true}};
+  s["CustomerInput"] = json::object{{"type", "object"}, {"additionalProperties", true}};
+  s["Relation"] = Object({{"id", Type("integer")},
+                          {"role", Type("string")},
+                          {"direction", json::object{{"type", "string"},
+                                                     {"enum", json::array{"outgoing",
+                                                                          "incoming"}}}},
+                          {"counterpart", Object({{"customer_id", Type("integer")},
+                                                  {"name", Nullable("string")},
+                                                  {"phone", Type("string")}})},
+                          {"share_percent", Type("string")},
+                          {"note", Type("string")},
+                          {"created_at", Type("string")}},
+                         {"id", "role", "direction", "counterpart"});
+  s["FollowUp"] = Object({{"id", Type("integer")},
+                          {"customer_id", Type("integer")},
+                          {"channel", Type("string")},
+                          {"content", Type("string")},
+                          {"outcome", Type("string")},
+                          {"next_followup_date", Nullable("string")},
+                          {"created_at", Type("string")},
+                          {"created_by", Type("integer")},
+                          {"created_by_name", Type("string")}},
+                         {"id", "channel", "content", "created_at"});
+  s["TimelineItem"] = Object({{"kind", json::object{{"type", "string"},
+                                                    {"enum", json::array{"followup", "change"}}}},
+                              {"at", Type("string")},
+                              {"id", Type("integer")},
+                              {"action", Type("string")},
+                              {"actor", Type("string")},
+                              {"changes", ArrayOf(Type("object"))},
+                              {"channel", Type("string")},
+                              {"content", Type("string")}},
+                             {"kind", "at", "id"});
+  s["FieldOption"] = Object({{"value", Type("string")}, {"label", LocalizedName()}},
+                            {"value", "label"});
+  s["Field"] = Object({{"name", Type("string")},
+                       {"label", LocalizedName()},
+                       {"type", Type("string")},
+                       {"format", Type("string")},
+                       {"required", Type("boolean")},
+                       {"builtin", Type("boolean")},
+                       {"read_only", Type("boolean")},
+                       {"sensitive", Type("boolean")},
+                       {"filterable", Type("boolean")},
+                       {"sortable", Type("boolean")},
+                       {"options", ArrayOf(Ref("FieldOption"))},
+                       {"section", Type("string")},
+                       {"position", Type("integer")},
+                       {"max_length", Nullable("integer")}},
+                      {"name", "label", "type"});
+  s["Entity"] = Object({{"key", Type("string")},
+                        {"label", LocalizedName()},
+                        {"version", Type("integer")},
+                        {"sections", ArrayOf(Object({{"key", Type("string")},
+                                                     {"label", LocalizedName()}}))},
+                        {"fields", ArrayOf(Ref("Field"))}},
+                       {"key", "label", "fields"});
   return s;
 }
 
@@ -295,6 +368,69 @@ std::vector<Operation> Operations() {
       {"get", "/api/v1/audit-events", "audit", "Search the audit trail", "audit.read", {}, 200,
        ListOf("AuditEvent"),
        {"user_id", "entity_type", "entity_id", "action", "from", "to", "limit", "cursor"}},
+      {"get", "/api/v1/entities/{key}", "entities",
+       "An entity's metadata: fields, types, labels, options, sections (forms render from it)",
+       "session", {}, 200, Ref("Entity")},
+      {"post", "/api/v1/entities/{key}/fields", "entities",
+       "Add a custom field (a typed column, online)", "entity.admin", Ref("Field"), 201,
+       Ref("Field")},
+      {"post", "/api/v1/customers", "customers",
+       "Create a customer (Idempotency-Key replays the first response)", "customer.write",
+       Ref("CustomerInput"), 201, Ref("Customer")},
+      {"get", "/api/v1/customers", "customers",
+       "List customers in the caller's data scope. Any filterable field: name=, "
+       "<field>.from=/.to= (ranges), <field>.prefix=; plus q (name prefix), id_number and "
+       "phone (exact); sort=-created_at,name; cursor pagination",
+       "customer.read", {}, 200, ListOf("Customer"),
+       {"q", "id_number", "phone", "owner_id", "department_id", "tags", "risk_level", "status",
+        "source_channel", "created_at.from", "created_at.to", "sort", "limit", "cursor"}},
+      {"get", "/api/v1/customers/{id}", "customers", "A customer, personal data masked",
+       "customer.read", {}, 200, Ref("Customer")},
+      {"patch", "/api/v1/customers/{id}", "customers", "Update a customer's fields",
+       "customer.write", Ref("CustomerInput"), 200, Ref("Customer"), {}, true},
+      {"delete", "/api/v1/customers/{id}", "customers", "Soft-delete a customer",
+       "customer.delete", {}, 204, {}},
+      {"post", "/api/v1/customers/{id}/unmask", "customers",
+       "Plaintext of masked fields (needs pii.unmask; audited)", "customer.read",
+       Object({{"fields", ArrayOf(Type("string"))}}, {"fields"}), 200, Type("object")},
+      {"post", "/api/v1/customers/reassign", "customers",
+       "Move customers to another account manager", "customer.reassign",
+       Object({{"ids", ArrayOf(Type("integer"))}, {"owner_id", Type("integer")}},
+              {"ids", "owner_id"}),
+       204, {}},
+      {"post", "/api/v1/customers/{id}/reassign", "customers",
+       "Move one customer to another account manager", "customer.reassign",
+       Object({{"owner_id", Type("integer")}}, {"owner_id"}), 204, {}},
+      {"get", "/api/v1/customers/{id}/relations", "customers",
+       "Related parties, both directions", "customer.read", {}, 200,
+       Object({{"items", ArrayOf(Ref("Relation"))}}, {"items"})},
+      {"post", "/api/v1/customers/{id}/relations", "customers", "Link a related party",
+       "customer.write",
+       Object({{"role", Type("string")},
+               {"related_customer_id", Type("integer")},
+               {"person_name", Type("string")},
+               {"person_phone", Type("string")},
+               {"share_percent", Type("string")},
+               {"note", Type("string")}},
+              {"role"}),
+       201, Ref("Relation")},
+      {"delete", "/api/v1/customers/{id}/relations/{relation_id}", "customers",
+       "Remove a related party", "customer.write", {}, 204, {}},
+      {"get", "/api/v1/customers/{id}/followups", "customers", "Follow-up records",
+       "customer.read", {}, 200, Object({{"items", ArrayOf(Ref("FollowUp"))}}, {"items"})},
+      {"post", "/api/v1/customers/{id}/followups", "customers", "Record a follow-up",
+       "followup.write",
+       Object({{"channel", Type("string")},
+               {"content", Type("string")},
+               {"outcome", Type("string")},
+               {"next_followup_date", Type("string")}},
+              {"channel", "content"}),
+       201, Ref("FollowUp")},
+      {"get", "/api/v1/customers/{id}/timeline", "customers",
+       "Follow-ups and recorded changes, newest first", "customer.read", {}, 200,
+       Object({{"items", ArrayOf(Ref("TimelineItem"))}, {"next_cursor", Nullable("string")}},
+              {"items", "next_cursor"}),
+       {"limit", "cursor"}},
   };
 }
 

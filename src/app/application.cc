@@ -9,7 +9,10 @@
 #include "api/auth_handlers.h"
 #include "api/department_handlers.h"
 #include "api/guard.h"
+#include "api/customer_handlers.h"
+#include "api/entity_handlers.h"
 #include "api/health_handlers.h"
+#include "api/idempotency.h"
 #include "api/openapi.h"
 #include "api/role_handlers.h"
 #include "api/user_handlers.h"
@@ -21,6 +24,11 @@
 #include "auth/session_service.h"
 #include "crypto/field_cipher.h"
 #include "crypto/master_key.h"
+#include "customers/customer_entity.h"
+#include "customers/customer_service.h"
+#include "customers/followup_service.h"
+#include "customers/relationship_service.h"
+#include "forms/entity_registry.h"
 #include "http/server.h"
 #include "storage/postgres/postgres_db.h"
 #include "storage/sqlite/sqlite_db.h"
@@ -29,7 +37,8 @@ namespace oc::app {
 
 std::vector<storage::Migration> AllMigrations() {
   std::vector<storage::Migration> all;
-  for (auto module : {audit::Migrations(), auth::Migrations()}) {
+  for (auto module : {audit::Migrations(), auth::Migrations(), forms::Migrations(),
+                      api::IdempotencyMigrations(), customers::Migrations()}) {
     for (auto& m : module) all.push_back(std::move(m));
   }
   return all;
@@ -98,6 +107,11 @@ struct Application::Parts {
   std::unique_ptr<auth::OrganizationService> organization;
   std::unique_ptr<api::Guard> guard;
   std::unique_ptr<api::ApiContext> context;
+  std::unique_ptr<forms::EntityRegistry> registry;
+  std::unique_ptr<customers::CustomerService> customers;
+  std::unique_ptr<customers::RelationshipService> relationships;
+  std::unique_ptr<customers::FollowUpService> followups;
+  std::unique_ptr<api::IdempotencyKeys> idempotency;
   http::Router router;
   AccessLog access_log;  // declared before the server, so it outlives it
   std::unique_ptr<http::Server> server;
@@ -156,12 +170,25 @@ Result<std::unique_ptr<Application>> Application::Create(const Config& config,
   p->context = std::make_unique<api::ApiContext>(api::ApiContext{
       *p->db, clock, p->audit, *p->sessions, *p->organization, *p->guard});
 
+  p->registry = std::make_unique<forms::EntityRegistry>(*p->db, clock, p->audit);
+  p->customers = std::make_unique<customers::CustomerService>(*p->db, clock, p->audit,
+                                                              *p->registry, *p->cipher);
+  RETURN_IF_ERROR(p->customers->RegisterEntity());
+  p->relationships = std::make_unique<customers::RelationshipService>(
+      *p->db, clock, p->audit, *p->cipher, *p->customers);
+  p->followups = std::make_unique<customers::FollowUpService>(*p->db, clock, p->audit,
+                                                              *p->customers);
+  p->idempotency = std::make_unique<api::IdempotencyKeys>(*p->db, clock);
+
   api::AddHealthRoutes(p->router, *p->db);
   api::AddAuthRoutes(p->router, *p->context);
   api::AddUserRoutes(p->router, *p->context);
   api::AddDepartmentRoutes(p->router, *p->context);
   api::AddRoleRoutes(p->router, *p->context);
   api::AddAuditRoutes(p->router, *p->context);
+  api::AddEntityRoutes(p->router, *p->context, *p->registry);
+  api::AddCustomerRoutes(p->router, *p->context,
+                         {*p->customers, *p->relationships, *p->followups, *p->idempotency});
   api::AddOpenApiRoute(p->router);
 
   ASSIGN_OR_RETURN(ListenAddress listen, ParseListen(config.listen));

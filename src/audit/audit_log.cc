@@ -240,6 +240,32 @@ Result<std::vector<Entry>> AuditLog::List(storage::Db& db, const Filter& filter)
   });
 }
 
+Result<std::vector<Entry>> AuditLog::History(storage::Db& db, std::string_view entity_type,
+                                             std::string_view entity_id,
+                                             std::optional<std::pair<Instant, int64_t>> before,
+                                             int limit) const {
+  if (limit < 1 || limit > 500) {
+    return InvalidField("limit", "out_of_range",
+                        {"limit 必须在 1 到 500 之间", "limit must be between 1 and 500"});
+  }
+  std::string sql = "SELECT " + std::string(kColumns) +
+                    " FROM audit_events WHERE entity_type = ? AND entity_id = ?";
+  storage::Params params{std::string(entity_type), std::string(entity_id)};
+  if (before) {
+    sql += " AND (at_us < ? OR (at_us = ? AND id < ?))";
+    int64_t at = ToUnixMicros(before->first);
+    params.insert(params.end(), {at, at, before->second});
+  }
+  sql += " ORDER BY at_us DESC, id DESC LIMIT ?";
+  params.emplace_back(int64_t{limit});
+  return db.ReadValue<std::vector<Entry>>([&](storage::Tx& tx) -> Result<std::vector<Entry>> {
+    ASSIGN_OR_RETURN(auto rows, tx.Query(sql, params));
+    std::vector<Entry> entries;
+    for (const auto& row : rows) entries.push_back(EntryFromRow(row));
+    return entries;
+  });
+}
+
 Result<VerifyReport> AuditLog::Verify(storage::Db& db) const {
   VerifyReport report;
   std::string expected_prev(kGenesisHash);

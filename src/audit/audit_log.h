@@ -105,6 +105,14 @@ class AuditLog {
   // Newest first. Errors: kInvalidArgument for a limit outside 1..500.
   Result<std::vector<Entry>> List(storage::Db& db, const Filter& filter) const;
 
+  // The entries about one record, newest first by (time, id), strictly before `before` when
+  // given: the change history a record's timeline shows. Errors: kInvalidArgument for a limit
+  // outside 1..500.
+  Result<std::vector<Entry>> History(storage::Db& db, std::string_view entity_type,
+                                     std::string_view entity_id,
+                                     std::optional<std::pair<Instant, int64_t>> before,
+                                     int limit) const;
+
   // Walks the whole chain in id order. Errors only when the database cannot be read.
   Result<VerifyReport> Verify(storage::Db& db) const;
 

@@ -5,9 +5,12 @@
 // per-field violations for validation, and an internal detail that only ever reaches the logs.
 
 #include <chrono>
+#include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <utility>
+#include <variant>
 #include <vector>
 
 #include <tl/expected.hpp>
@@ -55,6 +58,9 @@ struct Error {
   // For kResourceExhausted / kUnavailable: when trying again can succeed (a locked account, a
   // rate limit). Sent as the Retry-After header.
   std::optional<std::chrono::seconds> retry_after;
+  // Extension members of the problem document (RFC 9457 §3.2): machine-readable facts a client
+  // acts on, such as the id of the existing record behind a duplicate ("existing_id": 42).
+  std::map<std::string, std::variant<int64_t, std::string>> extensions;
 
   // Chainable extras: Error{…}.WithDetail("sqlite: …").
   Error&& WithDetail(std::string detail) && {

@@ -169,6 +169,11 @@ Response ProblemResponse(const Error& error, const Request& request) {
                                   {"message", violation.message.In(language)}});
   }
   body["errors"] = std::move(errors);
+  for (const auto& [name, value] : error.extensions) {
+    // Extensions never replace the standard members.
+    if (body.contains(name)) continue;
+    std::visit([&, &name = name](const auto& v) { body[name] = v; }, value);
+  }
   Response response = JsonResponse(status, body);
   response.headers.find("Content-Type")->second = kProblemContentType;
   if (error.retry_after) {

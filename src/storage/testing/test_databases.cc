@@ -52,12 +52,29 @@ class OwningTestDb final : public Db {
   }
   Status Ping() override { return inner_->Ping(); }
 
+  // The directory holding a SQLite database's files; nullptr for PostgreSQL.
+  const ScratchDir* directory() const { return dir_.get(); }
+
  private:
   std::unique_ptr<Db> inner_;
   std::unique_ptr<ScratchDir> dir_;
   std::unique_ptr<Db> admin_;
   std::string schema_;
 };
+
+}  // namespace
+
+std::vector<std::filesystem::path> SqliteFilesOf(const Db& db) {
+  std::vector<std::filesystem::path> files;
+  const auto* owning = dynamic_cast<const OwningTestDb*>(&db);
+  if (owning == nullptr || owning->directory() == nullptr) return files;
+  for (const auto& entry : std::filesystem::directory_iterator(owning->directory()->path())) {
+    if (entry.is_regular_file()) files.push_back(entry.path());
+  }
+  return files;
+}
+
+namespace {
 
 Result<std::unique_ptr<Db>> OpenSqlite() {
   auto dir = std::make_unique<ScratchDir>();

@@ -51,6 +51,10 @@ bool MaySkipUnavailableBackend();
 // Open errors otherwise.
 Result<std::unique_ptr<Db>> OpenTestDb(Backend backend);
 
+// Every file of a SQLite test database opened by OpenTestDb (the database, its write-ahead log and
+// shared memory), for tests that check what reaches the disk; empty for other backends.
+std::vector<std::filesystem::path> SqliteFilesOf(const Db& db);
+
 // A new empty directory under the system temporary directory, removed with everything in it
 // when the ScratchDir is destroyed.
 class ScratchDir {

@@ -1,0 +1,276 @@
+#include "api/customer_handlers.h"
+
+#include <boost/json.hpp>
+
+#include <charconv>
+
+#include "api/conventions.h"
+#include "api/json_reader.h"
+#include "http/json.h"
+
+namespace oc::api {
+
+namespace {
+
+namespace json = boost::json;
+
+http::Response CustomerResponse(int status, const json::object& customer) {
+  http::Response response = http::JsonResponse(status, customer);
+  response.Set("ETag", ETag(customer.at("version").as_int64()));
+  return response;
+}
+
+http::Response NoContent() {
+  http::Response response;
+  response.status = 204;
+  return response;
+}
+
+std::optional<json::object> BodyObject(const http::Request& request, http::Response* error) {
+  auto body = http::ParseJsonBody(request);
+  if (!body) {
+    *error = body.error();
+    return std::nullopt;
+  }
+  if (!body->is_object()) {
+    *error = ErrorResponse(InvalidField("", "not_an_object", {"请求体必须是 JSON 对象",
+                                                              "The body must be a JSON object"}),
+                           request);
+    return std::nullopt;
+  }
+  return std::move(body->as_object());
+}
+
+}  // namespace
+
+void AddCustomerRoutes(http::Router& router, const ApiContext& ctx,
+                       const CustomerServices& services) {
+  const Guard& guard = ctx.guard;
+  Protection read{.permission = "customer.read"};
+  Protection write{.permission = "customer.write"};
+
+  router.Add(http::Method::kPost, "/api/v1/customers",
+             guard.Protect(write, [services](http::Request& request, const Caller& caller) {
+               return services.idempotency.Run(request, caller.principal.user_id.value(), [&] {
+                 http::Response error;
+                 auto body = BodyObject(request, &error);
+                 if (!body) return error;
+                 auto created = services.customers.Create(caller.principal, caller.actor, *body);
+                 if (!created) return ErrorResponse(created.error(), request);
+                 http::Response response = CustomerResponse(201, *created);
+                 response.Set("Location", "/api/v1/customers/" +
+                                              std::to_string(created->at("id").as_int64()));
+                 return response;
+               });
+             }));
+
+  router.Add(http::Method::kGet, "/api/v1/customers",
+             guard.Protect(read, [services](http::Request& request, const Caller& caller) {
+               auto page = services.customers.List(caller.principal, request.query);
+               if (!page) return ErrorResponse(page.error(), request);
+               json::array items;
+               for (auto& item : page->items) items.push_back(std::move(item));
+               json::object body{{"items", std::move(items)},
+                                 {"next_cursor", page->next_cursor
+                                                     ? json::value(*page->next_cursor)
+                                                     : json::value(nullptr)}};
+               return http::JsonResponse(200, body);
+             }));
+
+  router.Add(http::Method::kGet, "/api/v1/customers/{id}",
+             guard.Protect(read, [services](http::Request& request, const Caller& caller) {
+               http::Response error;
+               auto id = PathId(request, "id", &error);
+               if (!id) return error;
+               auto customer = services.customers.Get(caller.principal, *id);
+               if (!customer) return ErrorResponse(customer.error(), request);
+               return CustomerResponse(200, *customer);
+             }));
+
+  router.Add(http::Method::kPatch, "/api/v1/customers/{id}",
+             guard.Protect(write, [services](http::Request& request, const Caller& caller) {
+               http::Response error;
+               auto id = PathId(request, "id", &error);
+               if (!id) return error;
+               auto version = ExpectedVersion(request, &error);
+               if (!version) return error;
+               auto body = BodyObject(request, &error);
+               if (!body) return error;
+               auto updated =
+                   services.customers.Update(caller.principal, caller.actor, *id, *body, *version);
+               if (!updated) return ErrorResponse(updated.error(), request);
+               return CustomerResponse(200, *updated);
+             }));
+
+  router.Add(http::Method::kDelete, "/api/v1/customers/{id}",
+             guard.Protect({.permission = "customer.delete"},
+                           [services](http::Request& request, const Caller& caller) {
+                             http::Response error;
+                             auto id = PathId(request, "id", &error);
+                             if (!id) return error;
+                             auto s = services.customers.Delete(caller.principal, caller.actor, *id);
+                             if (!s) return ErrorResponse(s.error(), request);
+                             return NoContent();
+                           }));
+
+  // Any signed-in user may ask; the service checks pii.unmask so that a refusal is audited.
+  router.Add(http::Method::kPost, "/api/v1/customers/{id}/unmask",
+             guard.Protect(read, [services](http::Request& request, const Caller& caller) {
+               http::Response error;
+               auto id = PathId(request, "id", &error);
+               if (!id) return error;
+               auto body = http::ParseJsonBody(request);
+               if (!body) return body.error();
+               JsonReader reader(*body);
+               auto fields = reader.Strings("fields", true, 20);
+               if (auto s = reader.Finish(); !s) return ErrorResponse(s.error(), request);
+               auto plain = services.customers.Unmask(caller.principal, caller.actor, *id, *fields);
+               if (!plain) return ErrorResponse(plain.error(), request);
+               http::Response response = http::JsonResponse(200, *plain);
+               response.Set("Cache-Control", "no-store");
+               return response;
+             }));
+
+  auto reassign = [services](http::Request& request, const Caller& caller,
+                      std::optional<int64_t> single_id) -> http::Response {
+    auto body = http::ParseJsonBody(request);
+    if (!body) return body.error();
+    JsonReader reader(*body);
+    auto owner = reader.Int("owner_id", true);
+    std::optional<std::vector<int64_t>> ids;
+    if (single_id) {
+      ids = std::vector<int64_t>{*single_id};
+    } else {
+      ids = reader.Ints("ids", true);
+    }
+    if (auto s = reader.Finish(); !s) return ErrorResponse(s.error(), request);
+    auto s = services.customers.Reassign(caller.principal, caller.actor, *ids, *owner);
+    if (!s) return ErrorResponse(s.error(), request);
+    return NoContent();
+  };
+  router.Add(http::Method::kPost, "/api/v1/customers/reassign",
+             guard.Protect({.permission = "customer.reassign"},
+                           [reassign](http::Request& request, const Caller& caller) {
+                             return reassign(request, caller, std::nullopt);
+                           }));
+  router.Add(http::Method::kPost, "/api/v1/customers/{id}/reassign",
+             guard.Protect({.permission = "customer.reassign"},
+                           [reassign](http::Request& request, const Caller& caller) {
+                             http::Response error;
+                             auto id = PathId(request, "id", &error);
+                             if (!id) return error;
+                             return reassign(request, caller, *id);
+                           }));
+
+  router.Add(http::Method::kGet, "/api/v1/customers/{id}/relations",
+             guard.Protect(read, [services](http::Request& request, const Caller& caller) {
+               http::Response error;
+               auto id = PathId(request, "id", &error);
+               if (!id) return error;
+               auto list = services.relationships.List(caller.principal, *id);
+               if (!list) return ErrorResponse(list.error(), request);
+               json::array items;
+               for (auto& item : *list) items.push_back(std::move(item));
+               return http::JsonResponse(200, json::object{{"items", std::move(items)}});
+             }));
+
+  router.Add(http::Method::kPost, "/api/v1/customers/{id}/relations",
+             guard.Protect(write, [services](http::Request& request, const Caller& caller) {
+               http::Response error;
+               auto id = PathId(request, "id", &error);
+               if (!id) return error;
+               auto body = http::ParseJsonBody(request);
+               if (!body) return body.error();
+               JsonReader reader(*body);
+               customers::NewRelation input;
+               auto role = reader.String("role", true, 64);
+               if (role) {
+                 auto parsed = customers::RelationRoleFromName(*role);
+                 if (!parsed) {
+                   reader.AddViolation("role", "invalid_option",
+                                       {"关联角色无效", "Unknown relation role"});
+                 } else {
+                   input.role = *parsed;
+                 }
+               }
+               input.related_customer_id = reader.Int("related_customer_id", false);
+               input.person_name = reader.String("person_name", false, 400).value_or("");
+               input.person_phone = reader.String("person_phone", false, 64).value_or("");
+               input.share_percent = reader.String("share_percent", false, 16).value_or("");
+               input.note = reader.String("note", false, 4000).value_or("");
+               if (auto s = reader.Finish(); !s) return ErrorResponse(s.error(), request);
+               auto added = services.relationships.Add(caller.principal, caller.actor, *id, input);
+               if (!added) return ErrorResponse(added.error(), request);
+               return http::JsonResponse(201, *added);
+             }));
+
+  router.Add(http::Method::kDelete, "/api/v1/customers/{id}/relations/{relation_id}",
+             guard.Protect(write, [services](http::Request& request, const Caller& caller) {
+               http::Response error;
+               auto id = PathId(request, "id", &error);
+               if (!id) return error;
+               auto relation = PathId(request, "relation_id", &error);
+               if (!relation) return error;
+               auto s = services.relationships.Remove(caller.principal, caller.actor, *id, *relation);
+               if (!s) return ErrorResponse(s.error(), request);
+               return NoContent();
+             }));
+
+  router.Add(http::Method::kGet, "/api/v1/customers/{id}/followups",
+             guard.Protect(read, [services](http::Request& request, const Caller& caller) {
+               http::Response error;
+               auto id = PathId(request, "id", &error);
+               if (!id) return error;
+               auto list = services.followups.List(caller.principal, *id);
+               if (!list) return ErrorResponse(list.error(), request);
+               json::array items;
+               for (auto& item : *list) items.push_back(std::move(item));
+               return http::JsonResponse(200, json::object{{"items", std::move(items)}});
+             }));
+
+  router.Add(http::Method::kPost, "/api/v1/customers/{id}/followups",
+             guard.Protect({.permission = "followup.write"},
+                           [services](http::Request& request, const Caller& caller) {
+               http::Response error;
+               auto id = PathId(request, "id", &error);
+               if (!id) return error;
+               auto body = http::ParseJsonBody(request);
+               if (!body) return body.error();
+               JsonReader reader(*body);
+               customers::NewFollowUp input;
+               input.channel = reader.String("channel", true, 32).value_or("");
+               input.content = reader.String("content", true, 20000).value_or("");
+               input.outcome = reader.String("outcome", false, 4000).value_or("");
+               input.next_followup_date =
+                   reader.String("next_followup_date", false, 32).value_or("");
+               if (auto s = reader.Finish(); !s) return ErrorResponse(s.error(), request);
+               auto added = services.followups.Add(caller.principal, caller.actor, *id, input);
+               if (!added) return ErrorResponse(added.error(), request);
+               return http::JsonResponse(201, *added);
+             }));
+
+  router.Add(http::Method::kGet, "/api/v1/customers/{id}/timeline",
+             guard.Protect(read, [services](http::Request& request, const Caller& caller) {
+               http::Response error;
+               auto id = PathId(request, "id", &error);
+               if (!id) return error;
+               int limit = 50;
+               if (auto l = request.QueryParam("limit")) {
+                 int parsed = 0;
+                 auto [p, ec] = std::from_chars(l->data(), l->data() + l->size(), parsed);
+                 limit = (ec == std::errc() && p == l->data() + l->size()) ? parsed : 0;
+               }
+               std::string cursor(request.QueryParam("cursor").value_or(""));
+               auto page = services.followups.Timeline(caller.principal, *id, cursor, limit);
+               if (!page) return ErrorResponse(page.error(), request);
+               json::array items;
+               for (auto& item : page->items) items.push_back(std::move(item));
+               return http::JsonResponse(
+                   200, json::object{{"items", std::move(items)},
+                                     {"next_cursor", page->next_cursor
+                                                         ? json::value(*page->next_cursor)
+                                                         : json::value(nullptr)}});
+             }));
+}
+
+}  // namespace oc::api

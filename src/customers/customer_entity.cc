@@ -1,0 +1,292 @@
+#include "customers/customer_entity.h"
+
+namespace oc::customers {
+
+namespace {
+
+using forms::FieldDef;
+using forms::FieldFormat;
+using forms::FieldOption;
+using forms::FieldType;
+
+struct FieldSpec {
+  const char* name;
+  const char* zh;
+  const char* en;
+  FieldType type;
+  const char* section;
+  FieldFormat format = FieldFormat::kNone;
+  bool required = false;
+  bool sensitive = false;
+  bool filterable = false;
+  bool sortable = false;
+  std::vector<FieldOption> options = {};
+  std::optional<size_t> max_length = std::nullopt;
+  bool read_only = false;
+  const char* column = nullptr;  // defaults to the name
+};
+
+FieldDef Build(const FieldSpec& s, int position) {
+  FieldDef f;
+  f.name = s.name;
+  f.label = {s.zh, s.en};
+  f.type = s.type;
+  f.format = s.format;
+  f.required = s.required;
+  f.builtin = true;
+  f.read_only = s.read_only;
+  f.sensitive = s.sensitive;
+  f.filterable = s.filterable;
+  f.sortable = s.sortable;
+  f.options = s.options;
+  f.section = s.section;
+  f.position = position;
+  f.max_length = s.max_length;
+  f.column = s.column ? s.column : s.name;
+  return f;
+}
+
+// GB/T 4754-2017 门类: the industry sections lenders report by.
+std::vector<FieldOption> Industries() {
+  return {{"A", {"农、林、牧、渔业", "Agriculture, forestry, husbandry, fishery"}},
+          {"B", {"采矿业", "Mining"}},
+          {"C", {"制造业", "Manufacturing"}},
+          {"D", {"电力、热力、燃气及水生产和供应业", "Utilities"}},
+          {"E", {"建筑业", "Construction"}},
+          {"F", {"批发和零售业", "Wholesale and retail"}},
+          {"G", {"交通运输、仓储和邮政业", "Transport, storage and post"}},
+          {"H", {"住宿和餐饮业", "Accommodation and catering"}},
+          {"I", {"信息传输、软件和信息技术服务业", "Information technology"}},
+          {"J", {"金融业", "Finance"}},
+          {"K", {"房地产业", "Real estate"}},
+          {"L", {"租赁和商务服务业", "Leasing and business services"}},
+          {"M", {"科学研究和技术服务业", "Research and technical services"}},
+          {"N", {"水利、环境和公共设施管理业", "Water, environment and public facilities"}},
+          {"O", {"居民服务、修理和其他服务业", "Household and other services"}},
+          {"P", {"教育", "Education"}},
+          {"Q", {"卫生和社会工作", "Health and social work"}},
+          {"R", {"文化、体育和娱乐业", "Culture, sports and entertainment"}},
+          {"S", {"公共管理、社会保障和社会组织", "Public administration"}},
+          {"T", {"国际组织", "International organisations"}}};
+}
+
+}  // namespace
+
+forms::EntityDef CustomerEntity() {
+  const std::vector<FieldSpec> specs = {
+      // Basic facts of every customer.
+      {"type", "客户类型", "Customer type", FieldType::kSingleSelect, "basic", FieldFormat::kNone,
+       true, false, true, true,
+       {{"individual", {"个人", "Individual"}}, {"enterprise", {"企业", "Enterprise"}}}},
+      {"name", "客户名称", "Name", FieldType::kText, "basic", FieldFormat::kPersonName, true,
+       false, true, true, {}, 100},
+      {"industry", "行业", "Industry", FieldType::kSingleSelect, "basic", FieldFormat::kNone,
+       false, false, true, true, Industries()},
+      // Individuals.
+      {"id_type", "证件类型", "ID document type", FieldType::kSingleSelect, "individual",
+       FieldFormat::kNone, false, false, true, false,
+       {{"resident_id", {"居民身份证", "Resident ID card"}},
+        {"passport", {"护照", "Passport"}},
+        {"hk_macau_permit", {"港澳居民来往内地通行证", "Mainland travel permit (HK/Macau)"}},
+        {"taiwan_permit", {"台湾居民来往大陆通行证", "Mainland travel permit (Taiwan)"}}}},
+      {"id_number", "证件号码", "ID number", FieldType::kText, "individual",
+       FieldFormat::kIdDocument,
+       false, true, true, false, {}, 32},
+      {"gender", "性别", "Gender", FieldType::kSingleSelect, "individual", FieldFormat::kNone,
+       false, false, true, false,
+       {{"male", {"男", "Male"}}, {"female", {"女", "Female"}}}},
+      {"birth_date", "出生日期", "Birth date", FieldType::kDate, "individual", FieldFormat::kNone,
+       false, false, true, true},
+      {"marital_status", "婚姻状况", "Marital status", FieldType::kSingleSelect, "individual",
+       FieldFormat::kNone, false, false, true, false,
+       {{"single", {"未婚", "Single"}},
+        {"married", {"已婚", "Married"}},
+        {"divorced", {"离异", "Divorced"}},
+        {"widowed", {"丧偶", "Widowed"}}}},
+      {"education", "学历", "Education", FieldType::kSingleSelect, "individual",
+       FieldFormat::kNone, false, false, true, false,
+       {{"primary", {"小学及以下", "Primary school or less"}},
+        {"junior_high", {"初中", "Junior high school"}},
+        {"senior_high", {"高中/中专", "Senior high / vocational"}},
+        {"college", {"大专", "College"}},
+        {"bachelor", {"本科", "Bachelor"}},
+        {"master", {"硕士", "Master"}},
+        {"doctorate", {"博士", "Doctorate"}}}},
+      {"occupation", "职业", "Occupation", FieldType::kText, "individual", FieldFormat::kNone,
+       false, false, true, false, {}, 100},
+      {"employer", "工作单位", "Employer", FieldType::kText, "individual", FieldFormat::kNone,
+       false, false, true, false, {}, 200},
+      {"monthly_income", "月收入", "Monthly income", FieldType::kMoney, "individual",
+       FieldFormat::kNone, false, false, true, true},
+      {"bank_card", "银行卡号", "Bank card number", FieldType::kText, "individual",
+       FieldFormat::kBankCard, false, true, true, false},
+      // Enterprises.
+      {"credit_code", "统一社会信用代码", "Unified social credit code", FieldType::kText,
+       "enterprise", FieldFormat::kCreditCode, false, false, true, false},
+      {"legal_representative", "法定代表人", "Legal representative", FieldType::kText,
+       "enterprise", FieldFormat::kPersonName, false, false, true, false, {}, 100},
+      {"registered_capital", "注册资本", "Registered capital", FieldType::kMoney, "enterprise",
+       FieldFormat::kNone, false, false, true, true},
+      {"established_date", "成立日期", "Established on", FieldType::kDate, "enterprise",
+       FieldFormat::kNone, false, false, true, true},
+      {"annual_revenue", "年营业收入", "Annual revenue", FieldType::kMoney, "enterprise",
+       FieldFormat::kNone, false, false, true, true},
+      {"registered_address", "注册地址", "Registered address", FieldType::kText, "enterprise",
+       FieldFormat::kNone, false, false, false, false, {}, 200},
+      {"operating_address", "经营地址", "Operating address", FieldType::kText, "enterprise",
+       FieldFormat::kNone, false, false, false, false, {}, 200},
+      {"contact_person", "联系人", "Contact person", FieldType::kText, "enterprise",
+       FieldFormat::kPersonName, false, false, true, false, {}, 100},
+      {"contact_phone", "联系人电话", "Contact phone", FieldType::kText, "enterprise",
+       FieldFormat::kMobile, false, true, true, false},
+      // Contact and address.
+      {"phone", "手机号码", "Mobile phone", FieldType::kText, "contact", FieldFormat::kMobile,
+       false, true, true, false},
+      {"email", "电子邮箱", "E-mail", FieldType::kText, "contact", FieldFormat::kEmail, false,
+       true, true, false},
+      {"province", "省份", "Province", FieldType::kText, "address", FieldFormat::kNone, false,
+       false, true, true, {}, 50},
+      {"city", "城市", "City", FieldType::kText, "address", FieldFormat::kNone, false, false,
+       true, true, {}, 50},
+      {"district", "区县", "District", FieldType::kText, "address", FieldFormat::kNone, false,
+       false, true, true, {}, 50},
+      {"address_detail", "详细地址", "Street address", FieldType::kText, "address",
+       FieldFormat::kNone, false, true, false, false, {}, 200},
+      // Management.
+      {"source_channel", "来源渠道", "Source channel", FieldType::kSingleSelect, "management",
+       FieldFormat::kNone, false, false, true, true,
+       {{"walk_in", {"门店到访", "Walk-in"}},
+        {"referral", {"客户转介绍", "Referral"}},
+        {"online", {"线上申请", "Online"}},
+        {"agent", {"渠道代理", "Agent"}},
+        {"telemarketing", {"电话营销", "Telemarketing"}},
+        {"event", {"营销活动", "Marketing event"}},
+        {"partner", {"合作机构", "Partner institution"}},
+        {"other", {"其他", "Other"}}}},
+      {"tags", "客户标签", "Tags", FieldType::kMultiSelect, "management", FieldFormat::kNone,
+       false, false, true, false,
+       {{"vip", {"VIP", "VIP"}},
+        {"high_value", {"优质客户", "High value"}},
+        {"new", {"新客户", "New"}},
+        {"repeat", {"复贷客户", "Repeat borrower"}},
+        {"salaried", {"工薪族", "Salaried"}},
+        {"business_owner", {"个体工商户", "Business owner"}},
+        {"farmer", {"农户", "Farmer"}},
+        {"watch", {"重点关注", "Watch"}}}},
+      {"risk_level", "风险等级", "Risk level", FieldType::kSingleSelect, "management",
+       FieldFormat::kNone, false, false, true, true,
+       {{"low", {"低", "Low"}}, {"medium", {"中", "Medium"}}, {"high", {"高", "High"}}}},
+      {"status", "客户状态", "Status", FieldType::kSingleSelect, "management",
+       FieldFormat::kNone, false, false, true, true,
+       {{"prospect", {"潜在客户", "Prospect"}},
+        {"active", {"正常", "Active"}},
+        {"dormant", {"休眠", "Dormant"}},
+        {"closed", {"已销户", "Closed"}}}},
+      {"remarks", "备注", "Remarks", FieldType::kLongText, "management", FieldFormat::kNone,
+       false, false, false, false, {}, 2000},
+      // Kept by the service: who owns the customer, and when it changed.
+      {"owner_id", "客户经理", "Account manager", FieldType::kInteger, "management",
+       FieldFormat::kNone, false, false, true, true, {}, std::nullopt, true},
+      {"department_id", "所属部门", "Department", FieldType::kInteger, "management",
+       FieldFormat::kNone, false, false, true, true, {}, std::nullopt, true},
+      {"created_at", "创建时间", "Created at", FieldType::kDateTime, "management",
+       FieldFormat::kNone, false, false, true, true, {}, std::nullopt, true, "created_at_us"},
+      {"updated_at", "更新时间", "Updated at", FieldType::kDateTime, "management",
+       FieldFormat::kNone, false, false, true, true, {}, std::nullopt, true, "updated_at_us"},
+  };
+  forms::EntityDef entity;
+  entity.key = std::string(kCustomerEntity);
+  entity.label = {"客户", "Customer"};
+  entity.table = "customers";
+  entity.sections = {{"basic", {"基本信息", "Basic information"}},
+                     {std::string(kIndividualSection), {"个人信息", "Individual"}},
+                     {std::string(kEnterpriseSection), {"企业信息", "Enterprise"}},
+                     {"contact", {"联系方式", "Contact"}},
+                     {"address", {"地址", "Address"}},
+                     {"management", {"管理信息", "Management"}}};
+  int position = 0;
+  for (const auto& spec : specs) entity.fields.push_back(Build(spec, position += 10));
+  return entity;
+}
+
+namespace {
+
+// Columns the service maintains beside the fields.
+constexpr std::string_view kSystemColumns =
+    "  version {{bigint}} NOT NULL,\n"
+    "  created_by {{bigint}},\n"
+    "  updated_by {{bigint}},\n"
+    "  deleted_at_us {{bigint}},\n"
+    "  deleted_by {{bigint}}";
+
+std::string CustomersTable(storage::Dialect dialect) {
+  forms::EntityDef entity = CustomerEntity();
+  std::string sql = "CREATE TABLE customers (\n  id {{id}},\n";
+  for (const auto& field : entity.fields) {
+    for (const auto& column : forms::ColumnDefinitions(field)) {
+      sql += "  " + column;
+      if (field.name == "type" || field.name == "name") sql += " NOT NULL";
+      if (field.name == "owner_id") sql += " NOT NULL REFERENCES users (id)";
+      if (field.name == "department_id") sql += " NOT NULL REFERENCES departments (id)";
+      if (field.name == "created_at" || field.name == "updated_at") sql += " NOT NULL";
+      sql += ",\n";
+    }
+  }
+  sql += std::string(kSystemColumns) + "\n);\n";
+  for (const auto& field : entity.fields) {
+    for (const auto& index : forms::IndexStatements(entity, field, dialect)) sql += index + ";\n";
+  }
+  // One live customer per identity document and per credit code: the index turns a race between
+  // two clerks into a clean "already exists" instead of an island.
+  sql += "CREATE UNIQUE INDEX customers_identity_unique ON customers (id_number_bidx) "
+         "WHERE deleted_at_us IS NULL AND id_number_bidx IS NOT NULL;\n"
+         "CREATE UNIQUE INDEX customers_credit_code_unique ON customers (credit_code) "
+         "WHERE deleted_at_us IS NULL AND credit_code IS NOT NULL;\n"
+         "CREATE INDEX customers_by_owner_live ON customers (owner_id, id) "
+         "WHERE deleted_at_us IS NULL;\n";
+  return storage::ExpandDialect(sql, dialect);
+}
+
+}  // namespace
+
+std::vector<storage::Migration> Migrations() {
+  // The table holds the field set of this first version; fields added to CustomerEntity() later
+  // need a migration of their own that adds their columns.
+  return {
+      {.id = "customers_0001_customers",
+       .sqlite_sql = CustomersTable(storage::Dialect::kSqlite),
+       .postgres_sql = CustomersTable(storage::Dialect::kPostgres)},
+      {.id = "customers_0002_relations_and_followups", .sql = R"sql(
+CREATE TABLE customer_relations (
+  id {{id}},
+  customer_id {{bigint}} NOT NULL REFERENCES customers (id),
+  role TEXT NOT NULL,
+  related_customer_id {{bigint}} REFERENCES customers (id),
+  person_name TEXT,
+  person_phone_enc {{blob}},
+  share_ppm {{bigint}},
+  note TEXT NOT NULL,
+  created_at_us {{bigint}} NOT NULL,
+  created_by {{bigint}},
+  deleted_at_us {{bigint}},
+  deleted_by {{bigint}}
+);
+CREATE INDEX customer_relations_by_customer ON customer_relations (customer_id);
+CREATE INDEX customer_relations_by_related ON customer_relations (related_customer_id);
+
+CREATE TABLE customer_followups (
+  id {{id}},
+  customer_id {{bigint}} NOT NULL REFERENCES customers (id),
+  channel TEXT NOT NULL,
+  content TEXT NOT NULL,
+  outcome TEXT NOT NULL,
+  next_followup_date TEXT,
+  created_at_us {{bigint}} NOT NULL,
+  created_by {{bigint}} NOT NULL
+);
+CREATE INDEX customer_followups_by_customer ON customer_followups (customer_id, created_at_us);
+CREATE INDEX customer_followups_by_next_date ON customer_followups (next_followup_date);
+)sql"}};
+}
+
+}  // namespace oc::customers

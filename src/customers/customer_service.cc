@@ -1,0 +1,602 @@
+#include "customers/customer_service.h"
+
+#include <boost/json.hpp>
+
+#include <algorithm>
+#include <set>
+
+#include "core/resident_id.h"
+#include "customers/customer_entity.h"
+#include "forms/record_codec.h"
+
+namespace oc::customers {
+
+namespace {
+
+namespace json = boost::json;
+using storage::Tx;
+
+constexpr size_t kMaxReassign = 500;
+constexpr size_t kMaxBatch = 5000;
+
+Message NotFoundMessage() { return {"客户不存在", "Customer not found"}; }
+
+std::optional<std::string> StringMember(const json::object& o, std::string_view key) {
+  const auto* v = o.if_contains(key);
+  if (!v || !v->is_string()) return std::nullopt;
+  return std::string(v->get_string());
+}
+
+bool HasValue(const json::object& o, std::string_view key) {
+  const auto* v = o.if_contains(key);
+  if (!v || v->is_null()) return false;
+  return !(v->is_string() && v->get_string().empty());
+}
+
+void Append(std::vector<FieldViolation>& to, const Error& error) {
+  for (const auto& v : error.field_violations) to.push_back(v);
+}
+
+// The blind index of a decoded sensitive field, or nullopt when it was not given or cleared.
+std::optional<std::string> BlindIndexOf(const forms::RecordValues& values, std::string_view name) {
+  const forms::FieldValue* f = values.Find(name);
+  if (!f || f->columns.size() != 2) return std::nullopt;
+  if (const auto* blob = std::get_if<storage::Blob>(&f->columns[1])) return blob->bytes;
+  if (const auto* text = std::get_if<std::string>(&f->columns[1])) return *text;
+  return std::nullopt;
+}
+
+std::optional<std::string> PlainOf(const forms::RecordValues& values, std::string_view name) {
+  const forms::FieldValue* f = values.Find(name);
+  if (!f || !f->value.is_string()) return std::nullopt;
+  return std::string(f->value.get_string());
+}
+
+// Standardises the identity document of an individual in `input` and derives or checks the
+// birth date and gender it carries. `id_type` is the document type in force.
+void StandardiseIdentity(json::object& input, std::string_view id_type,
+                         std::vector<FieldViolation>& violations) {
+  auto raw = StringMember(input, "id_number");
+  if (!raw || raw->empty()) return;
+  // Other documents are standardised by the field's id_document format in the record codec.
+  if (id_type != "resident_id") return;
+  auto id = ResidentIdNumber::Parse(*raw, "id_number");
+  if (!id) {
+    Append(violations, id.error());
+    return;
+  }
+  input["id_number"] = id->value();
+  std::string birth = id->birth_date().ToString();
+  std::string gender = id->gender() == ResidentIdNumber::Gender::kMale ? "male" : "female";
+  if (auto given = StringMember(input, "birth_date"); given && !given->empty()) {
+    if (*given != birth) {
+      violations.push_back({"birth_date", "mismatch_id_number",
+                            {"出生日期与身份证号码不符（应为 " + birth + "）",
+                             "The birth date does not match the ID number (expected " + birth +
+                                 ")"}});
+    }
+  } else {
+    input["birth_date"] = birth;
+  }
+  if (auto given = StringMember(input, "gender"); given && !given->empty()) {
+    if (*given != gender) {
+      violations.push_back({"gender", "mismatch_id_number",
+                            {"性别与身份证号码不符", "The gender does not match the ID number"}});
+    }
+  } else {
+    input["gender"] = gender;
+  }
+}
+
+// Fields of the other customer type must stay empty: an enterprise has no marital status.
+void CheckApplicable(const forms::EntityDef& entity, const json::object& input,
+                     std::string_view type, std::vector<FieldViolation>& violations) {
+  std::string_view foreign = type == "individual" ? kEnterpriseSection : kIndividualSection;
+  for (const auto& field : entity.fields) {
+    if (field.section == foreign && HasValue(input, field.name)) {
+      violations.push_back({field.name, "not_applicable",
+                            {"该字段不适用于此类客户", "This field does not apply to this "
+                                                       "type of customer"}});
+    }
+  }
+}
+
+// The fields each type of customer must have, beyond the entity's required ones.
+void CheckRequiredForType(const json::object& merged, std::string_view type,
+                          std::vector<FieldViolation>& violations) {
+  std::vector<std::pair<const char*, Message>> required;
+  if (type == "individual") {
+    required = {{"id_number", {"个人客户必须填写证件号码", "An individual needs an ID number"}},
+                {"phone", {"个人客户必须填写手机号码", "An individual needs a mobile phone"}}};
+  } else if (type == "enterprise") {
+    required = {{"credit_code",
+                 {"企业客户必须填写统一社会信用代码", "An enterprise needs a credit code"}}};
+  }
+  for (auto& [name, message] : required) {
+    if (!HasValue(merged, name)) violations.push_back({name, "required", message});
+  }
+}
+
+}  // namespace
+
+struct CustomerService::Prepared {
+  forms::RecordValues values;
+  int64_t owner_id = 0;
+  int64_t department_id = 0;  // the caller's; replaced by the owner's when someone else owns it
+  bool owner_is_caller = true;
+};
+
+CustomerService::CustomerService(storage::Db& db, const Clock& clock,
+                                 const audit::AuditLog& audit, forms::EntityRegistry& registry,
+                                 const crypto::FieldCipher& cipher)
+    : db_(db), clock_(clock), audit_(audit), registry_(registry), cipher_(cipher) {}
+
+Status CustomerService::RegisterEntity() {
+  forms::EntityDef entity = CustomerEntity();
+  return db_.Write([&](Tx& tx) { return registry_.RegisterBuiltin(tx, entity); });
+}
+
+Error CustomerService::Duplicate(std::string_view field, int64_t existing_id) const {
+  std::string id = std::to_string(existing_id);
+  Message message = field == "credit_code"
+                        ? Message{"该统一社会信用代码已登记为客户（客户 ID " + id + "）",
+                                  "A customer with this credit code already exists (customer " +
+                                      id + ")"}
+                        : Message{"该证件号码已登记为客户（客户 ID " + id + "）",
+                                  "A customer with this ID number already exists (customer " +
+                                      id + ")"};
+  Error error = InvalidField(std::string(field), "duplicate", message);
+  error.code = ErrorCode::kAlreadyExists;
+  error.message = message;
+  error.extensions["existing_id"] = existing_id;
+  return error;
+}
+
+Result<CustomerService::Prepared> CustomerService::Prepare(const auth::Principal& principal,
+                                                          const forms::EntityDef& entity,
+                                                          const json::object& raw) {
+  json::object input = raw;
+  std::vector<FieldViolation> violations;
+  Prepared prepared{.owner_id = principal.user_id.value(),
+                    .department_id = principal.department_id.value()};
+
+  if (const auto* owner = input.if_contains("owner_id"); owner && !owner->is_null()) {
+    if (!owner->is_int64() || owner->get_int64() <= 0) {
+      violations.push_back({"owner_id", "wrong_type",
+                            {"必须是用户 ID", "must be a user id"}});
+    } else if (owner->get_int64() != principal.user_id.value()) {
+      RETURN_IF_ERROR(principal.Require("customer.reassign"));
+      prepared.owner_id = owner->get_int64();
+      prepared.owner_is_caller = false;
+    }
+  }
+
+  std::string type = StringMember(input, "type").value_or("");
+  if (type == "individual") {
+    if (!HasValue(input, "id_type")) input["id_type"] = "resident_id";
+    StandardiseIdentity(input, StringMember(input, "id_type").value_or(""), violations);
+  }
+  CheckApplicable(entity, input, type, violations);
+  CheckRequiredForType(input, type, violations);
+
+  auto values = forms::DecodeInput(entity, input,
+                                   {.mode = forms::DecodeMode::kCreate,
+                                    .caller_fields = {"owner_id"}},
+                                   cipher_);
+  if (!values) {
+    if (values.error().code != ErrorCode::kInvalidArgument) return values.error();
+    // The type-specific checks may already have named a field; report each field once.
+    std::set<std::string> named;
+    for (const auto& v : violations) named.insert(v.field);
+    for (const auto& v : values.error().field_violations) {
+      if (!named.contains(v.field)) violations.push_back(v);
+    }
+  }
+  if (!violations.empty()) return InvalidArgument(std::move(violations));
+  prepared.values = std::move(*values);
+  return prepared;
+}
+
+Result<int64_t> CustomerService::Insert(Tx& tx, const audit::Actor& actor,
+                                        const forms::EntityDef& entity,
+                                        const Prepared& prepared) {
+  auto id_bidx = BlindIndexOf(prepared.values, "id_number");
+  auto credit_code = PlainOf(prepared.values, "credit_code");
+  if (id_bidx) {
+    ASSIGN_OR_RETURN(auto existing, tx.QueryOne("SELECT id FROM customers WHERE id_number_bidx = "
+                                                "? AND deleted_at_us IS NULL",
+                                                {storage::Blob{*id_bidx}}));
+    if (existing) return Duplicate("id_number", existing->Int(0));
+  }
+  if (credit_code) {
+    ASSIGN_OR_RETURN(auto existing, tx.QueryOne("SELECT id FROM customers WHERE credit_code = ? "
+                                                "AND deleted_at_us IS NULL",
+                                                {*credit_code}));
+    if (existing) return Duplicate("credit_code", existing->Int(0));
+  }
+  int64_t department_id = prepared.department_id;
+  if (!prepared.owner_is_caller) {
+    // Another owner: the department follows the owner, who must be an active user.
+    ASSIGN_OR_RETURN(auto owner, tx.QueryOne("SELECT department_id FROM users WHERE id = ? AND "
+                                             "status = 'active'",
+                                             {prepared.owner_id}));
+    if (!owner) {
+      return InvalidField("owner_id", "unknown_owner",
+                          {"客户经理不存在或已停用", "The account manager does not exist or is "
+                                                     "disabled"});
+    }
+    department_id = owner->Int(0);
+  }
+  int64_t now = ToUnixMicros(clock_.Now());
+  storage::Value by = actor.user_id ? storage::Value(*actor.user_id) : storage::Value(storage::Null{});
+  std::string sql = "INSERT INTO customers (" + prepared.values.ColumnList() +
+                    (prepared.values.empty() ? "" : ", ") +
+                    "owner_id, department_id, version, created_at_us, created_by, updated_at_us, "
+                    "updated_by) VALUES (" +
+                    prepared.values.PlaceholderList() + (prepared.values.empty() ? "" : ", ") +
+                    "?, ?, 1, ?, ?, ?, ?) RETURNING id";
+  storage::Params params = prepared.values.Params();
+  params.insert(params.end(), {prepared.owner_id, department_id, now, by, now, by});
+  ASSIGN_OR_RETURN(auto inserted, tx.QueryOne(sql, params));
+  int64_t id = inserted->Int(0);
+  ASSIGN_OR_RETURN(auto changes, forms::ChangesForAudit(entity, nullptr, prepared.values, cipher_));
+  changes.push_back({"owner_id", std::nullopt, std::to_string(prepared.owner_id)});
+  RETURN_IF_ERROR(audit_.Append(tx, actor,
+                                {.action = "customer.create",
+                                 .entity_type = "customer",
+                                 .entity_id = std::to_string(id),
+                                 .changes = std::move(changes)}));
+  return id;
+}
+
+Result<json::object> CustomerService::Create(const auth::Principal& principal,
+                                             const audit::Actor& actor,
+                                             const json::object& input) {
+  RETURN_IF_ERROR(principal.Require("customer.write"));
+  ASSIGN_OR_RETURN(auto entity, registry_.Get(kCustomerEntity));
+  ASSIGN_OR_RETURN(Prepared prepared, Prepare(principal, *entity, input));
+  auto created = db_.WriteValue<json::object>([&](Tx& tx) -> Result<json::object> {
+    ASSIGN_OR_RETURN(int64_t id, Insert(tx, actor, *entity, prepared));
+    return Load(tx, principal, *entity, id, forms::OutputMode::kMasked);
+  });
+  if (!created && created.error().code == ErrorCode::kAlreadyExists &&
+      created.error().extensions.empty()) {
+    // Lost a race with another clerk: the unique index refused the row. Name the winner.
+    auto id_bidx = BlindIndexOf(prepared.values, "id_number");
+    auto credit_code = PlainOf(prepared.values, "credit_code");
+    auto existing = db_.ReadValue<std::optional<storage::Row>>([&](Tx& tx) {
+      return id_bidx ? tx.QueryOne("SELECT id FROM customers WHERE id_number_bidx = ? AND "
+                                   "deleted_at_us IS NULL",
+                                   {storage::Blob{*id_bidx}})
+                     : tx.QueryOne("SELECT id FROM customers WHERE credit_code = ? AND "
+                                   "deleted_at_us IS NULL",
+                                   {credit_code.value_or("")});
+    });
+    if (existing && *existing) {
+      return Duplicate(id_bidx ? "id_number" : "credit_code", (*existing)->Int(0));
+    }
+  }
+  return created;
+}
+
+Result<std::vector<BatchItemResult>> CustomerService::CreateBatch(
+    const auth::Principal& principal, const audit::Actor& actor,
+    const std::vector<json::object>& inputs) {
+  RETURN_IF_ERROR(principal.Require("customer.write"));
+  if (inputs.size() > kMaxBatch) {
+    return InvalidField("items", "too_many",
+                        {"每批最多 5000 条", "At most 5000 records per batch"});
+  }
+  ASSIGN_OR_RETURN(auto entity, registry_.Get(kCustomerEntity));
+  std::vector<BatchItemResult> results(inputs.size());
+  std::vector<std::optional<Prepared>> prepared(inputs.size());
+  for (size_t i = 0; i < inputs.size(); ++i) {
+    auto p = Prepare(principal, *entity, inputs[i]);
+    if (p) {
+      prepared[i] = std::move(*p);
+    } else {
+      results[i].error = std::move(p).error();
+    }
+  }
+  RETURN_IF_ERROR(db_.Write([&](Tx& tx) -> Status {
+    for (size_t i = 0; i < inputs.size(); ++i) {
+      if (!prepared[i]) continue;
+      auto id = Insert(tx, actor, *entity, *prepared[i]);
+      if (id) {
+        results[i].id = *id;
+      } else if (id.error().code == ErrorCode::kAlreadyExists ||
+                 id.error().code == ErrorCode::kInvalidArgument) {
+        results[i].error = std::move(id).error();
+      } else {
+        return id.error();
+      }
+    }
+    return Ok();
+  }));
+  return results;
+}
+
+Result<json::object> CustomerService::Load(Tx& tx, const auth::Principal& principal,
+                                           const forms::EntityDef& entity, int64_t id,
+                                           forms::OutputMode mode) {
+  auth::ScopePredicate scope = principal.ScopeSql("customer", "c.owner_id", "c.department_id");
+  storage::Params params{id};
+  params.insert(params.end(), scope.params.begin(), scope.params.end());
+  ASSIGN_OR_RETURN(auto row, tx.QueryOne("SELECT c.id, c.version, " +
+                                             forms::SelectColumns(entity, "c") +
+                                             " FROM customers c WHERE c.id = ? AND "
+                                             "c.deleted_at_us IS NULL AND (" +
+                                             scope.sql + ")",
+                                         params));
+  if (!row) return NotFound(NotFoundMessage());
+  ASSIGN_OR_RETURN(json::object out, forms::EncodeOutput(entity, *row, cipher_, mode));
+  out["id"] = row->Int("id");
+  out["version"] = row->Int("version");
+  return out;
+}
+
+Result<json::object> CustomerService::Get(const auth::Principal& principal, int64_t id) {
+  RETURN_IF_ERROR(principal.Require("customer.read"));
+  ASSIGN_OR_RETURN(auto entity, registry_.Get(kCustomerEntity));
+  return db_.ReadValue<json::object>([&](Tx& tx) {
+    return Load(tx, principal, *entity, id, forms::OutputMode::kMasked);
+  });
+}
+
+Result<json::object> CustomerService::Update(const auth::Principal& principal,
+                                             const audit::Actor& actor, int64_t id,
+                                             const json::object& raw_patch,
+                                             int64_t expected_version) {
+  RETURN_IF_ERROR(principal.Require("customer.write"));
+  ASSIGN_OR_RETURN(auto entity, registry_.Get(kCustomerEntity));
+  std::vector<FieldViolation> violations;
+  for (const char* immutable : {"type", "owner_id", "department_id"}) {
+    if (raw_patch.contains(immutable)) {
+      violations.push_back({immutable, "immutable",
+                            {"此字段不能直接修改", "This field cannot be changed here"}});
+    }
+  }
+  if (!violations.empty()) return InvalidArgument(std::move(violations));
+
+  return db_.WriteValue<json::object>([&](Tx& tx) -> Result<json::object> {
+    auth::ScopePredicate scope = principal.ScopeSql("customer", "c.owner_id", "c.department_id");
+    storage::Params params{id};
+    params.insert(params.end(), scope.params.begin(), scope.params.end());
+    ASSIGN_OR_RETURN(auto before, tx.QueryOne("SELECT c.id, c.version, c.type, c.id_type, " +
+                                                  forms::SelectColumns(*entity, "c") +
+                                                  " FROM customers c WHERE c.id = ? AND "
+                                                  "c.deleted_at_us IS NULL AND (" +
+                                                  scope.sql + ")",
+                                              params));
+    if (!before) return NotFound(NotFoundMessage());
+    if (before->Int("version") != expected_version) {
+      return MakeError(ErrorCode::kAborted, {"客户资料已被他人修改，请刷新后重试",
+                                             "The customer was changed by someone else; reload "
+                                             "and try again"});
+    }
+    std::string type = before->Text("type");
+    json::object patch = raw_patch;
+    std::vector<FieldViolation> violations;
+    if (type == "individual" && patch.contains("id_number")) {
+      std::string id_type = StringMember(patch, "id_type")
+                                .value_or(before->OptText("id_type").value_or("resident_id"));
+      StandardiseIdentity(patch, id_type, violations);
+    }
+    CheckApplicable(*entity, patch, type, violations);
+    auto values = forms::DecodeInput(*entity, patch, {.mode = forms::DecodeMode::kPatch}, cipher_);
+    if (!values) {
+      if (values.error().code != ErrorCode::kInvalidArgument) return values.error();
+      Append(violations, values.error());
+    }
+    if (!violations.empty()) return InvalidArgument(std::move(violations));
+    if (values->empty()) return Load(tx, principal, *entity, id, forms::OutputMode::kMasked);
+
+    if (auto bidx = BlindIndexOf(*values, "id_number")) {
+      ASSIGN_OR_RETURN(auto other, tx.QueryOne("SELECT id FROM customers WHERE id_number_bidx = "
+                                               "? AND deleted_at_us IS NULL AND id <> ?",
+                                               {storage::Blob{*bidx}, id}));
+      if (other) return Duplicate("id_number", other->Int(0));
+    }
+    if (auto code = PlainOf(*values, "credit_code")) {
+      ASSIGN_OR_RETURN(auto other, tx.QueryOne("SELECT id FROM customers WHERE credit_code = ? "
+                                               "AND deleted_at_us IS NULL AND id <> ?",
+                                               {*code, id}));
+      if (other) return Duplicate("credit_code", other->Int(0));
+    }
+    ASSIGN_OR_RETURN(auto changes, forms::ChangesForAudit(*entity, &*before, *values, cipher_));
+    int64_t now = ToUnixMicros(clock_.Now());
+    storage::Value by =
+        actor.user_id ? storage::Value(*actor.user_id) : storage::Value(storage::Null{});
+    storage::Params update = values->Params();
+    update.insert(update.end(), {now, by, id, expected_version});
+    ASSIGN_OR_RETURN(int64_t changed,
+                     tx.Execute("UPDATE customers SET " + values->SetList() +
+                                    ", version = version + 1, updated_at_us = ?, updated_by = ? "
+                                    "WHERE id = ? AND version = ?",
+                                    update));
+    if (changed != 1) return Internal("customer row changed inside its own transaction");
+    if (!changes.empty()) {
+      RETURN_IF_ERROR(audit_.Append(tx, actor,
+                                    {.action = "customer.update",
+                                     .entity_type = "customer",
+                                     .entity_id = std::to_string(id),
+                                     .changes = std::move(changes)}));
+    }
+    return Load(tx, principal, *entity, id, forms::OutputMode::kMasked);
+  });
+}
+
+Status CustomerService::Delete(const auth::Principal& principal, const audit::Actor& actor,
+                               int64_t id) {
+  RETURN_IF_ERROR(principal.Require("customer.delete"));
+  return db_.Write([&](Tx& tx) -> Status {
+    RETURN_IF_ERROR(CheckVisible(tx, principal, id));
+    int64_t now = ToUnixMicros(clock_.Now());
+    storage::Value by =
+        actor.user_id ? storage::Value(*actor.user_id) : storage::Value(storage::Null{});
+    RETURN_IF_ERROR(tx.Execute("UPDATE customers SET deleted_at_us = ?, deleted_by = ?, version = "
+                               "version + 1 WHERE id = ?",
+                               {now, by, id}));
+    return audit_.Append(tx, actor,
+                         {.action = "customer.delete",
+                          .entity_type = "customer",
+                          .entity_id = std::to_string(id)});
+  });
+}
+
+Result<CustomerPage> CustomerService::List(const auth::Principal& principal,
+                                           const forms::QueryParams& params) {
+  RETURN_IF_ERROR(principal.Require("customer.read"));
+  ASSIGN_OR_RETURN(auto entity, registry_.Get(kCustomerEntity));
+  ASSIGN_OR_RETURN(forms::ListQuery query,
+                   forms::ParseListQuery(*entity, params, cipher_, db_.dialect(),
+                                         {.caller_params = {"q", "id_number"}, .qualifier = "c"}));
+  auth::ScopePredicate scope = principal.ScopeSql("customer", "c.owner_id", "c.department_id");
+  forms::SqlFragment where{"c.deleted_at_us IS NULL AND (" + scope.sql + ")", scope.params};
+  if (auto it = params.find("q"); it != params.end() && !it->second.empty()) {
+    // A prefix range rather than LIKE: it uses the name index and treats % and _ literally.
+    where.sql += " AND c.name >= ? AND c.name < ?";
+    where.params.emplace_back(it->second);
+    where.params.emplace_back(it->second + "\xF4\x8F\xBF\xBF");
+  }
+  if (auto it = params.find("id_number"); it != params.end()) {
+    // The same standardisation as at intake, so a lower-case x or a 15-digit number still finds
+    // the customer.
+    const forms::FieldDef* field = entity->Find("id_number");
+    std::string value;
+    if (auto resident = ResidentIdNumber::Parse(it->second, "id_number")) {
+      value = resident->value();
+    } else {
+      ASSIGN_OR_RETURN(value, forms::StandardiseText(*field, it->second));
+    }
+    where.sql += " AND c.id_number_bidx = ?";
+    where.params.emplace_back(
+        storage::Blob{cipher_.BlindIndex(value, forms::CipherContext(*entity, *field))});
+  }
+  forms::SqlFragment statement = query.Statement(
+      "c.id, c.version, " + forms::SelectColumns(*entity, "c"), "customers c", where);
+  return db_.ReadValue<CustomerPage>([&](Tx& tx) -> Result<CustomerPage> {
+    ASSIGN_OR_RETURN(auto rows, tx.Query(statement.sql, statement.params));
+    CustomerPage page;
+    page.next_cursor = query.TakePage(rows);
+    for (const auto& row : rows) {
+      ASSIGN_OR_RETURN(json::object item, forms::EncodeOutput(*entity, row, cipher_));
+      item["id"] = row.Int("id");
+      item["version"] = row.Int("version");
+      page.items.push_back(std::move(item));
+    }
+    return page;
+  });
+}
+
+Result<json::object> CustomerService::Unmask(const auth::Principal& principal,
+                                             const audit::Actor& actor, int64_t id,
+                                             const std::vector<std::string>& fields) {
+  ASSIGN_OR_RETURN(auto entity, registry_.Get(kCustomerEntity));
+  std::string names;
+  for (const auto& f : fields) names += (names.empty() ? "" : ",") + f;
+  if (auto allowed = principal.Require("pii.unmask"); !allowed) {
+    RETURN_IF_ERROR(db_.Write([&](Tx& tx) {
+      return audit_.Append(tx, actor,
+                           {.action = "pii.unmask_denied",
+                            .entity_type = "customer",
+                            .entity_id = std::to_string(id),
+                            .detail = "fields: " + names});
+    }));
+    return allowed.error();
+  }
+  std::vector<FieldViolation> violations;
+  if (fields.empty()) {
+    violations.push_back({"fields", "required", {"请指定字段", "Name at least one field"}});
+  }
+  for (const auto& name : fields) {
+    const forms::FieldDef* field = entity->Find(name);
+    if (!field || !field->sensitive) {
+      violations.push_back({"fields", "not_sensitive",
+                            {"不是可脱敏字段：" + name, "Not a masked field: " + name}});
+    }
+  }
+  if (!violations.empty()) return InvalidArgument(std::move(violations));
+  return db_.WriteValue<json::object>([&](Tx& tx) -> Result<json::object> {
+    ASSIGN_OR_RETURN(json::object full,
+                     Load(tx, principal, *entity, id, forms::OutputMode::kPlain));
+    RETURN_IF_ERROR(audit_.Append(tx, actor,
+                                  {.action = "pii.unmask",
+                                   .entity_type = "customer",
+                                   .entity_id = std::to_string(id),
+                                   .detail = "fields: " + names}));
+    json::object out;
+    for (const auto& name : fields) out[name] = full.at(name);
+    return out;
+  });
+}
+
+Status CustomerService::Reassign(const auth::Principal& principal, const audit::Actor& actor,
+                                 const std::vector<int64_t>& ids, int64_t new_owner_id) {
+  RETURN_IF_ERROR(principal.Require("customer.reassign"));
+  if (ids.empty() || ids.size() > kMaxReassign) {
+    return InvalidField("ids", "invalid_count",
+                        {"一次可调整 1 到 500 个客户", "Reassign between 1 and 500 customers at "
+                                                       "a time"});
+  }
+  return db_.Write([&](Tx& tx) -> Status {
+    ASSIGN_OR_RETURN(auto owner, tx.QueryOne("SELECT department_id FROM users WHERE id = ? AND "
+                                             "status = 'active'",
+                                             {new_owner_id}));
+    if (!owner) {
+      return InvalidField("owner_id", "unknown_owner",
+                          {"客户经理不存在或已停用",
+                           "The account manager does not exist or is disabled"});
+    }
+    int64_t department = owner->Int(0);
+    int64_t now = ToUnixMicros(clock_.Now());
+    for (int64_t id : std::set<int64_t>(ids.begin(), ids.end())) {
+      RETURN_IF_ERROR(CheckVisible(tx, principal, id));
+      ASSIGN_OR_RETURN(auto before, tx.QueryOne("SELECT owner_id, department_id FROM customers "
+                                                "WHERE id = ?",
+                                                {id}));
+      if (before->Int(0) == new_owner_id) continue;
+      RETURN_IF_ERROR(tx.Execute("UPDATE customers SET owner_id = ?, department_id = ?, version = "
+                                 "version + 1, updated_at_us = ?, updated_by = ? WHERE id = ?",
+                                 {new_owner_id, department, now,
+                                  actor.user_id ? storage::Value(*actor.user_id)
+                                                : storage::Value(storage::Null{}),
+                                  id}));
+      RETURN_IF_ERROR(audit_.Append(
+          tx, actor,
+          {.action = "customer.reassign",
+           .entity_type = "customer",
+           .entity_id = std::to_string(id),
+           .changes = {{"owner_id", std::to_string(before->Int(0)), std::to_string(new_owner_id)},
+                       {"department_id", std::to_string(before->Int(1)),
+                        std::to_string(department)}}}));
+    }
+    return Ok();
+  });
+}
+
+Status CustomerService::CheckVisible(Tx& tx, const auth::Principal& principal, int64_t id) {
+  auth::ScopePredicate scope = principal.ScopeSql("customer", "c.owner_id", "c.department_id");
+  storage::Params params{id};
+  params.insert(params.end(), scope.params.begin(), scope.params.end());
+  ASSIGN_OR_RETURN(auto row, tx.QueryOne("SELECT 1 FROM customers c WHERE c.id = ? AND "
+                                         "c.deleted_at_us IS NULL AND (" +
+                                             scope.sql + ")",
+                                         params));
+  if (!row) {
+    Error error = NotFound(NotFoundMessage());
+    error.extensions["customer_id"] = id;
+    return error;
+  }
+  return Ok();
+}
+
+Result<std::optional<std::string>> CustomerService::NameOf(Tx& tx, int64_t id) {
+  ASSIGN_OR_RETURN(auto row, tx.QueryOne("SELECT name FROM customers WHERE id = ? AND "
+                                         "deleted_at_us IS NULL",
+                                         {id}));
+  if (!row) return std::optional<std::string>();
+  return std::optional<std::string>(row->Text(0));
+}
+
+}  // namespace oc::customers

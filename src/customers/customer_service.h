@@ -1,0 +1,138 @@
+#pragma once
+// Customers (客户): intake with validation and standardisation, the one record per person or
+// company (duplicates are refused, naming the existing customer), personal data encrypted at
+// rest and masked on the way out, ownership by an account manager and visibility by data scope.
+//
+// Records are metadata-driven: the fields are those of the customer entity (built-in and custom,
+// see customer_entity.h and forms/), so a customer travels as a flat JSON object. This service
+// adds what is specific to customers on top of the generic record codec: the individual and
+// enterprise variants, identity documents, the owner and department, duplicates, unmasking and
+// reassignment.
+//
+// Visibility: a customer outside the caller's data scope is reported as kNotFound, exactly like
+// a customer that does not exist, so ids cannot be probed.
+//
+// Thread-safe; blocks on the database: call from worker threads.
+
+#include <boost/json/object.hpp>
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "audit/audit_log.h"
+#include "auth/principal.h"
+#include "core/clock.h"
+#include "crypto/field_cipher.h"
+#include "forms/entity_registry.h"
+#include "forms/record_codec.h"
+#include "forms/record_query.h"
+#include "storage/db.h"
+
+namespace oc::customers {
+
+struct CustomerPage {
+  std::vector<boost::json::object> items;
+  std::optional<std::string> next_cursor;
+};
+
+// The outcome of one input of a batch create: the new id, or why it was refused.
+struct BatchItemResult {
+  std::optional<int64_t> id;
+  std::optional<Error> error;
+};
+
+class CustomerService {
+ public:
+  CustomerService(storage::Db& db, const Clock& clock, const audit::AuditLog& audit,
+                  forms::EntityRegistry& registry, const crypto::FieldCipher& cipher);
+
+  // Registers the customer entity's built-in fields (idempotent; run at start-up).
+  Status RegisterEntity();
+
+  // Creates a customer from the flat JSON `input` (any field of the entity, plus optional
+  // "owner_id": another account manager, which needs customer.reassign). The owner's department
+  // becomes the customer's. Identity: for an individual with a resident ID card the number is
+  // checked (GB 11643) and standardised, 15-digit numbers converted, and birth date and gender
+  // derived from it or checked against it.
+  // Returns the customer as Get would.
+  // Errors: kPermissionDenied without customer.write; kInvalidArgument with every bad field
+  // (codes of the record codec, plus required, not_applicable for a field of the other customer
+  // type, mismatch_id_number, unknown_owner); kAlreadyExists when a live customer has the same
+  // ID number or credit code — field "id_number" or "credit_code", code "duplicate", extension
+  // "existing_id" (given even when that customer is outside the caller's scope; nothing else of
+  // it is revealed).
+  Result<boost::json::object> Create(const auth::Principal& principal, const audit::Actor& actor,
+                                     const boost::json::object& input);
+
+  // Creates many customers in one transaction per call, for imports and bulk loads: each input is
+  // validated as in Create, and the valid ones are written together (one commit). Results are in
+  // input order; an input that fails does not stop the others.
+  // Errors (whole batch): kPermissionDenied; storage errors.
+  Result<std::vector<BatchItemResult>> CreateBatch(const auth::Principal& principal,
+                                                   const audit::Actor& actor,
+                                                   const std::vector<boost::json::object>& inputs);
+
+  // The customer with masked personal data. Errors: kNotFound (absent, deleted or out of scope),
+  // kPermissionDenied without customer.read.
+  Result<boost::json::object> Get(const auth::Principal& principal, int64_t id);
+
+  // Applies the fields in `patch` if the stored version is `expected_version`. The type, owner
+  // and department cannot be patched (owner: Reassign).
+  // Errors: as Get; kAborted on a stale version (nothing changed); kInvalidArgument as Create;
+  // kAlreadyExists as Create.
+  Result<boost::json::object> Update(const auth::Principal& principal, const audit::Actor& actor,
+                                     int64_t id, const boost::json::object& patch,
+                                     int64_t expected_version);
+
+  // Soft delete: the record stays for its history, leaves every list, and frees its ID number
+  // for a new record. Errors: kPermissionDenied without customer.delete; as Get.
+  Status Delete(const auth::Principal& principal, const audit::Actor& actor, int64_t id);
+
+  // A page of customers in the caller's scope. Parameters: every filterable field of the entity
+  // (see forms/record_query.h: name=…, name.prefix=…, created_at.from=…, tags=…, sort=…,
+  // limit=…, cursor=…), plus `q` (name prefix) and `id_number` (exact, by blind index).
+  // Errors: kInvalidArgument naming the parameter; kPermissionDenied.
+  Result<CustomerPage> List(const auth::Principal& principal, const forms::QueryParams& params);
+
+  // The plaintext of the named sensitive fields. Audited as "pii.unmask" with the field names;
+  // a refusal is audited too ("pii.unmask_denied").
+  // Errors: kPermissionDenied without pii.unmask; kInvalidArgument for a field that is not a
+  // sensitive field of the entity; as Get.
+  Result<boost::json::object> Unmask(const auth::Principal& principal, const audit::Actor& actor,
+                                     int64_t id, const std::vector<std::string>& fields);
+
+  // Moves customers to another account manager (and the manager's department). All or nothing;
+  // at most 500 at a time; each move audited.
+  // Errors: kPermissionDenied without customer.reassign; kInvalidArgument for an unknown or
+  // disabled new owner ("owner_id") or too many ids ("ids"); kNotFound naming the first id that
+  // is absent or out of scope.
+  Status Reassign(const auth::Principal& principal, const audit::Actor& actor,
+                  const std::vector<int64_t>& ids, int64_t new_owner_id);
+
+  // Whether the customer exists, is live and is in the caller's scope (for the related-party,
+  // follow-up and timeline services). Errors: kNotFound otherwise.
+  Status CheckVisible(storage::Tx& tx, const auth::Principal& principal, int64_t id);
+
+  // The customer's display name, when it exists (for related parties).
+  Result<std::optional<std::string>> NameOf(storage::Tx& tx, int64_t id);
+
+ private:
+  struct Prepared;
+  Result<Prepared> Prepare(const auth::Principal& principal, const forms::EntityDef& entity,
+                           const boost::json::object& input);
+  Result<int64_t> Insert(storage::Tx& tx, const audit::Actor& actor,
+                         const forms::EntityDef& entity, const Prepared& prepared);
+  Result<boost::json::object> Load(storage::Tx& tx, const auth::Principal& principal,
+                                   const forms::EntityDef& entity, int64_t id,
+                                   forms::OutputMode mode);
+  Error Duplicate(std::string_view field, int64_t existing_id) const;
+
+  storage::Db& db_;
+  const Clock& clock_;
+  const audit::AuditLog& audit_;
+  forms::EntityRegistry& registry_;
+  const crypto::FieldCipher& cipher_;
+};
+
+}  // namespace oc::customers

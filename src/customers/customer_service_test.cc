@@ -1,0 +1,289 @@
+#include "customers/customer_service.h"
+
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <sstream>
+
+#include "customers/customers_test_fixture.h"
+
+namespace oc::customers {
+namespace {
+
+namespace json = boost::json;
+using testing::Codes;
+using testing::CustomersFixture;
+
+class CustomerServiceTest : public CustomersFixture {};
+
+bool Contains(const std::vector<std::string>& codes, const std::string& code) {
+  return std::find(codes.begin(), codes.end(), code) != codes.end();
+}
+
+TEST_P(CustomerServiceTest, CreatesAnIndividualWithDerivedBirthDateAndMaskedOutput) {
+  auto created = CreateAs("am.east", json::object{{"type", "individual"},
+                                                  {"name", "  张　三  "},
+                                                  {"id_number", "11010519491231002x"},
+                                                  {"phone", "+86 138-0013-8000"},
+                                                  {"monthly_income", "12000.50"}});
+  ASSERT_TRUE(created) << created.error().message.en_us << " "
+                       << (created.error().field_violations.empty()
+                               ? ""
+                               : created.error().field_violations[0].field);
+  EXPECT_EQ(created->at("name").as_string(), "张 三");
+  EXPECT_EQ(created->at("id_number").as_string(), "110105********002X");
+  EXPECT_EQ(created->at("phone").as_string(), "138****8000");
+  EXPECT_EQ(created->at("birth_date").as_string(), "1949-12-31");
+  EXPECT_EQ(created->at("gender").as_string(), "female");
+  EXPECT_EQ(created->at("id_type").as_string(), "resident_id");
+  EXPECT_EQ(created->at("monthly_income").as_string(), "12000.50");
+  EXPECT_EQ(created->at("owner_id").as_int64(), As("am.east").user_id.value());
+  EXPECT_EQ(created->at("department_id").as_int64(), As("am.east").department_id.value());
+  EXPECT_EQ(created->at("version").as_int64(), 1);
+}
+
+TEST_P(CustomerServiceTest, LegacyFifteenDigitNumbersAreConverted) {
+  auto created = CreateAs("am.east", json::object{{"type", "individual"},
+                                                  {"name", "李四"},
+                                                  {"id_number", "110105491231002"},
+                                                  {"phone", "13900001111"}});
+  ASSERT_TRUE(created);
+  EXPECT_EQ(created->at("birth_date").as_string(), "1949-12-31");
+  auto plain = customers_->Unmask(As("risk"), ActorOf("risk"), created->at("id").as_int64(),
+                                  {"id_number"});
+  ASSERT_TRUE(plain);
+  EXPECT_EQ(plain->at("id_number").as_string().size(), 18u);
+}
+
+TEST_P(CustomerServiceTest, EveryInvalidFieldIsReportedAndNothingIsStored) {
+  auto bad = CreateAs("am.east", json::object{{"type", "individual"},
+                                              {"name", "王五"},
+                                              {"id_number", "110105194912310021"},
+                                              {"phone", "12345"},
+                                              {"email", "not-an-email"},
+                                              {"monthly_income", "-5"},
+                                              {"credit_code", "91350100M000100Y43"}});
+  ASSERT_FALSE(bad);
+  EXPECT_EQ(bad.error().code, ErrorCode::kInvalidArgument);
+  auto codes = Codes(bad.error());
+  EXPECT_TRUE(Contains(codes, "id_number:invalid_checksum")) << ::testing::PrintToString(codes);
+  EXPECT_TRUE(Contains(codes, "phone:invalid_mobile")) << ::testing::PrintToString(codes);
+  EXPECT_TRUE(Contains(codes, "email:invalid_email")) << ::testing::PrintToString(codes);
+  EXPECT_TRUE(Contains(codes, "credit_code:not_applicable")) << ::testing::PrintToString(codes);
+  EXPECT_EQ(customers_->List(As("admin"), {})->items.size(), 0u);
+}
+
+TEST_P(CustomerServiceTest, BirthDateMustMatchTheIdNumber) {
+  auto input = Individual(1);
+  input["birth_date"] = "1999-01-01";
+  auto bad = CreateAs("am.east", input);
+  ASSERT_FALSE(bad);
+  EXPECT_EQ(Codes(bad.error()), std::vector<std::string>{"birth_date:mismatch_id_number"});
+}
+
+TEST_P(CustomerServiceTest, IndividualsNeedAnIdNumberAndPhoneEnterprisesACreditCode) {
+  auto individual = CreateAs("am.east", json::object{{"type", "individual"}, {"name", "赵六"}});
+  ASSERT_FALSE(individual);
+  auto codes = Codes(individual.error());
+  EXPECT_TRUE(Contains(codes, "id_number:required"));
+  EXPECT_TRUE(Contains(codes, "phone:required"));
+  auto enterprise = CreateAs("am.east", json::object{{"type", "enterprise"}, {"name", "某公司"}});
+  ASSERT_FALSE(enterprise);
+  EXPECT_TRUE(Contains(Codes(enterprise.error()), "credit_code:required"));
+}
+
+TEST_P(CustomerServiceTest, CreatesAnEnterprise) {
+  auto created = CreateAs("am.east", json::object{{"type", "enterprise"},
+                                                  {"name", "福建某某科技有限公司"},
+                                                  {"credit_code", "91350100m000100y43"},
+                                                  {"legal_representative", "陈七"},
+                                                  {"registered_capital", "5000000"},
+                                                  {"established_date", "2015-06-01"},
+                                                  {"contact_phone", "13800138000"}});
+  ASSERT_TRUE(created) << created.error().message.en_us;
+  EXPECT_EQ(created->at("credit_code").as_string(), "91350100M000100Y43");
+  EXPECT_EQ(created->at("registered_capital").as_string(), "5000000.00");
+  EXPECT_EQ(created->at("contact_phone").as_string(), "138****8000");
+}
+
+TEST_P(CustomerServiceTest, DuplicateIdNumberNamesTheExistingCustomerAcrossScopes) {
+  auto first = CreateAs("am.east", Individual(7));
+  ASSERT_TRUE(first);
+  auto again = Individual(7);
+  again["phone"] = "13999999999";
+  // Lower-case, spaced input of the same number is still the same person.
+  std::string id(again["id_number"].as_string());
+  auto dup = CreateAs("am.west", again);
+  ASSERT_FALSE(dup);
+  EXPECT_EQ(dup.error().code, ErrorCode::kAlreadyExists);
+  EXPECT_EQ(Codes(dup.error()), std::vector<std::string>{"id_number:duplicate"});
+  auto existing = dup.error().extensions.at("existing_id");
+  EXPECT_EQ(std::get<int64_t>(existing), first->at("id").as_int64());
+  // am.west still cannot see it.
+  EXPECT_EQ(customers_->Get(As("am.west"), first->at("id").as_int64()).error().code,
+            ErrorCode::kNotFound);
+}
+
+TEST_P(CustomerServiceTest, DeletedCustomersFreeTheirIdNumber) {
+  auto first = CreateAs("am.east", Individual(8));
+  ASSERT_TRUE(first);
+  EXPECT_EQ(customers_->Delete(As("am.east"), ActorOf("am.east"), first->at("id").as_int64())
+                .error()
+                .code,
+            ErrorCode::kPermissionDenied);
+  ASSERT_TRUE(customers_->Delete(As("admin"), ActorOf("admin"), first->at("id").as_int64()));
+  EXPECT_EQ(customers_->Get(As("admin"), first->at("id").as_int64()).error().code,
+            ErrorCode::kNotFound);
+  EXPECT_TRUE(CreateAs("am.east", Individual(8)));
+}
+
+TEST_P(CustomerServiceTest, PlaintextIdNumberAndPhoneAppearNowhereInTheDatabase) {
+  if (GetParam() != storage::testing::Backend::kSqlite) GTEST_SKIP() << "reads the SQLite file";
+  auto input = Individual(42);
+  std::string id(input["id_number"].as_string());
+  std::string phone(input["phone"].as_string());
+  ASSERT_TRUE(CreateAs("am.east", input));
+  // Every byte the database wrote: the main file and the write-ahead log.
+  auto files = storage::testing::SqliteFilesOf(*db_);
+  ASSERT_FALSE(files.empty());
+  for (const auto& path : files) {
+    std::ifstream in(path, std::ios::binary);
+    std::stringstream bytes;
+    bytes << in.rdbuf();
+    EXPECT_EQ(bytes.str().find(id), std::string::npos) << path;
+    EXPECT_EQ(bytes.str().find(phone), std::string::npos) << path;
+  }
+}
+
+TEST_P(CustomerServiceTest, DataScopeDecidesWhoSeesACustomer) {
+  auto east = CreateAs("am.east", Individual(11));
+  auto west = CreateAs("am.west", Individual(12));
+  ASSERT_TRUE(east && west);
+  int64_t east_id = east->at("id").as_int64();
+  int64_t west_id = west->at("id").as_int64();
+  EXPECT_TRUE(customers_->Get(As("am.east"), east_id));
+  EXPECT_EQ(customers_->Get(As("am.east"), west_id).error().code, ErrorCode::kNotFound);
+  // The east branch manager sees the east team (a sub-department), not the west branch.
+  EXPECT_TRUE(customers_->Get(As("manager.east"), east_id));
+  EXPECT_EQ(customers_->Get(As("manager.east"), west_id).error().code, ErrorCode::kNotFound);
+  EXPECT_TRUE(customers_->Get(As("risk"), west_id));
+  EXPECT_EQ(customers_->List(As("am.west"), {})->items.size(), 1u);
+  EXPECT_EQ(customers_->List(As("risk"), {})->items.size(), 2u);
+  auto patch = customers_->Update(As("am.west"), ActorOf("am.west"), east_id,
+                                  json::object{{"occupation", "教师"}}, 1);
+  EXPECT_EQ(patch.error().code, ErrorCode::kNotFound);
+}
+
+TEST_P(CustomerServiceTest, UpdateNeedsTheCurrentVersionAndIsAudited) {
+  auto created = CreateAs("am.east", Individual(21));
+  ASSERT_TRUE(created);
+  int64_t id = created->at("id").as_int64();
+  auto stale = customers_->Update(As("am.east"), ActorOf("am.east"), id,
+                                  json::object{{"occupation", "教师"}}, 7);
+  EXPECT_EQ(stale.error().code, ErrorCode::kAborted);
+  auto updated = customers_->Update(As("am.east"), ActorOf("am.east"), id,
+                                    json::object{{"occupation", "教师"},
+                                                 {"phone", "13700001234"}},
+                                    1);
+  ASSERT_TRUE(updated) << updated.error().message.en_us;
+  EXPECT_EQ(updated->at("version").as_int64(), 2);
+  EXPECT_EQ(updated->at("occupation").as_string(), "教师");
+  auto history = audit_.History(*db_, "customer", std::to_string(id), std::nullopt, 10);
+  ASSERT_TRUE(history);
+  ASSERT_GE(history->size(), 2u);
+  EXPECT_EQ((*history)[0].action, "customer.update");
+  EXPECT_NE((*history)[0].changes_json.find("occupation"), std::string::npos);
+  EXPECT_EQ((*history)[0].changes_json.find("13700001234"), std::string::npos);
+  auto immutable = customers_->Update(As("am.east"), ActorOf("am.east"), id,
+                                      json::object{{"type", "enterprise"}}, 2);
+  EXPECT_EQ(Codes(immutable.error()), std::vector<std::string>{"type:immutable"});
+}
+
+TEST_P(CustomerServiceTest, UnmaskNeedsThePermissionAndIsAuditedEitherWay) {
+  auto created = CreateAs("am.east", Individual(31));
+  ASSERT_TRUE(created);
+  int64_t id = created->at("id").as_int64();
+  auto denied = customers_->Unmask(As("am.east"), ActorOf("am.east"), id, {"id_number"});
+  EXPECT_EQ(denied.error().code, ErrorCode::kPermissionDenied);
+  auto plain = customers_->Unmask(As("risk"), ActorOf("risk"), id, {"id_number", "phone"});
+  ASSERT_TRUE(plain);
+  EXPECT_EQ(plain->at("phone").as_string(), std::string(Individual(31)["phone"].as_string()));
+  auto not_sensitive = customers_->Unmask(As("risk"), ActorOf("risk"), id, {"name"});
+  EXPECT_EQ(Codes(not_sensitive.error()), std::vector<std::string>{"fields:not_sensitive"});
+  auto entries = audit_.List(*db_, {.action = "pii."});
+  ASSERT_TRUE(entries);
+  std::vector<std::string> actions;
+  for (const auto& e : *entries) actions.push_back(e.action);
+  EXPECT_EQ(actions, (std::vector<std::string>{"pii.unmask", "pii.unmask_denied"}));
+}
+
+TEST_P(CustomerServiceTest, ListFiltersByPhoneIdNumberNamePrefixAndPages) {
+  for (int i = 0; i < 5; ++i) {
+    ASSERT_TRUE(CreateAs("am.east", Individual(100 + i, i % 2 ? "王小明" : "李小红")));
+  }
+  auto target = Individual(103);
+  auto by_phone = customers_->List(
+      As("am.east"), {{"phone", "+86 " + std::string(target["phone"].as_string())}});
+  ASSERT_TRUE(by_phone) << by_phone.error().message.en_us;
+  ASSERT_EQ(by_phone->items.size(), 1u);
+  std::string id_number(target["id_number"].as_string());
+  std::transform(id_number.begin(), id_number.end(), id_number.begin(), ::tolower);
+  auto by_id = customers_->List(As("am.east"), {{"id_number", id_number}});
+  ASSERT_TRUE(by_id);
+  EXPECT_EQ(by_id->items.size(), 1u);
+  auto by_prefix = customers_->List(As("am.east"), {{"q", "王"}});
+  EXPECT_EQ(by_prefix->items.size(), 2u);
+  auto page1 = customers_->List(As("am.east"), {{"limit", "2"}, {"sort", "-created_at"}});
+  ASSERT_TRUE(page1);
+  ASSERT_EQ(page1->items.size(), 2u);
+  ASSERT_TRUE(page1->next_cursor);
+  auto page2 = customers_->List(As("am.east"),
+                                {{"limit", "2"}, {"sort", "-created_at"}, {"cursor", *page1->next_cursor}});
+  ASSERT_TRUE(page2);
+  EXPECT_EQ(page2->items.size(), 2u);
+  EXPECT_NE(page2->items[0].at("id"), page1->items[1].at("id"));
+  auto bad = customers_->List(As("am.east"), {{"no_such_field", "x"}});
+  EXPECT_EQ(bad.error().code, ErrorCode::kInvalidArgument);
+}
+
+TEST_P(CustomerServiceTest, ReassignMovesOwnerAndDepartmentAndIsGated) {
+  auto a = CreateAs("am.east", Individual(51));
+  auto b = CreateAs("am.east", Individual(52));
+  ASSERT_TRUE(a && b);
+  std::vector<int64_t> ids{a->at("id").as_int64(), b->at("id").as_int64()};
+  EXPECT_EQ(customers_->Reassign(As("am.east"), ActorOf("am.east"), ids,
+                                 As("am.west").user_id.value())
+                .error()
+                .code,
+            ErrorCode::kPermissionDenied);
+  ASSERT_TRUE(customers_->Reassign(As("manager.east"), ActorOf("manager.east"), ids,
+                                   As("am.west").user_id.value()));
+  auto moved = customers_->Get(As("am.west"), ids[0]);
+  ASSERT_TRUE(moved);
+  EXPECT_EQ(moved->at("department_id").as_int64(), As("am.west").department_id.value());
+  EXPECT_EQ(customers_->Get(As("am.east"), ids[0]).error().code, ErrorCode::kNotFound);
+  auto entries = audit_.List(*db_, {.action = "customer.reassign"});
+  EXPECT_EQ(entries->size(), 2u);
+}
+
+TEST_P(CustomerServiceTest, BatchCreatesTheValidOnesAndReportsTheRest) {
+  std::vector<json::object> inputs = {Individual(61), Individual(62), Individual(61),
+                                      json::object{{"type", "individual"}, {"name", "x"}}};
+  auto results = customers_->CreateBatch(As("am.east"), ActorOf("am.east"), inputs);
+  ASSERT_TRUE(results);
+  ASSERT_EQ(results->size(), 4u);
+  EXPECT_TRUE((*results)[0].id);
+  EXPECT_TRUE((*results)[1].id);
+  ASSERT_TRUE((*results)[2].error);
+  EXPECT_EQ((*results)[2].error->code, ErrorCode::kAlreadyExists);
+  ASSERT_TRUE((*results)[3].error);
+  EXPECT_EQ((*results)[3].error->code, ErrorCode::kInvalidArgument);
+  EXPECT_EQ(customers_->List(As("am.east"), {})->items.size(), 2u);
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, CustomerServiceTest,
+                         ::testing::ValuesIn(storage::testing::AllBackends()),
+                         testing::BackendParamName);
+
+}  // namespace
+}  // namespace oc::customers

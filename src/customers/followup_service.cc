@@ -1,0 +1,247 @@
+#include "customers/followup_service.h"
+
+#include <boost/json.hpp>
+
+#include <array>
+#include <charconv>
+
+#include "core/text_normalize.h"
+#include "crypto/encoding.h"
+
+namespace oc::customers {
+
+namespace {
+
+namespace json = boost::json;
+using storage::Tx;
+
+constexpr std::array<std::string_view, 5> kChannels = {"phone", "visit", "wechat", "email",
+                                                       "other"};
+
+// The timeline orders by (time, source, id), newest first; follow-ups rank above audit entries
+// recorded in the same microsecond.
+enum Source : int64_t { kAuditSource = 0, kFollowUpSource = 1 };
+
+struct Position {
+  int64_t at_us;
+  int64_t source;
+  int64_t id;
+  auto operator<=>(const Position&) const = default;
+};
+
+std::string EncodeCursor(const Position& p) {
+  return crypto::Base64UrlEncode(std::to_string(p.at_us) + ":" + std::to_string(p.source) + ":" +
+                                 std::to_string(p.id));
+}
+
+std::optional<Position> DecodeCursor(const std::string& cursor) {
+  // Base64url without padding: restore the padding the standard decoder wants.
+  std::string b64 = cursor;
+  for (char& c : b64) {
+    if (c == '-') c = '+';
+    if (c == '_') c = '/';
+  }
+  while (b64.size() % 4 != 0) b64 += '=';
+  auto text = crypto::Base64Decode(b64);
+  if (!text) return std::nullopt;
+  Position p{};
+  int64_t* parts[3] = {&p.at_us, &p.source, &p.id};
+  const char* begin = text->data();
+  const char* end = text->data() + text->size();
+  for (int i = 0; i < 3; ++i) {
+    auto [ptr, ec] = std::from_chars(begin, end, *parts[i]);
+    if (ec != std::errc()) return std::nullopt;
+    begin = ptr;
+    if (i < 2) {
+      if (begin == end || *begin != ':') return std::nullopt;
+      ++begin;
+    }
+  }
+  if (begin != end) return std::nullopt;
+  return p;
+}
+
+json::object FollowUpJson(const storage::Row& row) {
+  json::object item;
+  item["id"] = row.Int("id");
+  item["customer_id"] = row.Int("customer_id");
+  item["channel"] = row.Text("channel");
+  item["content"] = row.Text("content");
+  item["outcome"] = row.Text("outcome");
+  auto next = row.OptText("next_followup_date");
+  item["next_followup_date"] = next ? json::value(*next) : json::value(nullptr);
+  item["created_at"] = FormatInstant(FromUnixMicros(row.Int("created_at_us")));
+  item["created_by"] = row.Int("created_by");
+  item["created_by_name"] = row.OptText("display_name").value_or("");
+  return item;
+}
+
+constexpr std::string_view kFollowUpColumns =
+    "f.id, f.customer_id, f.channel, f.content, f.outcome, f.next_followup_date, "
+    "f.created_at_us, f.created_by, u.display_name";
+
+}  // namespace
+
+FollowUpService::FollowUpService(storage::Db& db, const Clock& clock,
+                                 const audit::AuditLog& audit, CustomerService& customers)
+    : db_(db), clock_(clock), audit_(audit), customers_(customers) {}
+
+Result<json::object> FollowUpService::Add(const auth::Principal& principal,
+                                          const audit::Actor& actor, int64_t customer_id,
+                                          const NewFollowUp& input) {
+  RETURN_IF_ERROR(principal.Require("followup.write"));
+  std::vector<FieldViolation> violations;
+  if (std::find(kChannels.begin(), kChannels.end(), input.channel) == kChannels.end()) {
+    violations.push_back({"channel", "invalid_option",
+                          {"沟通方式只能是 phone、visit、wechat、email 或 other",
+                           "The channel must be phone, visit, wechat, email or other"}});
+  }
+  std::string content(input.content);
+  if (content.find_first_not_of(" \t\r\n") == std::string::npos) {
+    violations.push_back({"content", "required", {"请填写沟通内容", "Describe the follow-up"}});
+  } else if (Utf8Length(content) > 2000) {
+    violations.push_back({"content", "too_long", {"最多 2000 字", "At most 2,000 characters"}});
+  }
+  if (Utf8Length(input.outcome) > 500) {
+    violations.push_back({"outcome", "too_long", {"最多 500 字", "At most 500 characters"}});
+  }
+  Date today = Date::FromDays(static_cast<int32_t>(
+      std::chrono::floor<std::chrono::days>(clock_.Now()).time_since_epoch().count()));
+  if (!input.next_followup_date.empty()) {
+    auto next = Date::Parse(input.next_followup_date);
+    if (!next) {
+      violations.push_back({"next_followup_date", "invalid_date",
+                            {"日期格式应为 YYYY-MM-DD", "Use a date such as 2026-12-01"}});
+    } else if (*next < today) {
+      violations.push_back({"next_followup_date", "in_the_past",
+                            {"下次跟进日期不能早于今天",
+                             "The next follow-up date cannot be in the past"}});
+    }
+  }
+  if (!violations.empty()) return InvalidArgument(std::move(violations));
+  int64_t now = ToUnixMicros(clock_.Now());
+  return db_.WriteValue<json::object>([&](Tx& tx) -> Result<json::object> {
+    RETURN_IF_ERROR(customers_.CheckVisible(tx, principal, customer_id));
+    storage::Value next = input.next_followup_date.empty()
+                              ? storage::Value(storage::Null{})
+                              : storage::Value(input.next_followup_date);
+    ASSIGN_OR_RETURN(auto inserted,
+                     tx.QueryOne("INSERT INTO customer_followups (customer_id, channel, content, "
+                                 "outcome, next_followup_date, created_at_us, created_by) VALUES "
+                                 "(?, ?, ?, ?, ?, ?, ?) RETURNING id",
+                                 {customer_id, input.channel, content, input.outcome, next, now,
+                                  principal.user_id.value()}));
+    int64_t id = inserted->Int(0);
+    RETURN_IF_ERROR(audit_.Append(tx, actor,
+                                  {.action = "customer.followup_added",
+                                   .entity_type = "customer",
+                                   .entity_id = std::to_string(customer_id),
+                                   .detail = "follow-up " + std::to_string(id) + " by " +
+                                             input.channel}));
+    ASSIGN_OR_RETURN(auto row, tx.QueryOne("SELECT " + std::string(kFollowUpColumns) +
+                                               " FROM customer_followups f LEFT JOIN users u ON "
+                                               "u.id = f.created_by WHERE f.id = ?",
+                                           {id}));
+    return FollowUpJson(*row);
+  });
+}
+
+Result<std::vector<json::object>> FollowUpService::List(const auth::Principal& principal,
+                                                        int64_t customer_id) {
+  RETURN_IF_ERROR(principal.Require("customer.read"));
+  return db_.ReadValue<std::vector<json::object>>(
+      [&](Tx& tx) -> Result<std::vector<json::object>> {
+        RETURN_IF_ERROR(customers_.CheckVisible(tx, principal, customer_id));
+        ASSIGN_OR_RETURN(auto rows, tx.Query("SELECT " + std::string(kFollowUpColumns) +
+                                                 " FROM customer_followups f LEFT JOIN users u "
+                                                 "ON u.id = f.created_by WHERE f.customer_id = ? "
+                                                 "ORDER BY f.created_at_us DESC, f.id DESC",
+                                             {customer_id}));
+        std::vector<json::object> out;
+        for (const auto& row : rows) out.push_back(FollowUpJson(row));
+        return out;
+      });
+}
+
+Result<TimelinePage> FollowUpService::Timeline(const auth::Principal& principal,
+                                               int64_t customer_id, const std::string& cursor,
+                                               int limit) {
+  RETURN_IF_ERROR(principal.Require("customer.read"));
+  if (limit < 1 || limit > 200) {
+    return InvalidField("limit", "invalid_limit",
+                        {"limit 必须在 1 到 200 之间", "limit must be between 1 and 200"});
+  }
+  std::optional<Position> after;
+  if (!cursor.empty()) {
+    after = DecodeCursor(cursor);
+    if (!after) {
+      return InvalidField("cursor", "invalid_cursor",
+                          {"分页游标无效", "The page cursor is not valid"});
+    }
+  }
+  // Per source, "strictly after the cursor in newest-first order" is (at, id) < (T, I): the
+  // source rank only decides what happens at the cursor's own microsecond.
+  auto bound = [&](int64_t source) -> std::optional<std::pair<int64_t, int64_t>> {
+    if (!after) return std::nullopt;
+    if (source == after->source) return std::pair{after->at_us, after->id};
+    if (source < after->source) return std::pair{after->at_us, INT64_MAX};
+    return std::pair{after->at_us, int64_t{0}};
+  };
+
+  std::vector<std::pair<Position, json::object>> merged;
+  RETURN_IF_ERROR(db_.Read([&](Tx& tx) -> Status {
+    RETURN_IF_ERROR(customers_.CheckVisible(tx, principal, customer_id));
+    std::string sql = "SELECT " + std::string(kFollowUpColumns) +
+                      " FROM customer_followups f LEFT JOIN users u ON u.id = f.created_by "
+                      "WHERE f.customer_id = ?";
+    storage::Params params{customer_id};
+    if (auto b = bound(kFollowUpSource)) {
+      sql += " AND (f.created_at_us < ? OR (f.created_at_us = ? AND f.id < ?))";
+      params.insert(params.end(), {b->first, b->first, b->second});
+    }
+    sql += " ORDER BY f.created_at_us DESC, f.id DESC LIMIT ?";
+    params.emplace_back(int64_t{limit + 1});
+    ASSIGN_OR_RETURN(auto rows, tx.Query(sql, params));
+    for (const auto& row : rows) {
+      json::object item = FollowUpJson(row);
+      item["kind"] = "followup";
+      item["at"] = item["created_at"];
+      merged.emplace_back(Position{row.Int("created_at_us"), kFollowUpSource, row.Int("id")},
+                          std::move(item));
+    }
+    return Ok();
+  }));
+
+  std::optional<std::pair<Instant, int64_t>> audit_before;
+  if (auto b = bound(kAuditSource)) audit_before = std::pair{FromUnixMicros(b->first), b->second};
+  // Follow-ups are shown from their own table; skip their audit echo. Fetch a little more than a
+  // page so that skipped echoes do not shorten it.
+  ASSIGN_OR_RETURN(auto history, audit_.History(db_, "customer", std::to_string(customer_id),
+                                                audit_before, std::min(500, 2 * limit + 1)));
+  for (const auto& e : history) {
+    if (e.action == "customer.followup_added") continue;
+    json::object item;
+    item["kind"] = "change";
+    item["id"] = e.id;
+    item["at"] = FormatInstant(e.at);
+    item["action"] = e.action;
+    item["actor"] = e.username;
+    boost::system::error_code ec;
+    auto changes = json::parse(e.changes_json, ec);
+    item["changes"] = ec ? json::value(json::array()) : std::move(changes);
+    item["detail"] = e.detail;
+    merged.emplace_back(Position{ToUnixMicros(e.at), kAuditSource, e.id}, std::move(item));
+  }
+
+  std::sort(merged.begin(), merged.end(),
+            [](const auto& a, const auto& b) { return a.first > b.first; });
+  TimelinePage page;
+  if (static_cast<int>(merged.size()) > limit) {
+    merged.resize(limit);
+    page.next_cursor = EncodeCursor(merged.back().first);
+  }
+  for (auto& [position, item] : merged) page.items.push_back(std::move(item));
+  return page;
+}
+
+}  // namespace oc::customers

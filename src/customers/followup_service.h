@@ -1,0 +1,66 @@
+#pragma once
+// Follow-up records (沟通记录) and the customer timeline.
+//
+// A follow-up is what an account manager did with a customer — a call, a visit, a WeChat
+// conversation — what came of it, and when to follow up next. The timeline merges, newest first,
+// the follow-ups and every recorded change of the customer (from the audit trail: field changes,
+// reassignments, related parties); later modules add applications, loans, alerts and tasks.
+//
+// Thread-safe; blocks on the database.
+
+#include <boost/json/object.hpp>
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "audit/audit_log.h"
+#include "auth/principal.h"
+#include "core/clock.h"
+#include "core/date.h"
+#include "customers/customer_service.h"
+#include "storage/db.h"
+
+namespace oc::customers {
+
+struct NewFollowUp {
+  std::string channel;  // phone, visit, wechat, email, other
+  std::string content;
+  std::string outcome;
+  std::string next_followup_date;  // "YYYY-MM-DD" or empty
+};
+
+struct TimelinePage {
+  std::vector<boost::json::object> items;  // {kind, at, actor, …}
+  std::optional<std::string> next_cursor;
+};
+
+class FollowUpService {
+ public:
+  FollowUpService(storage::Db& db, const Clock& clock, const audit::AuditLog& audit,
+                  CustomerService& customers);
+
+  // Records a follow-up. Errors: kPermissionDenied without followup.write; kNotFound when the
+  // customer is not visible; kInvalidArgument naming the field (channel unknown, content
+  // required or longer than 2,000 characters, outcome longer than 500, next_followup_date not a
+  // date or in the past).
+  Result<boost::json::object> Add(const auth::Principal& principal, const audit::Actor& actor,
+                                  int64_t customer_id, const NewFollowUp& input);
+
+  // Newest first. Errors: as Add for visibility.
+  Result<std::vector<boost::json::object>> List(const auth::Principal& principal,
+                                                int64_t customer_id);
+
+  // A page of the merged timeline, newest first. `cursor` comes from the previous page.
+  // Errors: kInvalidArgument for a bad cursor or a limit outside 1–200; as List.
+  Result<TimelinePage> Timeline(const auth::Principal& principal, int64_t customer_id,
+                                const std::string& cursor, int limit);
+
+ private:
+  storage::Db& db_;
+  const Clock& clock_;
+  const audit::AuditLog& audit_;
+  CustomerService& customers_;
+};
+
+}  // namespace oc::customers

@@ -1,0 +1,252 @@
+#include "customers/relationship_service.h"
+
+#include <boost/json.hpp>
+
+#include <array>
+
+#include "core/contact.h"
+#include "core/masking.h"
+#include "core/money.h"
+#include "core/text_normalize.h"
+
+namespace oc::customers {
+
+namespace {
+
+namespace json = boost::json;
+using storage::Tx;
+
+constexpr std::string_view kPhoneContext = "customer_relation.person_phone";
+
+constexpr std::array<std::pair<RelationRole, std::string_view>, 7> kRoles = {{
+    {RelationRole::kSpouse, "spouse"},
+    {RelationRole::kGuarantor, "guarantor"},
+    {RelationRole::kCoBorrower, "co_borrower"},
+    {RelationRole::kShareholder, "shareholder"},
+    {RelationRole::kLegalRepresentative, "legal_representative"},
+    {RelationRole::kActualController, "actual_controller"},
+    {RelationRole::kEmergencyContact, "emergency_contact"},
+}};
+
+// A share is a percentage with at most two decimals, reusing the exact money parser (hundredths).
+Result<int64_t> ParseSharePpm(std::string_view text) {
+  auto hundredths = Money::Parse(text, "share_percent");
+  if (!hundredths || hundredths->fen() <= 0 || hundredths->fen() > 100'00) {
+    return InvalidField("share_percent", "out_of_range",
+                        {"持股比例须大于 0 且不超过 100，最多两位小数",
+                         "The share must be above 0 and at most 100, with at most two decimals"});
+  }
+  return hundredths->fen() * 100;  // hundredths of a percent → millionths of the whole
+}
+
+std::string FormatSharePercent(int64_t ppm) { return Money::FromFen(ppm / 100).ToString(); }
+
+}  // namespace
+
+std::string_view RelationRoleName(RelationRole role) {
+  for (const auto& [r, name] : kRoles) {
+    if (r == role) return name;
+  }
+  return "guarantor";
+}
+
+std::optional<RelationRole> RelationRoleFromName(std::string_view name) {
+  for (const auto& [r, n] : kRoles) {
+    if (n == name) return r;
+  }
+  return std::nullopt;
+}
+
+RelationshipService::RelationshipService(storage::Db& db, const Clock& clock,
+                                         const audit::AuditLog& audit,
+                                         const crypto::FieldCipher& cipher,
+                                         CustomerService& customers)
+    : db_(db), clock_(clock), audit_(audit), cipher_(cipher), customers_(customers) {}
+
+Result<json::object> RelationshipService::Add(const auth::Principal& principal,
+                                              const audit::Actor& actor, int64_t customer_id,
+                                              const NewRelation& input) {
+  RETURN_IF_ERROR(principal.Require("customer.write"));
+  std::vector<FieldViolation> violations;
+  std::string person_name = NormalizeName(input.person_name);
+  std::optional<std::string> phone;
+  if (input.related_customer_id) {
+    if (*input.related_customer_id == customer_id) {
+      violations.push_back({"related_customer_id", "self_link",
+                            {"不能与自己建立关联", "A customer cannot be related to itself"}});
+    }
+    if (!person_name.empty()) {
+      violations.push_back({"person_name", "not_applicable",
+                            {"关联客户时无需填写姓名", "Give either a customer or a person"}});
+    }
+  } else {
+    if (person_name.empty()) {
+      violations.push_back({"person_name", "required",
+                            {"请选择关联客户或填写姓名", "Choose a customer or give a name"}});
+    } else if (Utf8Length(person_name) > 100) {
+      violations.push_back({"person_name", "too_long", {"姓名过长", "The name is too long"}});
+    }
+    if (!input.person_phone.empty()) {
+      auto normalized = NormalizeMobile(input.person_phone, "person_phone");
+      if (normalized) {
+        phone = *normalized;
+      } else {
+        violations.push_back(normalized.error().field_violations.at(0));
+      }
+    }
+  }
+  std::optional<int64_t> share_ppm;
+  if (input.role == RelationRole::kShareholder) {
+    if (input.share_percent.empty()) {
+      violations.push_back({"share_percent", "required",
+                            {"股东须填写持股比例", "A shareholder needs a share"}});
+    } else if (auto ppm = ParseSharePpm(input.share_percent)) {
+      share_ppm = *ppm;
+    } else {
+      violations.push_back(ppm.error().field_violations.at(0));
+    }
+  } else if (!input.share_percent.empty()) {
+    violations.push_back({"share_percent", "not_applicable",
+                          {"只有股东有持股比例", "Only shareholders have a share"}});
+  }
+  if (Utf8Length(input.note) > 500) {
+    violations.push_back({"note", "too_long", {"备注最多 500 字", "At most 500 characters"}});
+  }
+  if (!violations.empty()) return InvalidArgument(std::move(violations));
+
+  std::optional<std::string> phone_cipher;
+  if (phone) {
+    ASSIGN_OR_RETURN(auto c, cipher_.Encrypt(*phone, kPhoneContext));
+    phone_cipher = std::move(c);
+  }
+  int64_t now = ToUnixMicros(clock_.Now());
+  auto relation_id = db_.WriteValue<int64_t>([&](Tx& tx) -> Result<int64_t> {
+    RETURN_IF_ERROR(customers_.CheckVisible(tx, principal, customer_id));
+    std::string role(RelationRoleName(input.role));
+    if (input.related_customer_id) {
+      ASSIGN_OR_RETURN(auto name, customers_.NameOf(tx, *input.related_customer_id));
+      if (!name) {
+        return InvalidField("related_customer_id", "unknown_customer",
+                            {"关联客户不存在", "The related customer does not exist"});
+      }
+      ASSIGN_OR_RETURN(auto existing,
+                       tx.QueryOne("SELECT id FROM customer_relations WHERE customer_id = ? AND "
+                                   "role = ? AND related_customer_id = ? AND deleted_at_us IS "
+                                   "NULL",
+                                   {customer_id, role, *input.related_customer_id}));
+      if (existing) {
+        Error e = InvalidField("related_customer_id", "duplicate",
+                               {"该关联关系已存在", "This relation already exists"});
+        e.code = ErrorCode::kAlreadyExists;
+        return e;
+      }
+    }
+    storage::Value related = input.related_customer_id
+                                 ? storage::Value(*input.related_customer_id)
+                                 : storage::Value(storage::Null{});
+    ASSIGN_OR_RETURN(
+        auto row,
+        tx.QueryOne("INSERT INTO customer_relations (customer_id, role, related_customer_id, "
+                    "person_name, person_phone_enc, share_ppm, note, created_at_us, created_by) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+                    {customer_id, role, related,
+                     person_name.empty() ? storage::Value(storage::Null{})
+                                         : storage::Value(person_name),
+                     phone_cipher ? storage::Value(storage::Blob{*phone_cipher})
+                                  : storage::Value(storage::Null{}),
+                     share_ppm ? storage::Value(*share_ppm) : storage::Value(storage::Null{}),
+                     input.note, now, principal.user_id.value()}));
+    int64_t id = row->Int(0);
+    std::string counterpart = input.related_customer_id
+                                  ? "customer " + std::to_string(*input.related_customer_id)
+                                  : person_name;
+    RETURN_IF_ERROR(audit_.Append(
+        tx, actor,
+        {.action = "customer.relation_added",
+         .entity_type = "customer",
+         .entity_id = std::to_string(customer_id),
+         .changes = {{"relation." + role, std::nullopt, counterpart}},
+         .detail = "relation " + std::to_string(id)}));
+    return id;
+  });
+  if (!relation_id) return relation_id.error();
+  ASSIGN_OR_RETURN(auto all, List(principal, customer_id));
+  for (auto& item : all) {
+    if (item.at("id").as_int64() == *relation_id) return item;
+  }
+  return Internal("new relation not listed");
+}
+
+Result<std::vector<json::object>> RelationshipService::List(const auth::Principal& principal,
+                                                            int64_t customer_id) {
+  RETURN_IF_ERROR(principal.Require("customer.read"));
+  return db_.ReadValue<std::vector<json::object>>(
+      [&](Tx& tx) -> Result<std::vector<json::object>> {
+        RETURN_IF_ERROR(customers_.CheckVisible(tx, principal, customer_id));
+        ASSIGN_OR_RETURN(auto rows,
+                         tx.Query("SELECT id, customer_id, role, related_customer_id, "
+                                  "person_name, person_phone_enc, share_ppm, note, "
+                                  "created_at_us FROM customer_relations WHERE deleted_at_us IS "
+                                  "NULL AND (customer_id = ? OR related_customer_id = ?) ORDER "
+                                  "BY id",
+                                  {customer_id, customer_id}));
+        std::vector<json::object> out;
+        for (const auto& row : rows) {
+          bool outgoing = row.Int("customer_id") == customer_id;
+          json::object item;
+          item["id"] = row.Int("id");
+          item["role"] = row.Text("role");
+          item["direction"] = outgoing ? "outgoing" : "incoming";
+          json::object counterpart;
+          std::optional<int64_t> other =
+              outgoing ? row.OptInt("related_customer_id") : row.OptInt("customer_id");
+          if (other) {
+            counterpart["customer_id"] = *other;
+            // The name of a customer outside the caller's scope stays hidden, like the rest.
+            if (customers_.CheckVisible(tx, principal, *other)) {
+              ASSIGN_OR_RETURN(auto name, customers_.NameOf(tx, *other));
+              counterpart["name"] = name ? json::value(*name) : json::value(nullptr);
+            } else {
+              counterpart["name"] = nullptr;
+            }
+          } else {
+            counterpart["name"] = row.OptText("person_name").value_or("");
+            if (auto enc = row.OptBytes("person_phone_enc")) {
+              ASSIGN_OR_RETURN(auto phone, cipher_.Decrypt(*enc, kPhoneContext));
+              counterpart["phone"] = MaskMobile(phone);
+            }
+          }
+          item["counterpart"] = std::move(counterpart);
+          if (auto ppm = row.OptInt("share_ppm")) item["share_percent"] = FormatSharePercent(*ppm);
+          item["note"] = row.Text("note");
+          item["created_at"] = FormatInstant(FromUnixMicros(row.Int("created_at_us")));
+          out.push_back(std::move(item));
+        }
+        return out;
+      });
+}
+
+Status RelationshipService::Remove(const auth::Principal& principal, const audit::Actor& actor,
+                                   int64_t customer_id, int64_t relation_id) {
+  RETURN_IF_ERROR(principal.Require("customer.write"));
+  return db_.Write([&](Tx& tx) -> Status {
+    RETURN_IF_ERROR(customers_.CheckVisible(tx, principal, customer_id));
+    ASSIGN_OR_RETURN(auto row, tx.QueryOne("SELECT role FROM customer_relations WHERE id = ? AND "
+                                           "deleted_at_us IS NULL AND (customer_id = ? OR "
+                                           "related_customer_id = ?)",
+                                           {relation_id, customer_id, customer_id}));
+    if (!row) return NotFound({"关联关系不存在", "Relation not found"});
+    RETURN_IF_ERROR(tx.Execute("UPDATE customer_relations SET deleted_at_us = ?, deleted_by = ? "
+                               "WHERE id = ?",
+                               {ToUnixMicros(clock_.Now()), principal.user_id.value(),
+                                relation_id}));
+    return audit_.Append(tx, actor,
+                         {.action = "customer.relation_removed",
+                          .entity_type = "customer",
+                          .entity_id = std::to_string(customer_id),
+                          .changes = {{"relation." + row->Text(0),
+                                       "relation " + std::to_string(relation_id), std::nullopt}}});
+  });
+}
+
+}  // namespace oc::customers

@@ -1,0 +1,78 @@
+#pragma once
+// Related parties (关联方): who stands beside a customer — spouse, guarantor, co-borrower,
+// shareholder (with a share), legal representative, actual controller, emergency contact. The
+// counterpart is another customer or a person who is not a customer (name and phone only). A link
+// is visible from both sides: "B is A's guarantor" shows on A as an outgoing link and on B as an
+// incoming one.
+//
+// Thread-safe; blocks on the database.
+
+#include <boost/json/object.hpp>
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "audit/audit_log.h"
+#include "auth/principal.h"
+#include "core/clock.h"
+#include "crypto/field_cipher.h"
+#include "customers/customer_service.h"
+#include "storage/db.h"
+
+namespace oc::customers {
+
+enum class RelationRole {
+  kSpouse,               // 配偶
+  kGuarantor,            // 担保人
+  kCoBorrower,           // 共同借款人
+  kShareholder,          // 股东
+  kLegalRepresentative,  // 法定代表人
+  kActualController,     // 实际控制人
+  kEmergencyContact,     // 紧急联系人
+};
+std::string_view RelationRoleName(RelationRole role);
+std::optional<RelationRole> RelationRoleFromName(std::string_view name);
+
+struct NewRelation {
+  RelationRole role = RelationRole::kGuarantor;
+  std::optional<int64_t> related_customer_id;  // either this …
+  std::string person_name;                     // … or a person who is not a customer
+  std::string person_phone;                    // optional, mainland mobile
+  std::string share_percent;                   // shareholders only: "35.5" (0 < s ≤ 100)
+  std::string note;
+};
+
+class RelationshipService {
+ public:
+  RelationshipService(storage::Db& db, const Clock& clock, const audit::AuditLog& audit,
+                      const crypto::FieldCipher& cipher, CustomerService& customers);
+
+  // Links a related party to `customer_id`. Returns the link as List shows it.
+  // Errors: kPermissionDenied without customer.write; kNotFound when the customer is not
+  // visible; kInvalidArgument naming the field (related_customer_id: self_link or unknown
+  // customer; person_name required when there is no customer; share_percent required for
+  // shareholders and out of range or not allowed otherwise; person_phone invalid); kAlreadyExists
+  // when the same link exists.
+  Result<boost::json::object> Add(const auth::Principal& principal, const audit::Actor& actor,
+                                  int64_t customer_id, const NewRelation& input);
+
+  // Both directions: {id, role, direction: "outgoing"|"incoming", customer_id, counterpart:
+  // {customer_id?, name, phone (masked)}, share_percent?, note, created_at}. A counterpart
+  // customer outside the caller's scope shows its id only.
+  Result<std::vector<boost::json::object>> List(const auth::Principal& principal,
+                                                int64_t customer_id);
+
+  // Removes a link seen from either side. Errors: kNotFound; kPermissionDenied.
+  Status Remove(const auth::Principal& principal, const audit::Actor& actor, int64_t customer_id,
+                int64_t relation_id);
+
+ private:
+  storage::Db& db_;
+  const Clock& clock_;
+  const audit::AuditLog& audit_;
+  const crypto::FieldCipher& cipher_;
+  CustomerService& customers_;
+};
+
+}  // namespace oc::customers

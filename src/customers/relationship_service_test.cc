@@ -1,0 +1,119 @@
+#include "customers/relationship_service.h"
+
+#include <gtest/gtest.h>
+
+#include "customers/customers_test_fixture.h"
+
+namespace oc::customers {
+namespace {
+
+namespace json = boost::json;
+using testing::Codes;
+using testing::CustomersFixture;
+
+class RelationshipServiceTest : public CustomersFixture {};
+
+TEST_P(RelationshipServiceTest, ALinkIsVisibleFromBothSides) {
+  auto borrower = CreateAs("am.east", Individual(1, "借款人"));
+  auto guarantor = CreateAs("am.east", Individual(2, "担保人"));
+  ASSERT_TRUE(borrower && guarantor);
+  int64_t b = borrower->at("id").as_int64();
+  int64_t g = guarantor->at("id").as_int64();
+  auto link = relationships_->Add(As("am.east"), ActorOf("am.east"), b,
+                                  {.role = RelationRole::kGuarantor, .related_customer_id = g});
+  ASSERT_TRUE(link) << link.error().message.en_us;
+  EXPECT_EQ(link->at("direction").as_string(), "outgoing");
+  EXPECT_EQ(link->at("counterpart").at("name").as_string(), "担保人");
+
+  auto from_guarantor = relationships_->List(As("am.east"), g);
+  ASSERT_TRUE(from_guarantor);
+  ASSERT_EQ(from_guarantor->size(), 1u);
+  EXPECT_EQ((*from_guarantor)[0].at("direction").as_string(), "incoming");
+  EXPECT_EQ((*from_guarantor)[0].at("role").as_string(), "guarantor");
+  EXPECT_EQ((*from_guarantor)[0].at("counterpart").at("customer_id").as_int64(), b);
+
+  auto again = relationships_->Add(As("am.east"), ActorOf("am.east"), b,
+                                   {.role = RelationRole::kGuarantor, .related_customer_id = g});
+  EXPECT_EQ(again.error().code, ErrorCode::kAlreadyExists);
+}
+
+TEST_P(RelationshipServiceTest, APersonWhoIsNotACustomerKeepsAMaskedPhone) {
+  auto c = CreateAs("am.east", Individual(3));
+  ASSERT_TRUE(c);
+  auto link = relationships_->Add(As("am.east"), ActorOf("am.east"), c->at("id").as_int64(),
+                                  {.role = RelationRole::kEmergencyContact,
+                                   .person_name = "王 大 妈",
+                                   .person_phone = "139 0000 1111"});
+  ASSERT_TRUE(link) << link.error().message.en_us;
+  EXPECT_EQ(link->at("counterpart").at("phone").as_string(), "139****1111");
+}
+
+TEST_P(RelationshipServiceTest, ShareholdersNeedAShareOthersMustNotHaveOne) {
+  auto company = CreateAs("am.east", json::object{{"type", "enterprise"},
+                                                  {"name", "某某有限公司"},
+                                                  {"credit_code", "91350100M000100Y43"}});
+  auto owner = CreateAs("am.east", Individual(4));
+  ASSERT_TRUE(company && owner);
+  int64_t c = company->at("id").as_int64();
+  int64_t o = owner->at("id").as_int64();
+  auto missing = relationships_->Add(As("am.east"), ActorOf("am.east"), c,
+                                     {.role = RelationRole::kShareholder, .related_customer_id = o});
+  EXPECT_EQ(Codes(missing.error()), std::vector<std::string>{"share_percent:required"});
+  auto too_much = relationships_->Add(
+      As("am.east"), ActorOf("am.east"), c,
+      {.role = RelationRole::kShareholder, .related_customer_id = o, .share_percent = "120"});
+  EXPECT_EQ(Codes(too_much.error()), std::vector<std::string>{"share_percent:out_of_range"});
+  auto ok = relationships_->Add(
+      As("am.east"), ActorOf("am.east"), c,
+      {.role = RelationRole::kShareholder, .related_customer_id = o, .share_percent = "35.5"});
+  ASSERT_TRUE(ok);
+  EXPECT_EQ(ok->at("share_percent").as_string(), "35.50");
+  auto spouse_share = relationships_->Add(
+      As("am.east"), ActorOf("am.east"), o,
+      {.role = RelationRole::kSpouse, .person_name = "配偶", .share_percent = "10"});
+  EXPECT_EQ(Codes(spouse_share.error()), std::vector<std::string>{"share_percent:not_applicable"});
+}
+
+TEST_P(RelationshipServiceTest, SelfLinksAndInvisibleCustomersAreRefused) {
+  auto mine = CreateAs("am.east", Individual(5));
+  auto theirs = CreateAs("am.west", Individual(6));
+  ASSERT_TRUE(mine && theirs);
+  int64_t m = mine->at("id").as_int64();
+  auto self = relationships_->Add(As("am.east"), ActorOf("am.east"), m,
+                                  {.role = RelationRole::kSpouse, .related_customer_id = m});
+  EXPECT_EQ(Codes(self.error()), std::vector<std::string>{"related_customer_id:self_link"});
+  auto other = relationships_->Add(As("am.east"), ActorOf("am.east"), theirs->at("id").as_int64(),
+                                   {.role = RelationRole::kSpouse, .person_name = "某人"});
+  EXPECT_EQ(other.error().code, ErrorCode::kNotFound);
+  // Linking to a customer outside one's scope is allowed, but its name stays hidden.
+  auto cross = relationships_->Add(As("am.east"), ActorOf("am.east"), m,
+                                   {.role = RelationRole::kCoBorrower,
+                                    .related_customer_id = theirs->at("id").as_int64()});
+  ASSERT_TRUE(cross);
+  EXPECT_TRUE(cross->at("counterpart").at("name").is_null());
+}
+
+TEST_P(RelationshipServiceTest, RemovingALinkHidesItFromBothSides) {
+  auto a = CreateAs("am.east", Individual(7));
+  auto b = CreateAs("am.east", Individual(8));
+  ASSERT_TRUE(a && b);
+  auto link = relationships_->Add(As("am.east"), ActorOf("am.east"), a->at("id").as_int64(),
+                                  {.role = RelationRole::kSpouse,
+                                   .related_customer_id = b->at("id").as_int64()});
+  ASSERT_TRUE(link);
+  ASSERT_TRUE(relationships_->Remove(As("am.east"), ActorOf("am.east"), b->at("id").as_int64(),
+                                     link->at("id").as_int64()));
+  EXPECT_TRUE(relationships_->List(As("am.east"), a->at("id").as_int64())->empty());
+  EXPECT_EQ(relationships_->Remove(As("am.east"), ActorOf("am.east"), a->at("id").as_int64(),
+                                   link->at("id").as_int64())
+                .error()
+                .code,
+            ErrorCode::kNotFound);
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, RelationshipServiceTest,
+                         ::testing::ValuesIn(storage::testing::AllBackends()),
+                         testing::BackendParamName);
+
+}  // namespace
+}  // namespace oc::customers
