@@ -218,7 +218,12 @@ Result<bool> Application::SeedDemoIfEmpty() {
   if (!users.empty() || !departments.empty()) return false;
   ASSIGN_OR_RETURN(auto accounts,
                    SeedDemoOrganization(*parts_->organization, audit::Actor{.username = "demo"}));
-  parts_->log->warn("seeded the demo organisation; these passwords are shown only now:");
+  ASSIGN_OR_RETURN(int customers,
+                   SeedDemoCustomers(*parts_->organization, *parts_->sessions, *parts_->customers,
+                                     *parts_->followups, parts_->clock));
+  parts_->log->warn("seeded the demo organisation with {} customers; these passwords are shown "
+                    "only now:",
+                    customers);
   for (const auto& a : accounts) {
     parts_->log->warn("demo account {} ({}) password {}", a.username, a.role, a.password);
   }

@@ -1,5 +1,11 @@
 #include "app/demo_data.h"
 
+#include <boost/json.hpp>
+
+#include <random>
+
+#include "core/china_regions.h"
+#include "core/credit_code.h"
 #include "crypto/random.h"
 
 namespace oc::app {
@@ -61,6 +67,163 @@ Result<std::vector<DemoAccount>> SeedDemoOrganization(auth::OrganizationService&
     accounts.push_back({u.username, u.role, password});
   }
   return accounts;
+}
+
+}  // namespace oc::app
+
+namespace oc::app {
+
+namespace {
+
+namespace json = boost::json;
+
+constexpr const char* kSurnames[] = {"王", "李", "张", "刘", "陈", "杨", "黄", "赵", "吴", "周",
+                                     "徐", "孙", "马", "朱", "胡", "郭", "何", "高", "林", "罗",
+                                     "郑", "梁", "谢", "宋", "唐", "许", "韩", "冯", "邓", "曹"};
+constexpr const char* kGivenNames[] = {"伟", "芳", "娜", "秀英", "敏", "静", "丽", "强", "磊",
+                                       "军", "洋", "勇", "艳", "杰", "娟", "涛", "明", "超",
+                                       "秀兰", "霞", "平", "刚", "桂英", "建华", "志强", "海燕",
+                                       "晓东", "丽华", "子轩", "雨涵", "浩然", "欣怡"};
+constexpr const char* kCompanyWords[] = {"恒信", "华泰", "锦程", "鑫源", "中联", "宏达",
+                                         "瑞丰", "永盛", "嘉禾", "汇通", "天成", "盛世"};
+constexpr const char* kCompanyTrades[] = {"科技有限公司", "商贸有限公司", "建材有限公司",
+                                          "农业发展有限公司", "餐饮管理有限公司",
+                                          "物流有限公司", "电子科技有限公司"};
+constexpr const char* kIndustries[] = {"A", "C", "E", "F", "G", "H", "I", "K", "L", "O"};
+constexpr const char* kOccupations[] = {"个体经营", "公司职员", "教师", "医生", "司机",
+                                        "农户", "工程师", "销售", "厨师", "自由职业"};
+constexpr const char* kChannels[] = {"walk_in", "referral", "online", "agent",
+                                     "telemarketing", "event", "partner"};
+constexpr const char* kRisk[] = {"low", "low", "low", "medium", "medium", "high"};
+constexpr const char* kStatus[] = {"active", "active", "active", "prospect", "dormant"};
+constexpr const char* kTags[] = {"vip", "high_value", "new", "repeat", "salaried",
+                                 "business_owner", "farmer", "watch"};
+constexpr const char* kEducation[] = {"junior_high", "senior_high", "college", "bachelor",
+                                      "master"};
+constexpr const char* kMarital[] = {"single", "married", "married", "divorced"};
+constexpr const char* kFollowUps[][2] = {
+    {"phone", "电话回访，了解资金需求与用途"},
+    {"visit", "上门走访经营场所，核实经营情况"},
+    {"wechat", "微信沟通，补充收入证明材料"},
+    {"phone", "提醒客户准备征信授权书"},
+    {"visit", "实地查看抵押房产"},
+    {"email", "发送产品介绍与利率说明"},
+};
+constexpr const char* kOutcomes[] = {"有贷款意向", "需进一步跟进", "资料已补齐", "暂无需求"};
+
+template <class T, size_t N>
+const T& Pick(std::mt19937& rng, const T (&items)[N]) {
+  return items[std::uniform_int_distribution<size_t>(0, N - 1)(rng)];
+}
+
+std::string CreditCode(std::mt19937& rng, std::string_view region) {
+  std::string first17 = "91" + std::string(region);
+  for (int i = 0; i < 9; ++i) first17 += static_cast<char>('0' + rng() % 10);
+  return first17 + CreditCodeCheckCharacter(first17);
+}
+
+std::string Mobile(std::mt19937& rng) {
+  static constexpr const char* kPrefixes[] = {"133", "135", "136", "138", "139", "150", "151",
+                                              "158", "177", "186", "188", "189", "199"};
+  std::string phone = Pick(rng, kPrefixes);
+  for (int i = 0; i < 8; ++i) phone += static_cast<char>('0' + rng() % 10);
+  return phone;
+}
+
+}  // namespace
+
+Result<int> SeedDemoCustomers(auth::OrganizationService& organization,
+                              auth::SessionService& sessions,
+                              customers::CustomerService& customer_service,
+                              customers::FollowUpService& followups, const Clock& clock) {
+  std::mt19937 rng(20261128);
+  auto regions = DemoChinaRegions();
+  Date today = Date::FromDays(static_cast<int32_t>(
+      std::chrono::floor<std::chrono::days>(clock.Now()).time_since_epoch().count()));
+  int created = 0;
+  struct Owner {
+    const char* username;
+    int individuals;
+    int enterprises;
+  };
+  for (const Owner& owner : {Owner{"am.zhang", 75, 15}, Owner{"am.liu", 70, 15},
+                             Owner{"manager.chen", 15, 10}}) {
+    ASSIGN_OR_RETURN(auto user, organization.FindUserByUsername(owner.username));
+    if (!user) return NotFound({"演示用户不存在", "Demo user missing"});
+    ASSIGN_OR_RETURN(auto principal, sessions.PrincipalOf(user->id));
+    audit::Actor actor{.user_id = user->id.value(), .username = user->username};
+
+    std::vector<json::object> inputs;
+    for (int i = 0; i < owner.individuals; ++i) {
+      const ChinaRegion& region = regions[rng() % regions.size()];
+      int age = 22 + static_cast<int>(rng() % 43);
+      auto birth = Date::FromYmd(today.year() - age, 1 + rng() % 12, 1 + rng() % 28);
+      json::object c{{"type", "individual"},
+                     {"name", std::string(Pick(rng, kSurnames)) + Pick(rng, kGivenNames)},
+                     {"id_number", MakeResidentIdNumber(region.code, *birth,
+                                                        static_cast<int>(rng() % 1000))},
+                     {"phone", Mobile(rng)},
+                     {"province", region.province},
+                     {"city", region.city},
+                     {"district", region.district},
+                     {"address_detail", std::string(region.district) + "人民路" +
+                                            std::to_string(1 + rng() % 300) + "号"},
+                     {"occupation", Pick(rng, kOccupations)},
+                     {"education", Pick(rng, kEducation)},
+                     {"marital_status", Pick(rng, kMarital)},
+                     {"monthly_income", std::to_string(3000 + rng() % 47000) + ".00"},
+                     {"industry", Pick(rng, kIndustries)},
+                     {"source_channel", Pick(rng, kChannels)},
+                     {"risk_level", Pick(rng, kRisk)},
+                     {"status", Pick(rng, kStatus)},
+                     {"tags", json::array{Pick(rng, kTags)}}};
+      inputs.push_back(std::move(c));
+    }
+    for (int i = 0; i < owner.enterprises; ++i) {
+      const ChinaRegion& region = regions[rng() % regions.size()];
+      auto established = Date::FromYmd(2005 + static_cast<int>(rng() % 18), 1 + rng() % 12,
+                                       1 + rng() % 28);
+      std::string name = std::string(region.city) + Pick(rng, kCompanyWords) +
+                         Pick(rng, kCompanyTrades);
+      json::object c{
+          {"type", "enterprise"},
+          {"name", name},
+          {"credit_code", CreditCode(rng, region.code)},
+          {"legal_representative", std::string(Pick(rng, kSurnames)) + Pick(rng, kGivenNames)},
+          {"registered_capital", std::to_string((1 + rng() % 100) * 100000) + ".00"},
+          {"annual_revenue", std::to_string((5 + rng() % 500) * 100000) + ".00"},
+          {"established_date", established->ToString()},
+          {"contact_person", std::string(Pick(rng, kSurnames)) + Pick(rng, kGivenNames)},
+          {"contact_phone", Mobile(rng)},
+          {"province", region.province},
+          {"city", region.city},
+          {"district", region.district},
+          {"registered_address", std::string(region.city) + std::string(region.district) +
+                                     "科技园" + std::to_string(1 + rng() % 50) + "栋"},
+          {"industry", Pick(rng, kIndustries)},
+          {"source_channel", Pick(rng, kChannels)},
+          {"risk_level", Pick(rng, kRisk)},
+          {"status", Pick(rng, kStatus)}};
+      inputs.push_back(std::move(c));
+    }
+    ASSIGN_OR_RETURN(auto results, customer_service.CreateBatch(*principal, actor, inputs));
+    for (const auto& result : results) {
+      if (!result.id) continue;  // a generated ID number that happens to repeat: skip it
+      ++created;
+      if (rng() % 3 != 0) continue;
+      int count = 1 + static_cast<int>(rng() % 3);
+      for (int f = 0; f < count; ++f) {
+        const auto& followup = Pick(rng, kFollowUps);
+        std::string next = rng() % 2 ? today.AddDays(1 + rng() % 30).ToString() : "";
+        RETURN_IF_ERROR(followups.Add(*principal, actor, *result.id,
+                                      {.channel = followup[0],
+                                       .content = followup[1],
+                                       .outcome = Pick(rng, kOutcomes),
+                                       .next_followup_date = next}));
+      }
+    }
+  }
+  return created;
 }
 
 }  // namespace oc::app

@@ -8,6 +8,9 @@
 
 #include "audit/audit_log.h"
 #include "auth/organization_service.h"
+#include "auth/session_service.h"
+#include "customers/customer_service.h"
+#include "customers/followup_service.h"
 
 namespace oc::app {
 
@@ -20,5 +23,15 @@ struct DemoAccount {
 // REQUIRES: the database has no departments and no users.
 Result<std::vector<DemoAccount>> SeedDemoOrganization(auth::OrganizationService& organization,
                                                       const audit::Actor& actor);
+
+// About 200 customers for the demo account managers: individuals with valid resident ID numbers
+// from real districts, enterprises with valid credit codes, plausible channels, risk levels, tags
+// and incomes, and follow-ups on some of them. Deterministic (a fixed seed), so every demo looks
+// the same. Returns how many customers were created.
+// REQUIRES: SeedDemoOrganization ran on this database.
+Result<int> SeedDemoCustomers(auth::OrganizationService& organization,
+                              auth::SessionService& sessions,
+                              customers::CustomerService& customer_service,
+                              customers::FollowUpService& followups, const Clock& clock);
 
 }  // namespace oc::app

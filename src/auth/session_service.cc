@@ -352,6 +352,17 @@ Status SessionService::ChangePassword(const Principal& principal,
   return Ok();
 }
 
+Result<std::shared_ptr<const Principal>> SessionService::PrincipalOf(UserId id) {
+  return db_.ReadValue<std::shared_ptr<const Principal>>(
+      [&](Tx& tx) -> Result<std::shared_ptr<const Principal>> {
+        ASSIGN_OR_RETURN(auto active, tx.QueryOne("SELECT 1 FROM users WHERE id = ? AND status = "
+                                                  "'active'",
+                                                  {id.value()}));
+        if (!active) return SessionExpired();
+        return LoadPrincipal(tx, id);
+      });
+}
+
 void SessionService::InvalidateCache() {
   std::lock_guard lock(cache_mu_);
   cache_.clear();

@@ -83,6 +83,11 @@ class SessionService {
                         std::string_view new_password, std::string_view keep_token,
                         const ClientInfo& client);
 
+  // The principal of an active user as a session would carry it, for work done on a user's
+  // behalf without a session (demo data, scheduled jobs). Errors: kUnauthenticated when the user
+  // does not exist or is disabled.
+  Result<std::shared_ptr<const Principal>> PrincipalOf(UserId id);
+
   // Drops every cached principal; called after organisation changes.
   void InvalidateCache();
 
