@@ -212,15 +212,18 @@ Result<std::unique_ptr<Application>> Application::Create(const Config& config,
 Application::Application(std::unique_ptr<Parts> parts) : parts_(std::move(parts)) {}
 Application::~Application() = default;
 
-Result<bool> Application::SeedDemoIfEmpty() {
+Result<bool> Application::SeedDemoIfEmpty(bool with_customers) {
   ASSIGN_OR_RETURN(auto users, parts_->organization->ListUsers({.limit = 1}));
   ASSIGN_OR_RETURN(auto departments, parts_->organization->ListDepartments());
   if (!users.empty() || !departments.empty()) return false;
   ASSIGN_OR_RETURN(auto accounts,
                    SeedDemoOrganization(*parts_->organization, audit::Actor{.username = "demo"}));
-  ASSIGN_OR_RETURN(int customers,
-                   SeedDemoCustomers(*parts_->organization, *parts_->sessions, *parts_->customers,
-                                     *parts_->followups, parts_->clock));
+  int customers = 0;
+  if (with_customers) {
+    ASSIGN_OR_RETURN(customers, SeedDemoCustomers(*parts_->organization, *parts_->sessions,
+                                                  *parts_->customers, *parts_->followups,
+                                                  parts_->clock));
+  }
   parts_->log->warn("seeded the demo organisation with {} customers; these passwords are shown "
                     "only now:",
                     customers);

@@ -52,9 +52,9 @@ class Application {
                                                      const Clock& clock, Logs logs);
   ~Application();
 
-  // On an empty database (no users), seeds a demo organisation and logs the demo passwords once.
-  // Returns whether it seeded.
-  Result<bool> SeedDemoIfEmpty();
+  // On an empty database (no users), seeds a demo organisation — and, with `with_customers`, its
+  // demo customers — and logs the demo passwords once. Returns whether it seeded.
+  Result<bool> SeedDemoIfEmpty(bool with_customers = true);
 
   // Binds the listening socket. Errors: kUnavailable when the address cannot be bound.
   Status Start();

@@ -51,7 +51,8 @@ class ServerTest : public ::testing::TestWithParam<storage::testing::Backend> {
     ASSERT_TRUE(application) << application.error().message.en_us << " "
                              << application.error().internal_detail;
     application_ = std::move(*application);
-    auto seeded = application_->SeedDemoIfEmpty();
+    // The demo organisation gives every role a user; demo customers would only slow each test.
+    auto seeded = application_->SeedDemoIfEmpty(/*with_customers=*/false);
     ASSERT_TRUE(seeded);
     ASSERT_TRUE(application_->Start());
     runner_ = std::thread([this] { application_->Run(false); });
