@@ -71,8 +71,7 @@ void AddAuthRoutes(http::Router& router, const ApiContext& ctx) {
                                [&ctx](http::Request& request, const Caller& caller) {
                                  auto s = ctx.sessions.Logout(caller.token, ClientOf(request));
                                  if (!s) return ErrorResponse(s.error(), request);
-                                 http::Response response;
-                                 response.status = 204;
+                                 http::Response response = NoContent();
                                  response.Set("Set-Cookie", ctx.guard.ClearedSessionCookie());
                                  return response;
                                }));
@@ -116,9 +115,7 @@ void AddAuthRoutes(http::Router& router, const ApiContext& ctx) {
                    auto changed = ctx.sessions.ChangePassword(caller.principal, *current, *next,
                                                               caller.token, ClientOf(request));
                    if (!changed) return ErrorResponse(changed.error(), request);
-                   http::Response response;
-                   response.status = 204;
-                   return response;
+                   return NoContent();
                  }));
 }
 

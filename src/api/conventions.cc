@@ -83,6 +83,19 @@ std::optional<PageRequest> ReadPage(const http::Request& request, http::Response
 
 std::string EncodeCursor(int64_t id) { return crypto::Base64Encode("id:" + std::to_string(id)); }
 
+http::Response NoContent() {
+  http::Response response;
+  response.status = 204;
+  return response;
+}
+
+http::Response ItemsResponse(std::vector<boost::json::object> items) {
+  boost::json::array array;
+  array.reserve(items.size());
+  for (auto& item : items) array.push_back(std::move(item));
+  return http::JsonResponse(200, boost::json::object{{"items", std::move(array)}});
+}
+
 boost::json::value ListBody(boost::json::array items, std::optional<int64_t> next_after) {
   boost::json::object body;
   body["items"] = std::move(items);

@@ -6,6 +6,7 @@
 #include <boost/json/value.hpp>
 
 #include <optional>
+#include <vector>
 #include <string>
 
 #include "audit/audit_log.h"
@@ -35,6 +36,12 @@ struct PageRequest {
 };
 std::optional<PageRequest> ReadPage(const http::Request& request, http::Response* error);
 std::string EncodeCursor(int64_t id);
+
+// 204 No Content: a change that has nothing to return.
+http::Response NoContent();
+
+// {"items": [...]}: a short list returned whole (related parties, follow-ups).
+http::Response ItemsResponse(std::vector<boost::json::object> items);
 
 // A list response: {"items": [...], "next_cursor": "…" | null}.
 boost::json::value ListBody(boost::json::array items, std::optional<int64_t> next_after);

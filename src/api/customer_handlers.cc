@@ -20,12 +20,6 @@ http::Response CustomerResponse(int status, const json::object& customer) {
   return response;
 }
 
-http::Response NoContent() {
-  http::Response response;
-  response.status = 204;
-  return response;
-}
-
 std::optional<json::object> BodyObject(const http::Request& request, http::Response* error) {
   auto body = http::ParseJsonBody(request);
   if (!body) {
@@ -169,9 +163,7 @@ void AddCustomerRoutes(http::Router& router, const ApiContext& ctx,
                if (!id) return error;
                auto list = services.relationships.List(caller.principal, *id);
                if (!list) return ErrorResponse(list.error(), request);
-               json::array items;
-               for (auto& item : *list) items.push_back(std::move(item));
-               return http::JsonResponse(200, json::object{{"items", std::move(items)}});
+               return ItemsResponse(std::move(*list));
              }));
 
   router.Add(http::Method::kPost, "/api/v1/customers/{id}/relations",
@@ -223,9 +215,7 @@ void AddCustomerRoutes(http::Router& router, const ApiContext& ctx,
                if (!id) return error;
                auto list = services.followups.List(caller.principal, *id);
                if (!list) return ErrorResponse(list.error(), request);
-               json::array items;
-               for (auto& item : *list) items.push_back(std::move(item));
-               return http::JsonResponse(200, json::object{{"items", std::move(items)}});
+               return ItemsResponse(std::move(*list));
              }));
 
   router.Add(http::Method::kPost, "/api/v1/customers/{id}/followups",

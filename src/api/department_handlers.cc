@@ -105,9 +105,7 @@ void AddDepartmentRoutes(http::Router& router, const ApiContext& ctx) {
                if (!id) return error;
                auto s = ctx.organization.DeleteDepartment(caller.actor, auth::DepartmentId(*id));
                if (!s) return ErrorResponse(s.error(), request);
-               http::Response response;
-               response.status = 204;
-               return response;
+               return NoContent();
              }));
 }
 

@@ -28,6 +28,11 @@ CREATE TABLE idempotency_keys (
   PRIMARY KEY (user_id, idempotency_key)
 );
 CREATE INDEX idempotency_keys_by_age ON idempotency_keys (created_at_us);
+)sql"},
+          // A replay must carry the first response's ETag too, or the client's next If-Match has
+          // nothing to send.
+          {.id = "api_0002_idempotency_etag", .sql = R"sql(
+ALTER TABLE idempotency_keys ADD COLUMN etag TEXT NOT NULL DEFAULT '';
 )sql"}};
 }
 
@@ -53,6 +58,7 @@ http::Response IdempotencyKeys::Run(const http::Request& request, int64_t user_i
     std::string content_type;
     std::string location;
     std::string body;
+    std::string etag;
   };
   std::optional<Stored> stored;
   auto claimed = db_.Write([&](storage::Tx& tx) -> Status {
@@ -61,11 +67,12 @@ http::Response IdempotencyKeys::Run(const http::Request& request, int64_t user_i
                                           kRetention)
                                           .count()}));
     ASSIGN_OR_RETURN(auto row, tx.QueryOne("SELECT request_hash, status, content_type, location, "
-                                           "body FROM idempotency_keys WHERE user_id = ? AND "
-                                           "idempotency_key = ?",
+                                           "body, etag FROM idempotency_keys WHERE user_id = ? "
+                                           "AND idempotency_key = ?",
                                            {user_id, key}));
     if (row) {
-      stored = Stored{row->Text(0), row->Int(1), row->Text(2), row->Text(3), row->Text(4)};
+      stored = Stored{row->Text(0), row->Int(1),
+                      row->Text(2), row->Text(3), row->Text(4), row->Text(5)};
       return Ok();
     }
     RETURN_IF_ERROR(tx.Execute("INSERT INTO idempotency_keys (user_id, idempotency_key, "
@@ -94,6 +101,7 @@ http::Response IdempotencyKeys::Run(const http::Request& request, int64_t user_i
     replay.body = stored->body;
     replay.Set("Content-Type", stored->content_type);
     if (!stored->location.empty()) replay.Set("Location", stored->location);
+    if (!stored->etag.empty()) replay.Set("ETag", stored->etag);
     replay.Set("Idempotent-Replayed", "true");
     return replay;
   }
@@ -108,10 +116,11 @@ http::Response IdempotencyKeys::Run(const http::Request& request, int64_t user_i
         return it == response.headers.end() ? std::string() : it->second;
       };
       RETURN_IF_ERROR(tx.Execute("UPDATE idempotency_keys SET status = ?, content_type = ?, "
-                                 "location = ?, body = ? WHERE user_id = ? AND idempotency_key "
-                                 "= ?",
+                                 "location = ?, body = ?, etag = ? WHERE user_id = ? AND "
+                                 "idempotency_key = ?",
                                  {int64_t{response.status}, header_value("Content-Type"),
-                                  header_value("Location"), response.body, user_id, key}));
+                                  header_value("Location"), response.body, header_value("ETag"),
+                                  user_id, key}));
     } else {
       RETURN_IF_ERROR(tx.Execute("DELETE FROM idempotency_keys WHERE user_id = ? AND "
                                  "idempotency_key = ?",

@@ -1,8 +1,9 @@
 #pragma once
 // Idempotency-Key on POSTs that create (ARCHITECTURE.md, API conventions): a client that retries
 // a create after a timeout gets the first response again instead of a second record. Keys are
-// per user; the first response (status and body) is kept for 24 hours. A key reused with a
-// different request is refused (422), and a key whose first request is still running gets 409.
+// per user; the first response (status, body, Location and ETag) is kept for 24 hours. A key
+// reused with a different request is refused (422), and a key whose first request is still
+// running gets 409.
 
 #include <functional>
 

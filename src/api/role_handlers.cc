@@ -173,9 +173,7 @@ void AddRoleRoutes(http::Router& router, const ApiContext& ctx) {
                if (!id) return error;
                auto s = ctx.organization.DeleteRole(caller.actor, auth::RoleId(*id));
                if (!s) return ErrorResponse(s.error(), request);
-               http::Response response;
-               response.status = 204;
-               return response;
+               return NoContent();
              }));
 }
 

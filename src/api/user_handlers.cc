@@ -139,9 +139,7 @@ http::Response ResetPassword(const ApiContext& ctx, http::Request& request,
   if (auto s = reader.Finish(); !s) return ErrorResponse(s.error(), request);
   auto reset = ctx.organization.ResetPassword(caller.actor, auth::UserId(*id), *password);
   if (!reset) return ErrorResponse(reset.error(), request);
-  http::Response response;
-  response.status = 204;
-  return response;
+  return NoContent();
 }
 
 }  // namespace
