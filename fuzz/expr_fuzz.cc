@@ -54,6 +54,17 @@ oc::expr::Record FuzzRecord() {
   return r;
 }
 
+// Whether a value has exactly the kinds its static type promises, list elements included.
+bool Conforms(const Value& v, Type t) {
+  if (v.is_null() || t.kind == TypeKind::kNull) return true;
+  if (v.kind() != t.kind) return false;
+  if (t.kind != TypeKind::kList) return true;
+  for (const Value& item : v.list()) {
+    if (!Conforms(item, Type::Of(t.element))) return false;
+  }
+  return true;
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
@@ -76,8 +87,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   ctx.budget.max_list_items = 1'000;
   ctx.budget.max_regex_input_chars = 1'000;
   auto value = oc::expr::Evaluate(*compiled, record, ctx);
-  if (value && !value->is_null() && compiled->result_type().kind != TypeKind::kNull &&
-      value->kind() != compiled->result_type().kind) {
+  if (value && !Conforms(*value, compiled->result_type())) {
     std::abort();  // the checker and the evaluator disagree about the type
   }
   auto explained = oc::expr::Explain(*compiled, record, ctx);

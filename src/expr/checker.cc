@@ -177,7 +177,10 @@ class Checker {
   // expression produces has exactly the kind of its static type.
   uint32_t Widen(uint32_t node, Type to) {
     Type from = TypeOf(node);
-    if (to.kind == TypeKind::kNumber && from.kind == TypeKind::kInteger) {
+    bool scalar = to.kind == TypeKind::kNumber && from.kind == TypeKind::kInteger;
+    bool list = to.kind == TypeKind::kList && to.element == TypeKind::kNumber &&
+                from.kind == TypeKind::kList && from.element == TypeKind::kInteger;
+    if (scalar || list) {
       return Emit(Op::kToNumber, to, p_->nodes[node].span, {node});
     }
     return node;
@@ -386,8 +389,14 @@ class Checker {
                   uint8_t(uint8_t(*mode) | (uint8_t(cop) << 4)));
     }
     // Arithmetic. A NULL literal takes the role of the other operand's type.
-    if (lt.kind == TypeKind::kNull) lt = rt.kind == TypeKind::kNull ? Type::Of(TypeKind::kInteger) : rt;
-    if (rt.kind == TypeKind::kNull) rt = lt;
+    // Beside a date it is a number of days.
+    auto stand_in = [](Type other) {
+      return other.kind == TypeKind::kNull || other.kind == TypeKind::kDate
+                 ? Type::Of(TypeKind::kInteger)
+                 : other;
+    };
+    if (lt.kind == TypeKind::kNull) lt = stand_in(rt);
+    if (rt.kind == TypeKind::kNull) rt = stand_in(lt);
     bool ints = lt.kind == TypeKind::kInteger && rt.kind == TypeKind::kInteger;
     bool nums = lt.IsNumeric() && rt.IsNumeric();
     Type integer = Type::Of(TypeKind::kInteger);

@@ -122,51 +122,40 @@ Value Evaluator::EvalNode(uint32_t index, const Node& n) {
     case Op::kToNumber: {
       Value v = Eval(kids[0]);
       if (v.kind() == TypeKind::kInteger) return Value::Number(Decimal::FromInt(v.integer()));
-      return v;
+      if (v.kind() != TypeKind::kList) return v;
+      std::vector<Value> items;
+      items.reserve(v.list().size());
+      for (const Value& item : v.list()) {
+        items.push_back(item.kind() == TypeKind::kInteger
+                            ? Value::Number(Decimal::FromInt(item.integer()))
+                            : item);
+      }
+      return Value::List(std::move(items));
     }
     case Op::kNot: {
-      Value scratch;
-      const Value& v = EvalRef(kids[0], scratch);
-      if (failed_ || v.is_null()) return Value();
-      return Value::Boolean(!v.boolean());
+      Truth t = EvalTruth(kids[0]);
+      if (failed_ || t == Truth::kNull) return Value();
+      return Value::Boolean(t == Truth::kFalse);
     }
     case Op::kAnd:
-    case Op::kOr: {
-      // Three-valued logic (Kleene): a decisive operand ends the evaluation early; otherwise a
-      // null operand makes the result null.
-      bool decisive = n.op == Op::kOr;
-      bool saw_null = false;
-      for (uint32_t k : kids) {
-        Value scratch;
-        const Value& v = EvalRef(k, scratch);
-        if (failed_) return Value();
-        if (v.is_null()) {
-          saw_null = true;
-        } else if (v.boolean() == decisive) {
-          return Value::Boolean(decisive);
-        }
-      }
-      return saw_null ? Value() : Value::Boolean(!decisive);
-    }
+    case Op::kOr: return FromTruth(Logic(n));
     case Op::kArith: return Arith(n);
     case Op::kConcat: return Concat(n);
-    case Op::kCompare: return Compare(n);
+    case Op::kCompare: return FromTruth(Compare(n));
     case Op::kIn: return In(n);
     case Op::kBetween: return Between(n);
     case Op::kIf: {
-      Value scratch;
-      const Value& c = EvalRef(kids[0], scratch);
+      Truth c = EvalTruth(kids[0]);
       if (failed_) return Value();
       // A null condition counts as false.
-      if (!c.is_null() && c.boolean()) return Eval(kids[1]);
+      if (c == Truth::kTrue) return Eval(kids[1]);
       return n.count == 3 ? Eval(kids[2]) : Value();
     }
     case Op::kIfs: {
       for (size_t i = 0; i + 1 < kids.size(); i += 2) {
-        Value scratch;
-        const Value& c = EvalRef(kids[i], scratch);
+        Truth c = EvalTruth(kids[i]);
         if (failed_) return Value();
-        if (!c.is_null() && c.boolean()) return Eval(kids[i + 1]);
+        if (c == Truth::kTrue) return Eval(kids[i + 1]);
       }
       return Value();
     }
@@ -266,15 +255,51 @@ Value Evaluator::Arith(const Node& n) {
   return Value();
 }
 
-Value Evaluator::Compare(const Node& n) {
+Truth Evaluator::Compare(const Node& n) {
   auto kids = p_.Children(n);
   Value ls, rs;
   const Value& l = EvalRef(kids[0], ls);
-  if (failed_) return Value();
+  if (failed_) return Truth::kNull;
   const Value& r = EvalRef(kids[1], rs);
-  if (failed_ || l.is_null() || r.is_null()) return Value();
+  if (failed_ || l.is_null() || r.is_null()) return Truth::kNull;
   int c = CompareSame(l, r, CompareMode(n.mode & 0x0F));
-  return Value::Boolean(Holds(c, CompareOp(n.mode >> 4)));
+  return Holds(c, CompareOp(n.mode >> 4)) ? Truth::kTrue : Truth::kFalse;
+}
+
+Truth Evaluator::Logic(const Node& n) {
+  // Three-valued logic (Kleene): a decisive operand ends the evaluation early; otherwise a null
+  // operand makes the result null.
+  Truth decisive = n.op == Op::kOr ? Truth::kTrue : Truth::kFalse;
+  bool saw_null = false;
+  for (uint32_t k : p_.Children(n)) {
+    Truth t = EvalTruth(k);
+    if (failed_) return Truth::kNull;
+    if (t == Truth::kNull) {
+      saw_null = true;
+    } else if (t == decisive) {
+      return decisive;
+    }
+  }
+  if (saw_null) return Truth::kNull;
+  return decisive == Truth::kTrue ? Truth::kFalse : Truth::kTrue;
+}
+
+Truth Evaluator::EvalTruth(uint32_t index) {
+  const Node& n = p_.nodes[index];
+  // Conditions are the hot path of rules: comparisons and AND/OR answer without building a
+  // Value. Tracing needs the Values, so it takes the general path.
+  if (trace_ == nullptr && (n.op == Op::kCompare || n.op == Op::kAnd || n.op == Op::kOr)) {
+    if (!Step(index)) return Truth::kNull;
+    return n.op == Op::kCompare ? Compare(n) : Logic(n);
+  }
+  Value scratch;
+  const Value& v = EvalRef(index, scratch);
+  if (failed_ || v.is_null()) return Truth::kNull;
+  return v.boolean() ? Truth::kTrue : Truth::kFalse;
+}
+
+Value Evaluator::FromTruth(Truth t) {
+  return t == Truth::kNull ? Value() : Value::Boolean(t == Truth::kTrue);
 }
 
 Value Evaluator::In(const Node& n) {

@@ -10,6 +10,9 @@
 
 namespace oc::expr::internal {
 
+// The three values of a condition.
+enum class Truth : uint8_t { kFalse, kTrue, kNull };
+
 class Evaluator {
  public:
   // `trace`, when not null, receives (node, value) for every evaluated node, children first.
@@ -28,7 +31,11 @@ class Evaluator {
   const Value& EvalRef(uint32_t index, Value& scratch);
   Value EvalNode(uint32_t index, const Node& n);
   Value Arith(const Node& n);
-  Value Compare(const Node& n);
+  Truth Compare(const Node& n);
+  Truth Logic(const Node& n);  // AND, OR
+  // Evaluates a boolean-typed node; kNull also when an error was recorded.
+  Truth EvalTruth(uint32_t index);
+  static Value FromTruth(Truth t);
   Value In(const Node& n);
   Value Between(const Node& n);
   Value Concat(const Node& n);

@@ -74,6 +74,7 @@ class Schema {
 // One set of field values, in the slots of a Schema. Unset fields are null.
 class Record {
  public:
+  // REQUIRES: `schema` outlives the record.
   explicit Record(const Schema& schema);
 
   // Sets a field by name. An integer is accepted for a number field (converted); a null is
@@ -144,6 +145,8 @@ class CompiledExpr {
                                                                      const Schema&,
                                                                      const CompileOptions&);
   friend const internal::Program& ProgramOf(const CompiledExpr&);
+  CompiledExpr() = default;  // only Compile makes one, so every instance holds a program
+
   std::shared_ptr<const internal::Program> program_;
 };
 

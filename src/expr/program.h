@@ -24,7 +24,8 @@ enum class Op : uint8_t {
   kConst,     // aux = constant index
   kField,     // aux = slot
   kList,      // children = items
-  kToNumber,  // integer → number where an integer meets a number (IF branches, list items)
+  kToNumber,  // integer (or list of integers) → number where it meets a number (IF branches,
+              // list items, COALESCE)
   kNegate,    // integer or number
   kNot,
   kAnd,       // children: 2 or more; three-valued, short-circuit

@@ -331,8 +331,15 @@ class Parser {
     }
   }
 
+  // Case-insensitive, without allocating: the parser asks this several times per token.
   bool IsKeyword(std::string_view upper) const {
-    return tok_.kind == Tok::kName && Upper(tok_.text) == upper;
+    if (tok_.kind != Tok::kName || tok_.text.size() != upper.size()) return false;
+    for (size_t i = 0; i < upper.size(); ++i) {
+      char c = tok_.text[i];
+      if (c >= 'a' && c <= 'z') c = char(c - 'a' + 'A');
+      if (c != upper[i]) return false;
+    }
+    return true;
   }
   bool IsOperator(std::string_view op) const {
     return tok_.kind == Tok::kOperator && tok_.text == op;
@@ -647,6 +654,7 @@ class Parser {
 bool Parse(std::string_view source, const ParseLimits& limits, SyntaxTree* tree,
            std::vector<Diagnostic>* diagnostics) {
   tree->nodes.clear();
+  tree->nodes.reserve(source.size() / 3 + 4);  // roughly one node per token
   Parser parser(source, limits, tree, diagnostics);
   return parser.Run();
 }
