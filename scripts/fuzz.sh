@@ -16,9 +16,10 @@ seconds_override="${1:-}"
 shift || true
 
 # -O1 with line tables is libFuzzer's usual trade-off between speed and readable stack traces.
+mkdir -p "$build"
 CC=clang CXX=clang++ cmake -S "$root" -B "$build" -G Ninja -DOC_FUZZ=ON -DOC_BUILD_TESTS=OFF \
-  -DCMAKE_CXX_FLAGS="-O1 -gline-tables-only" > "$build.configure.log" 2>&1 ||
-  { cat "$build.configure.log"; exit 1; }
+  -DCMAKE_CXX_FLAGS="-O1 -gline-tables-only" > "$build/configure.log" 2>&1 ||
+  { cat "$build/configure.log"; exit 1; }
 
 if [ $# -gt 0 ]; then
   targets=("$@")
