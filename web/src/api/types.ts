@@ -1,0 +1,25 @@
+// Friendly names for the generated OpenAPI types (src/api/schema.d.ts, never edited by hand).
+import type { components } from './schema';
+
+type S = components['schemas'];
+export type Session = S['Session'];
+export type Principal = S['Principal'];
+export type User = S['User'];
+export type Department = S['Department'];
+export type Role = S['Role'];
+export type DataScope = S['DataScope'];
+export type AuditEvent = S['AuditEvent'];
+export type Customer = S['Customer'];
+export type Relation = S['Relation'];
+export type FollowUp = S['FollowUp'];
+export type TimelineItem = S['TimelineItem'];
+export type EntityField = S['Field'];
+export type Entity = S['Entity'];
+export type FieldOption = S['FieldOption'];
+export type LocalizedName = EntityField['label'];
+export type Problem = S['Problem'];
+
+export interface Page<T> {
+  items: T[];
+  next_cursor?: string | null;
+}

@@ -1,0 +1,49 @@
+import type { ReactNode } from 'react';
+import {
+  ApartmentOutlined,
+  AuditOutlined,
+  FormOutlined,
+  SafetyCertificateOutlined,
+  TeamOutlined,
+  UserOutlined,
+} from '@ant-design/icons';
+
+/** A work area in the left menu. Later modules (loans, flows, rules, reports) add their own. */
+export interface MenuGroup {
+  key: string;
+  labelKey: string;
+  items: MenuEntry[];
+}
+
+export interface MenuEntry {
+  path: string;
+  labelKey: string;
+  icon: ReactNode;
+  permission: string;
+}
+
+export const MENU: MenuGroup[] = [
+  {
+    key: 'customers',
+    labelKey: 'menu.customerManagement',
+    items: [{ path: '/customers', labelKey: 'menu.customers', icon: <TeamOutlined />, permission: 'customer.read' }],
+  },
+  {
+    key: 'admin',
+    labelKey: 'menu.system',
+    items: [
+      { path: '/admin/users', labelKey: 'menu.users', icon: <UserOutlined />, permission: 'user.admin' },
+      { path: '/admin/departments', labelKey: 'menu.departments', icon: <ApartmentOutlined />, permission: 'department.admin' },
+      { path: '/admin/roles', labelKey: 'menu.roles', icon: <SafetyCertificateOutlined />, permission: 'role.admin' },
+      { path: '/admin/fields', labelKey: 'menu.fields', icon: <FormOutlined />, permission: 'entity.admin' },
+      { path: '/admin/audit', labelKey: 'menu.audit', icon: <AuditOutlined />, permission: 'audit.read' },
+    ],
+  },
+];
+
+/** The groups and entries a user with these permissions may see. */
+export function visibleMenu(can: (permission: string) => boolean, menu: MenuGroup[] = MENU): MenuGroup[] {
+  return menu
+    .map((g) => ({ ...g, items: g.items.filter((i) => can(i.permission)) }))
+    .filter((g) => g.items.length > 0);
+}

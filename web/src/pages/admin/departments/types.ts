@@ -1,0 +1,4 @@
+export interface DepartmentInput {
+  name: string;
+  parent_id?: number | null;
+}

@@ -1,0 +1,27 @@
+export const RELATION_ROLES = [
+  'spouse',
+  'guarantor',
+  'co_borrower',
+  'shareholder',
+  'legal_representative',
+  'actual_controller',
+  'emergency_contact',
+] as const;
+
+export const FOLLOWUP_CHANNELS = ['phone', 'visit', 'wechat', 'email', 'other'] as const;
+
+export interface RelationInput {
+  role: string;
+  related_customer_id?: number;
+  person_name?: string;
+  person_phone?: string;
+  share_percent?: string;
+  note?: string;
+}
+
+export interface FollowUpInput {
+  channel: string;
+  content: string;
+  outcome?: string;
+  next_followup_date?: string;
+}

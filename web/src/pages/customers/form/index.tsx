@@ -1,0 +1,150 @@
+import { useEffect, useMemo, useRef, useState } from 'react';
+import { App, Button, Card, Col, Form, Radio, Row, Space, Spin, Typography } from 'antd';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { useNavigate, useParams } from 'react-router';
+import { useTranslation } from 'react-i18next';
+import type { EntityField } from '../../../api/types';
+import { reportError } from '../../../api/errors';
+import { appliesTo, CUSTOMER_TYPES, localized, useEntity, type CustomerType } from '../../../services/entity';
+import FieldInput from './components/FieldInput';
+import { rulesFor } from './rules';
+import { buildBody, createCustomer, getCustomer, toFormValue, updateCustomer } from './service';
+import type { CustomerFormValues } from './types';
+
+const HIDDEN = new Set(['type']);
+
+function newKey(): string {
+  return typeof crypto !== 'undefined' && 'randomUUID' in crypto ? crypto.randomUUID() : `${Date.now()}-${Math.random()}`;
+}
+
+export default function CustomerFormPage() {
+  const { id } = useParams();
+  const editing = id !== undefined;
+  const { t, i18n } = useTranslation();
+  const { message } = App.useApp();
+  const navigate = useNavigate();
+  const queryClient = useQueryClient();
+  const [form] = Form.useForm<CustomerFormValues>();
+  const [type, setType] = useState<CustomerType>('individual');
+  const [saving, setSaving] = useState(false);
+  const idempotencyKey = useRef(newKey());
+
+  const entity = useEntity('customer');
+  const existing = useQuery({ queryKey: ['customer', id, 'edit'], queryFn: () => getCustomer(id ?? ''), enabled: editing, staleTime: 0 });
+
+  const sections = useMemo(() => {
+    const fields = (entity.data?.fields ?? [])
+      .filter((f) => !f.read_only && !HIDDEN.has(f.name) && appliesTo(f, type))
+      .sort((a, b) => (a.position ?? 0) - (b.position ?? 0));
+    const known = entity.data?.sections ?? [];
+    const groups = known.map((s) => ({ key: s.key, label: localized(s.label, i18n.language), fields: fields.filter((f) => f.section === s.key) }));
+    const rest = fields.filter((f) => !known.some((s) => s.key === f.section));
+    if (rest.length > 0) groups.push({ key: '_other', label: t('customers.form.otherSection'), fields: rest });
+    return groups.filter((g) => g.fields.length > 0);
+  }, [entity.data, type, i18n.language, t]);
+
+  useEffect(() => {
+    const c = existing.data?.data;
+    if (!c || !entity.data) return;
+    const ctype: CustomerType = c.type === 'enterprise' ? 'enterprise' : 'individual';
+    setType(ctype);
+    const values: CustomerFormValues = {};
+    for (const f of entity.data.fields) {
+      // Masked personal data is not a value to edit: those fields start empty.
+      if (f.sensitive) continue;
+      values[f.name] = toFormValue(f, c[f.name]);
+    }
+    form.setFieldsValue(values);
+  }, [existing.data, entity.data, form]);
+
+  const allFields = sections.flatMap((s) => s.fields);
+
+  const onFinish = async (values: CustomerFormValues) => {
+    setSaving(true);
+    try {
+      if (editing && id) {
+        const body = buildBody(allFields, values, (name) => form.isFieldTouched(name), false);
+        await updateCustomer(id, body, existing.data?.etag ?? null);
+        void queryClient.invalidateQueries({ queryKey: ['customer', id] });
+        void queryClient.invalidateQueries({ queryKey: ['customers'] });
+        void message.success(t('common.saved'));
+        navigate(`/customers/${id}`);
+      } else {
+        const body = { type, ...buildBody(allFields, values, () => true, true) };
+        const created = await createCustomer(body, idempotencyKey.current);
+        void queryClient.invalidateQueries({ queryKey: ['customers'] });
+        void message.success(t('customers.form.created'));
+        navigate(`/customers/${created.id}`);
+      }
+    } catch (e) {
+      // A rejected create may be retried with corrected data: that is a new request.
+      idempotencyKey.current = newKey();
+      reportError(e, form);
+    } finally {
+      setSaving(false);
+    }
+  };
+
+  if (entity.isLoading || (editing && existing.isLoading)) return <Spin />;
+
+  const label = (f: EntityField) => localized(f.label, i18n.language);
+  const sensitivePlaceholder = (f: EntityField) => {
+    const masked = existing.data?.data[f.name];
+    return editing && f.sensitive && typeof masked === 'string' && masked ? t('customers.form.keepMasked', { value: masked }) : undefined;
+  };
+
+  return (
+    <Card
+      title={
+        <Typography.Title level={4} style={{ margin: 0 }}>
+          {editing ? t('customers.form.editTitle', { name: existing.data?.data.name ?? '' }) : t('customers.form.newTitle')}
+        </Typography.Title>
+      }
+    >
+      <Form form={form} layout="vertical" onFinish={(v) => void onFinish(v)} scrollToFirstError validateTrigger={['onChange', 'onBlur']}>
+        <Form.Item label={t('customers.form.type')}>
+          <Radio.Group
+            value={type}
+            disabled={editing}
+            onChange={(e) => setType(e.target.value === 'enterprise' ? 'enterprise' : 'individual')}
+            aria-label={t('customers.form.type')}
+            optionType="button"
+            options={CUSTOMER_TYPES.map((v) => ({ value: v, label: t(`customers.type.${v}`) }))}
+          />
+        </Form.Item>
+        {sections.map((s) => (
+          <section key={s.key} aria-label={s.label}>
+            <Typography.Title level={5} style={{ marginTop: 8 }}>
+              {s.label}
+            </Typography.Title>
+            <Row gutter={16}>
+              {s.fields.map((f) => {
+                const wide = f.type === 'long_text';
+                const required = Boolean(f.required) && !(editing && f.sensitive);
+                return (
+                  <Col key={f.name} xs={24} md={wide ? 24 : 12} xl={wide ? 24 : 8}>
+                    <Form.Item
+                      name={f.name}
+                      label={label(f)}
+                      rules={rulesFor(f, t, label(f), required)}
+                      dependencies={f.name === 'id_number' ? ['id_type'] : undefined}
+                      valuePropName={f.type === 'boolean' ? 'checked' : 'value'}
+                    >
+                      <FieldInput field={f} placeholder={sensitivePlaceholder(f)} />
+                    </Form.Item>
+                  </Col>
+                );
+              })}
+            </Row>
+          </section>
+        ))}
+        <Space>
+          <Button type="primary" htmlType="submit" loading={saving}>
+            {t('common.save')}
+          </Button>
+          <Button onClick={() => navigate(-1)}>{t('common.cancel')}</Button>
+        </Space>
+      </Form>
+    </Card>
+  );
+}

@@ -1,0 +1,50 @@
+import { http } from '../../../api/request';
+import type { Customer, Page } from '../../../api/types';
+import type { CustomerFilterValues, CustomerQuery } from './types';
+
+export const PAGE_SIZE = 20;
+
+export function toQuery(filters: CustomerFilterValues, sort: string | undefined): CustomerQuery {
+  const [from, to] = filters.created ?? [null, null];
+  return {
+    q: filters.q?.trim() || undefined,
+    id_number: filters.id_number?.trim() || undefined,
+    phone: filters.phone?.trim() || undefined,
+    owner_id: filters.owner_id,
+    department_id: filters.department_id,
+    tags: filters.tags && filters.tags.length > 0 ? filters.tags.join(',') : undefined,
+    risk_level: filters.risk_level,
+    status: filters.status,
+    source_channel: filters.source_channel,
+    'created_at.from': from ? from.startOf('day').format() : undefined,
+    'created_at.to': to ? to.endOf('day').format() : undefined,
+    sort: sort ?? '-created_at',
+  };
+}
+
+export function listCustomers(query: CustomerQuery, cursor: string | undefined): Promise<Page<Customer>> {
+  return http.get<Page<Customer>>('/api/v1/customers', { ...query, limit: PAGE_SIZE, cursor });
+}
+
+const COLUMNS_KEY = 'oc.customers.columns';
+
+export function loadColumnChoice(defaults: string[]): string[] {
+  try {
+    const raw = localStorage.getItem(COLUMNS_KEY);
+    if (raw) {
+      const parsed: unknown = JSON.parse(raw);
+      if (Array.isArray(parsed) && parsed.every((x) => typeof x === 'string')) return parsed as string[];
+    }
+  } catch {
+    // ignore broken storage
+  }
+  return defaults;
+}
+
+export function saveColumnChoice(keys: string[]): void {
+  try {
+    localStorage.setItem(COLUMNS_KEY, JSON.stringify(keys));
+  } catch {
+    // storage unavailable
+  }
+}

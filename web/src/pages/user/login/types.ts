@@ -1,0 +1,4 @@
+export interface LoginInput {
+  username: string;
+  password: string;
+}
