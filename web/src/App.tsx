@@ -15,7 +15,10 @@ import AppRoutes from './routes';
 
 const queryClient = new QueryClient({
   queryCache: new QueryCache({
-    onError: (error) => {
+    onError: (error, query) => {
+      // A page may handle some statuses itself (a 404 customer page, say).
+      const quiet = query.meta?.quietStatuses;
+      if (error instanceof ApiError && Array.isArray(quiet) && quiet.includes(error.status)) return;
       reportError(error);
     },
   }),
@@ -44,7 +47,7 @@ export default function App() {
     dayjs.locale(lang === 'en-US' ? 'en' : 'zh-cn');
   }, [lang]);
   return (
-    <ConfigProvider locale={lang === 'en-US' ? enUS : zhCN} theme={{ token: { colorPrimary: '#1677ff', borderRadius: 4 } }}>
+    <ConfigProvider locale={lang === 'en-US' ? enUS : zhCN} button={{ autoInsertSpace: false }} theme={{ token: { colorPrimary: '#1677ff', borderRadius: 4 } }}>
       <AntApp>
         <NotifierBridge />
         <ErrorBoundary>

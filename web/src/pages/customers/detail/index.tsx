@@ -24,7 +24,7 @@ export default function CustomerDetailPage() {
   const [reassignOpen, setReassignOpen] = useState(false);
   const entity = useEntity('customer');
   const fields = useMemo(() => fieldMap(entity.data), [entity.data]);
-  const customer = useQuery({ queryKey: ['customer', id], queryFn: () => getCustomer(id) });
+  const customer = useQuery({ queryKey: ['customer', id], queryFn: () => getCustomer(id), meta: { quietStatuses: [404] }, retry: false });
   const departments = useDepartments();
 
   if (customer.error instanceof ApiError && customer.error.status === 404) {

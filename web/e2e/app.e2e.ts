@@ -1,0 +1,178 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { ConsoleWatch, launchBrowser, login, mobile, newPage, residentId, screenshot, startServer, wrongCheckDigit, type Server } from './harness';
+
+let server: Server;
+let browser: Browser;
+let context: BrowserContext | null = null;
+let watch: ConsoleWatch;
+
+const customer = { name: `测试客户${Date.now() % 100000}`, id: residentId(), phone: mobile(), url: '' };
+
+function password(user: string): string {
+  const p = server.passwords.get(user);
+  if (!p) throw new Error(`no password for ${user}`);
+  return p;
+}
+
+async function open(): Promise<Page> {
+  watch = new ConsoleWatch();
+  const r = await newPage(browser, server.baseUrl, watch);
+  context = r.context;
+  return r.page;
+}
+
+async function pickOption(page: Page, label: string, option: string): Promise<void> {
+  await page.getByLabel(label, { exact: true }).click();
+  await page.locator('.ant-select-dropdown:visible .ant-select-item-option', { hasText: option }).first().click();
+}
+
+beforeAll(async () => {
+  server = await startServer();
+  ({ browser } = await launchBrowser());
+});
+
+afterEach(async () => {
+  await context?.close();
+  context = null;
+  expect(watch.errors, 'console errors').toEqual([]);
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+describe('OpenCredit in the browser', () => {
+  it('rejects a wrong password and signs in with the right one; the session survives a reload', async () => {
+    const page = await open();
+    await page.goto('/customers');
+    await page.waitForURL(/\/login/);
+    await page.getByLabel('用户名').fill('am.zhang');
+    await page.getByLabel('密码', { exact: true }).fill('wrong-password');
+    await page.getByRole('button', { name: '登录' }).click();
+    await expect.poll(() => page.getByTestId('login-error').textContent()).toContain('用户名或密码错误');
+    await screenshot(page, '01-login-failed');
+
+    await page.getByLabel('密码', { exact: true }).fill(password('am.zhang'));
+    await page.getByRole('button', { name: '登录' }).click();
+    await page.waitForURL(/\/customers$/);
+    await page.getByTestId('customer-table').locator('tr.ant-table-row').first().waitFor();
+    // An account manager sees no administration.
+    expect(await page.getByRole('menuitem', { name: '用户' }).count()).toBe(0);
+    expect(await page.getByText('系统管理').count()).toBe(0);
+    await page.reload();
+    await page.getByTestId('customer-table').locator('tr.ant-table-row').first().waitFor();
+    expect(page.url()).toMatch(/\/customers$/);
+    await screenshot(page, '02-customer-list');
+  });
+
+  it('lets an account manager create an individual customer, first with a wrong ID number', async () => {
+    const page = await open();
+    await login(page, 'am.zhang', password('am.zhang'));
+    await page.getByRole('button', { name: '新建客户' }).click();
+    await page.waitForURL(/\/customers\/new$/);
+    await page.getByRole('heading', { name: '新建客户' }).waitFor();
+    await page.getByRole('textbox', { name: '客户名称', exact: true }).fill(customer.name);
+    await pickOption(page, '证件类型', '居民身份证');
+    await page.getByRole('textbox', { name: '证件号码', exact: true }).fill(wrongCheckDigit(customer.id));
+    await page.getByRole('textbox', { name: '手机号码', exact: true }).fill(customer.phone);
+    await page.getByRole('button', { name: '保存' }).click();
+    await page.getByText('身份证号码无效').first().waitFor();
+    await screenshot(page, '03-customer-form-error');
+    expect(page.url()).toMatch(/\/customers\/new$/);
+
+    await page.getByRole('textbox', { name: '证件号码', exact: true }).fill(customer.id);
+    await expect.poll(() => page.getByText('身份证号码无效').count()).toBe(0);
+    await page.getByRole('button', { name: '保存' }).click();
+    await page.waitForURL(/\/customers\/\d+$/);
+    customer.url = new URL(page.url()).pathname;
+    await expect.poll(() => page.getByTestId('customer-name').textContent()).toBe(customer.name);
+    await screenshot(page, '04-customer-360');
+  });
+
+  it('finds the customer by phone, records a follow-up and shows it on the timeline', async () => {
+    const page = await open();
+    await login(page, 'am.zhang', password('am.zhang'));
+    await page.goto('/customers');
+    await page.getByRole('textbox', { name: '手机号码', exact: true }).fill(customer.phone);
+    await page.getByRole('button', { name: '查询' }).click();
+    const rows = page.getByTestId('customer-table').locator('tbody tr.ant-table-row');
+    await expect.poll(() => rows.count()).toBe(1);
+    await rows.first().getByRole('link', { name: customer.name }).click();
+    await page.waitForURL(/\/customers\/\d+$/);
+
+    await page.getByRole('tab', { name: '跟进记录' }).click();
+    const note = `电话沟通，客户有贷款意向 ${Date.now()}`;
+    await page.getByLabel('跟进内容').fill(note);
+    await page.getByLabel('跟进结果').fill('有意向');
+    const next = new Date(Date.now() + 7 * 86400_000).toISOString().slice(0, 10);
+    await page.getByLabel('下次跟进日期').click();
+    await page.getByLabel('下次跟进日期').fill(next);
+    await page.getByLabel('下次跟进日期').press('Enter');
+    await page.getByRole('button', { name: '保存跟进' }).click();
+    await page.getByText(note).first().waitFor();
+    await page.getByRole('tab', { name: '时间线' }).click();
+    await page.getByTestId('timeline').getByText(note).waitFor();
+    await screenshot(page, '05-customer-timeline');
+  });
+
+  it("does not show an account manager another manager's customer", async () => {
+    const page = await open();
+    await login(page, 'am.liu', password('am.liu'));
+    await page.goto('/customers');
+    await page.getByRole('textbox', { name: '手机号码', exact: true }).fill(customer.phone);
+    await page.getByRole('button', { name: '查询' }).click();
+    await page.getByTestId('customer-table').locator('.ant-empty').waitFor();
+    expect(await page.getByText(customer.name).count()).toBe(0);
+    await page.goto(customer.url);
+    await page.getByText('客户不存在或您无权查看').waitFor();
+  });
+
+  it('lets an administrator add a custom field that the customer form then shows', async () => {
+    const page = await open();
+    await login(page, 'admin', password('admin'));
+    await page.getByRole('menuitem', { name: '自定义字段' }).click();
+    await page.waitForURL(/\/admin\/fields$/);
+    await page.getByRole('button', { name: '新增字段' }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByLabel('字段标识').fill('wechat_id');
+    await dialog.getByLabel('中文名称').fill('微信号');
+    await dialog.getByLabel('英文名称').fill('WeChat ID');
+    await dialog.getByRole('button', { name: '保存' }).click();
+    await page.getByRole('cell', { name: '微信号' }).waitFor();
+    await screenshot(page, '06-admin-fields');
+    await page.goto('/customers/new');
+    await page.getByLabel('微信号').waitFor();
+    await screenshot(page, '07-customer-form-custom-field');
+
+    for (const [path, name] of [
+      ['/admin/users', '08-admin-users'],
+      ['/admin/departments', '09-admin-departments'],
+      ['/admin/roles', '10-admin-roles'],
+      ['/admin/audit', '11-admin-audit'],
+    ] as const) {
+      await page.goto(path);
+      await page.locator('.ant-card').first().waitFor();
+      await screenshot(page, name);
+    }
+    await page.goto('/no/such/page');
+    await page.getByText('404').first().waitFor();
+    await screenshot(page, '12-not-found');
+  });
+
+  it('switches to English and remembers it for the user', async () => {
+    const page = await open();
+    await login(page, 'am.zhang', password('am.zhang'));
+    await page.getByText('English', { exact: true }).click();
+    await page.getByRole('menuitem', { name: 'Customer list' }).waitFor();
+    await page.getByRole('button', { name: 'New customer' }).waitFor();
+    await page.waitForLoadState('networkidle');
+    await page.reload();
+    await page.getByRole('menuitem', { name: 'Customer list' }).waitFor();
+    await screenshot(page, '13-customer-list-english');
+    await page.getByTestId('user-menu').click();
+    await page.getByRole('menuitem', { name: 'Sign out' }).click();
+    await page.waitForURL(/\/login/);
+  });
+});
