@@ -2,9 +2,12 @@
 
 #include <boost/json.hpp>
 
+#include <set>
+
 #include "api/conventions.h"
 #include "api/expr_json.h"
 #include "expr/expr.h"
+#include "forms/entity_registry.h"
 #include "http/json.h"
 
 namespace oc::api {
@@ -43,9 +46,49 @@ http::Response DiagnosticsResponse(const std::vector<expr::Diagnostic>& diagnost
   return response;
 }
 
+expr::Type ExprTypeOf(forms::FieldType type) {
+  using forms::FieldType;
+  using expr::TypeKind;
+  switch (type) {
+    case FieldType::kInteger: return expr::Type::Of(TypeKind::kInteger);
+    case FieldType::kDecimal:
+    case FieldType::kMoney:
+    case FieldType::kPercent: return expr::Type::Of(TypeKind::kNumber);
+    case FieldType::kDate: return expr::Type::Of(TypeKind::kDate);
+    case FieldType::kDateTime: return expr::Type::Of(TypeKind::kDateTime);
+    case FieldType::kBoolean: return expr::Type::Of(TypeKind::kBoolean);
+    case FieldType::kMultiSelect: return expr::Type::ListOf(TypeKind::kText);
+    case FieldType::kText:
+    case FieldType::kLongText:
+    case FieldType::kSingleSelect: return expr::Type::Of(TypeKind::kText);
+  }
+  return expr::Type::Of(TypeKind::kText);
+}
+
+// The schema of an entity's fields: each under its name and, where that differs and is unique,
+// its Chinese label, because business staff write 负债率 > 0.8. `variables` keyed by field name
+// are copied to the label too, so either spelling reads the same value.
+Result<expr::Schema> EntitySchema(const forms::EntityDef& entity, json::object& variables) {
+  std::vector<expr::FieldSchema> fields;
+  std::set<std::string> names;
+  for (const auto& f : entity.fields) names.insert(f.name);
+  for (const auto& f : entity.fields) {
+    fields.push_back({f.name, ExprTypeOf(f.type)});
+    const std::string& label = f.label.zh_cn;
+    if (!label.empty() && names.insert(label).second) {
+      fields.push_back({label, ExprTypeOf(f.type)});
+      if (const auto* v = variables.if_contains(f.name)) {
+        json::value copy = *v;  // inserting may rehash and move what `v` points at
+        variables[label] = std::move(copy);
+      }
+    }
+  }
+  return expr::Schema::Create(std::move(fields));
+}
+
 // Reads and validates the body; on failure returns the response to send.
 std::optional<ExprRequest> ReadRequest(http::Request& request, bool allow_eval_fields,
-                                       http::Response* error) {
+                                       forms::EntityRegistry* entities, http::Response* error) {
   auto body = http::ParseJsonBody(request);
   if (!body) {
     *error = body.error();
@@ -102,15 +145,25 @@ std::optional<ExprRequest> ReadRequest(http::Request& request, bool allow_eval_f
   }
   if (!violations.empty()) return fail();
 
+  Result<expr::Schema> schema = expr::Schema();
   if (const auto* entity = object.if_contains("entity"); entity && !entity->is_null()) {
     std::string name = entity->is_string() ? std::string(entity->get_string()) : "";
-    *error = ErrorResponse(InvalidField("entity", "unknown_entity",
-                                        {"未知实体“" + name + "”", "Unknown entity '" + name + "'"}),
-                           request);
-    return std::nullopt;
-  }
-  Result<expr::Schema> schema = expr::Schema();
-  if (const auto* s = object.if_contains("schema"); s && !s->is_null()) {
+    auto def = entities != nullptr && !name.empty()
+                   ? entities->Get(name)
+                   : Result<std::shared_ptr<const forms::EntityDef>>(NotFound({}));
+    if (!def && def.error().code != ErrorCode::kNotFound) {
+      *error = ErrorResponse(def.error(), request);
+      return std::nullopt;
+    }
+    if (!def) {
+      *error = ErrorResponse(
+          InvalidField("entity", "unknown_entity",
+                       {"未知实体“" + name + "”", "Unknown entity '" + name + "'"}),
+          request);
+      return std::nullopt;
+    }
+    schema = EntitySchema(**def, out.variables);
+  } else if (const auto* s = object.if_contains("schema"); s && !s->is_null()) {
     schema = ExprSchemaFromJson(*s);
   } else {
     schema = InferExprSchema(out.variables);
@@ -125,9 +178,9 @@ std::optional<ExprRequest> ReadRequest(http::Request& request, bool allow_eval_f
 
 }  // namespace
 
-http::Response HandleExprCheck(http::Request& request) {
+http::Response HandleExprCheck(http::Request& request, forms::EntityRegistry* entities) {
   http::Response error;
-  auto input = ReadRequest(request, false, &error);
+  auto input = ReadRequest(request, false, entities, &error);
   if (!input) return error;
   auto compiled = expr::Compile(input->expression, input->schema);
   if (!compiled) return DiagnosticsResponse(compiled.error(), request);
@@ -138,9 +191,10 @@ http::Response HandleExprCheck(http::Request& request) {
                                               {"referenced_fields", std::move(fields)}});
 }
 
-http::Response HandleExprEvaluate(http::Request& request, const Clock& clock) {
+http::Response HandleExprEvaluate(http::Request& request, const Clock& clock,
+                                  forms::EntityRegistry* entities) {
   http::Response error;
-  auto input = ReadRequest(request, true, &error);
+  auto input = ReadRequest(request, true, entities, &error);
   if (!input) return error;
   auto compiled = expr::Compile(input->expression, input->schema);
   if (!compiled) return DiagnosticsResponse(compiled.error(), request);
@@ -157,16 +211,16 @@ http::Response HandleExprEvaluate(http::Request& request, const Clock& clock) {
   return http::JsonResponse(200, body);
 }
 
-void AddExprRoutes(http::Router& router, const ApiContext& ctx) {
+void AddExprRoutes(http::Router& router, const ApiContext& ctx, forms::EntityRegistry& entities) {
   http::RouteOptions options{.max_body_bytes = 256 * 1024};
   router.Add(http::Method::kPost, "/api/v1/expr/check",
-             ctx.guard.Protect({}, [](http::Request& request, const Caller&) {
-               return HandleExprCheck(request);
+             ctx.guard.Protect({}, [&entities](http::Request& request, const Caller&) {
+               return HandleExprCheck(request, &entities);
              }),
              options);
   router.Add(http::Method::kPost, "/api/v1/expr/evaluate",
-             ctx.guard.Protect({}, [&ctx](http::Request& request, const Caller&) {
-               return HandleExprEvaluate(request, ctx.clock);
+             ctx.guard.Protect({}, [&ctx, &entities](http::Request& request, const Caller&) {
+               return HandleExprEvaluate(request, ctx.clock, &entities);
              }),
              options);
 }

@@ -6,8 +6,9 @@
 //                                "explain"?}
 //       200 {"value", "type"[, "explain": [...]]}
 // "schema" is [{"name", "type"}, …] or {"name": "type", …}; without it the field types are
-// inferred from "variables". "entity" names an entity whose fields form the schema; entities
-// do not exist yet, so any entity is answered 422 "unknown_entity".
+// inferred from "variables". "entity" names an entity ("customer") whose fields form the schema,
+// each under its name and its Chinese label (负债率 > 0.8 and debt_ratio > 0.8 both work);
+// variables are keyed by field name. An unknown entity is 422 "unknown_entity".
 // An invalid expression (or a run-time error such as division by zero) is a 422
 // problem+json whose errors[] carry field "expression", the stable code, the message in the
 // request's language, and line, column, offset and length (characters) for the editor.
@@ -18,13 +19,19 @@
 #include "http/request.h"
 #include "http/router.h"
 
+namespace oc::forms {
+class EntityRegistry;
+}
+
 namespace oc::api {
 
-http::Response HandleExprCheck(http::Request& request);
+// `entities` resolves "entity"; null answers every entity 422 "unknown_entity".
+http::Response HandleExprCheck(http::Request& request, forms::EntityRegistry* entities);
 // TODAY() is the body's "today" if given, else the clock's date (UTC+8); NOW() is the clock.
-http::Response HandleExprEvaluate(http::Request& request, const Clock& clock);
+http::Response HandleExprEvaluate(http::Request& request, const Clock& clock,
+                                  forms::EntityRegistry* entities);
 
-// Registers both routes for any signed-in user.
-void AddExprRoutes(http::Router& router, const ApiContext& ctx);
+// Registers both routes for any signed-in user. REQUIRES: `entities` outlives the router.
+void AddExprRoutes(http::Router& router, const ApiContext& ctx, forms::EntityRegistry& entities);
 
 }  // namespace oc::api

@@ -11,6 +11,7 @@
 #include "api/guard.h"
 #include "api/customer_handlers.h"
 #include "api/entity_handlers.h"
+#include "api/expr_handlers.h"
 #include "api/health_handlers.h"
 #include "api/idempotency.h"
 #include "api/openapi.h"
@@ -187,6 +188,7 @@ Result<std::unique_ptr<Application>> Application::Create(const Config& config,
   api::AddRoleRoutes(p->router, *p->context);
   api::AddAuditRoutes(p->router, *p->context);
   api::AddEntityRoutes(p->router, *p->context, *p->registry);
+  api::AddExprRoutes(p->router, *p->context, *p->registry);
   api::AddCustomerRoutes(p->router, *p->context,
                          {*p->customers, *p->relationships, *p->followups, *p->idempotency});
   api::AddOpenApiRoute(p->router);

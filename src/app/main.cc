@@ -10,6 +10,7 @@
 
 #include "app/application.h"
 #include "app/config.h"
+#include "app/expr_command.h"
 #include "app/json_log.h"
 #include "audit/audit_log.h"
 #include "auth/organization_service.h"
@@ -227,11 +228,13 @@ int main(int argc, char** argv) {
       "verify", "Check the audit hash chain; exits non-zero naming the first broken entry");
   AddCommonFlags(verify, audit_flags);
 
+  AddExprCommands(app);
+
   CLI11_PARSE(app, argc, argv);
 
   if (serve->parsed()) return Serve(serve_flags, listen, no_demo);
   if (migrate->parsed()) return Migrate(migrate_flags);
   if (create_user->parsed()) return CreateUser(admin_flags, new_user);
   if (verify->parsed()) return VerifyAudit(audit_flags);
-  return 0;
+  return 0;  // expr ran in its own callbacks
 }
