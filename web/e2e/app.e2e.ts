@@ -22,8 +22,13 @@ async function open(): Promise<Page> {
   return r.page;
 }
 
+/** A text input by its label; a required field's label also carries the "*" marker. */
+function textbox(page: Page, label: string) {
+  return page.getByRole('textbox', { name: new RegExp(`^\\*?\\s*${label}$`) });
+}
+
 async function pickOption(page: Page, label: string, option: string): Promise<void> {
-  await page.getByLabel(label, { exact: true }).click();
+  await page.getByRole('combobox', { name: new RegExp(`^\\*?\\s*${label}$`) }).click();
   await page.locator('.ant-select-dropdown:visible .ant-select-item-option', { hasText: option }).first().click();
 }
 
@@ -73,16 +78,16 @@ describe('OpenCredit in the browser', () => {
     await page.getByRole('button', { name: '新建客户' }).click();
     await page.waitForURL(/\/customers\/new$/);
     await page.getByRole('heading', { name: '新建客户' }).waitFor();
-    await page.getByRole('textbox', { name: '客户名称', exact: true }).fill(customer.name);
+    await textbox(page, '客户名称').fill(customer.name);
     await pickOption(page, '证件类型', '居民身份证');
-    await page.getByRole('textbox', { name: '证件号码', exact: true }).fill(wrongCheckDigit(customer.id));
-    await page.getByRole('textbox', { name: '手机号码', exact: true }).fill(customer.phone);
+    await textbox(page, '证件号码').fill(wrongCheckDigit(customer.id));
+    await textbox(page, '手机号码').fill(customer.phone);
     await page.getByRole('button', { name: '保存' }).click();
     await page.getByText('身份证号码无效').first().waitFor();
     await screenshot(page, '03-customer-form-error');
     expect(page.url()).toMatch(/\/customers\/new$/);
 
-    await page.getByRole('textbox', { name: '证件号码', exact: true }).fill(customer.id);
+    await textbox(page, '证件号码').fill(customer.id);
     await expect.poll(() => page.getByText('身份证号码无效').count()).toBe(0);
     await page.getByRole('button', { name: '保存' }).click();
     await page.waitForURL(/\/customers\/\d+$/);
@@ -95,7 +100,7 @@ describe('OpenCredit in the browser', () => {
     const page = await open();
     await login(page, 'am.zhang', password('am.zhang'));
     await page.goto('/customers');
-    await page.getByRole('textbox', { name: '手机号码', exact: true }).fill(customer.phone);
+    await textbox(page, '手机号码').fill(customer.phone);
     await page.getByRole('button', { name: '查询' }).click();
     const rows = page.getByTestId('customer-table').locator('tbody tr.ant-table-row');
     await expect.poll(() => rows.count()).toBe(1);
@@ -121,7 +126,7 @@ describe('OpenCredit in the browser', () => {
     const page = await open();
     await login(page, 'am.liu', password('am.liu'));
     await page.goto('/customers');
-    await page.getByRole('textbox', { name: '手机号码', exact: true }).fill(customer.phone);
+    await textbox(page, '手机号码').fill(customer.phone);
     await page.getByRole('button', { name: '查询' }).click();
     await page.getByTestId('customer-table').locator('.ant-empty').waitFor();
     expect(await page.getByText(customer.name).count()).toBe(0);
