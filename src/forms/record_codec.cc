@@ -712,11 +712,17 @@ Result<std::vector<audit::FieldChange>> ChangesForAudit(const EntityDef& entity,
     }
     std::optional<std::string> new_text = AuditText(value.value);
     if (old_text == new_text) continue;
+    if (field.sensitive) {
+      // The trail shows personal data with the same mask as the API (110105********002X), so
+      // an auditor compares like with like; the plaintext never reaches the audit table.
+      for (auto* text : {&old_text, &new_text}) {
+        if (*text) *text = MaskByFormat(field.format, **text);
+      }
+    }
     changes.push_back({.field = field.name,
                        .before = std::move(old_text),
                        .after = std::move(new_text),
-                       .sensitivity = field.sensitive ? audit::Sensitivity::kMasked
-                                                      : audit::Sensitivity::kPlain});
+                       .sensitivity = audit::Sensitivity::kPlain});
   }
   return changes;
 }
