@@ -81,14 +81,21 @@ describe('OpenCredit in the browser', () => {
     await textbox(page, '客户名称').fill(customer.name);
     await pickOption(page, '证件类型', '居民身份证');
     await textbox(page, '证件号码').fill(wrongCheckDigit(customer.id));
-    await textbox(page, '手机号码').fill(customer.phone);
-    await page.getByRole('button', { name: '保存' }).click();
+    // The check digit is verified as the user types.
     await page.getByText('身份证号码无效').first().waitFor();
+    await page.getByRole('button', { name: '保存' }).click();
     await screenshot(page, '03-customer-form-error');
     expect(page.url()).toMatch(/\/customers\/new$/);
 
     await textbox(page, '证件号码').fill(customer.id);
     await expect.poll(() => page.getByText('身份证号码无效').count()).toBe(0);
+    // Without a phone the server answers 422; its message lands under the phone field.
+    await page.getByRole('button', { name: '保存' }).click();
+    const phoneItem = page.locator('.ant-form-item').filter({ has: textbox(page, '手机号码') });
+    await phoneItem.locator('.ant-form-item-explain-error').first().waitFor();
+    expect(await phoneItem.locator('.ant-form-item-explain-error').first().textContent()).toContain('手机号码');
+    await screenshot(page, '03b-customer-form-server-error');
+    await textbox(page, '手机号码').fill(customer.phone);
     await page.getByRole('button', { name: '保存' }).click();
     await page.waitForURL(/\/customers\/\d+$/);
     customer.url = new URL(page.url()).pathname;

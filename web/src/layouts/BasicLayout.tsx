@@ -60,7 +60,7 @@ export default function BasicLayout() {
         <div
           style={{ height: 56, display: 'flex', alignItems: 'center', justifyContent: 'center', color: '#fff', fontWeight: 600, fontSize: collapsed ? 14 : 18 }}
         >
-          {collapsed ? 'OC' : t('app.name')}
+          {collapsed ? 'OC' : t('app.short')}
         </div>
         <nav aria-label={t('layout.mainMenu')}>
           <Menu

@@ -3,7 +3,7 @@ import dayjs from 'dayjs';
 import { useInfiniteQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import type { Entity, TimelineItem } from '../../../../api/types';
-import { localized } from '../../../../services/entity';
+import { localized, optionLabel } from '../../../../services/entity';
 import { timeline } from '../service';
 
 interface Props {
@@ -15,7 +15,12 @@ function describeChange(change: Record<string, unknown>, entity: Entity, languag
   const name = typeof change.field === 'string' ? change.field : '';
   const field = entity.fields.find((f) => f.name === name);
   const label = field ? localized(field.label, language) : name;
-  const fmt = (v: unknown) => (v === null || v === undefined || v === '' ? '—' : typeof v === 'object' ? JSON.stringify(v) : String(v));
+  const fmt = (v: unknown): string => {
+    if (v === null || v === undefined || v === '') return '—';
+    if (Array.isArray(v)) return v.map(fmt).join(', ');
+    if (field?.options && field.options.length > 0) return optionLabel(field, v, language);
+    return typeof v === 'object' ? JSON.stringify(v) : String(v);
+  };
   return `${label}: ${fmt(change.before)} → ${fmt(change.after)}`;
 }
 
