@@ -1,11 +1,15 @@
-# oc_module(NAME n SOURCES … DEPS …): one static library per module, aliased oc::n. The link
-# graph is the dependency rule: a module can only include what its DEPS give it.
+# oc_module(NAME n SOURCES … DEPS … [PCH header …]): one static library per module, aliased
+# oc::n. The link graph is the dependency rule: a module can only include what its DEPS give it.
+# PCH names heavy third-party headers (Boost) most of the module's files include, parsed once.
 function(oc_module)
-  cmake_parse_arguments(M "" "NAME" "SOURCES;DEPS;PRIVATE_DEPS" ${ARGN})
+  cmake_parse_arguments(M "" "NAME" "SOURCES;DEPS;PRIVATE_DEPS;PCH" ${ARGN})
   add_library(oc_${M_NAME} STATIC ${M_SOURCES})
   add_library(oc::${M_NAME} ALIAS oc_${M_NAME})
   target_include_directories(oc_${M_NAME} PUBLIC ${PROJECT_SOURCE_DIR}/src)
   target_link_libraries(oc_${M_NAME} PUBLIC ${M_DEPS} PRIVATE ${M_PRIVATE_DEPS})
+  if(M_PCH)
+    target_precompile_headers(oc_${M_NAME} PRIVATE ${M_PCH})
+  endif()
 endfunction()
 
 # oc_test(NAME n SOURCES … DEPS …): a GoogleTest binary whose tests CTest lists one by one.
