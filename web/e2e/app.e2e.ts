@@ -173,6 +173,33 @@ describe('OpenCredit in the browser', () => {
     await screenshot(page, '12-not-found');
   });
 
+  it('forces a user whose password an administrator reset to change it', async () => {
+    const page = await open();
+    await login(page, 'admin', password('admin'));
+    await page.goto('/admin/users');
+    const row = page.locator('tr.ant-table-row', { hasText: 'am.liu' });
+    await row.getByRole('button', { name: '重置密码' }).click();
+    const temporary = `Tmp-${Date.now()}-xQ7`;
+    const dialog = page.getByRole('dialog');
+    await dialog.getByLabel('新密码').fill(temporary);
+    await dialog.getByRole('button', { name: '确定' }).click();
+    await page.getByText('密码已重置').waitFor();
+    await page.getByTestId('user-menu').click();
+    await page.getByRole('menuitem', { name: '退出登录' }).click();
+    await page.waitForURL(/\/login/);
+
+    await login(page, 'am.liu', temporary);
+    await page.waitForURL(/\/account\/password$/);
+    await page.getByText('请先修改密码').waitFor();
+    const fresh = `New-${Date.now()}-pW9`;
+    await page.getByLabel('当前密码').fill(temporary);
+    await page.getByLabel('新密码', { exact: true }).fill(fresh);
+    await page.getByLabel('确认新密码').fill(fresh);
+    await page.getByRole('button', { name: '保存' }).click();
+    await page.waitForURL(/\/customers$/);
+    server.passwords.set('am.liu', fresh);
+  });
+
   it('switches to English and remembers it for the user', async () => {
     const page = await open();
     await login(page, 'am.zhang', password('am.zhang'));

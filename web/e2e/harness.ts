@@ -126,6 +126,9 @@ export async function newPage(browser: Browser, baseUrl: string, watch: ConsoleW
 export async function screenshot(page: Page, name: string): Promise<void> {
   mkdirSync(screenshotDir, { recursive: true });
   await page.waitForLoadState('networkidle').catch(() => undefined);
+  // A request error shows as a notification: a page that raised one is broken.
+  const notices = await page.locator('.ant-notification-notice-error').allTextContents();
+  if (notices.length > 0) throw new Error(`error notification on ${page.url()}: ${notices.join(' | ')}`);
   await page.screenshot({ path: join(screenshotDir, `${name}.png`), fullPage: true });
 }
 

@@ -69,7 +69,7 @@ export function reportError(error: unknown, form?: FormInstance): boolean {
   }
   const { title, description } = describeError(error);
   if (notifier) {
-    notifier.error({ message: title, description, duration: 8 });
+    notifier.error({ message: title, description, duration: 8, style: { whiteSpace: 'pre-line' } });
   } else {
     console.warn(title, description);
   }

@@ -15,7 +15,7 @@ export function useDepartments(enabled = true) {
 export function useUsers(enabled: boolean) {
   return useQuery({
     queryKey: ['users', 'all'],
-    queryFn: () => http.get<Page<User>>('/api/v1/users', { limit: 500 }),
+    queryFn: () => http.get<Page<User>>('/api/v1/users', { limit: 200 }),
     enabled,
     staleTime: 60_000,
   });

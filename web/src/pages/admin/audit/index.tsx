@@ -34,7 +34,7 @@ export default function AuditPage() {
   ];
   return (
     <Card title={t('audit.title')}>
-      <Form layout="inline" onFinish={(v: AuditFilterValues) => setFilters(v)} style={{ marginBottom: 16, rowGap: 8 }}>
+      <Form name="auditFilter" layout="inline" onFinish={(v: AuditFilterValues) => setFilters(v)} style={{ marginBottom: 16, rowGap: 8 }}>
         <Form.Item name="user_id" label={t('audit.user')}>
           {can('user.admin') ? (
             <Select allowClear showSearch optionFilterProp="label" style={{ width: 180 }} options={(users.data?.items ?? []).map((u) => ({ value: u.id, label: `${u.display_name} (${u.username})` }))} />

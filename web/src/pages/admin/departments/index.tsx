@@ -89,7 +89,7 @@ export default function DepartmentsPage() {
         confirmLoading={save.isPending}
         forceRender
       >
-        <Form form={form} layout="vertical" onFinish={(v) => save.mutate(v)}>
+        <Form form={form} name="department" layout="vertical" onFinish={(v) => save.mutate(v)}>
           <Form.Item name="name" label={t('departments.name')} rules={[{ required: true, message: t('validation.required') }]}>
             <Input />
           </Form.Item>

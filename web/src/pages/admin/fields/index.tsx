@@ -69,7 +69,7 @@ export default function FieldsPage() {
         confirmLoading={save.isPending}
         forceRender
       >
-        <Form form={form} layout="vertical" onFinish={(v) => save.mutate(v)} initialValues={{ type: 'text', format: 'none', required: false, sensitive: false }}>
+        <Form form={form} name="field" layout="vertical" onFinish={(v) => save.mutate(v)} initialValues={{ type: 'text', format: 'none', required: false, sensitive: false }}>
           <Form.Item
             name="name"
             label={t('fields.name')}

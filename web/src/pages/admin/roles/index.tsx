@@ -79,7 +79,7 @@ export default function RolesPage() {
           </Space>
         }
       >
-        <Form form={form} layout="vertical" onFinish={(v) => save.mutate(v)} initialValues={{ permissions: [], scopes: {} }}>
+        <Form form={form} name="role" layout="vertical" onFinish={(v) => save.mutate(v)} initialValues={{ permissions: [], scopes: {} }}>
           <Form.Item name="key" label={t('roles.key')} rules={[{ required: true, message: t('validation.required') }]}>
             <Input disabled={editing !== null} />
           </Form.Item>

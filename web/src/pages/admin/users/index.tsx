@@ -94,7 +94,7 @@ export default function UsersPage() {
         </Button>
       }
     >
-      <Form layout="inline" onFinish={(v: UserFilters) => setFilters(v)} style={{ marginBottom: 16 }}>
+      <Form name="userFilter" layout="inline" onFinish={(v: UserFilters) => setFilters(v)} style={{ marginBottom: 16 }}>
         <Form.Item name="q" label={t('users.search')}>
           <Input allowClear />
         </Form.Item>
@@ -132,7 +132,7 @@ export default function UsersPage() {
         confirmLoading={reset.isPending}
         forceRender
       >
-        <Form form={resetForm} layout="vertical" onFinish={(v) => reset.mutate(v)}>
+        <Form form={resetForm} name="resetPassword" layout="vertical" onFinish={(v) => reset.mutate(v)}>
           <Form.Item name="password" label={t('users.newPassword')} rules={[{ required: true, message: t('validation.required') }]} extra={t('users.resetHint')}>
             <Input.Password autoComplete="new-password" />
           </Form.Item>

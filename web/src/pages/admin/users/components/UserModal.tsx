@@ -57,7 +57,7 @@ export default function UserModal({ open, user, roles, users, departments, onClo
       confirmLoading={save.isPending}
       forceRender
     >
-      <Form form={form} layout="vertical" onFinish={(v) => save.mutate(v)} initialValues={{ roles: [], must_change_password: true }}>
+      <Form form={form} name="user" layout="vertical" onFinish={(v) => save.mutate(v)} initialValues={{ roles: [], must_change_password: true }}>
         <Form.Item name="username" label={t('users.username')} rules={[{ required: true, message: t('validation.required') }]}>
           <Input disabled={user !== null} autoComplete="off" />
         </Form.Item>

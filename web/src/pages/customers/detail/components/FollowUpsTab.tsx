@@ -44,7 +44,7 @@ export default function FollowUpsTab({ customerId, canWrite }: Props) {
     <Space direction="vertical" size={16} style={{ width: '100%' }}>
       {canWrite && (
         <Card size="small" title={t('followups.add')}>
-          <Form form={form} layout="vertical" initialValues={{ channel: 'phone' }} onFinish={(v) => add.mutate(v)} aria-label={t('followups.add')}>
+          <Form form={form} name="followup" layout="vertical" initialValues={{ channel: 'phone' }} onFinish={(v) => add.mutate(v)} aria-label={t('followups.add')}>
             <Space wrap align="start">
               <Form.Item name="channel" label={t('followups.channel')} rules={[{ required: true, message: t('validation.required') }]}>
                 <Select style={{ width: 160 }} options={FOLLOWUP_CHANNELS.map((c) => ({ value: c, label: t(`followups.channels.${c}`) }))} />

@@ -39,7 +39,7 @@ export default function ReassignModal({ customerId, open, onClose }: Props) {
       confirmLoading={mutation.isPending}
       destroyOnHidden
     >
-      <Form form={form} layout="vertical" onFinish={(v) => mutation.mutate(v)}>
+      <Form form={form} name="reassign" layout="vertical" onFinish={(v) => mutation.mutate(v)}>
         <Form.Item name="owner_id" label={t('customers.newOwner')} rules={[{ required: true, message: t('validation.required') }]}>
           {can('user.admin') ? (
             <Select showSearch optionFilterProp="label" options={options} loading={users.isLoading} />

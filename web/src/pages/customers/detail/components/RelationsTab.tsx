@@ -104,7 +104,7 @@ export default function RelationsTab({ customerId, canWrite }: Props) {
         confirmLoading={add.isPending}
         destroyOnHidden
       >
-        <Form form={form} layout="vertical" initialValues={{ mode: 'person' }} onFinish={(v) => add.mutate(v)}>
+        <Form form={form} name="relation" layout="vertical" initialValues={{ mode: 'person' }} onFinish={(v) => add.mutate(v)}>
           <Form.Item name="role" label={t('relations.role')} rules={[{ required: true, message: t('validation.required') }]}>
             <Select options={RELATION_ROLES.map((r) => ({ value: r, label: t(`relations.roles.${r}`) }))} />
           </Form.Item>

@@ -21,7 +21,7 @@ export default function CustomerFilters({ form, entity, owners, departments, onS
     (entity?.fields.find((f) => f.name === name)?.options ?? []).map((o) => ({ value: o.value, label: localized(o.label, i18n.language) }));
   const span = { xs: 24, sm: 12, lg: 8, xl: 6 };
   return (
-    <Form form={form} layout="vertical" onFinish={onSearch} aria-label={t('customers.filters')}>
+    <Form form={form} name="customerFilter" layout="vertical" onFinish={onSearch} aria-label={t('customers.filters')}>
       <Row gutter={16}>
         <Col {...span}>
           <Form.Item name="q" label={t('customers.filter.name')}>
