@@ -114,6 +114,20 @@ describe('OpenCredit in the browser', () => {
     await rows.first().getByRole('link', { name: customer.name }).click();
     await page.waitForURL(/\/customers\/\d+$/);
 
+    // A related party: add a spouse, see it listed, remove it.
+    await page.getByRole('tab', { name: '关联方' }).click();
+    await page.getByRole('button', { name: '添加关联方' }).click();
+    const dialog = page.getByRole('dialog');
+    await pickOption(page, '关系', '配偶');
+    await dialog.getByLabel('姓名').fill('王配偶');
+    await dialog.getByLabel('电话').fill(mobile());
+    await dialog.getByRole('button', { name: '保存' }).click();
+    const relation = page.locator('tr.ant-table-row', { hasText: '王配偶' });
+    await relation.waitFor();
+    await relation.getByRole('button', { name: '移除' }).click();
+    await page.locator('.ant-popconfirm').getByRole('button', { name: '确定' }).click();
+    await relation.waitFor({ state: 'detached' });
+
     await page.getByRole('tab', { name: '跟进记录' }).click();
     const note = `电话沟通，客户有贷款意向 ${Date.now()}`;
     await page.getByLabel('跟进内容').fill(note);

@@ -45,7 +45,7 @@ export default function RolesPage() {
     {
       key: 'scopes',
       title: t('roles.dataScopes'),
-      render: (_v, r) => Object.entries(r.scopes).map(([k, s]) => <Tag key={k}>{`${k}: ${t(`roles.scopes.${s}`)}`}</Tag>),
+      render: (_v, r) => Object.entries(r.scopes).map(([k, s]) => <Tag key={k}>{`${t(`roles.entities.${k}`, { defaultValue: k })}: ${t(`roles.scopes.${s}`)}`}</Tag>),
     },
     {
       key: 'actions',
@@ -96,7 +96,7 @@ export default function RolesPage() {
             </Col>
           </Row>
           {(catalogue.data?.scoped_entities ?? []).map((e) => (
-            <Form.Item key={e} name={['scopes', e]} label={t('roles.scopeFor', { entity: e })}>
+            <Form.Item key={e} name={['scopes', e]} label={t('roles.scopeFor', { entity: t(`roles.entities.${e}`, { defaultValue: e }) })}>
               <Select allowClear options={scopeOptions} />
             </Form.Item>
           ))}
