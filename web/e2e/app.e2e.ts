@@ -114,6 +114,14 @@ describe('OpenCredit in the browser', () => {
     await rows.first().getByRole('link', { name: customer.name }).click();
     await page.waitForURL(/\/customers\/\d+$/);
 
+    // Edit: only the changed field is sent, with If-Match.
+    await page.getByRole('button', { name: '编辑' }).click();
+    await page.waitForURL(/\/edit$/);
+    await pickOption(page, '风险等级', '高');
+    await page.getByRole('button', { name: '保存' }).click();
+    await page.waitForURL(/\/customers\/\d+$/);
+    await page.locator('.ant-tag', { hasText: /^高$/ }).first().waitFor();
+
     // A related party: add a spouse, see it listed, remove it.
     await page.getByRole('tab', { name: '关联方' }).click();
     await page.getByRole('button', { name: '添加关联方' }).click();
@@ -185,6 +193,17 @@ describe('OpenCredit in the browser', () => {
     await page.goto('/no/such/page');
     await page.getByText('404').first().waitFor();
     await screenshot(page, '12-not-found');
+  });
+
+  it('lets a risk officer unmask a phone number', async () => {
+    const page = await open();
+    await login(page, 'risk.li', password('risk.li'));
+    await page.goto(customer.url);
+    const phone = page.getByTestId('field-phone');
+    await phone.waitFor();
+    expect(await phone.textContent()).toContain('****');
+    await page.getByRole('button', { name: '查看手机号码明文' }).click();
+    await expect.poll(() => phone.textContent()).toBe(customer.phone);
   });
 
   it('forces a user whose password an administrator reset to change it', async () => {
