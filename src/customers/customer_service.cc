@@ -21,6 +21,23 @@ constexpr size_t kMaxBatch = 5000;
 
 Message NotFoundMessage() { return {"客户不存在", "Customer not found"}; }
 
+// Who owns a customer, by name: lists and headers show people, not user ids.
+constexpr std::string_view kOwnerJoin =
+    " LEFT JOIN users ou ON ou.id = c.owner_id LEFT JOIN departments od ON od.id = "
+    "c.department_id";
+constexpr std::string_view kOwnerColumns =
+    "c.id, c.version, ou.display_name AS owner_name, od.name AS department_name, ";
+
+json::object WithRecordFacts(json::object item, const storage::Row& row) {
+  item["id"] = row.Int("id");
+  item["version"] = row.Int("version");
+  auto owner = row.OptText("owner_name");
+  item["owner_name"] = owner ? json::value(*owner) : json::value(nullptr);
+  auto department = row.OptText("department_name");
+  item["department_name"] = department ? json::value(*department) : json::value(nullptr);
+  return item;
+}
+
 std::optional<std::string> StringMember(const json::object& o, std::string_view key) {
   const auto* v = o.if_contains(key);
   if (!v || !v->is_string()) return std::nullopt;
@@ -234,11 +251,21 @@ Result<int64_t> CustomerService::Insert(Tx& tx, const audit::Actor& actor,
                     "owner_id, department_id, version, created_at_us, created_by, updated_at_us, "
                     "updated_by) VALUES (" +
                     prepared.values.PlaceholderList() + (prepared.values.empty() ? "" : ", ") +
-                    "?, ?, 1, ?, ?, ?, ?) RETURNING id";
+                    "?, ?, 1, ?, ?, ?, ?)";
   storage::Params params = prepared.values.Params();
   params.insert(params.end(), {prepared.owner_id, department_id, now, by, now, by});
-  ASSIGN_OR_RETURN(auto inserted, tx.QueryOne(sql, params));
-  int64_t id = inserted->Int(0);
+  int64_t id = 0;
+  if (tx.dialect() == storage::Dialect::kSqlite) {
+    // SQLite runs RETURNING like a trigger, which makes the insert a multi-write statement with a
+    // statement journal: the old image of every page the row touches — one per index, and the
+    // customers table has dozens — copied out for each row. A plain insert needs none.
+    RETURN_IF_ERROR(tx.Execute(sql, params));
+    ASSIGN_OR_RETURN(auto inserted, tx.QueryOne("SELECT last_insert_rowid()"));
+    id = inserted->Int(0);
+  } else {
+    ASSIGN_OR_RETURN(auto inserted, tx.QueryOne(sql + " RETURNING id", params));
+    id = inserted->Int(0);
+  }
   ASSIGN_OR_RETURN(auto changes, forms::ChangesForAudit(entity, nullptr, prepared.values, cipher_));
   changes.push_back({"owner_id", std::nullopt, std::to_string(prepared.owner_id)});
   RETURN_IF_ERROR(audit_.Append(tx, actor,
@@ -322,17 +349,15 @@ Result<json::object> CustomerService::Load(Tx& tx, const auth::Principal& princi
   auth::ScopePredicate scope = principal.ScopeSql("customer", "c.owner_id", "c.department_id");
   storage::Params params{id};
   params.insert(params.end(), scope.params.begin(), scope.params.end());
-  ASSIGN_OR_RETURN(auto row, tx.QueryOne("SELECT c.id, c.version, " +
+  ASSIGN_OR_RETURN(auto row, tx.QueryOne("SELECT " + std::string(kOwnerColumns) +
                                              forms::SelectColumns(entity, "c") +
-                                             " FROM customers c WHERE c.id = ? AND "
-                                             "c.deleted_at_us IS NULL AND (" +
+                                             " FROM customers c" + std::string(kOwnerJoin) +
+                                             " WHERE c.id = ? AND c.deleted_at_us IS NULL AND (" +
                                              scope.sql + ")",
                                          params));
   if (!row) return NotFound(NotFoundMessage());
   ASSIGN_OR_RETURN(json::object out, forms::EncodeOutput(entity, *row, cipher_, mode));
-  out["id"] = row->Int("id");
-  out["version"] = row->Int("version");
-  return out;
+  return WithRecordFacts(std::move(out), *row);
 }
 
 Result<json::object> CustomerService::Get(const auth::Principal& principal, int64_t id) {
@@ -473,17 +498,16 @@ Result<CustomerPage> CustomerService::List(const auth::Principal& principal,
     where.params.emplace_back(
         storage::Blob{cipher_.BlindIndex(value, forms::CipherContext(*entity, *field))});
   }
-  forms::SqlFragment statement = query.Statement(
-      "c.id, c.version, " + forms::SelectColumns(*entity, "c"), "customers c", where);
+  forms::SqlFragment statement =
+      query.Statement(std::string(kOwnerColumns) + forms::SelectColumns(*entity, "c"),
+                      "customers c" + std::string(kOwnerJoin), where);
   return db_.ReadValue<CustomerPage>([&](Tx& tx) -> Result<CustomerPage> {
     ASSIGN_OR_RETURN(auto rows, tx.Query(statement.sql, statement.params));
     CustomerPage page;
     page.next_cursor = query.TakePage(rows);
     for (const auto& row : rows) {
       ASSIGN_OR_RETURN(json::object item, forms::EncodeOutput(*entity, row, cipher_));
-      item["id"] = row.Int("id");
-      item["version"] = row.Int("version");
-      page.items.push_back(std::move(item));
+      page.items.push_back(WithRecordFacts(std::move(item), row));
     }
     return page;
   });
