@@ -218,7 +218,9 @@ json::object Schemas() {
                                                                              "enterprise"}}}},
                                   {"name", Type("string")},
                                   {"owner_id", Type("integer")},
-                                  {"department_id", Type("integer")}}},
+                                  {"owner_name", Nullable("string")},
+                                  {"department_id", Type("integer")},
+                                  {"department_name", Nullable("string")}}},
       {"required", json::array{"id", "version", "type", "name"}},
       {"additionalProperties", true}};
   s["CustomerInput"] = json::object{{"type", "object"}, {"additionalProperties", true}};

@@ -185,9 +185,10 @@ Status AuditLog::Append(storage::Tx& tx, const Actor& actor, const Event& event)
 }
 
 Result<std::vector<Entry>> AuditLog::List(storage::Db& db, const Filter& filter) const {
-  if (filter.limit < 1 || filter.limit > 500) {
+  // The API pages by up to 500 and asks for one more row to learn whether a next page exists.
+  if (filter.limit < 1 || filter.limit > 1000) {
     return InvalidField("limit", "out_of_range",
-                        {"limit 必须在 1 到 500 之间", "limit must be between 1 and 500"});
+                        {"limit 必须在 1 到 1000 之间", "limit must be between 1 and 1000"});
   }
   std::string sql = "SELECT " + std::string(kColumns) + " FROM audit_events WHERE 1 = 1";
   storage::Params params;

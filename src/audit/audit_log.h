@@ -102,7 +102,7 @@ class AuditLog {
   // PostgreSQL (row lock on the chain head) so the chain never forks.
   Status Append(storage::Tx& tx, const Actor& actor, const Event& event) const;
 
-  // Newest first. Errors: kInvalidArgument for a limit outside 1..500.
+  // Newest first. Errors: kInvalidArgument for a limit outside 1..1000.
   Result<std::vector<Entry>> List(storage::Db& db, const Filter& filter) const;
 
   // The entries about one record, newest first by (time, id), strictly before `before` when

@@ -691,9 +691,10 @@ Result<std::optional<User>> OrganizationService::FindUserByUsername(std::string_
 }
 
 Result<std::vector<User>> OrganizationService::ListUsers(const UserFilter& filter) {
-  if (filter.limit < 1 || filter.limit > 500) {
+  // The API pages by up to 500 and asks for one more row to learn whether a next page exists.
+  if (filter.limit < 1 || filter.limit > 1000) {
     return InvalidField("limit", "out_of_range",
-                        {"limit 必须在 1 到 500 之间", "limit must be between 1 and 500"});
+                        {"limit 必须在 1 到 1000 之间", "limit must be between 1 and 1000"});
   }
   std::string sql = "SELECT " + std::string(kUserColumns) + " FROM users WHERE 1 = 1";
   Params params;

@@ -73,7 +73,8 @@ class CustomerService {
                                                    const audit::Actor& actor,
                                                    const std::vector<boost::json::object>& inputs);
 
-  // The customer with masked personal data. Errors: kNotFound (absent, deleted or out of scope),
+  // The customer with masked personal data, plus "owner_name" and "department_name" for display.
+  // Errors: kNotFound (absent, deleted or out of scope),
   // kPermissionDenied without customer.read.
   Result<boost::json::object> Get(const auth::Principal& principal, int64_t id);
 

@@ -39,6 +39,8 @@ TEST_P(CustomerServiceTest, CreatesAnIndividualWithDerivedBirthDateAndMaskedOutp
   EXPECT_EQ(created->at("monthly_income").as_string(), "12000.50");
   EXPECT_EQ(created->at("owner_id").as_int64(), As("am.east").user_id.value());
   EXPECT_EQ(created->at("department_id").as_int64(), As("am.east").department_id.value());
+  EXPECT_EQ(created->at("owner_name").as_string(), "am.east");
+  EXPECT_EQ(created->at("department_name").as_string(), "城东一组");
   EXPECT_EQ(created->at("version").as_int64(), 1);
 }
 

@@ -210,6 +210,12 @@ TEST_P(AdminApiTest, AuditEventsRecordWhoChangedWhatAndFilter) {
   EXPECT_EQ(auditor->Get("/api/v1/audit-events?cursor=%%%").status, 400);
 }
 
+TEST_P(AdminApiTest, TheLargestPageSizeIsAccepted) {
+  EXPECT_EQ(admin_->Get("/api/v1/users?limit=500").status, 200);
+  EXPECT_EQ(SignedIn("auditor.sun")->Get("/api/v1/audit-events?limit=500").status, 200);
+  EXPECT_EQ(admin_->Get("/api/v1/users?limit=501").status, 422);
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, AdminApiTest,
                          ::testing::ValuesIn(storage::testing::AllBackends()), BackendParamName);
 
