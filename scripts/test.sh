@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # `make test`: installs what is missing, builds one ASan+UBSan tree, runs every test through CTest
-# against a throwaway PostgreSQL server (SQLite needs none), then runs the fuzz targets for a
+# against a throwaway PostgreSQL server (SQLite needs none), the web app's type check, unit and
+# browser tests (against the same sanitizer build of the server), then the fuzz targets for a
 # bounded time. Exits non-zero on the first failing stage.
 set -euo pipefail
 
@@ -20,6 +21,9 @@ export ASAN_OPTIONS="detect_leaks=1:abort_on_error=1:strict_string_checks=1"
 export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
 bash scripts/with-postgres.sh \
   ctest --test-dir "$build" --output-on-failure -j "$jobs" --timeout 600 --no-tests=error
+
+echo "== web app: type check, unit tests, browser tests =="
+bash scripts/web.sh test "$build/src/app/opencredit"
 
 echo "== fuzzing =="
 OC_FUZZ_BUILD_DIR="$root/build/fuzz" bash scripts/fuzz.sh
