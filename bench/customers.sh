@@ -13,7 +13,8 @@
 # the figures depend on what else the machine is doing.
 #
 # Environment: BUILD_DIR (default build/bench), JOBS (ninja jobs, 2), CLIENTS (32), PROBES (1000),
-# BATCH (1000). The databases live in a temporary directory that is removed afterwards.
+# BATCH (1000), WORKERS (the server's worker threads; default: the server's own default, which
+# bounds how many creates share one group commit). The databases live in a temporary directory that is removed afterwards.
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -34,5 +35,5 @@ trap 'rm -rf "$work"' EXIT
 
 echo "cores: $(nproc); load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 "$binary" --work "$work" --rows "$rows" --seconds "$seconds" --clients "${CLIENTS:-32}" \
-  --probes "${PROBES:-1000}" --batch "${BATCH:-1000}"
+  --probes "${PROBES:-1000}" --batch "${BATCH:-1000}" --workers "${WORKERS:-0}"
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
