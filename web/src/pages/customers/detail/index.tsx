@@ -68,7 +68,7 @@ export default function CustomerDetailPage() {
             {fact(c.type === 'enterprise' ? 'credit_code' : 'id_number')}
           </Descriptions.Item>
           <Descriptions.Item label={t('customers.facts.channel')}>{fact('source_channel')}</Descriptions.Item>
-          <Descriptions.Item label={t('customers.facts.owner')}>{typeof c.owner_id === 'number' ? (c.owner_id === user?.id ? `${user.display_name} (${t('customers.facts.me')})` : `#${c.owner_id}`) : '—'}</Descriptions.Item>
+          <Descriptions.Item label={t('customers.facts.owner')}>{typeof c.owner_id === 'number' ? (c.owner_id === user?.id ? `${user.display_name} (${t('customers.facts.me')})` : (c.owner_name ?? `#${c.owner_id}`)) : '—'}</Descriptions.Item>
           <Descriptions.Item label={t('customers.facts.department')}>{dept ?? '—'}</Descriptions.Item>
           <Descriptions.Item label={t('customers.facts.tags')}>{fact('tags')}</Descriptions.Item>
           <Descriptions.Item label={t('customers.facts.created')}>{fact('created_at')}</Descriptions.Item>

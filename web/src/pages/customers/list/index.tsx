@@ -67,8 +67,12 @@ export default function CustomerListPage() {
       ellipsis: true,
       render: (value: unknown, record: Customer) => {
         if (key === 'name') return <Link to={`/customers/${record.id}`}>{record.name}</Link>;
-        if (key === 'owner_id') return typeof value === 'number' ? (userNames.get(value) ?? `#${value}`) : '—';
-        if (key === 'department_id') return typeof value === 'number' ? (deptNames.get(value) ?? `#${value}`) : '—';
+        if (key === 'owner_id') {
+          return record.owner_name ?? (typeof value === 'number' ? (userNames.get(value) ?? `#${value}`) : '—');
+        }
+        if (key === 'department_id') {
+          return record.department_name ?? (typeof value === 'number' ? (deptNames.get(value) ?? `#${value}`) : '—');
+        }
         return <FieldValue field={field} value={value} />;
       },
     };
