@@ -186,7 +186,10 @@ namespace {
 
 int DefaultNetworkThreads() { return static_cast<int>(std::max(1u, std::thread::hardware_concurrency())); }
 
-int DefaultWorkerThreads() { return std::max(4, 2 * DefaultNetworkThreads()); }
+// Workers spend most of their time waiting on the database, not computing: a write waits for its
+// group commit. The more writes are in flight, the more share one disk flush, so the pool is sized
+// for waiting (32 on a small machine), not for the number of cores.
+int DefaultWorkerThreads() { return std::max(32, 8 * DefaultNetworkThreads()); }
 
 }  // namespace
 
