@@ -43,7 +43,11 @@ export default function ProfileTab({ customer, entity, canUnmask }: Props) {
                 <Descriptions.Item key={f.name} label={localized(f.label, i18n.language)}>
                   <Space size={4}>
                     <span data-testid={`field-${f.name}`}>
-                      <FieldValue field={f} value={value} />
+                      {f.name === 'owner_id' && customer.owner_name
+                        ? customer.owner_name
+                        : f.name === 'department_id' && customer.department_name
+                          ? customer.department_name
+                          : <FieldValue field={f} value={value} />}
                     </span>
                     {masked && canUnmask && value !== null && value !== undefined && value !== '' && (
                       <Tooltip title={t('customers.unmaskHint')}>
