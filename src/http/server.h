@@ -29,7 +29,7 @@ struct ServerOptions {
   std::string host = "127.0.0.1";
   uint16_t port = 8080;  // 0 picks a free port (tests)
   int network_threads = 0;  // 0: one per core
-  int worker_threads = 0;   // 0: eight per core, at least 32 (they mostly wait on the database)
+  int worker_threads = 0;   // 0: twice the cores, at least 4 (see DefaultWorkerThreads)
   size_t max_body_bytes = 10 * 1024 * 1024;
   size_t max_header_bytes = 16 * 1024;
   std::chrono::milliseconds header_timeout{10'000};  // to receive a complete request header
