@@ -214,23 +214,35 @@ Result<CustomerService::Prepared> CustomerService::Prepare(const auth::Principal
   return prepared;
 }
 
+Status CustomerService::CheckNoDuplicate(Tx& tx, const forms::RecordValues& values,
+                                         std::optional<int64_t> except_id) {
+  struct Key {
+    const char* field;
+    const char* column;
+    std::optional<storage::Value> value;
+  };
+  auto id_bidx = BlindIndexOf(values, "id_number");
+  auto credit_code = PlainOf(values, "credit_code");
+  const Key keys[] = {
+      {"id_number", "id_number_bidx",
+       id_bidx ? std::optional<storage::Value>(storage::Blob{*id_bidx}) : std::nullopt},
+      {"credit_code", "credit_code",
+       credit_code ? std::optional<storage::Value>(*credit_code) : std::nullopt}};
+  for (const Key& key : keys) {
+    if (!key.value) continue;
+    ASSIGN_OR_RETURN(auto existing,
+                     tx.QueryOne("SELECT id FROM customers WHERE " + std::string(key.column) +
+                                     " = ? AND deleted_at_us IS NULL AND id <> ?",
+                                 {*key.value, except_id.value_or(0)}));
+    if (existing) return Duplicate(key.field, existing->Int(0));
+  }
+  return Ok();
+}
+
 Result<int64_t> CustomerService::Insert(Tx& tx, const audit::Actor& actor,
                                         const forms::EntityDef& entity,
                                         const Prepared& prepared) {
-  auto id_bidx = BlindIndexOf(prepared.values, "id_number");
-  auto credit_code = PlainOf(prepared.values, "credit_code");
-  if (id_bidx) {
-    ASSIGN_OR_RETURN(auto existing, tx.QueryOne("SELECT id FROM customers WHERE id_number_bidx = "
-                                                "? AND deleted_at_us IS NULL",
-                                                {storage::Blob{*id_bidx}}));
-    if (existing) return Duplicate("id_number", existing->Int(0));
-  }
-  if (credit_code) {
-    ASSIGN_OR_RETURN(auto existing, tx.QueryOne("SELECT id FROM customers WHERE credit_code = ? "
-                                                "AND deleted_at_us IS NULL",
-                                                {*credit_code}));
-    if (existing) return Duplicate("credit_code", existing->Int(0));
-  }
+  RETURN_IF_ERROR(CheckNoDuplicate(tx, prepared.values, std::nullopt));
   int64_t department_id = prepared.department_id;
   if (!prepared.owner_is_caller) {
     // Another owner: the department follows the owner, who must be an active user.
@@ -289,19 +301,9 @@ Result<json::object> CustomerService::Create(const auth::Principal& principal,
   if (!created && created.error().code == ErrorCode::kAlreadyExists &&
       created.error().extensions.empty()) {
     // Lost a race with another clerk: the unique index refused the row. Name the winner.
-    auto id_bidx = BlindIndexOf(prepared.values, "id_number");
-    auto credit_code = PlainOf(prepared.values, "credit_code");
-    auto existing = db_.ReadValue<std::optional<storage::Row>>([&](Tx& tx) {
-      return id_bidx ? tx.QueryOne("SELECT id FROM customers WHERE id_number_bidx = ? AND "
-                                   "deleted_at_us IS NULL",
-                                   {storage::Blob{*id_bidx}})
-                     : tx.QueryOne("SELECT id FROM customers WHERE credit_code = ? AND "
-                                   "deleted_at_us IS NULL",
-                                   {credit_code.value_or("")});
-    });
-    if (existing && *existing) {
-      return Duplicate(id_bidx ? "id_number" : "credit_code", (*existing)->Int(0));
-    }
+    auto winner = db_.Read(
+        [&](Tx& tx) { return CheckNoDuplicate(tx, prepared.values, std::nullopt); });
+    if (!winner && !winner.error().extensions.empty()) return winner.error();
   }
   return created;
 }
@@ -416,18 +418,7 @@ Result<json::object> CustomerService::Update(const auth::Principal& principal,
     if (!violations.empty()) return InvalidArgument(std::move(violations));
     if (values->empty()) return Load(tx, principal, *entity, id, forms::OutputMode::kMasked);
 
-    if (auto bidx = BlindIndexOf(*values, "id_number")) {
-      ASSIGN_OR_RETURN(auto other, tx.QueryOne("SELECT id FROM customers WHERE id_number_bidx = "
-                                               "? AND deleted_at_us IS NULL AND id <> ?",
-                                               {storage::Blob{*bidx}, id}));
-      if (other) return Duplicate("id_number", other->Int(0));
-    }
-    if (auto code = PlainOf(*values, "credit_code")) {
-      ASSIGN_OR_RETURN(auto other, tx.QueryOne("SELECT id FROM customers WHERE credit_code = ? "
-                                               "AND deleted_at_us IS NULL AND id <> ?",
-                                               {*code, id}));
-      if (other) return Duplicate("credit_code", other->Int(0));
-    }
+    RETURN_IF_ERROR(CheckNoDuplicate(tx, *values, id));
     ASSIGN_OR_RETURN(auto changes, forms::ChangesForAudit(*entity, &*before, *values, cipher_));
     int64_t now = ToUnixMicros(clock_.Now());
     storage::Value by =

@@ -128,6 +128,10 @@ class CustomerService {
                                    const forms::EntityDef& entity, int64_t id,
                                    forms::OutputMode mode);
   Error Duplicate(std::string_view field, int64_t existing_id) const;
+  // kAlreadyExists naming the live customer (other than `except_id`) that already has the ID
+  // number or credit code in `values`.
+  Status CheckNoDuplicate(storage::Tx& tx, const forms::RecordValues& values,
+                          std::optional<int64_t> except_id);
 
   storage::Db& db_;
   const Clock& clock_;
