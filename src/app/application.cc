@@ -66,6 +66,7 @@ Result<std::unique_ptr<storage::Db>> OpenDatabase(const Config& config) {
                             ? storage::SqliteOptions::Synchronous::kNormal
                             : storage::SqliteOptions::Synchronous::kFull;
   options.reader_pool_size = static_cast<int>(config.database_pool_size);
+  options.writer_cache_mib = static_cast<int>(config.sqlite_cache_mib);
   ASSIGN_OR_RETURN(auto db, storage::SqliteDb::Open(options));
   return std::unique_ptr<storage::Db>(std::move(db));
 }

@@ -44,6 +44,7 @@ const std::vector<Key>& Keys() {
       {"database", "url", &Config::database_url},
       {"database", "sqlite_synchronous", &Config::sqlite_synchronous},
       {"database", "pool_size", &Config::database_pool_size},
+      {"database", "sqlite_cache_mib", &Config::sqlite_cache_mib},
       {"crypto", "master_key", &Config::master_key},
       {"crypto", "suite", &Config::crypto_suite},
       {"auth", "max_failed_logins", &Config::max_failed_logins},
@@ -276,6 +277,10 @@ Status ValidateConfig(const Config& config) {
   if (config.password_hash_memory_kib < 64 || config.password_hash_memory_kib > 4 * 1024 * 1024) {
     add("auth.password_hash_memory_kib",
         {"必须在 64 到 4194304 之间", "must be between 64 and 4194304"});
+  }
+  if (config.sqlite_cache_mib < 2 || config.sqlite_cache_mib > 1024 * 1024) {
+    add("database.sqlite_cache_mib",
+        {"必须在 2 到 1048576 之间", "must be between 2 and 1048576"});
   }
   if (config.password_min_length < 8) {
     add("auth.password_min_length", {"不能小于 8", "must be at least 8"});

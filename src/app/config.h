@@ -31,6 +31,7 @@ struct Config {
   std::string database_url;  // empty: SQLite at data_dir/opencredit.db
   std::string sqlite_synchronous = "full";
   int64_t database_pool_size = 8;
+  int64_t sqlite_cache_mib = 256;  // the SQLite writer's page cache
   // [crypto]
   std::string master_key;  // "id:base64,…"; empty: a generated key file (loopback only)
   std::string crypto_suite = "aes";  // "aes" (AES-256-GCM) or "sm4" (SM4-GCM, SM3-HMAC)

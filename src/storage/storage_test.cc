@@ -44,6 +44,31 @@ class StorageTest : public BackendTest {
   }
 };
 
+TEST_P(StorageTest, InsertReturnsTheGeneratedIdAndReportsConstraintViolations) {
+  std::vector<int64_t> ids;
+  Status written = db().Write([&](Tx& tx) -> Status {
+    for (const char* name : {"甲", "乙"}) {
+      ASSIGN_OR_RETURN(int64_t id, tx.Insert("INSERT INTO customers (name) VALUES (?)",
+                                             {std::string(name)}));
+      ids.push_back(id);
+    }
+    return Ok();
+  });
+  ASSERT_TRUE(written) << written.error().internal_detail;
+  ASSERT_EQ(ids.size(), 2u);
+  EXPECT_GT(ids[1], ids[0]);
+  auto second = db().ReadValue<std::string>([&](Tx& tx) -> Result<std::string> {
+    ASSIGN_OR_RETURN(auto row, tx.QueryOne("SELECT name FROM customers WHERE id = ?", {ids[1]}));
+    return row->Text(0);
+  });
+  EXPECT_EQ(second.value_or(""), "乙");
+  Status duplicate = db().Write([&](Tx& tx) -> Status {
+    RETURN_IF_ERROR(tx.Insert("INSERT INTO customers (name) VALUES (?)", {std::string("甲")}));
+    return Ok();
+  });
+  EXPECT_EQ(duplicate.error().code, ErrorCode::kAlreadyExists);
+}
+
 TEST_P(StorageTest, RoundTripsEveryValueType) {
   const std::string chinese = "张三（客户经理）— 信贷客户 🏦";
   const std::string binary("\0\x01\xff\0tail\0", 9);

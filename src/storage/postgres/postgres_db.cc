@@ -440,6 +440,11 @@ class PostgresTx final : public Tx {
   Result<int64_t> Execute(std::string_view sql, const Params& params) override {
     return connection_.Execute(sql, params);
   }
+  Result<int64_t> Insert(std::string_view sql, const Params& params) override {
+    ASSIGN_OR_RETURN(Rows rows, connection_.Query(std::string(sql) + " RETURNING id", params));
+    if (rows.size() != 1) return Internal("postgres: INSERT … RETURNING id gave no single row");
+    return rows[0].Int(0);
+  }
   Status ExecuteScript(std::string_view sql) override { return connection_.ExecuteScript(sql); }
 
  private:

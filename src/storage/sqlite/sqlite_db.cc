@@ -159,6 +159,8 @@ class SqliteDb::Connection {
     return static_cast<int64_t>(sqlite3_changes64(db_));
   }
 
+  int64_t LastInsertRowid() const { return sqlite3_last_insert_rowid(db_); }
+
   // A parameterless control statement (BEGIN, SAVEPOINT, COMMIT, PRAGMA).
   Status Exec(std::string_view sql) {
     RETURN_IF_ERROR(Execute(sql, {}));
@@ -274,6 +276,10 @@ class SqliteTx final : public Tx {
   Result<int64_t> Execute(std::string_view sql, const Params& params) override {
     return connection_.Execute(sql, params);
   }
+  Result<int64_t> Insert(std::string_view sql, const Params& params) override {
+    RETURN_IF_ERROR(connection_.Execute(sql, params));
+    return connection_.LastInsertRowid();
+  }
   Status ExecuteScript(std::string_view sql) override { return connection_.ExecuteScript(sql); }
 
  private:
@@ -321,6 +327,7 @@ Result<std::unique_ptr<SqliteDb>> SqliteDb::Open(SqliteOptions options) {
     return BadOption("statement_cache_size", "must be at least 1");
   }
   if (options.busy_timeout.count() < 0) return BadOption("busy_timeout", "must not be negative");
+  if (options.writer_cache_mib < 2) return BadOption("writer_cache_mib", "must be at least 2");
   // Connections are handed between threads (a reader per Read call), which SQLite allows only
   // when it was built thread-safe.
   if (sqlite3_threadsafe() == 0) return Internal("sqlite: library built without thread safety");
@@ -335,6 +342,9 @@ Result<std::unique_ptr<SqliteDb>> SqliteDb::Open(SqliteOptions options) {
   }
   RETURN_IF_ERROR(writer->Exec(SynchronousPragma(options.synchronous)));
   RETURN_IF_ERROR(writer->Exec("PRAGMA foreign_keys=ON"));
+  // A negative cache_size is in KiB.
+  RETURN_IF_ERROR(writer->Exec("PRAGMA cache_size=-" +
+                               std::to_string(int64_t{options.writer_cache_mib} * 1024)));
 
   std::vector<std::unique_ptr<Connection>> readers;
   for (int i = 0; i < options.reader_pool_size; ++i) {

@@ -43,6 +43,11 @@ struct SqliteOptions {
   int max_batch_size = 512;  // REQUIRES: >= 1
   // Prepared statements kept per connection; beyond this the cache is emptied and refilled.
   int statement_cache_size = 256;  // REQUIRES: >= 1
+  // Page cache of the writer connection, in MiB, taken only as pages are used. Inserts update
+  // every index of a table at random places; once those pages no longer fit, each insert reads
+  // them back from the OS (SQLite's own default is 2 MiB). Readers keep SQLite's default and
+  // share the OS page cache.
+  int writer_cache_mib = 256;  // REQUIRES: >= 2
 };
 
 class SqliteDb final : public Db {
