@@ -148,19 +148,12 @@ std::string MaskValue(std::string_view value) {
 }
 
 Status AuditLog::Append(storage::Tx& tx, const Actor& actor, const Event& event) const {
-  // FOR UPDATE makes concurrent PostgreSQL appenders queue on the head row; SQLite already runs
-  // one writer at a time.
-  std::string_view head_sql =
-      tx.dialect() == storage::Dialect::kPostgres
-          ? "SELECT last_id, last_hash FROM audit_head WHERE singleton = 1 FOR UPDATE"
-          : "SELECT last_id, last_hash FROM audit_head WHERE singleton = 1";
-  ASSIGN_OR_RETURN(auto head, tx.QueryOne(head_sql));
-  if (!head) return Internal("audit_head row is missing");
+  Entry entry = Prepare(actor, event);
+  return AppendPrepared(tx, std::span<Entry>(&entry, 1));
+}
 
+Entry AuditLog::Prepare(const Actor& actor, const Event& event) const {
   Entry e;
-  e.id = head->Int("last_id") + 1;
-  e.prev_hash = head->Text("last_hash");
-  e.at = clock_.Now();
   e.user_id = actor.user_id;
   e.username = actor.username;
   e.action = event.action;
@@ -170,17 +163,40 @@ Status AuditLog::Append(storage::Tx& tx, const Actor& actor, const Event& event)
   e.detail = event.detail;
   e.request_id = actor.request_id;
   e.client_ip = actor.client_ip;
-  e.hash = ComputeHash(e);
+  return e;
+}
 
-  storage::Value user_id = e.user_id ? storage::Value(*e.user_id) : storage::Value(storage::Null{});
-  RETURN_IF_ERROR(tx.Execute(
-      "INSERT INTO audit_events (id, at_us, user_id, username, action, entity_type, entity_id, "
-      "changes, detail, request_id, client_ip, prev_hash, hash) "
-      "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-      {e.id, ToUnixMicros(e.at), user_id, e.username, e.action, e.entity_type, e.entity_id,
-       e.changes_json, e.detail, e.request_id, e.client_ip, e.prev_hash, e.hash}));
-  RETURN_IF_ERROR(tx.Execute(
-      "UPDATE audit_head SET last_id = ?, last_hash = ? WHERE singleton = 1", {e.id, e.hash}));
+Status AuditLog::AppendPrepared(storage::Tx& tx, std::span<Entry> entries) const {
+  if (entries.empty()) return Ok();
+  // FOR UPDATE makes concurrent PostgreSQL appenders queue on the head row; SQLite already runs
+  // one writer at a time.
+  std::string_view head_sql =
+      tx.dialect() == storage::Dialect::kPostgres
+          ? "SELECT last_id, last_hash FROM audit_head WHERE singleton = 1 FOR UPDATE"
+          : "SELECT last_id, last_hash FROM audit_head WHERE singleton = 1";
+  ASSIGN_OR_RETURN(auto head, tx.QueryOne(head_sql));
+  if (!head) return Internal("audit_head row is missing");
+
+  int64_t last_id = head->Int("last_id");
+  std::string last_hash = head->Text("last_hash");
+  const Instant now = clock_.Now();
+  for (Entry& e : entries) {
+    e.id = ++last_id;
+    e.prev_hash = std::move(last_hash);
+    e.at = now;
+    e.hash = ComputeHash(e);
+    last_hash = e.hash;
+    storage::Value user_id =
+        e.user_id ? storage::Value(*e.user_id) : storage::Value(storage::Null{});
+    RETURN_IF_ERROR(tx.Execute(
+        "INSERT INTO audit_events (id, at_us, user_id, username, action, entity_type, "
+        "entity_id, changes, detail, request_id, client_ip, prev_hash, hash) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        {e.id, ToUnixMicros(e.at), user_id, e.username, e.action, e.entity_type, e.entity_id,
+         e.changes_json, e.detail, e.request_id, e.client_ip, e.prev_hash, e.hash}));
+  }
+  RETURN_IF_ERROR(tx.Execute("UPDATE audit_head SET last_id = ?, last_hash = ? WHERE singleton = 1",
+                             {last_id, last_hash}));
   return Ok();
 }
 

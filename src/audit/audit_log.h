@@ -12,6 +12,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -101,6 +102,14 @@ class AuditLog {
   // Appends `event` inside the caller's write transaction. Serialises concurrent appenders on
   // PostgreSQL (row lock on the chain head) so the chain never forks.
   Status Append(storage::Tx& tx, const Actor& actor, const Event& event) const;
+
+  // The same in two steps, for writers that must keep their transaction short (the SQLite writer
+  // is one thread shared by every request): Prepare renders an entry — the changes as JSON, the
+  // actor — outside any transaction; AppendPrepared then only links the entries, in order, to
+  // the chain (id, time, hashes) and inserts them. The caller may fill in entity_id in between
+  // (the id of a record the same transaction inserted).
+  Entry Prepare(const Actor& actor, const Event& event) const;
+  Status AppendPrepared(storage::Tx& tx, std::span<Entry> entries) const;
 
   // Newest first. Errors: kInvalidArgument for a limit outside 1..1000.
   Result<std::vector<Entry>> List(storage::Db& db, const Filter& filter) const;
