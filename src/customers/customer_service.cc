@@ -136,11 +136,17 @@ void CheckRequiredForType(const json::object& merged, std::string_view type,
 
 }  // namespace
 
+// A validated new customer with everything the write transaction needs already rendered — the
+// INSERT, its parameters and the audit entry — so the transaction (on SQLite: the one writer
+// thread every request shares) only runs statements.
 struct CustomerService::Prepared {
   forms::RecordValues values;
   int64_t owner_id = 0;
-  int64_t department_id = 0;  // the caller's; replaced by the owner's when someone else owns it
   bool owner_is_caller = true;
+  std::string insert_sql;
+  storage::Params params;
+  size_t department_param = 0;  // the caller's department; replaced by the owner's in Insert
+  audit::Entry audit;           // entity_id filled in by Insert
 };
 
 CustomerService::CustomerService(storage::Db& db, const Clock& clock,
@@ -170,12 +176,12 @@ Error CustomerService::Duplicate(std::string_view field, int64_t existing_id) co
 }
 
 Result<CustomerService::Prepared> CustomerService::Prepare(const auth::Principal& principal,
+                                                          const audit::Actor& actor,
                                                           const forms::EntityDef& entity,
                                                           const json::object& raw) {
   json::object input = raw;
   std::vector<FieldViolation> violations;
-  Prepared prepared{.owner_id = principal.user_id.value(),
-                    .department_id = principal.department_id.value()};
+  Prepared prepared{.owner_id = principal.user_id.value()};
 
   if (const auto* owner = input.if_contains("owner_id"); owner && !owner->is_null()) {
     if (!owner->is_int64() || owner->get_int64() <= 0) {
@@ -211,6 +217,25 @@ Result<CustomerService::Prepared> CustomerService::Prepare(const auth::Principal
   }
   if (!violations.empty()) return InvalidArgument(std::move(violations));
   prepared.values = std::move(*values);
+  const forms::RecordValues& v = prepared.values;
+
+  const int64_t now = ToUnixMicros(clock_.Now());
+  storage::Value by =
+      actor.user_id ? storage::Value(*actor.user_id) : storage::Value(storage::Null{});
+  prepared.insert_sql = "INSERT INTO customers (" + v.ColumnList() + (v.empty() ? "" : ", ") +
+                        "owner_id, department_id, version, created_at_us, created_by, "
+                        "updated_at_us, updated_by) VALUES (" +
+                        v.PlaceholderList() + (v.empty() ? "" : ", ") + "?, ?, 1, ?, ?, ?, ?)";
+  prepared.params = v.Params();
+  prepared.department_param = prepared.params.size() + 1;
+  prepared.params.insert(prepared.params.end(), {prepared.owner_id, principal.department_id.value(),
+                                                 now, by, now, by});
+
+  ASSIGN_OR_RETURN(auto changes, forms::ChangesForAudit(entity, nullptr, v, cipher_));
+  changes.push_back({"owner_id", std::nullopt, std::to_string(prepared.owner_id)});
+  prepared.audit = audit_.Prepare(actor, {.action = "customer.create",
+                                          .entity_type = "customer",
+                                          .changes = std::move(changes)});
   return prepared;
 }
 
@@ -239,11 +264,8 @@ Status CustomerService::CheckNoDuplicate(Tx& tx, const forms::RecordValues& valu
   return Ok();
 }
 
-Result<int64_t> CustomerService::Insert(Tx& tx, const audit::Actor& actor,
-                                        const forms::EntityDef& entity,
-                                        const Prepared& prepared) {
+Result<int64_t> CustomerService::Insert(Tx& tx, Prepared& prepared) {
   RETURN_IF_ERROR(CheckNoDuplicate(tx, prepared.values, std::nullopt));
-  int64_t department_id = prepared.department_id;
   if (!prepared.owner_is_caller) {
     // Another owner: the department follows the owner, who must be an active user.
     ASSIGN_OR_RETURN(auto owner, tx.QueryOne("SELECT department_id FROM users WHERE id = ? AND "
@@ -254,37 +276,10 @@ Result<int64_t> CustomerService::Insert(Tx& tx, const audit::Actor& actor,
                           {"客户经理不存在或已停用", "The account manager does not exist or is "
                                                      "disabled"});
     }
-    department_id = owner->Int(0);
+    prepared.params[prepared.department_param] = owner->Int(0);
   }
-  int64_t now = ToUnixMicros(clock_.Now());
-  storage::Value by = actor.user_id ? storage::Value(*actor.user_id) : storage::Value(storage::Null{});
-  std::string sql = "INSERT INTO customers (" + prepared.values.ColumnList() +
-                    (prepared.values.empty() ? "" : ", ") +
-                    "owner_id, department_id, version, created_at_us, created_by, updated_at_us, "
-                    "updated_by) VALUES (" +
-                    prepared.values.PlaceholderList() + (prepared.values.empty() ? "" : ", ") +
-                    "?, ?, 1, ?, ?, ?, ?)";
-  storage::Params params = prepared.values.Params();
-  params.insert(params.end(), {prepared.owner_id, department_id, now, by, now, by});
-  int64_t id = 0;
-  if (tx.dialect() == storage::Dialect::kSqlite) {
-    // SQLite runs RETURNING like a trigger, which makes the insert a multi-write statement with a
-    // statement journal: the old image of every page the row touches — one per index, and the
-    // customers table has dozens — copied out for each row. A plain insert needs none.
-    RETURN_IF_ERROR(tx.Execute(sql, params));
-    ASSIGN_OR_RETURN(auto inserted, tx.QueryOne("SELECT last_insert_rowid()"));
-    id = inserted->Int(0);
-  } else {
-    ASSIGN_OR_RETURN(auto inserted, tx.QueryOne(sql + " RETURNING id", params));
-    id = inserted->Int(0);
-  }
-  ASSIGN_OR_RETURN(auto changes, forms::ChangesForAudit(entity, nullptr, prepared.values, cipher_));
-  changes.push_back({"owner_id", std::nullopt, std::to_string(prepared.owner_id)});
-  RETURN_IF_ERROR(audit_.Append(tx, actor,
-                                {.action = "customer.create",
-                                 .entity_type = "customer",
-                                 .entity_id = std::to_string(id),
-                                 .changes = std::move(changes)}));
+  ASSIGN_OR_RETURN(int64_t id, tx.Insert(prepared.insert_sql, prepared.params));
+  prepared.audit.entity_id = std::to_string(id);
   return id;
 }
 
@@ -293,9 +288,10 @@ Result<json::object> CustomerService::Create(const auth::Principal& principal,
                                              const json::object& input) {
   RETURN_IF_ERROR(principal.Require("customer.write"));
   ASSIGN_OR_RETURN(auto entity, registry_.Get(kCustomerEntity));
-  ASSIGN_OR_RETURN(Prepared prepared, Prepare(principal, *entity, input));
+  ASSIGN_OR_RETURN(Prepared prepared, Prepare(principal, actor, *entity, input));
   auto created = db_.WriteValue<json::object>([&](Tx& tx) -> Result<json::object> {
-    ASSIGN_OR_RETURN(int64_t id, Insert(tx, actor, *entity, prepared));
+    ASSIGN_OR_RETURN(int64_t id, Insert(tx, prepared));
+    RETURN_IF_ERROR(audit_.AppendPrepared(tx, std::span<audit::Entry>(&prepared.audit, 1)));
     return Load(tx, principal, *entity, id, forms::OutputMode::kMasked);
   });
   if (!created && created.error().code == ErrorCode::kAlreadyExists &&
@@ -320,7 +316,7 @@ Result<std::vector<BatchItemResult>> CustomerService::CreateBatch(
   std::vector<BatchItemResult> results(inputs.size());
   std::vector<std::optional<Prepared>> prepared(inputs.size());
   for (size_t i = 0; i < inputs.size(); ++i) {
-    auto p = Prepare(principal, *entity, inputs[i]);
+    auto p = Prepare(principal, actor, *entity, inputs[i]);
     if (p) {
       prepared[i] = std::move(*p);
     } else {
@@ -328,11 +324,16 @@ Result<std::vector<BatchItemResult>> CustomerService::CreateBatch(
     }
   }
   RETURN_IF_ERROR(db_.Write([&](Tx& tx) -> Status {
+    // The job may run again after a retried serialization failure: start from the prepared state.
+    std::vector<audit::Entry> trail;
+    trail.reserve(inputs.size());
     for (size_t i = 0; i < inputs.size(); ++i) {
       if (!prepared[i]) continue;
-      auto id = Insert(tx, actor, *entity, *prepared[i]);
+      results[i] = {};
+      auto id = Insert(tx, *prepared[i]);
       if (id) {
         results[i].id = *id;
+        trail.push_back(prepared[i]->audit);
       } else if (id.error().code == ErrorCode::kAlreadyExists ||
                  id.error().code == ErrorCode::kInvalidArgument) {
         results[i].error = std::move(id).error();
@@ -340,7 +341,7 @@ Result<std::vector<BatchItemResult>> CustomerService::CreateBatch(
         return id.error();
       }
     }
-    return Ok();
+    return audit_.AppendPrepared(tx, trail);
   }));
   return results;
 }
@@ -464,16 +465,25 @@ Result<CustomerPage> CustomerService::List(const auth::Principal& principal,
                                            const forms::QueryParams& params) {
   RETURN_IF_ERROR(principal.Require("customer.read"));
   ASSIGN_OR_RETURN(auto entity, registry_.Get(kCustomerEntity));
+  const auto q = params.find("q");
+  const bool name_search = q != params.end() && !q->second.empty();
+  forms::QueryParams effective = params;
+  if (name_search && !params.contains("sort")) {
+    // A name search lists in name order, like a directory: the name index then yields the rows
+    // already sorted and the first page stops after a page of them, however many customers share
+    // a surname. In id order every match would have to be read and sorted first.
+    effective.emplace("sort", "name");
+  }
   ASSIGN_OR_RETURN(forms::ListQuery query,
-                   forms::ParseListQuery(*entity, params, cipher_, db_.dialect(),
+                   forms::ParseListQuery(*entity, effective, cipher_, db_.dialect(),
                                          {.caller_params = {"q", "id_number"}, .qualifier = "c"}));
   auth::ScopePredicate scope = principal.ScopeSql("customer", "c.owner_id", "c.department_id");
   forms::SqlFragment where{"c.deleted_at_us IS NULL AND (" + scope.sql + ")", scope.params};
-  if (auto it = params.find("q"); it != params.end() && !it->second.empty()) {
+  if (name_search) {
     // A prefix range rather than LIKE: it uses the name index and treats % and _ literally.
     where.sql += " AND c.name >= ? AND c.name < ?";
-    where.params.emplace_back(it->second);
-    where.params.emplace_back(it->second + "\xF4\x8F\xBF\xBF");
+    where.params.emplace_back(q->second);
+    where.params.emplace_back(q->second + "\xF4\x8F\xBF\xBF");
   }
   if (auto it = params.find("id_number"); it != params.end()) {
     // The same standardisation as at intake, so a lower-case x or a 15-digit number still finds

@@ -120,10 +120,10 @@ class CustomerService {
 
  private:
   struct Prepared;
-  Result<Prepared> Prepare(const auth::Principal& principal, const forms::EntityDef& entity,
-                           const boost::json::object& input);
-  Result<int64_t> Insert(storage::Tx& tx, const audit::Actor& actor,
-                         const forms::EntityDef& entity, const Prepared& prepared);
+  Result<Prepared> Prepare(const auth::Principal& principal, const audit::Actor& actor,
+                           const forms::EntityDef& entity, const boost::json::object& input);
+  // Inserts a prepared customer and names it in its audit entry; the caller appends the entry.
+  Result<int64_t> Insert(storage::Tx& tx, Prepared& prepared);
   Result<boost::json::object> Load(storage::Tx& tx, const auth::Principal& principal,
                                    const forms::EntityDef& entity, int64_t id,
                                    forms::OutputMode mode);

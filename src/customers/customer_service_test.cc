@@ -230,6 +230,26 @@ TEST_P(CustomerServiceTest, ListFiltersByPhoneIdNumberNamePrefixAndPages) {
   EXPECT_EQ(bad.error().code, ErrorCode::kInvalidArgument);
 }
 
+TEST_P(CustomerServiceTest, NameSearchListsInNameOrderAcrossPages) {
+  // Created out of name order, so id order and name order differ.
+  const char* created[] = {"王五", "王一", "王四", "李一", "王二", "王三"};
+  for (int i = 0; i < 6; ++i) ASSERT_TRUE(CreateAs("am.east", Individual(200 + i, created[i])));
+  std::vector<std::string> names;
+  forms::QueryParams params{{"q", "王"}, {"limit", "2"}};
+  for (;;) {
+    auto page = customers_->List(As("am.east"), params);
+    ASSERT_TRUE(page) << page.error().message.en_us;
+    for (const auto& item : page->items) names.emplace_back(item.at("name").as_string());
+    if (!page->next_cursor) break;
+    params = {{"q", "王"}, {"limit", "2"}, {"cursor", *page->next_cursor}};
+  }
+  // Code point order of 一 二 三 四 五: U+4E00 U+4E8C U+4E09 U+56DB U+4E94.
+  EXPECT_EQ(names, (std::vector<std::string>{"王一", "王三", "王二", "王五", "王四"}));
+  auto by_id = customers_->List(As("am.east"), {{"q", "王"}, {"sort", "-id"}});
+  ASSERT_TRUE(by_id);
+  EXPECT_EQ(by_id->items.front().at("name").as_string(), "王三");
+}
+
 TEST_P(CustomerServiceTest, ReassignMovesOwnerAndDepartmentAndIsGated) {
   auto a = CreateAs("am.east", Individual(51));
   auto b = CreateAs("am.east", Individual(52));

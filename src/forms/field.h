@@ -162,7 +162,7 @@ std::vector<std::string> StorageColumns(const FieldDef& field);
 //                      "x_a_enc {{blob}}", "x_a_bidx {{blob}}". Columns are nullable: rows that
 //                      existed before a field was added have no value for it.
 //   IndexStatements:   the CREATE INDEX statements a field needs: the blind index of a sensitive
-//                      field; one index on the column of a filterable or sortable field (none for
+//                      field (partial: rows without a value are left out); one index on the column of a filterable or sortable field (none for
 //                      long_text and multi_select, whose filters cannot use one). Index names are
 //                      "<table>_<column>_idx". NULLs sort first, as list queries order them
 //                      (stated explicitly on PostgreSQL, whose default is the opposite).
