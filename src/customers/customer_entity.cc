@@ -228,7 +228,8 @@ constexpr std::string_view kSystemColumns =
 // personal data (exact lookup; partial, so customers without a value cost nothing). The ID
 // number and credit code are served by their unique indexes below. The remaining filters are
 // answered by walking the list's order until a page is full, which is quick for the common values
-// of low-cardinality fields (status, risk level, channel, gender …).
+// of low-cardinality fields (status, risk level, channel, gender …). The street address is not
+// searched at all.
 bool HasOwnIndex(const forms::FieldDef& field) {
   if (field.name == "id_number" || field.name == "credit_code") return false;
   if (field.sensitive) return true;
@@ -340,6 +341,7 @@ DROP INDEX IF EXISTS customers_bank_card_bidx_idx;
 DROP INDEX IF EXISTS customers_contact_phone_bidx_idx;
 DROP INDEX IF EXISTS customers_phone_bidx_idx;
 DROP INDEX IF EXISTS customers_email_bidx_idx;
+DROP INDEX IF EXISTS customers_address_detail_bidx_idx;
 CREATE INDEX customers_bank_card_bidx_idx ON customers (bank_card_bidx)
   WHERE bank_card_bidx IS NOT NULL;
 CREATE INDEX customers_contact_phone_bidx_idx ON customers (contact_phone_bidx)

@@ -143,6 +143,9 @@ std::vector<std::string> ColumnDefinitions(const FieldDef& field) {
 std::vector<std::string> IndexStatements(const EntityDef& entity, const FieldDef& field,
                                          storage::Dialect dialect) {
   if (field.sensitive) {
+    // Nobody looks up a street address by its exact text: without a filter the blind index is
+    // kept in the row (for a filter added later) but not indexed.
+    if (!field.filterable) return {};
     const std::string column = BlindIndexColumn(field);
     // Partial: records without a value (most records lack a bank card) cost the index nothing,
     // and an exact match implies the value is not null, so lookups still use it.

@@ -161,8 +161,8 @@ std::vector<std::string> StorageColumns(const FieldDef& field);
 //   ColumnDefinitions: "x_debt_ratio {{bigint}}", or for a sensitive field
 //                      "x_a_enc {{blob}}", "x_a_bidx {{blob}}". Columns are nullable: rows that
 //                      existed before a field was added have no value for it.
-//   IndexStatements:   the CREATE INDEX statements a field needs: the blind index of a sensitive
-//                      field (partial: rows without a value are left out); one index on the column of a filterable or sortable field (none for
+//   IndexStatements:   the CREATE INDEX statements a field needs: the blind index of a filterable
+//                      sensitive field (partial: rows without a value are left out); one index on the column of a filterable or sortable field (none for
 //                      long_text and multi_select, whose filters cannot use one). Index names are
 //                      "<table>_<column>_idx". NULLs sort first, as list queries order them
 //                      (stated explicitly on PostgreSQL, whose default is the opposite).

@@ -160,6 +160,7 @@ class SqliteDb::Connection {
   }
 
   int64_t LastInsertRowid() const { return sqlite3_last_insert_rowid(db_); }
+  sqlite3* handle() const { return db_; }
 
   // A parameterless control statement (BEGIN, SAVEPOINT, COMMIT, PRAGMA).
   Status Exec(std::string_view sql) {
@@ -328,6 +329,7 @@ Result<std::unique_ptr<SqliteDb>> SqliteDb::Open(SqliteOptions options) {
   }
   if (options.busy_timeout.count() < 0) return BadOption("busy_timeout", "must not be negative");
   if (options.writer_cache_mib < 2) return BadOption("writer_cache_mib", "must be at least 2");
+  if (options.checkpoint_pages < 1) return BadOption("checkpoint_pages", "must be at least 1");
   // Connections are handed between threads (a reader per Read call), which SQLite allows only
   // when it was built thread-safe.
   if (sqlite3_threadsafe() == 0) return Internal("sqlite: library built without thread safety");
@@ -345,6 +347,13 @@ Result<std::unique_ptr<SqliteDb>> SqliteDb::Open(SqliteOptions options) {
   // A negative cache_size is in KiB.
   RETURN_IF_ERROR(writer->Exec("PRAGMA cache_size=-" +
                                std::to_string(int64_t{options.writer_cache_mib} * 1024)));
+  // The old page images a savepoint keeps (for a job's rollback) stay in memory, not in a
+  // temporary file written on every first touch of a page.
+  RETURN_IF_ERROR(writer->Exec("PRAGMA temp_store=MEMORY"));
+
+  ASSIGN_OR_RETURN(std::unique_ptr<Connection> checkpointer,
+                   Connection::Open(options.path, SQLITE_OPEN_READWRITE, options));
+  RETURN_IF_ERROR(checkpointer->Exec(SynchronousPragma(options.synchronous)));
 
   std::vector<std::unique_ptr<Connection>> readers;
   for (int i = 0; i < options.reader_pool_size; ++i) {
@@ -357,16 +366,21 @@ Result<std::unique_ptr<SqliteDb>> SqliteDb::Open(SqliteOptions options) {
     RETURN_IF_ERROR(reader->Exec("PRAGMA foreign_keys=ON"));
     readers.push_back(std::move(reader));
   }
-  return std::unique_ptr<SqliteDb>(
-      new SqliteDb(std::move(options), std::move(writer), std::move(readers)));
+  return std::unique_ptr<SqliteDb>(new SqliteDb(std::move(options), std::move(writer),
+                                                std::move(checkpointer), std::move(readers)));
 }
 
 SqliteDb::SqliteDb(SqliteOptions options, std::unique_ptr<Connection> writer,
+                   std::unique_ptr<Connection> checkpointer,
                    std::vector<std::unique_ptr<Connection>> readers)
     : options_(std::move(options)),
       writer_connection_(std::move(writer)),
+      checkpoint_connection_(std::move(checkpointer)),
       all_readers_(std::move(readers)) {
   for (auto& reader : all_readers_) idle_readers_.push_back(reader.get());
+  // Replaces SQLite's automatic checkpoint on the writer.
+  sqlite3_wal_hook(writer_connection_->handle(), &SqliteDb::OnWalCommit, this);
+  checkpoint_thread_ = std::thread([this] { CheckpointLoop(); });
   writer_thread_ = std::thread([this] { WriterLoop(); });
 }
 
@@ -377,6 +391,44 @@ SqliteDb::~SqliteDb() {
   }
   queue_cv_.notify_one();
   writer_thread_.join();
+  {
+    std::lock_guard lock(checkpoint_mu_);
+    checkpoint_stopping_ = true;
+  }
+  checkpoint_cv_.notify_one();
+  checkpoint_thread_.join();
+}
+
+int SqliteDb::OnWalCommit(void* self, sqlite3* handle, const char* schema, int pages) {
+  auto* db = static_cast<SqliteDb*>(self);
+  const int threshold = db->options_.checkpoint_pages;
+  if (pages >= 64 * threshold) {
+    // The checkpoint thread is far behind (or a reader pins old pages): without a checkpoint the
+    // log would grow without bound.
+    (void)sqlite3_wal_checkpoint_v2(handle, schema, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
+  } else if (pages >= threshold) {
+    {
+      std::lock_guard lock(db->checkpoint_mu_);
+      db->checkpoint_wanted_ = true;
+    }
+    db->checkpoint_cv_.notify_one();
+  }
+  return SQLITE_OK;
+}
+
+void SqliteDb::CheckpointLoop() {
+  for (;;) {
+    {
+      std::unique_lock lock(checkpoint_mu_);
+      checkpoint_cv_.wait(lock, [&] { return checkpoint_stopping_ || checkpoint_wanted_; });
+      if (checkpoint_stopping_) return;
+      checkpoint_wanted_ = false;
+    }
+    // PASSIVE never blocks the writer or readers; pages a reader still needs wait for the next
+    // round. A failure (another process checkpointing) is retried after the next commit.
+    (void)sqlite3_wal_checkpoint_v2(checkpoint_connection_->handle(), nullptr,
+                                    SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
+  }
 }
 
 int64_t SqliteDb::queued_writes() const {
@@ -484,9 +536,10 @@ void SqliteDb::RunBatch(const std::vector<WriteJob*>& batch) {
       return;
     }
     bool transaction_lost = false;
+    const bool alone = batch.size() - first == 1;
     for (; next < batch.size() && !transaction_lost; ++next) {
       WriteJob& job = *batch[next];
-      if (Status savepoint = connection.Exec("SAVEPOINT oc_write"); !savepoint) {
+      if (Status savepoint = alone ? Ok() : connection.Exec("SAVEPOINT oc_write"); !savepoint) {
         job.result = std::move(savepoint);
       } else {
         SqliteTx tx(connection);
@@ -499,7 +552,7 @@ void SqliteDb::RunBatch(const std::vector<WriteJob*>& batch) {
             job.result = Internal("sqlite: write callback threw an exception");
           }
         }
-        if (connection.InTransaction()) {
+        if (connection.InTransaction() && !alone) {
           if (job.result) {
             if (Status release = connection.Exec("RELEASE oc_write"); !release) {
               job.result = std::move(release);

@@ -6,8 +6,13 @@
 // its own SAVEPOINT (a job whose work fails is rolled back to its savepoint alone) and COMMITs
 // once — group commit, so N concurrent writers share one fsync. A caller returns only after its
 // batch committed, so a successful Write is durable per `synchronous`.
+// A batch of one job runs without a savepoint: there is nobody else's work to protect, and a
+// savepoint makes SQLite copy the old image of every page the job touches.
 // Reads: a pool of reader connections; a read transaction is a deferred `BEGIN` on one of them
 // and sees one consistent snapshot (WAL mode) while writes go on.
+// Checkpoints (copying the write-ahead log back into the database file) run on a thread of their
+// own once the log holds `checkpoint_pages`, so the writer only ever appends to the log; should
+// that thread fall far behind, the writer checkpoints itself.
 //
 // Thread-safety: all public methods may be called from any thread. Calling Run/Read/Write/Ping
 // on the same Db from inside one of its own transaction callbacks is a programming error (it
@@ -29,6 +34,8 @@
 #include "core/error.h"
 #include "storage/db.h"
 
+struct sqlite3;
+
 namespace oc::storage {
 
 struct SqliteOptions {
@@ -48,6 +55,7 @@ struct SqliteOptions {
   // them back from the OS (SQLite's own default is 2 MiB). Readers keep SQLite's default and
   // share the OS page cache.
   int writer_cache_mib = 256;  // REQUIRES: >= 2
+  int checkpoint_pages = 1000;  // REQUIRES: >= 1
 };
 
 class SqliteDb final : public Db {
@@ -82,12 +90,16 @@ class SqliteDb final : public Db {
   struct WriteJob;
 
   SqliteDb(SqliteOptions options, std::unique_ptr<Connection> writer,
+           std::unique_ptr<Connection> checkpointer,
            std::vector<std::unique_ptr<Connection>> readers);
 
   Status RunRead(const std::function<Status(Tx&)>& work);
   Status RunWrite(const std::function<Status(Tx&)>& work);
   void WriterLoop();
   void RunBatch(const std::vector<WriteJob*>& batch);
+  // SQLite's hook after each commit, with the pages now in the log.
+  static int OnWalCommit(void* self, sqlite3* handle, const char* schema, int pages);
+  void CheckpointLoop();
 
   const SqliteOptions options_;
 
@@ -99,6 +111,13 @@ class SqliteDb final : public Db {
   std::thread writer_thread_;
   std::atomic<int64_t> committed_batches_{0};
   std::atomic<int64_t> committed_writes_{0};
+
+  std::unique_ptr<Connection> checkpoint_connection_;
+  std::mutex checkpoint_mu_;
+  std::condition_variable checkpoint_cv_;
+  bool checkpoint_wanted_ = false;    // guarded by checkpoint_mu_
+  bool checkpoint_stopping_ = false;  // guarded by checkpoint_mu_
+  std::thread checkpoint_thread_;
 
   std::mutex readers_mu_;
   std::condition_variable readers_cv_;

@@ -6,6 +6,8 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
+#include <string>
 #include <thread>
 #include <vector>
 
@@ -231,6 +233,51 @@ TEST(SqliteDbTest, ForeignKeysAreEnforced) {
   });
   ASSERT_FALSE(orphan);
   EXPECT_EQ(orphan.error().code, ErrorCode::kInternal);
+}
+
+TEST(SqliteDbTest, TheLogIsCopiedIntoTheDatabaseFileBehindTheWriter) {
+  ScratchDir dir;
+  SqliteOptions options;
+  options.path = (dir.path() / "opencredit.db").string();
+  options.checkpoint_pages = 16;
+  auto opened = SqliteDb::Open(options);
+  ASSERT_TRUE(opened) << opened.error().internal_detail;
+  std::unique_ptr<SqliteDb> db = std::move(*opened);
+  ASSERT_TRUE(CreateSchema(*db));
+  const auto initial_size = std::filesystem::file_size(options.path);
+  // About 2 MB through the log: only a checkpoint writes pages into the database file itself.
+  const std::string loan(1000, 'L');
+  for (int batch = 0; batch < 20; ++batch) {
+    ASSERT_TRUE(db->Write([&](Tx& tx) -> Status {
+      for (int i = 0; i < 100; ++i) {
+        RETURN_IF_ERROR(tx.Execute("INSERT INTO repayments (loan, amount_fen) VALUES (?, ?)",
+                                   {loan + std::to_string(batch), int64_t{i}}));
+      }
+      return Ok();
+    }));
+  }
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (std::filesystem::file_size(options.path) < initial_size + 1'000'000 &&
+         std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  EXPECT_GE(std::filesystem::file_size(options.path), initial_size + 1'000'000);
+  EXPECT_EQ(CountRows(*db), 2000);
+}
+
+TEST(SqliteDbTest, OpenRejectsBadCacheAndCheckpointSizes) {
+  ScratchDir dir;
+  SqliteOptions options;
+  options.path = (dir.path() / "opencredit.db").string();
+  options.writer_cache_mib = 1;
+  options.checkpoint_pages = 0;
+  Result<std::unique_ptr<SqliteDb>> db = SqliteDb::Open(options);
+  ASSERT_FALSE(db);
+  EXPECT_EQ(db.error().field_violations.at(0).field, "writer_cache_mib");
+  options.writer_cache_mib = 2;
+  db = SqliteDb::Open(options);
+  ASSERT_FALSE(db);
+  EXPECT_EQ(db.error().field_violations.at(0).field, "checkpoint_pages");
 }
 
 }  // namespace
