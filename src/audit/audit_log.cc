@@ -49,18 +49,25 @@ std::optional<std::string> Present(const std::optional<std::string>& value,
   return std::nullopt;
 }
 
+// Written directly rather than through a JSON document: a customer created in bulk has some 25
+// changes, and building and freeing a document for them cost more than encrypting the record.
 std::string ChangesJson(const std::vector<FieldChange>& changes) {
-  boost::json::array out;
+  auto append_string = [](std::string& out, const std::optional<std::string>& value) {
+    out += value ? boost::json::serialize(boost::json::string_view(*value)) : "null";
+  };
+  std::string out = "[";
   for (const auto& change : changes) {
-    boost::json::object item;
-    item["field"] = change.field;
-    auto before = Present(change.before, change.sensitivity);
-    auto after = Present(change.after, change.sensitivity);
-    item["before"] = before ? boost::json::value(*before) : boost::json::value(nullptr);
-    item["after"] = after ? boost::json::value(*after) : boost::json::value(nullptr);
-    out.push_back(std::move(item));
+    if (out.size() > 1) out += ',';
+    out += "{\"field\":";
+    out += boost::json::serialize(boost::json::string_view(change.field));
+    out += ",\"before\":";
+    append_string(out, Present(change.before, change.sensitivity));
+    out += ",\"after\":";
+    append_string(out, Present(change.after, change.sensitivity));
+    out += '}';
   }
-  return boost::json::serialize(out);
+  out += ']';
+  return out;
 }
 
 Entry EntryFromRow(const storage::Row& row) {

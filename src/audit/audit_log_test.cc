@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <boost/json.hpp>
+
 #include "storage/migrations.h"
 #include "storage/testing/test_databases.h"
 
@@ -115,6 +117,45 @@ TEST_P(AuditLogTest, SensitiveValuesAreMaskedAndSecretsWithheld) {
   EXPECT_EQ(changes.find("hunter2"), std::string::npos);
   EXPECT_NE(changes.find("138****8000"), std::string::npos);
   EXPECT_NE(changes.find("******"), std::string::npos);
+}
+
+TEST_P(AuditLogTest, ChangesAreAJsonArrayOfFieldBeforeAfter) {
+  ASSERT_TRUE(db_->Write([&](storage::Tx& tx) {
+    return log_.Append(tx, actor_,
+                       Event{.action = "customer.update",
+                             .entity_type = "customer",
+                             .entity_id = "1",
+                             .changes = {{"remarks", std::nullopt, "说\"明\"\n第二行\\"},
+                                         {"status", "active", std::nullopt}}});
+  }));
+  auto entries = log_.List(*db_, Filter{});
+  ASSERT_TRUE(entries);
+  boost::json::value parsed = boost::json::parse((*entries)[0].changes_json);
+  EXPECT_EQ(parsed, boost::json::parse(R"([{"field":"remarks","before":null,"after":"说\"明\"\n第二行\\"},
+                                            {"field":"status","before":"active","after":null}])"));
+}
+
+TEST_P(AuditLogTest, PreparedEntriesAreChainedInOrderInOneAppend) {
+  AppendN(2);
+  std::vector<Entry> batch;
+  for (const char* id : {"7", "8", "9"}) {
+    batch.push_back(log_.Prepare(actor_, Event{.action = "customer.create",
+                                               .entity_type = "customer",
+                                               .changes = {{"name", std::nullopt, "王伟"}}}));
+    batch.back().entity_id = id;
+  }
+  ASSERT_TRUE(db_->Write([&](storage::Tx& tx) { return log_.AppendPrepared(tx, batch); }));
+  EXPECT_EQ(batch[0].id, 3);
+  EXPECT_EQ(batch[2].id, 5);
+  EXPECT_EQ(batch[1].prev_hash, batch[0].hash);
+  auto entries = log_.List(*db_, Filter{.action = "customer.create"});
+  ASSERT_TRUE(entries);
+  ASSERT_EQ(entries->size(), 3u);
+  EXPECT_EQ((*entries)[0].entity_id, "9");
+  auto report = log_.Verify(*db_);
+  ASSERT_TRUE(report);
+  EXPECT_TRUE(report->intact) << report->problem;
+  EXPECT_EQ(report->entries_checked, 5);
 }
 
 TEST_P(AuditLogTest, ListFiltersByUserEntityActionPrefixAndTime) {

@@ -289,7 +289,7 @@ Result<std::string> FieldCipher::Encrypt(std::string_view plaintext,
   std::string out;
   out.resize(kOverhead + plaintext.size());
   std::copy(header.begin(), header.end(), out.begin());
-  std::string nonce = RandomBytes(kNonceSize);
+  std::string nonce = RandomNonce(kNonceSize);
   std::copy(nonce.begin(), nonce.end(), out.begin() + kHeaderSize);
   unsigned char* body = Bytes(out) + kHeaderSize + kNonceSize;
   unsigned char* tag = body + plaintext.size();

@@ -24,6 +24,26 @@ std::string RandomBytes(size_t n) {
   return bytes;
 }
 
+std::string RandomNonce(size_t n) {
+  constexpr size_t kBufferSize = 4096;
+  constexpr size_t kMaxNonce = 64;
+  if (n > kMaxNonce) return RandomBytes(n);
+  struct Buffer {
+    unsigned char bytes[kBufferSize];
+    size_t used = kBufferSize;
+  };
+  thread_local Buffer buffer;
+  if (kBufferSize - buffer.used < n) {
+    if (RAND_bytes(buffer.bytes, static_cast<int>(kBufferSize)) != 1) {
+      internal::DieOpenSslFailure("RAND_bytes");
+    }
+    buffer.used = 0;
+  }
+  std::string nonce(reinterpret_cast<const char*>(buffer.bytes + buffer.used), n);
+  buffer.used += n;
+  return nonce;
+}
+
 std::string RandomToken(size_t bytes) { return Base64UrlEncode(RandomBytes(bytes)); }
 
 }  // namespace oc::crypto

@@ -3,6 +3,9 @@
 #include <gtest/gtest.h>
 
 #include <set>
+#include <string>
+#include <thread>
+#include <vector>
 
 namespace oc::crypto {
 namespace {
@@ -16,6 +19,25 @@ TEST(RandomTest, RandomBytesHasTheRequestedLength) {
 TEST(RandomTest, RandomBytesDoNotRepeat) {
   std::set<std::string> seen;
   for (int i = 0; i < 1000; ++i) EXPECT_TRUE(seen.insert(RandomBytes(16)).second);
+}
+
+TEST(RandomTest, NoncesDoNotRepeatAcrossBufferRefillsAndThreads) {
+  // 12-byte nonces: 341 fit in one 4 KiB buffer, so this crosses several refills per thread.
+  std::vector<std::string> a, b;
+  std::thread other([&] {
+    for (int i = 0; i < 2000; ++i) b.push_back(RandomNonce(12));
+  });
+  for (int i = 0; i < 2000; ++i) a.push_back(RandomNonce(12));
+  other.join();
+  std::set<std::string> seen;
+  for (const auto* list : {&a, &b}) {
+    for (const auto& nonce : *list) {
+      EXPECT_EQ(nonce.size(), 12u);
+      EXPECT_TRUE(seen.insert(nonce).second);
+    }
+  }
+  EXPECT_EQ(RandomNonce(64).size(), 64u);
+  EXPECT_EQ(RandomNonce(0), "");
 }
 
 TEST(RandomTest, RandomTokenIsUnpaddedBase64UrlOfTheRequestedEntropy) {

@@ -265,7 +265,11 @@ Status CustomerService::CheckNoDuplicate(Tx& tx, const forms::RecordValues& valu
 }
 
 Result<int64_t> CustomerService::Insert(Tx& tx, Prepared& prepared) {
-  RETURN_IF_ERROR(CheckNoDuplicate(tx, prepared.values, std::nullopt));
+  // PostgreSQL fails the whole transaction on a failed statement, so a duplicate is looked for
+  // first. SQLite undoes only the failed statement: there the unique indexes decide, and the
+  // lookup runs only to name the customer who already holds the number.
+  const bool look_first = tx.dialect() == storage::Dialect::kPostgres;
+  if (look_first) RETURN_IF_ERROR(CheckNoDuplicate(tx, prepared.values, std::nullopt));
   if (!prepared.owner_is_caller) {
     // Another owner: the department follows the owner, who must be an active user.
     ASSIGN_OR_RETURN(auto owner, tx.QueryOne("SELECT department_id FROM users WHERE id = ? AND "
@@ -278,7 +282,11 @@ Result<int64_t> CustomerService::Insert(Tx& tx, Prepared& prepared) {
     }
     prepared.params[prepared.department_param] = owner->Int(0);
   }
-  ASSIGN_OR_RETURN(int64_t id, tx.Insert(prepared.insert_sql, prepared.params));
+  auto inserted = tx.Insert(prepared.insert_sql, prepared.params);
+  if (!inserted && inserted.error().code == ErrorCode::kAlreadyExists && !look_first) {
+    RETURN_IF_ERROR(CheckNoDuplicate(tx, prepared.values, std::nullopt));
+  }
+  ASSIGN_OR_RETURN(int64_t id, std::move(inserted));
   prepared.audit.entity_id = std::to_string(id);
   return id;
 }

@@ -280,9 +280,17 @@ TEST_P(CustomerServiceTest, BatchCreatesTheValidOnesAndReportsTheRest) {
   EXPECT_TRUE((*results)[1].id);
   ASSERT_TRUE((*results)[2].error);
   EXPECT_EQ((*results)[2].error->code, ErrorCode::kAlreadyExists);
+  EXPECT_EQ(std::get<int64_t>((*results)[2].error->extensions.at("existing_id")),
+            *(*results)[0].id);
   ASSERT_TRUE((*results)[3].error);
   EXPECT_EQ((*results)[3].error->code, ErrorCode::kInvalidArgument);
   EXPECT_EQ(customers_->List(As("am.east"), {})->items.size(), 2u);
+  // One audit entry per customer created, naming it, and the chain still verifies.
+  auto created = audit_.List(*db_, {.action = "customer.create"});
+  ASSERT_TRUE(created);
+  ASSERT_EQ(created->size(), 2u);
+  EXPECT_EQ((*created)[0].entity_id, std::to_string(*(*results)[1].id));
+  EXPECT_TRUE(audit_.Verify(*db_)->intact);
 }
 
 // Reads the bytes of the database files, which only SQLite has on the test's own disk.
