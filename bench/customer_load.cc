@@ -9,7 +9,7 @@
 //           customers for a fixed time; prints creates per second, errors and timeouts.
 //
 // Usage: customer_load --work DIR [--rows N] [--batch B] [--probes P] [--clients C]
-//                      [--seconds S] [--workers W] [--phases load,lookup,http]
+//                      [--seconds S] [--write-threads W] [--phases load,lookup,http]
 // Exits non-zero when a phase cannot run or a create fails; goals missed are reported, not fatal.
 
 #include <spdlog/sinks/null_sink.h>
@@ -154,11 +154,11 @@ class Population {
 struct Options {
   std::filesystem::path work;
   uint64_t rows = 1'000'000;
-  size_t batch = 1000;
+  size_t batch = 5000;
   int probes = 1000;
   int clients = 32;
   int seconds = 20;
-  int workers = 0;  // server worker threads; 0: the server's default
+  int write_threads = 0;  // the server's pool for writes; 0: the server's default
   std::string phases = "load,lookup,http";
 };
 
@@ -392,7 +392,7 @@ class Client {
 void OverHttp(const Options& options) {
   SystemClock clock;
   app::Config config = BenchConfig(options.work / "http");
-  config.worker_threads = options.workers;
+  config.write_threads = options.write_threads;
   auto application = FreshApplication(config, clock);
   {
     // A known password for the account manager, as an administrator's reset would set it.
@@ -482,8 +482,8 @@ Options Parse(int argc, char** argv) {
       options.clients = std::stoi(value);
     } else if (flag == "--seconds") {
       options.seconds = std::stoi(value);
-    } else if (flag == "--workers") {
-      options.workers = std::stoi(value);
+    } else if (flag == "--write-threads") {
+      options.write_threads = std::stoi(value);
     } else if (flag == "--phases") {
       options.phases = value;
     } else {
@@ -495,7 +495,7 @@ Options Parse(int argc, char** argv) {
       options.clients <= 0 || options.seconds <= 0) {
     std::fprintf(stderr,
                  "usage: customer_load --work DIR [--rows N] [--batch B] [--probes P] "
-                 "[--clients C] [--seconds S] [--workers W] [--phases load,lookup,http]\n");
+                 "[--clients C] [--seconds S] [--write-threads W] [--phases load,lookup,http]\n");
     std::exit(2);
   }
   return options;

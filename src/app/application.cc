@@ -200,6 +200,7 @@ Result<std::unique_ptr<Application>> Application::Create(const Config& config,
   server_options.port = listen.port;
   server_options.network_threads = config.network_threads;
   server_options.worker_threads = config.worker_threads;
+  server_options.write_threads = config.write_threads;
   server_options.max_body_bytes = static_cast<size_t>(config.max_body_bytes);
   server_options.shutdown_grace = std::chrono::seconds(config.shutdown_grace_seconds);
   server_options.static_dir = StaticDir(config);

@@ -36,6 +36,7 @@ const std::vector<Key>& Keys() {
       {"server", "listen", &Config::listen},
       {"server", "network_threads", &Config::network_threads},
       {"server", "worker_threads", &Config::worker_threads},
+      {"server", "write_threads", &Config::write_threads},
       {"server", "max_body_bytes", &Config::max_body_bytes},
       {"server", "shutdown_grace_seconds", &Config::shutdown_grace_seconds},
       {"server", "static_dir", &Config::static_dir},
@@ -277,6 +278,13 @@ Status ValidateConfig(const Config& config) {
   if (config.password_hash_memory_kib < 64 || config.password_hash_memory_kib > 4 * 1024 * 1024) {
     add("auth.password_hash_memory_kib",
         {"必须在 64 到 4194304 之间", "must be between 64 and 4194304"});
+  }
+  for (auto [key, value] : {Positive{"server.network_threads", config.network_threads},
+                            Positive{"server.worker_threads", config.worker_threads},
+                            Positive{"server.write_threads", config.write_threads}}) {
+    if (value < 0 || value > 1024) {
+      add(key, {"必须在 0（自动）到 1024 之间", "must be between 0 (automatic) and 1024"});
+    }
   }
   if (config.sqlite_cache_mib < 2 || config.sqlite_cache_mib > 1024 * 1024) {
     add("database.sqlite_cache_mib",

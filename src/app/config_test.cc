@@ -85,12 +85,15 @@ TEST(ConfigTest, ValidationNamesEachBadSetting) {
   config.crypto_suite = "des";
   config.lockout_minutes = 0;
   config.database_url = "mysql://x";
+  config.write_threads = -1;
+  config.sqlite_cache_mib = 1;
   auto valid = ValidateConfig(config);
   ASSERT_FALSE(valid);
   std::vector<std::string> fields;
   for (const auto& v : valid.error().field_violations) fields.push_back(v.field);
   EXPECT_EQ(fields, (std::vector<std::string>{"server.listen", "crypto.suite", "database.url",
-                                              "auth.lockout_minutes"}));
+                                              "auth.lockout_minutes", "server.write_threads",
+                                              "database.sqlite_cache_mib"}));
 }
 
 TEST(ConfigTest, ParsesListenAddressesAndRecognisesLoopback) {

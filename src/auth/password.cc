@@ -8,6 +8,8 @@
 #include <cstdlib>
 #include <cstring>
 #include <mutex>
+#include <semaphore>
+#include <thread>
 
 #include "crypto/random.h"
 
@@ -30,9 +32,29 @@ std::string Lower(std::string_view s) {
   return out;
 }
 
+// argon2id is memory-hard on purpose (19 MiB a hash by default). Requests that write run on a
+// pool sized for waiting on disk flushes, so a burst of sign-ins could otherwise take that memory
+// many times over and share the cores between all of them: as many hashes run at once as there
+// are cores, the rest wait their turn.
+class HashingSlot {
+ public:
+  HashingSlot() { Slots().acquire(); }
+  ~HashingSlot() { Slots().release(); }
+  HashingSlot(const HashingSlot&) = delete;
+  HashingSlot& operator=(const HashingSlot&) = delete;
+
+ private:
+  static std::counting_semaphore<>& Slots() {
+    static auto* slots = new std::counting_semaphore<>(
+        static_cast<std::ptrdiff_t>(std::max(2u, std::thread::hardware_concurrency())));
+    return *slots;
+  }
+};
+
 }  // namespace
 
 std::string PasswordHasher::Hash(std::string_view password) const {
+  HashingSlot slot;
   std::string salt = crypto::RandomBytes(kSaltBytes);
   size_t encoded_len = argon2_encodedlen(cost_.passes, cost_.memory_kib, cost_.lanes, kSaltBytes,
                                          kHashBytes, Argon2_id);
@@ -52,6 +74,7 @@ std::string PasswordHasher::Hash(std::string_view password) const {
 
 bool PasswordHasher::Verify(std::string_view password, const std::string& encoded) const {
   if (!encoded.starts_with("$argon2id$")) return false;
+  HashingSlot slot;
   return argon2id_verify(encoded.c_str(), password.data(), password.size()) == ARGON2_OK;
 }
 

@@ -1,7 +1,11 @@
 #pragma once
 // The HTTP/1.1 server: Boost.Beast on Boost.Asio with C++20 coroutines. One network thread per
-// core accepts and parses; handlers run on a separate worker pool (unless a route says it never
-// blocks), so database and password-hashing work never stalls a network thread.
+// core accepts and parses; handlers run on worker pools (unless a route says it never blocks), so
+// database and password-hashing work never stalls a network thread. Requests that read (GET,
+// HEAD) run on a pool sized for computing; requests that change data (POST, PUT, PATCH, DELETE)
+// on a larger pool of their own, because they mostly wait for their transaction's group commit
+// and the more of them wait together, the more share one disk flush — without adding runnable
+// threads to the read path.
 //
 // Every response gets the security headers (CSP, X-Content-Type-Options, frame-ancestors,
 // Referrer-Policy) and an X-Request-Id; every request is written to the access log as one JSON
@@ -29,7 +33,8 @@ struct ServerOptions {
   std::string host = "127.0.0.1";
   uint16_t port = 8080;  // 0 picks a free port (tests)
   int network_threads = 0;  // 0: one per core
-  int worker_threads = 0;   // 0: twice the cores, at least 4 (see DefaultWorkerThreads)
+  int worker_threads = 0;   // reads; 0: twice the cores, at least 4 (see DefaultWorkerThreads)
+  int write_threads = 0;    // writes; 0: 64 (see DefaultWriteThreads)
   size_t max_body_bytes = 10 * 1024 * 1024;
   size_t max_header_bytes = 16 * 1024;
   std::chrono::milliseconds header_timeout{10'000};  // to receive a complete request header

@@ -1,8 +1,10 @@
 #include "http/server.h"
 
+#include <condition_variable>
 #include <filesystem>
 #include <fstream>
 #include <future>
+#include <mutex>
 #include <sstream>
 #include <thread>
 
@@ -496,6 +498,42 @@ TEST_F(StaticServerTest, TraversalAttemptsAreRejected) {
     EXPECT_EQ(response.result_int(), 400) << target;
     EXPECT_THAT(response.body(), Not(HasSubstr("root:"))) << target;
   }
+}
+
+TEST_F(ServerTest, WritesWaitOnAPoolOfTheirOwnWhileReadsGoOn) {
+  // More writes in flight than the read pool has threads, all waiting (as on a group commit).
+  constexpr int kWrites = 5;
+  std::mutex mu;
+  std::condition_variable cv;
+  int waiting = 0;
+  bool released = false;
+  router_.Add(Method::kPost, "/api/v1/slow-write", [&](Request&) {
+    std::unique_lock lock(mu);
+    ++waiting;
+    cv.notify_all();
+    cv.wait(lock, [&] { return released; });
+    return Text("written");
+  });
+  StartServer();  // two threads for reads
+  std::vector<std::unique_ptr<Client>> writers;
+  for (int i = 0; i < kWrites; ++i) {
+    writers.push_back(std::make_unique<Client>(port()));
+    writers.back()->Send(
+        "POST /api/v1/slow-write HTTP/1.1\r\nHost: test\r\nContent-Length: 0\r\n\r\n");
+  }
+  {
+    std::unique_lock lock(mu);
+    EXPECT_TRUE(cv.wait_for(lock, std::chrono::seconds(10), [&] { return waiting == kWrites; }))
+        << waiting << " of " << kWrites << " writes reached their handler";
+  }
+  Client reader(port());
+  EXPECT_EQ(reader.Get("/api/v1/ping?name=r").body(), "pong r");
+  {
+    std::lock_guard lock(mu);
+    released = true;
+  }
+  cv.notify_all();
+  for (auto& writer : writers) EXPECT_EQ(writer->Read().body(), "written");
 }
 
 TEST_F(ServerTest, GracefulStopFinishesInFlightRequestAndClosesIdleConnections) {
