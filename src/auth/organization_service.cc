@@ -366,9 +366,9 @@ Result<Department> OrganizationService::CreateDepartment(const audit::Actor& act
       parent_path = p->path;
       parent = input.parent_id->value();
     }
-    auto inserted = tx.QueryOne(
+    auto inserted = tx.Insert(
         "INSERT INTO departments (parent_id, name, path, version, created_at_us, updated_at_us) "
-        "VALUES (?, ?, '', 1, ?, ?) RETURNING id",
+        "VALUES (?, ?, '', 1, ?, ?)",
         {parent, name, now, now});
     if (!inserted && inserted.error().code == ErrorCode::kAlreadyExists) {
       return MakeError(ErrorCode::kAlreadyExists,
@@ -376,7 +376,7 @@ Result<Department> OrganizationService::CreateDepartment(const audit::Actor& act
                                                       "exists under the same parent"});
     }
     if (!inserted) return inserted.error();
-    DepartmentId id((*inserted)->Int(0));
+    DepartmentId id(*inserted);
     std::string path = parent_path + std::to_string(id.value()) + "/";
     RETURN_IF_ERROR(tx.Execute("UPDATE departments SET path = ? WHERE id = ?", {path, id.value()}));
     RETURN_IF_ERROR(audit_.Append(
@@ -540,11 +540,11 @@ Result<User> OrganizationService::CreateUser(const audit::Actor& actor, const Ne
     RETURN_IF_ERROR(CheckSupervisor(tx, std::nullopt, input.supervisor_id));
     ASSIGN_OR_RETURN(auto role_ids, ResolveRoles(tx, input.role_keys));
     Value supervisor = input.supervisor_id ? Value(input.supervisor_id->value()) : Value(Null{});
-    auto inserted = tx.QueryOne(
+    auto inserted = tx.Insert(
         "INSERT INTO users (username, display_name, password_hash, department_id, "
         "supervisor_id, status, language, must_change_password, locked_until_us, "
         "password_changed_at_us, version, created_at_us, updated_at_us) "
-        "VALUES (?, ?, ?, ?, ?, 'active', ?, ?, NULL, ?, 1, ?, ?) RETURNING id",
+        "VALUES (?, ?, ?, ?, ?, 'active', ?, ?, NULL, ?, 1, ?, ?)",
         {input.username, display_name, hash, input.department_id.value(), supervisor,
          input.language, int64_t{input.must_change_password}, now, now, now});
     if (!inserted && inserted.error().code == ErrorCode::kAlreadyExists) {
@@ -553,7 +553,7 @@ Result<User> OrganizationService::CreateUser(const audit::Actor& actor, const Ne
       return e;
     }
     if (!inserted) return inserted.error();
-    UserId id((*inserted)->Int(0));
+    UserId id(*inserted);
     RETURN_IF_ERROR(ReplaceUserRoles(tx, id, role_ids));
     RETURN_IF_ERROR(audit_.Append(
         tx, actor,
@@ -737,9 +737,9 @@ Result<Role> OrganizationService::CreateRole(const audit::Actor& actor, const Ne
   RETURN_IF_ERROR(CheckRoleInput(&input.key, &name, &input.permissions, &input.scopes));
   int64_t now = ToUnixMicros(clock_.Now());
   return db_.WriteValue<Role>([&](Tx& tx) -> Result<Role> {
-    auto inserted = tx.QueryOne(
+    auto inserted = tx.Insert(
         "INSERT INTO roles (role_key, name_zh, name_en, builtin, version, created_at_us, "
-        "updated_at_us) VALUES (?, ?, ?, 0, 1, ?, ?) RETURNING id",
+        "updated_at_us) VALUES (?, ?, ?, 0, 1, ?, ?)",
         {input.key, name.zh_cn, name.en_us, now, now});
     if (!inserted && inserted.error().code == ErrorCode::kAlreadyExists) {
       Error e = InvalidField("key", "taken", {"角色标识已存在", "Role key already exists"});
@@ -747,7 +747,7 @@ Result<Role> OrganizationService::CreateRole(const audit::Actor& actor, const Ne
       return e;
     }
     if (!inserted) return inserted.error();
-    RoleId id((*inserted)->Int(0));
+    RoleId id(*inserted);
     RETURN_IF_ERROR(WriteRoleGrants(tx, id, input.permissions, input.scopes));
     RETURN_IF_ERROR(audit_.Append(tx, actor,
                                   {.action = "role.create",

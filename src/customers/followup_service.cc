@@ -125,13 +125,12 @@ Result<json::object> FollowUpService::Add(const auth::Principal& principal,
     storage::Value next = input.next_followup_date.empty()
                               ? storage::Value(storage::Null{})
                               : storage::Value(input.next_followup_date);
-    ASSIGN_OR_RETURN(auto inserted,
-                     tx.QueryOne("INSERT INTO customer_followups (customer_id, channel, content, "
-                                 "outcome, next_followup_date, created_at_us, created_by) VALUES "
-                                 "(?, ?, ?, ?, ?, ?, ?) RETURNING id",
-                                 {customer_id, input.channel, content, input.outcome, next, now,
-                                  principal.user_id.value()}));
-    int64_t id = inserted->Int(0);
+    ASSIGN_OR_RETURN(int64_t id,
+                     tx.Insert("INSERT INTO customer_followups (customer_id, channel, content, "
+                               "outcome, next_followup_date, created_at_us, created_by) VALUES "
+                               "(?, ?, ?, ?, ?, ?, ?)",
+                               {customer_id, input.channel, content, input.outcome, next, now,
+                                principal.user_id.value()}));
     RETURN_IF_ERROR(audit_.Append(tx, actor,
                                   {.action = "customer.followup_added",
                                    .entity_type = "customer",

@@ -145,18 +145,17 @@ Result<json::object> RelationshipService::Add(const auth::Principal& principal,
                                  ? storage::Value(*input.related_customer_id)
                                  : storage::Value(storage::Null{});
     ASSIGN_OR_RETURN(
-        auto row,
-        tx.QueryOne("INSERT INTO customer_relations (customer_id, role, related_customer_id, "
-                    "person_name, person_phone_enc, share_ppm, note, created_at_us, created_by) "
-                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
-                    {customer_id, role, related,
-                     person_name.empty() ? storage::Value(storage::Null{})
-                                         : storage::Value(person_name),
-                     phone_cipher ? storage::Value(storage::Blob{*phone_cipher})
-                                  : storage::Value(storage::Null{}),
-                     share_ppm ? storage::Value(*share_ppm) : storage::Value(storage::Null{}),
-                     input.note, now, principal.user_id.value()}));
-    int64_t id = row->Int(0);
+        int64_t id,
+        tx.Insert("INSERT INTO customer_relations (customer_id, role, related_customer_id, "
+                  "person_name, person_phone_enc, share_ppm, note, created_at_us, created_by) "
+                  "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                  {customer_id, role, related,
+                   person_name.empty() ? storage::Value(storage::Null{})
+                                       : storage::Value(person_name),
+                   phone_cipher ? storage::Value(storage::Blob{*phone_cipher})
+                                : storage::Value(storage::Null{}),
+                   share_ppm ? storage::Value(*share_ppm) : storage::Value(storage::Null{}),
+                   input.note, now, principal.user_id.value()}));
     std::string counterpart = input.related_customer_id
                                   ? "customer " + std::to_string(*input.related_customer_id)
                                   : person_name;
