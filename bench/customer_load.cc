@@ -3,8 +3,9 @@
 //   load    N realistic customers through CustomerService::CreateBatch (validation, encryption,
 //           blind indexes, audit), two producer threads each preparing and submitting batches;
 //           prints rows per second.
-//   lookup  p50/p99 of CustomerService::List with phone=<exact>, id_number=<exact> and the first
-//           page of q=<surname>, random probes over the loaded table.
+//   lookup  p50/p99 of GET /api/v1/customers with phone=<exact>, id_number=<exact> and the first
+//           page of q=<surname>, random probes over the loaded table, through the real server on
+//           127.0.0.1 as an account manager (own scope) and a risk officer (all customers).
 //   http    the real server (Application) on 127.0.0.1; concurrent keep-alive clients create
 //           customers for a fixed time; prints creates per second, errors and timeouts.
 //
@@ -16,6 +17,7 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <cctype>
 #include <atomic>
 #include <boost/asio/connect.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -31,6 +33,7 @@
 #include <random>
 #include <span>
 #include <string>
+#include <string_view>
 #include <thread>
 #include <vector>
 
@@ -219,7 +222,86 @@ Percentiles Summarise(std::vector<double> ms) {
   return {at(0.50), at(0.99)};
 }
 
-// ---- phase 1 and 2: the service layer ----
+// One keep-alive HTTP/1.1 connection, signed in.
+class Client {
+ public:
+  explicit Client(uint16_t port) : stream_(io_) {
+    stream_.connect(asio::ip::tcp::endpoint(asio::ip::make_address("127.0.0.1"), port));
+  }
+
+  // Returns the status, -1 on a transport error, 0 on a timeout.
+  int Send(bhttp::verb method, const std::string& target, const std::string& body,
+           std::string* response_body = nullptr, std::string* set_cookie = nullptr) {
+    bhttp::request<bhttp::string_body> request{method, target, 11};
+    request.set(bhttp::field::host, "127.0.0.1");
+    request.set(bhttp::field::content_type, "application/json");
+    if (!cookie_.empty()) request.set(bhttp::field::cookie, cookie_);
+    if (!csrf_.empty()) request.set("X-CSRF-Token", csrf_);
+    request.keep_alive(true);
+    request.body() = body;
+    request.prepare_payload();
+    beast::error_code ec;
+    stream_.expires_after(std::chrono::seconds(10));
+    bhttp::write(stream_, request, ec);
+    bhttp::response<bhttp::string_body> response;
+    if (!ec) bhttp::read(stream_, buffer_, response, ec);
+    if (ec) return ec == beast::error::timeout ? 0 : -1;
+    if (response_body) *response_body = std::move(response.body());
+    if (set_cookie) *set_cookie = std::string(response[bhttp::field::set_cookie]);
+    return static_cast<int>(response.result_int());
+  }
+
+  bool Login(const std::string& username) {
+    std::string body, cookie;
+    int status = Send(bhttp::verb::post, "/api/v1/auth/login",
+                      json::serialize(json::object{{"username", username}, {"password", kPassword}}),
+                      &body, &cookie);
+    if (status != 200) {
+      std::fprintf(stderr, "login: %d %s\n", status, body.c_str());
+      return false;
+    }
+    cookie_ = cookie.substr(0, cookie.find(';'));
+    csrf_ = std::string(json::parse(body).at("csrf_token").as_string());
+    return true;
+  }
+
+ private:
+  asio::io_context io_;
+  beast::tcp_stream stream_;
+  beast::flat_buffer buffer_;
+  std::string cookie_;
+  std::string csrf_;
+};
+
+// A known password for `username`, as an administrator's reset would set it.
+void SetPassword(app::Application& application, const std::string& username) {
+  auth::PasswordHasher hasher({.memory_kib = 256, .passes = 1, .lanes = 1});
+  std::string hash = hasher.Hash(kPassword);
+  auto reset = application.db().Write([&](storage::Tx& tx) -> Status {
+    RETURN_IF_ERROR(tx.Execute("UPDATE users SET password_hash = ?, must_change_password = 0 "
+                               "WHERE username = ?",
+                               {hash, username}));
+    return Ok();
+  });
+  if (!reset) Fail("reset password", reset.error());
+}
+
+std::string Encode(std::string_view text) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  std::string out;
+  for (unsigned char c : text) {
+    if (std::isalnum(c) || c == '-' || c == '_' || c == '.') {
+      out += static_cast<char>(c);
+    } else {
+      out += '%';
+      out += kHex[c >> 4];
+      out += kHex[c & 15];
+    }
+  }
+  return out;
+}
+
+// ---- phase 1: the service layer; phase 2: lookups over HTTP ----
 
 void LoadAndLookup(const Options& options, bool load, bool lookup) {
   SystemClock clock;
@@ -236,8 +318,6 @@ void LoadAndLookup(const Options& options, bool load, bool lookup) {
   auth::SessionService sessions(db, clock, audit, hasher, {});
   auto owner = sessions.PrincipalOf(auth::UserId(UserIdOf(db, "am.zhang")));
   if (!owner) Fail("principal", owner.error());
-  auto risk = sessions.PrincipalOf(auth::UserId(UserIdOf(db, "risk.li")));
-  if (!risk) Fail("principal", risk.error());
   audit::Actor actor{.user_id = (*owner)->user_id.value(), .username = "am.zhang",
                      .request_id = "bench", .client_ip = "127.0.0.1"};
   Population population;
@@ -293,119 +373,71 @@ void LoadAndLookup(const Options& options, bool load, bool lookup) {
       std::fprintf(stderr, "customer_load: lookup needs the load phase\n");
       std::exit(1);
     }
+    // The lookups a clerk makes, through the real server: session, scope, query, masking, JSON.
+    SetPassword(*application, "am.zhang");
+    SetPassword(*application, "risk.li");
+    if (auto started = application->Start(); !started) Fail("listen", started.error());
+    std::thread server([&] { application->Run(false); });
+    Client clerk(application->port()), risk_officer(application->port());
+    if (!clerk.Login("am.zhang") || !risk_officer.Login("risk.li")) std::exit(1);
+
     std::mt19937_64 rng(42);
     std::uniform_int_distribution<uint64_t> any(0, rows - 1);
     struct Probe {
       const char* what;
-      const auth::Principal* principal;
-      std::function<forms::QueryParams(uint64_t)> params;
-      size_t expect_at_least;
+      Client* client;
+      std::function<std::string(uint64_t)> query;
       double goal_ms;
     };
     const std::vector<Probe> probes = {
-        {"phone=<exact>       (own scope)", owner->get(),
-         [&](uint64_t i) { return forms::QueryParams{{"phone", population.Phone(i)}}; }, 1, 5},
-        {"id_number=<exact>   (own scope)", owner->get(),
-         [&](uint64_t i) { return forms::QueryParams{{"id_number", population.IdNumber(i)}}; }, 1,
-         5},
-        {"q=<surname> page 1  (own scope)", owner->get(),
-         [&](uint64_t i) { return forms::QueryParams{{"q", Population::Surname(i)}}; }, 1, 20},
-        {"phone=<exact>       (all scope)", risk->get(),
-         [&](uint64_t i) { return forms::QueryParams{{"phone", population.Phone(i)}}; }, 1, 5},
-        {"q=<surname> page 1  (all scope)", risk->get(),
-         [&](uint64_t i) { return forms::QueryParams{{"q", Population::Surname(i)}}; }, 1, 20},
+        {"phone=<exact>       (own scope)", &clerk,
+         [&](uint64_t i) { return "phone=" + population.Phone(i); }, 5},
+        {"id_number=<exact>   (own scope)", &clerk,
+         [&](uint64_t i) { return "id_number=" + population.IdNumber(i); }, 5},
+        {"q=<surname> page 1  (own scope)", &clerk,
+         [&](uint64_t i) { return "q=" + Encode(Population::Surname(i)); }, 20},
+        {"phone=<exact>       (all scope)", &risk_officer,
+         [&](uint64_t i) { return "phone=" + population.Phone(i); }, 5},
+        {"q=<surname> page 1  (all scope)", &risk_officer,
+         [&](uint64_t i) { return "q=" + Encode(Population::Surname(i)); }, 20},
     };
     for (const auto& probe : probes) {
       std::vector<double> ms;
       for (int n = 0; n < options.probes; ++n) {
-        forms::QueryParams params = probe.params(any(rng));
+        std::string target = "/api/v1/customers?" + probe.query(any(rng));
+        std::string body;
         auto t0 = Clock::now();
-        auto page = service.List(*probe.principal, params);
+        int status = probe.client->Send(bhttp::verb::get, target, "", &body);
         auto t1 = Clock::now();
-        if (!page) Fail(probe.what, page.error());
-        if (page->items.size() < probe.expect_at_least) {
-          std::fprintf(stderr, "customer_load: %s found nothing\n", probe.what);
+        if (status != 200) {
+          std::fprintf(stderr, "customer_load: GET %s: %d %s\n", target.c_str(), status,
+                       body.c_str());
+          std::exit(1);
+        }
+        if (json::parse(body).at("items").as_array().empty()) {
+          std::fprintf(stderr, "customer_load: GET %s found nothing\n", target.c_str());
           std::exit(1);
         }
         ms.push_back(std::chrono::duration<double, std::milli>(t1 - t0).count());
       }
       Percentiles p = Summarise(std::move(ms));
-      std::printf("lookup %s: p50 %.2f ms, p99 %.2f ms (goal p99 < %.0f ms) over %d probes\n",
+      std::printf("GET /api/v1/customers?%s: p50 %.2f ms, p99 %.2f ms (goal p99 < %.0f ms) over "
+                  "%d probes\n",
                   probe.what, p.p50_ms, p.p99_ms, probe.goal_ms, options.probes);
     }
+    application->Stop();
+    server.join();
   }
 }
 
 // ---- phase 3: over HTTP ----
-
-// One keep-alive HTTP/1.1 connection, signed in.
-class Client {
- public:
-  explicit Client(uint16_t port) : stream_(io_) {
-    stream_.connect(asio::ip::tcp::endpoint(asio::ip::make_address("127.0.0.1"), port));
-  }
-
-  // Returns the status, -1 on a transport error, 0 on a timeout.
-  int Send(bhttp::verb method, const std::string& target, const std::string& body,
-           std::string* response_body = nullptr, std::string* set_cookie = nullptr) {
-    bhttp::request<bhttp::string_body> request{method, target, 11};
-    request.set(bhttp::field::host, "127.0.0.1");
-    request.set(bhttp::field::content_type, "application/json");
-    if (!cookie_.empty()) request.set(bhttp::field::cookie, cookie_);
-    if (!csrf_.empty()) request.set("X-CSRF-Token", csrf_);
-    request.keep_alive(true);
-    request.body() = body;
-    request.prepare_payload();
-    beast::error_code ec;
-    stream_.expires_after(std::chrono::seconds(10));
-    bhttp::write(stream_, request, ec);
-    bhttp::response<bhttp::string_body> response;
-    if (!ec) bhttp::read(stream_, buffer_, response, ec);
-    if (ec) return ec == beast::error::timeout ? 0 : -1;
-    if (response_body) *response_body = std::move(response.body());
-    if (set_cookie) *set_cookie = std::string(response[bhttp::field::set_cookie]);
-    return static_cast<int>(response.result_int());
-  }
-
-  bool Login(const std::string& username) {
-    std::string body, cookie;
-    int status = Send(bhttp::verb::post, "/api/v1/auth/login",
-                      json::serialize(json::object{{"username", username}, {"password", kPassword}}),
-                      &body, &cookie);
-    if (status != 200) {
-      std::fprintf(stderr, "login: %d %s\n", status, body.c_str());
-      return false;
-    }
-    cookie_ = cookie.substr(0, cookie.find(';'));
-    csrf_ = std::string(json::parse(body).at("csrf_token").as_string());
-    return true;
-  }
-
- private:
-  asio::io_context io_;
-  beast::tcp_stream stream_;
-  beast::flat_buffer buffer_;
-  std::string cookie_;
-  std::string csrf_;
-};
 
 void OverHttp(const Options& options) {
   SystemClock clock;
   app::Config config = BenchConfig(options.work / "http");
   config.write_threads = options.write_threads;
   auto application = FreshApplication(config, clock);
-  {
-    // A known password for the account manager, as an administrator's reset would set it.
-    auth::PasswordHasher hasher({.memory_kib = 256, .passes = 1, .lanes = 1});
-    std::string hash = hasher.Hash(kPassword);
-    auto reset = application->db().Write([&](storage::Tx& tx) -> Status {
-      RETURN_IF_ERROR(tx.Execute("UPDATE users SET password_hash = ?, must_change_password = 0 "
-                                 "WHERE username = 'am.zhang'",
-                                 {hash}));
-      return Ok();
-    });
-    if (!reset) Fail("reset password", reset.error());
-  }
+  SetPassword(*application, "am.zhang");
   if (auto started = application->Start(); !started) Fail("listen", started.error());
   std::thread server([&] { application->Run(false); });
   uint16_t port = application->port();

@@ -6,8 +6,10 @@
 #      validation, encryption, blind indexes, audit — by two producer threads in batches of 5000
 #      (the largest batch the service takes, as an import would send);
 #      prints rows/s (goal >= 20,000/s);
-#   2. p50/p99 of the list query with phone=<exact> and id_number=<exact> (goal p99 < 5 ms) and of
-#      the first page of q=<surname> (goal p99 < 20 ms), 1,000 random probes each;
+#   2. over that table, through the real server on 127.0.0.1: p50/p99 of GET /api/v1/customers
+#      with phone=<exact> and id_number=<exact> (goal p99 < 5 ms) and of the first page of
+#      q=<surname> (goal p99 < 20 ms), 1,000 random probes each, as an account manager and as a
+#      risk officer who sees every customer;
 #   3. the real HTTP server on 127.0.0.1 with 32 keep-alive clients creating customers for
 #      HTTP_SECONDS (default 20); prints creates/s (goal >= 3,000/s), errors and timeouts (goal 0).
 # A smaller ROWS (e.g. 100000) keeps a run short. Prints the load average before and after, since
