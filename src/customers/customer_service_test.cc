@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <fstream>
+#include <map>
 #include <sstream>
 
 #include "customers/customers_test_fixture.h"
@@ -312,6 +313,71 @@ TEST_P(SqliteFileTest, PlaintextIdNumberAndPhoneAppearNowhereInTheDatabase) {
     EXPECT_EQ(bytes.str().find(phone), std::string::npos) << path;
   }
 }
+
+// A database made by the first version, which indexed every filterable field, loses those
+// indexes on upgrade and keeps the ones lists use.
+class CustomerMigrationsTest : public storage::testing::BackendTest {
+ protected:
+  std::map<std::string, std::string> CustomerIndexes() {
+    const char* sql = db().dialect() == storage::Dialect::kSqlite
+                          ? "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND "
+                            "tbl_name = 'customers' AND sql IS NOT NULL"
+                          : "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = "
+                            "'customers' AND schemaname = current_schema()";
+    std::map<std::string, std::string> indexes;
+    auto read = db().Read([&](storage::Tx& tx) -> Status {
+      ASSIGN_OR_RETURN(auto rows, tx.Query(sql));
+      for (const auto& row : rows) indexes[row.Text(0)] = row.Text(1);
+      return Ok();
+    });
+    EXPECT_TRUE(read) << read.error().internal_detail;
+    return indexes;
+  }
+};
+
+TEST_P(CustomerMigrationsTest, UpgradeDropsTheFirstVersionsIndexesAndKeepsWhatListsUse) {
+  std::vector<storage::Migration> migrations;
+  for (auto module : {audit::Migrations(), auth::Migrations(), forms::Migrations()}) {
+    for (auto& m : module) migrations.push_back(std::move(m));
+  }
+  auto customer_migrations = customers::Migrations();
+  ASSERT_EQ(customer_migrations.back().id, "customers_0003_lean_indexes");
+  std::vector<storage::Migration> first_version = migrations;
+  first_version.push_back(customer_migrations[0]);
+  first_version.push_back(customer_migrations[1]);
+  ASSERT_TRUE(storage::ApplyMigrations(db(), first_version));
+  // What the first version had beside them: an index per filterable field, a full blind index.
+  ASSERT_TRUE(db().Write([](storage::Tx& tx) {
+    return tx.ExecuteScript(
+        "CREATE INDEX customers_status_idx ON customers (status);"
+        "CREATE INDEX customers_province_idx ON customers (province);"
+        "CREATE INDEX customers_address_detail_bidx_idx ON customers (address_detail_bidx);"
+        "DROP INDEX customers_phone_bidx_idx;"
+        "CREATE INDEX customers_phone_bidx_idx ON customers (phone_bidx);");
+  }));
+
+  for (auto& m : customer_migrations) migrations.push_back(std::move(m));
+  auto applied = storage::ApplyMigrations(db(), migrations);
+  ASSERT_TRUE(applied) << applied.error().internal_detail;
+  ASSERT_EQ(*applied, std::vector<std::string>{"customers_0003_lean_indexes"});
+
+  auto indexes = CustomerIndexes();
+  for (const char* gone : {"customers_status_idx", "customers_province_idx",
+                           "customers_address_detail_bidx_idx"}) {
+    EXPECT_FALSE(indexes.contains(gone)) << gone;
+  }
+  for (const char* kept : {"customers_name_idx", "customers_by_owner_name",
+                           "customers_identity_unique", "customers_created_at_us_idx"}) {
+    EXPECT_TRUE(indexes.contains(kept)) << kept;
+  }
+  ASSERT_TRUE(indexes.contains("customers_phone_bidx_idx"));
+  EXPECT_NE(indexes["customers_phone_bidx_idx"].find("IS NOT NULL"), std::string::npos)
+      << indexes["customers_phone_bidx_idx"];
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, CustomerMigrationsTest,
+                         ::testing::ValuesIn(storage::testing::AllBackends()),
+                         testing::BackendParamName);
 
 INSTANTIATE_TEST_SUITE_P(Sqlite, SqliteFileTest,
                          ::testing::Values(storage::testing::Backend::kSqlite),
