@@ -402,7 +402,7 @@ SqliteDb::~SqliteDb() {
 int SqliteDb::OnWalCommit(void* self, sqlite3* handle, const char* schema, int pages) {
   auto* db = static_cast<SqliteDb*>(self);
   const int threshold = db->options_.checkpoint_pages;
-  if (pages >= 64 * threshold) {
+  if (int64_t{pages} >= 8 * int64_t{threshold}) {
     // The checkpoint thread is far behind (or a reader pins old pages): without a checkpoint the
     // log would grow without bound.
     (void)sqlite3_wal_checkpoint_v2(handle, schema, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);

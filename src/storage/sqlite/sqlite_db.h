@@ -12,7 +12,7 @@
 // and sees one consistent snapshot (WAL mode) while writes go on.
 // Checkpoints (copying the write-ahead log back into the database file) run on a thread of their
 // own once the log holds `checkpoint_pages`, so the writer only ever appends to the log; should
-// that thread fall far behind, the writer checkpoints itself.
+// that thread fall far behind (eight times that), the writer checkpoints itself.
 //
 // Thread-safety: all public methods may be called from any thread. Calling Run/Read/Write/Ping
 // on the same Db from inside one of its own transaction callbacks is a programming error (it
@@ -55,7 +55,10 @@ struct SqliteOptions {
   // them back from the OS (SQLite's own default is 2 MiB). Readers keep SQLite's default and
   // share the OS page cache.
   int writer_cache_mib = 256;  // REQUIRES: >= 2
-  int checkpoint_pages = 1000;  // REQUIRES: >= 1
+  // Log pages that start a checkpoint. Larger than SQLite's 1000: an index page rewritten by
+  // several commits in between is copied back once (bulk intake of a million customers: 12.6k
+  // rows/s at 1000, 14.5k at 16000, median of two runs each).
+  int checkpoint_pages = 16000;  // REQUIRES: >= 1
 };
 
 class SqliteDb final : public Db {
