@@ -56,8 +56,8 @@ struct SqliteOptions {
   // share the OS page cache.
   int writer_cache_mib = 256;  // REQUIRES: >= 2
   // Log pages that start a checkpoint. Larger than SQLite's 1000: an index page rewritten by
-  // several commits in between is copied back once (bulk intake of a million customers: 12.6k
-  // rows/s at 1000, 14.5k at 16000, median of two runs each).
+  // several commits in between is copied back once (bulk intake of a million customers, median
+  // of three runs on a noisy 2-core machine: 12.7k rows/s at 1000, 14.0k at 16000).
   int checkpoint_pages = 16000;  // REQUIRES: >= 1
 };
 
