@@ -38,6 +38,7 @@
 #include <vector>
 
 #include "app/application.h"
+#include "app/demo_vocabulary.h"
 #include "audit/audit_log.h"
 #include "auth/password.h"
 #include "auth/session_service.h"
@@ -59,25 +60,8 @@ using Clock = std::chrono::steady_clock;
 
 constexpr char kPassword[] = "Bench-Password-2026";
 
-constexpr const char* kSurnames[] = {"王", "李", "张", "刘", "陈", "杨", "黄", "赵", "吴", "周",
-                                     "徐", "孙", "马", "朱", "胡", "郭", "何", "高", "林", "罗",
-                                     "郑", "梁", "谢", "宋", "唐", "许", "韩", "冯", "邓", "曹",
-                                     "彭", "曾", "肖", "田", "董", "袁", "潘", "于", "蒋", "蔡"};
-constexpr const char* kGiven[] = {"伟", "芳", "娜", "秀英", "敏", "静", "丽", "强", "磊", "军",
-                                  "洋", "勇", "艳", "杰", "娟", "涛", "明", "超", "秀兰", "霞",
-                                  "平", "刚", "桂英", "建华", "志强", "海燕", "晓东", "丽华",
-                                  "子轩", "雨涵", "浩然", "欣怡", "俊杰", "思远", "佳怡", "宇航"};
-constexpr const char* kOccupations[] = {"个体经营", "公司职员", "教师", "医生", "司机",
-                                        "农户", "工程师", "销售", "厨师", "自由职业"};
-constexpr const char* kChannels[] = {"walk_in", "referral", "online", "agent",
-                                     "telemarketing", "event", "partner"};
-constexpr const char* kRisk[] = {"low", "low", "low", "medium", "medium", "high"};
-constexpr const char* kStatus[] = {"active", "active", "active", "prospect", "dormant"};
-constexpr const char* kTags[] = {"vip", "high_value", "new", "repeat", "salaried",
-                                 "business_owner", "farmer", "watch"};
-constexpr const char* kMarital[] = {"single", "married", "married", "divorced"};
-constexpr const char* kEducation[] = {"junior_high", "senior_high", "college", "bachelor",
-                                      "master"};
+using namespace app::demo_vocabulary;
+
 constexpr const char* kMobilePrefixes[] = {"133", "135", "136", "138", "139", "150", "151",
                                            "158", "177", "186", "188", "189", "199"};
 
@@ -125,10 +109,10 @@ class Population {
     const ChinaRegion& region = Region(i);
     std::string surname = kSurnames[i % Count(kSurnames)];
     json::object c{{"type", "individual"},
-                   {"name", surname + pick(kGiven)},
+                   {"name", surname + pick(kGivenNames)},
                    {"id_number", IdNumber(i)},
                    {"phone", Phone(i)},
-                   {"marital_status", pick(kMarital)},
+                   {"marital_status", pick(kMaritalStatuses)},
                    {"education", pick(kEducation)},
                    {"occupation", pick(kOccupations)},
                    {"monthly_income",
@@ -139,8 +123,8 @@ class Population {
                    {"address_detail", std::string(region.district) + "幸福路" +
                                           std::to_string(1 + rng() % 300) + "号"},
                    {"source_channel", pick(kChannels)},
-                   {"risk_level", pick(kRisk)},
-                   {"status", pick(kStatus)},
+                   {"risk_level", pick(kRiskLevels)},
+                   {"status", pick(kStatuses)},
                    {"tags", json::array{pick(kTags)}}};
     if (i % 3 == 0) c["email"] = "c" + std::to_string(i) + "@example.com";
     return c;

@@ -4,6 +4,7 @@
 
 #include <random>
 
+#include "app/demo_vocabulary.h"
 #include "core/china_regions.h"
 #include "core/credit_code.h"
 #include "crypto/random.h"
@@ -76,31 +77,14 @@ namespace oc::app {
 namespace {
 
 namespace json = boost::json;
+using namespace demo_vocabulary;
 
-constexpr const char* kSurnames[] = {"王", "李", "张", "刘", "陈", "杨", "黄", "赵", "吴", "周",
-                                     "徐", "孙", "马", "朱", "胡", "郭", "何", "高", "林", "罗",
-                                     "郑", "梁", "谢", "宋", "唐", "许", "韩", "冯", "邓", "曹"};
-constexpr const char* kGivenNames[] = {"伟", "芳", "娜", "秀英", "敏", "静", "丽", "强", "磊",
-                                       "军", "洋", "勇", "艳", "杰", "娟", "涛", "明", "超",
-                                       "秀兰", "霞", "平", "刚", "桂英", "建华", "志强", "海燕",
-                                       "晓东", "丽华", "子轩", "雨涵", "浩然", "欣怡"};
 constexpr const char* kCompanyWords[] = {"恒信", "华泰", "锦程", "鑫源", "中联", "宏达",
                                          "瑞丰", "永盛", "嘉禾", "汇通", "天成", "盛世"};
 constexpr const char* kCompanyTrades[] = {"科技有限公司", "商贸有限公司", "建材有限公司",
                                           "农业发展有限公司", "餐饮管理有限公司",
                                           "物流有限公司", "电子科技有限公司"};
 constexpr const char* kIndustries[] = {"A", "C", "E", "F", "G", "H", "I", "K", "L", "O"};
-constexpr const char* kOccupations[] = {"个体经营", "公司职员", "教师", "医生", "司机",
-                                        "农户", "工程师", "销售", "厨师", "自由职业"};
-constexpr const char* kChannels[] = {"walk_in", "referral", "online", "agent",
-                                     "telemarketing", "event", "partner"};
-constexpr const char* kRisk[] = {"low", "low", "low", "medium", "medium", "high"};
-constexpr const char* kStatus[] = {"active", "active", "active", "prospect", "dormant"};
-constexpr const char* kTags[] = {"vip", "high_value", "new", "repeat", "salaried",
-                                 "business_owner", "farmer", "watch"};
-constexpr const char* kEducation[] = {"junior_high", "senior_high", "college", "bachelor",
-                                      "master"};
-constexpr const char* kMarital[] = {"single", "married", "married", "divorced"};
 constexpr const char* kFollowUps[][2] = {
     {"phone", "电话回访，了解资金需求与用途"},
     {"visit", "上门走访经营场所，核实经营情况"},
@@ -170,12 +154,12 @@ Result<int> SeedDemoCustomers(auth::OrganizationService& organization,
                                             std::to_string(1 + rng() % 300) + "号"},
                      {"occupation", Pick(rng, kOccupations)},
                      {"education", Pick(rng, kEducation)},
-                     {"marital_status", Pick(rng, kMarital)},
+                     {"marital_status", Pick(rng, kMaritalStatuses)},
                      {"monthly_income", std::to_string(3000 + rng() % 47000) + ".00"},
                      {"industry", Pick(rng, kIndustries)},
                      {"source_channel", Pick(rng, kChannels)},
-                     {"risk_level", Pick(rng, kRisk)},
-                     {"status", Pick(rng, kStatus)},
+                     {"risk_level", Pick(rng, kRiskLevels)},
+                     {"status", Pick(rng, kStatuses)},
                      {"tags", json::array{Pick(rng, kTags)}}};
       inputs.push_back(std::move(c));
     }
@@ -202,8 +186,8 @@ Result<int> SeedDemoCustomers(auth::OrganizationService& organization,
                                      "科技园" + std::to_string(1 + rng() % 50) + "栋"},
           {"industry", Pick(rng, kIndustries)},
           {"source_channel", Pick(rng, kChannels)},
-          {"risk_level", Pick(rng, kRisk)},
-          {"status", Pick(rng, kStatus)}};
+          {"risk_level", Pick(rng, kRiskLevels)},
+          {"status", Pick(rng, kStatuses)}};
       inputs.push_back(std::move(c));
     }
     ASSIGN_OR_RETURN(auto results, customer_service.CreateBatch(*principal, actor, inputs));
