@@ -141,7 +141,7 @@ class Population {
 struct Options {
   std::filesystem::path work;
   uint64_t rows = 1'000'000;
-  size_t batch = 5000;
+  size_t batch = 20000;
   int probes = 1000;
   int clients = 32;
   int seconds = 20;
@@ -333,7 +333,7 @@ void LoadAndLookup(const Options& options, bool load, bool lookup) {
             for (const auto& v : r.error->field_violations) first_error += " " + v.field + ":" + v.code;
           }
         }
-        if (from / options.batch % 100 == 0 && from > 0) {
+        if (from / 250000 != to / 250000) {
           double s = std::chrono::duration<double>(Clock::now() - start).count();
           std::printf("  … %llu rows, %.0f rows/s\n", static_cast<unsigned long long>(to),
                       static_cast<double>(to) / s);

@@ -3,7 +3,7 @@
 #
 # The customer registry at scale (issue 3), on SQLite with synchronous=FULL, from a Release build:
 #   1. ROWS customers (default 1,000,000) generated through CustomerService::CreateBatch —
-#      validation, encryption, blind indexes, audit — by two producer threads in batches of 5000
+#      validation, encryption, blind indexes, audit — by two producer threads in batches of 20,000
 #      (the largest batch the service takes, as an import would send);
 #      prints rows/s (goal >= 20,000/s);
 #   2. over that table, through the real server on 127.0.0.1: p50/p99 of GET /api/v1/customers
@@ -16,7 +16,7 @@
 # the figures depend on what else the machine is doing.
 #
 # Environment: BUILD_DIR (default build/bench), JOBS (ninja jobs, 2), CLIENTS (32), PROBES (1000),
-# BATCH (5000), WRITE_THREADS (the server's pool for writes, which bounds how many creates share
+# BATCH (20000), WRITE_THREADS (the server's pool for writes, which bounds how many creates share
 # one group commit; default: the server's own). The databases live in a temporary directory that
 # is removed afterwards.
 set -euo pipefail
@@ -39,5 +39,5 @@ trap 'rm -rf "$work"' EXIT
 
 echo "cores: $(nproc); load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 "$binary" --work "$work" --rows "$rows" --seconds "$seconds" --clients "${CLIENTS:-32}" \
-  --probes "${PROBES:-1000}" --batch "${BATCH:-5000}" --write-threads "${WRITE_THREADS:-0}"
+  --probes "${PROBES:-1000}" --batch "${BATCH:-20000}" --write-threads "${WRITE_THREADS:-0}"
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -350,6 +350,17 @@ CREATE INDEX customers_phone_bidx_idx ON customers (phone_bidx) WHERE phone_bidx
 CREATE INDEX customers_email_bidx_idx ON customers (email_bidx) WHERE email_bidx IS NOT NULL;
 DROP INDEX IF EXISTS customers_by_owner_name;
 CREATE INDEX customers_by_owner_name ON customers (owner_id, name) WHERE deleted_at_us IS NULL;
+)sql"},
+      // One name index serves every scope: it holds the id, for the (name, id) list order, and
+      // the owner and department, so an account manager's or a branch's name search checks
+      // scope from the index without reading the row. The separate (owner, name) index it
+      // replaces was a fifth index updated at a random place on every insert, which cost bulk
+      // intake at a million customers about an eighth of its speed.
+      {.id = "customers_0004_one_name_index", .sql = R"sql(
+DROP INDEX IF EXISTS customers_name_idx;
+DROP INDEX IF EXISTS customers_by_owner_name;
+CREATE INDEX customers_by_name ON customers (name, id, owner_id, department_id)
+  WHERE deleted_at_us IS NULL;
 )sql"}};
 }
 

@@ -17,7 +17,11 @@ namespace json = boost::json;
 using storage::Tx;
 
 constexpr size_t kMaxReassign = 500;
-constexpr size_t kMaxBatch = 5000;
+// The largest batch, which is an import's unit of commit. A commit writes every index page it
+// touched, and the name and blind indexes, keyed at random, touch a fresh page for nearly every
+// row of a small batch: at a million customers, batches of 20,000 load about a quarter faster
+// than batches of 5,000. Other writes wait for such a commit, about a second on two cores.
+constexpr size_t kMaxBatch = 20000;
 
 Message NotFoundMessage() { return {"客户不存在", "Customer not found"}; }
 
@@ -323,7 +327,7 @@ Result<std::vector<BatchItemResult>> CustomerService::CreateBatch(
   RETURN_IF_ERROR(principal.Require("customer.write"));
   if (inputs.size() > kMaxBatch) {
     return InvalidField("items", "too_many",
-                        {"每批最多 5000 条", "At most 5000 records per batch"});
+                        {"每批最多 20000 条", "At most 20000 records per batch"});
   }
   ASSIGN_OR_RETURN(auto entity, registry_.Get(kCustomerEntity));
   std::vector<BatchItemResult> results(inputs.size());
@@ -491,7 +495,15 @@ Result<CustomerPage> CustomerService::List(const auth::Principal& principal,
                    forms::ParseListQuery(*entity, effective, cipher_, db_.dialect(),
                                          {.caller_params = {"q", "id_number"}, .qualifier = "c"}));
   auth::ScopePredicate scope = principal.ScopeSql("customer", "c.owner_id", "c.department_id");
-  forms::SqlFragment where{"c.deleted_at_us IS NULL AND (" + scope.sql + ")", scope.params};
+  std::string scope_sql = "(" + scope.sql + ")";
+  if (name_search && db_.dialect() == storage::Dialect::kSqlite) {
+    // Without ANALYZE statistics SQLite rates an owner or department equality as more selective
+    // than a name prefix, and would read and sort every customer in scope. The name index
+    // carries the owner and department, so walking it in name order checks scope without
+    // reading a row; the likelihood says the scope is not what narrows a name search.
+    scope_sql = "likelihood(" + scope_sql + ", 0.9)";
+  }
+  forms::SqlFragment where{"c.deleted_at_us IS NULL AND " + scope_sql, scope.params};
   if (name_search) {
     // A prefix range rather than LIKE: it uses the name index and treats % and _ literally.
     where.sql += " AND c.name >= ? AND c.name < ?";

@@ -68,7 +68,8 @@ class CustomerService {
   // Creates many customers in one transaction per call, for imports and bulk loads: each input is
   // validated as in Create, and the valid ones are written together (one commit). Results are in
   // input order; an input that fails does not stop the others.
-  // Errors (whole batch): kPermissionDenied; storage errors.
+  // Errors (whole batch): kPermissionDenied; kInvalidArgument ("items", "too_many") for more than
+  // 20,000 inputs; storage errors.
   Result<std::vector<BatchItemResult>> CreateBatch(const auth::Principal& principal,
                                                    const audit::Actor& actor,
                                                    const std::vector<boost::json::object>& inputs);

@@ -294,6 +294,18 @@ TEST_P(CustomerServiceTest, BatchCreatesTheValidOnesAndReportsTheRest) {
   EXPECT_TRUE(audit_.Verify(*db_)->intact);
 }
 
+TEST_P(CustomerServiceTest, BatchLargerThanTheCommitUnitIsRefusedWhole) {
+  std::vector<json::object> inputs(20001, Individual(63));
+  auto results = customers_->CreateBatch(As("am.east"), ActorOf("am.east"), inputs);
+  ASSERT_FALSE(results);
+  EXPECT_EQ(results.error().code, ErrorCode::kInvalidArgument);
+  ASSERT_EQ(results.error().field_violations.size(), 1u);
+  EXPECT_EQ(results.error().field_violations[0].field, "items");
+  EXPECT_EQ(results.error().field_violations[0].code, "too_many");
+  EXPECT_NE(results.error().field_violations[0].message.zh_cn.find("20000"), std::string::npos);
+  EXPECT_TRUE(customers_->List(As("am.east"), {})->items.empty());
+}
+
 // Reads the bytes of the database files, which only SQLite has on the test's own disk.
 class SqliteFileTest : public CustomersFixture {};
 
@@ -341,7 +353,7 @@ TEST_P(CustomerMigrationsTest, UpgradeDropsTheFirstVersionsIndexesAndKeepsWhatLi
     for (auto& m : module) migrations.push_back(std::move(m));
   }
   auto customer_migrations = customers::Migrations();
-  ASSERT_EQ(customer_migrations.back().id, "customers_0003_lean_indexes");
+  ASSERT_EQ(customer_migrations.at(2).id, "customers_0003_lean_indexes");
   std::vector<storage::Migration> first_version = migrations;
   first_version.push_back(customer_migrations[0]);
   first_version.push_back(customer_migrations[1]);
@@ -359,14 +371,16 @@ TEST_P(CustomerMigrationsTest, UpgradeDropsTheFirstVersionsIndexesAndKeepsWhatLi
   for (auto& m : customer_migrations) migrations.push_back(std::move(m));
   auto applied = storage::ApplyMigrations(db(), migrations);
   ASSERT_TRUE(applied) << applied.error().internal_detail;
-  ASSERT_EQ(*applied, std::vector<std::string>{"customers_0003_lean_indexes"});
+  ASSERT_EQ(*applied, (std::vector<std::string>{"customers_0003_lean_indexes",
+                                                 "customers_0004_one_name_index"}));
 
   auto indexes = CustomerIndexes();
   for (const char* gone : {"customers_status_idx", "customers_province_idx",
-                           "customers_address_detail_bidx_idx"}) {
+                           "customers_address_detail_bidx_idx", "customers_name_idx",
+                           "customers_by_owner_name"}) {
     EXPECT_FALSE(indexes.contains(gone)) << gone;
   }
-  for (const char* kept : {"customers_name_idx", "customers_by_owner_name",
+  for (const char* kept : {"customers_by_name", "customers_by_owner_live",
                            "customers_identity_unique", "customers_created_at_us_idx"}) {
     EXPECT_TRUE(indexes.contains(kept)) << kept;
   }
