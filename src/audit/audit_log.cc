@@ -156,7 +156,8 @@ std::string MaskValue(std::string_view value) {
 
 Status AuditLog::Append(storage::Tx& tx, const Actor& actor, const Event& event) const {
   Entry entry = Prepare(actor, event);
-  return AppendPrepared(tx, std::span<Entry>(&entry, 1));
+  Entry* const one[] = {&entry};
+  return AppendPrepared(tx, one);
 }
 
 Entry AuditLog::Prepare(const Actor& actor, const Event& event) const {
@@ -173,7 +174,7 @@ Entry AuditLog::Prepare(const Actor& actor, const Event& event) const {
   return e;
 }
 
-Status AuditLog::AppendPrepared(storage::Tx& tx, std::span<Entry> entries) const {
+Status AuditLog::AppendPrepared(storage::Tx& tx, std::span<Entry* const> entries) const {
   if (entries.empty()) return Ok();
   // FOR UPDATE makes concurrent PostgreSQL appenders queue on the head row; SQLite already runs
   // one writer at a time.
@@ -187,7 +188,8 @@ Status AuditLog::AppendPrepared(storage::Tx& tx, std::span<Entry> entries) const
   int64_t last_id = head->Int("last_id");
   std::string last_hash = head->Text("last_hash");
   const Instant now = clock_.Now();
-  for (Entry& e : entries) {
+  for (Entry* entry : entries) {
+    Entry& e = *entry;
     e.id = ++last_id;
     e.prev_hash = std::move(last_hash);
     e.at = now;

@@ -107,9 +107,10 @@ class AuditLog {
   // is one thread shared by every request): Prepare renders an entry — the changes as JSON, the
   // actor — outside any transaction; AppendPrepared then only links the entries, in order, to
   // the chain (id, time, hashes) and inserts them. The caller may fill in entity_id in between
-  // (the id of a record the same transaction inserted).
+  // (the id of a record the same transaction inserted). The entries are linked in place, by
+  // pointer, so a bulk import names the ones it kept without copying them on the writer.
   Entry Prepare(const Actor& actor, const Event& event) const;
-  Status AppendPrepared(storage::Tx& tx, std::span<Entry> entries) const;
+  Status AppendPrepared(storage::Tx& tx, std::span<Entry* const> entries) const;
 
   // Newest first. Errors: kInvalidArgument for a limit outside 1..1000.
   Result<std::vector<Entry>> List(storage::Db& db, const Filter& filter) const;

@@ -144,7 +144,8 @@ TEST_P(AuditLogTest, PreparedEntriesAreChainedInOrderInOneAppend) {
                                                .changes = {{"name", std::nullopt, "王伟"}}}));
     batch.back().entity_id = id;
   }
-  ASSERT_TRUE(db_->Write([&](storage::Tx& tx) { return log_.AppendPrepared(tx, batch); }));
+  std::vector<Entry*> linked = {&batch[0], &batch[1], &batch[2]};
+  ASSERT_TRUE(db_->Write([&](storage::Tx& tx) { return log_.AppendPrepared(tx, linked); }));
   EXPECT_EQ(batch[0].id, 3);
   EXPECT_EQ(batch[2].id, 5);
   EXPECT_EQ(batch[1].prev_hash, batch[0].hash);

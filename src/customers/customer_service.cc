@@ -303,7 +303,8 @@ Result<json::object> CustomerService::Create(const auth::Principal& principal,
   ASSIGN_OR_RETURN(Prepared prepared, Prepare(principal, actor, *entity, input));
   auto created = db_.WriteValue<int64_t>([&](Tx& tx) -> Result<int64_t> {
     ASSIGN_OR_RETURN(int64_t id, Insert(tx, prepared));
-    RETURN_IF_ERROR(audit_.AppendPrepared(tx, std::span<audit::Entry>(&prepared.audit, 1)));
+    audit::Entry* const entry[] = {&prepared.audit};
+    RETURN_IF_ERROR(audit_.AppendPrepared(tx, entry));
     return id;
   });
   if (!created && created.error().code == ErrorCode::kAlreadyExists &&
@@ -342,7 +343,7 @@ Result<std::vector<BatchItemResult>> CustomerService::CreateBatch(
   }
   RETURN_IF_ERROR(db_.Write([&](Tx& tx) -> Status {
     // The job may run again after a retried serialization failure: start from the prepared state.
-    std::vector<audit::Entry> trail;
+    std::vector<audit::Entry*> trail;
     trail.reserve(inputs.size());
     for (size_t i = 0; i < inputs.size(); ++i) {
       if (!prepared[i]) continue;
@@ -350,7 +351,7 @@ Result<std::vector<BatchItemResult>> CustomerService::CreateBatch(
       auto id = Insert(tx, *prepared[i]);
       if (id) {
         results[i].id = *id;
-        trail.push_back(prepared[i]->audit);
+        trail.push_back(&prepared[i]->audit);
       } else if (id.error().code == ErrorCode::kAlreadyExists ||
                  id.error().code == ErrorCode::kInvalidArgument) {
         results[i].error = std::move(id).error();
