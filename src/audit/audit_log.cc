@@ -20,7 +20,15 @@ void AppendField(std::string& out, std::string_view field) {
   out += ';';
 }
 
-std::string ComputeHash(const Entry& e) {
+// Entries are hashed by the rule in force when they were written; every rule stays verifiable.
+//   1  SHA-256 over every field, computed as the entry is linked.
+//   2  SHA-256 over the link (rule, previous hash, id, time, entity id) and the content digest:
+//      the SHA-256 of the fields known before the write (actor, action, changes, detail), which
+//      Prepare computes outside the transaction. A bulk import's changes are most of what is
+//      hashed, and the one SQLite writer no longer hashes them.
+constexpr int64_t kHashVersion = 2;
+
+std::string HashV1(const Entry& e) {
   std::string canonical;
   canonical.reserve(256 + e.changes_json.size() + e.detail.size());
   AppendField(canonical, e.prev_hash);
@@ -36,6 +44,42 @@ std::string ComputeHash(const Entry& e) {
   AppendField(canonical, e.request_id);
   AppendField(canonical, e.client_ip);
   return crypto::Sha256Hex(canonical);
+}
+
+std::string ContentDigest(const Entry& e) {
+  std::string canonical;
+  canonical.reserve(128 + e.changes_json.size() + e.detail.size());
+  AppendField(canonical, e.user_id ? std::to_string(*e.user_id) : std::string());
+  AppendField(canonical, e.username);
+  AppendField(canonical, e.action);
+  AppendField(canonical, e.entity_type);
+  AppendField(canonical, e.changes_json);
+  AppendField(canonical, e.detail);
+  AppendField(canonical, e.request_id);
+  AppendField(canonical, e.client_ip);
+  return crypto::Sha256(canonical);
+}
+
+// The version is hashed too, so relabelling an entry as written by another rule breaks it.
+std::string HashV2(const Entry& e, std::string_view content_digest) {
+  std::string canonical;
+  canonical.reserve(160);
+  AppendField(canonical, std::to_string(kHashVersion));
+  AppendField(canonical, e.prev_hash);
+  AppendField(canonical, std::to_string(e.id));
+  AppendField(canonical, std::to_string(ToUnixMicros(e.at)));
+  AppendField(canonical, e.entity_id);
+  AppendField(canonical, content_digest);
+  return crypto::Sha256Hex(canonical);
+}
+
+// The hash `e` should carry by the rule it names; nullopt for a rule this version does not know.
+std::optional<std::string> ExpectedHash(const Entry& e) {
+  switch (e.hash_version) {
+    case 1: return HashV1(e);
+    case 2: return HashV2(e, ContentDigest(e));
+    default: return std::nullopt;
+  }
 }
 
 std::optional<std::string> Present(const std::optional<std::string>& value,
@@ -85,12 +129,13 @@ Entry EntryFromRow(const storage::Row& row) {
   e.client_ip = row.Text("client_ip");
   e.prev_hash = row.Text("prev_hash");
   e.hash = row.Text("hash");
+  e.hash_version = row.Int("hash_version");
   return e;
 }
 
 constexpr std::string_view kColumns =
     "id, at_us, user_id, username, action, entity_type, entity_id, changes, detail, request_id, "
-    "client_ip, prev_hash, hash";
+    "client_ip, prev_hash, hash, hash_version";
 
 // UTF-8 code point boundaries, so masking never splits a character.
 std::vector<size_t> CharacterStarts(std::string_view s) {
@@ -134,7 +179,12 @@ CREATE TABLE audit_head (
 INSERT INTO audit_head (singleton, last_id, last_hash)
   VALUES (1, 0, '0000000000000000000000000000000000000000000000000000000000000000');
 )sql",
-  }};
+      },
+      // Entries written before this migration were hashed by rule 1.
+      {
+          .id = "audit_0002_hash_version",
+          .sql = "ALTER TABLE audit_events ADD COLUMN hash_version INTEGER NOT NULL DEFAULT 1",
+      }};
 }
 
 std::string MaskValue(std::string_view value) {
@@ -171,6 +221,7 @@ Entry AuditLog::Prepare(const Actor& actor, const Event& event) const {
   e.detail = event.detail;
   e.request_id = actor.request_id;
   e.client_ip = actor.client_ip;
+  e.content_digest = ContentDigest(e);
   return e;
 }
 
@@ -193,16 +244,18 @@ Status AuditLog::AppendPrepared(storage::Tx& tx, std::span<Entry* const> entries
     e.id = ++last_id;
     e.prev_hash = std::move(last_hash);
     e.at = now;
-    e.hash = ComputeHash(e);
+    e.hash_version = kHashVersion;
+    e.hash = HashV2(e, e.content_digest.empty() ? ContentDigest(e) : e.content_digest);
     last_hash = e.hash;
     storage::Value user_id =
         e.user_id ? storage::Value(*e.user_id) : storage::Value(storage::Null{});
     RETURN_IF_ERROR(tx.Execute(
         "INSERT INTO audit_events (id, at_us, user_id, username, action, entity_type, "
-        "entity_id, changes, detail, request_id, client_ip, prev_hash, hash) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "entity_id, changes, detail, request_id, client_ip, prev_hash, hash, hash_version) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         {e.id, ToUnixMicros(e.at), user_id, e.username, e.action, e.entity_type, e.entity_id,
-         e.changes_json, e.detail, e.request_id, e.client_ip, e.prev_hash, e.hash}));
+         e.changes_json, e.detail, e.request_id, e.client_ip, e.prev_hash, e.hash,
+         e.hash_version}));
   }
   RETURN_IF_ERROR(tx.Execute("UPDATE audit_head SET last_id = ?, last_hash = ? WHERE singleton = 1",
                              {last_id, last_hash}));
@@ -320,7 +373,13 @@ Result<VerifyReport> AuditLog::Verify(storage::Db& db) const {
         fail(e.id, "link to the previous entry does not match");
         break;
       }
-      if (ComputeHash(e) != e.hash) {
+      std::optional<std::string> expected = ExpectedHash(e);
+      if (!expected) {
+        fail(e.id, "unknown hash version " + std::to_string(e.hash_version) +
+                       " (the entry was modified, or written by a newer version)");
+        break;
+      }
+      if (*expected != e.hash) {
         fail(e.id, "content does not match its hash (the entry was modified)");
         break;
       }

@@ -3,7 +3,7 @@
 // same transaction as the change it records, so the trail and the data can never disagree.
 //
 // Entries form a hash chain: each stores the SHA-256 of the previous entry's hash and its own
-// canonical content. Editing or deleting any row behind the server's back breaks the chain at that
+// canonical content (by the hashing rule recorded with it, see audit_log.cc). Editing or deleting any row behind the server's back breaks the chain at that
 // row, which Verify() reports. The newest hash is also kept in `audit_head`, so removing the last
 // rows is detected too; publishing that head hash elsewhere (Verify prints it) anchors the chain
 // against an attacker who rewrites the whole table.
@@ -67,6 +67,10 @@ struct Entry {
   std::string client_ip;
   std::string prev_hash;  // hex
   std::string hash;       // hex
+  int64_t hash_version = 0;  // the rule `hash` was computed by; set when the entry is linked
+  // SHA-256 of the content fields, computed by Prepare so that linking need not hash the
+  // changes. Not stored: Verify recomputes it from the content.
+  std::string content_digest;
 };
 
 struct Filter {
@@ -107,7 +111,8 @@ class AuditLog {
   // is one thread shared by every request): Prepare renders an entry — the changes as JSON, the
   // actor — outside any transaction; AppendPrepared then only links the entries, in order, to
   // the chain (id, time, hashes) and inserts them. The caller may fill in entity_id in between
-  // (the id of a record the same transaction inserted). The entries are linked in place, by
+  // (the id of a record the same transaction inserted), and nothing else: the content digest
+  // was taken at Prepare. The entries are linked in place, by
   // pointer, so a bulk import names the ones it kept without copying them on the writer.
   Entry Prepare(const Actor& actor, const Event& event) const;
   Status AppendPrepared(storage::Tx& tx, std::span<Entry* const> entries) const;

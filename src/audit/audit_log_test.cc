@@ -4,6 +4,7 @@
 
 #include <boost/json.hpp>
 
+#include "crypto/digest.h"
 #include "storage/migrations.h"
 #include "storage/testing/test_databases.h"
 
@@ -97,6 +98,104 @@ TEST_P(AuditLogTest, DeletedNewestRowIsDetectedThroughTheHead) {
   ASSERT_TRUE(report);
   EXPECT_FALSE(report->intact);
   EXPECT_EQ(report->first_broken_id, 4);
+}
+
+TEST_P(AuditLogTest, EditedEntityIdOrRelabelledHashRuleIsDetected) {
+  AppendN(5);
+  for (const char* tamper : {"UPDATE audit_events SET entity_id = '99' WHERE id = 2",
+                             "UPDATE audit_events SET hash_version = 1 WHERE id = 3",
+                             "UPDATE audit_events SET hash_version = 3 WHERE id = 4"}) {
+    ASSERT_TRUE(db_->Write([&](storage::Tx& tx) -> Status {
+      RETURN_IF_ERROR(tx.Execute(tamper));
+      return Ok();
+    }));
+  }
+  auto report = log_.Verify(*db_);
+  ASSERT_TRUE(report);
+  EXPECT_FALSE(report->intact);
+  EXPECT_EQ(report->first_broken_id, 2);
+
+  ASSERT_TRUE(db_->Write([&](storage::Tx& tx) -> Status {
+    RETURN_IF_ERROR(tx.Execute("UPDATE audit_events SET entity_id = '1' WHERE id = 2"));
+    return Ok();
+  }));
+  report = log_.Verify(*db_);
+  ASSERT_TRUE(report);
+  EXPECT_EQ(report->first_broken_id, 3);
+  EXPECT_EQ(report->problem, "content does not match its hash (the entry was modified)");
+
+  ASSERT_TRUE(db_->Write([&](storage::Tx& tx) -> Status {
+    RETURN_IF_ERROR(tx.Execute("UPDATE audit_events SET hash_version = 2 WHERE id = 3"));
+    return Ok();
+  }));
+  report = log_.Verify(*db_);
+  ASSERT_TRUE(report);
+  EXPECT_EQ(report->first_broken_id, 4);
+  EXPECT_NE(report->problem.find("unknown hash version 3"), std::string::npos) << report->problem;
+}
+
+// Entries written before audit_0002 were hashed over all their fields at once (rule 1). A
+// database upgraded with such a trail keeps verifying, and new entries chain onto it.
+TEST_P(AuditLogTest, ATrailWrittenByTheFirstHashingRuleStillVerifiesAfterTheUpgrade) {
+  auto opened = storage::testing::OpenTestDb(GetParam());
+  ASSERT_TRUE(opened) << opened.error().internal_detail;
+  storage::Db& db = **opened;
+  auto migrations = Migrations();
+  ASSERT_EQ(migrations.at(1).id, "audit_0002_hash_version");
+  ASSERT_TRUE(storage::ApplyMigrations(db, std::span(migrations).first(1)));
+
+  auto field = [](std::string_view value) {
+    return std::to_string(value.size()) + ":" + std::string(value) + ";";
+  };
+  std::string prev(64, '0');
+  for (int64_t id : {1, 2}) {
+    const int64_t at = 1'600'000'000'000'000 + id;
+    const std::string changes = R"([{"field":"name","before":null,"after":"王伟"}])";
+    const std::string hash = crypto::Sha256Hex(
+        field(prev) + field(std::to_string(id)) + field(std::to_string(at)) + field("7") +
+        field("admin") + field("customer.create") + field("customer") +
+        field(std::to_string(id)) + field(changes) + field("") + field("req-old") +
+        field("10.0.0.1"));
+    ASSERT_TRUE(db.Write([&](storage::Tx& tx) -> Status {
+      RETURN_IF_ERROR(tx.Execute(
+          "INSERT INTO audit_events (id, at_us, user_id, username, action, entity_type, "
+          "entity_id, changes, detail, request_id, client_ip, prev_hash, hash) VALUES "
+          "(?, ?, 7, 'admin', 'customer.create', 'customer', ?, ?, '', 'req-old', '10.0.0.1', "
+          "?, ?)",
+          {id, at, std::to_string(id), changes, prev, hash}));
+      RETURN_IF_ERROR(tx.Execute("UPDATE audit_head SET last_id = ?, last_hash = ?",
+                                 {id, hash}));
+      return Ok();
+    }));
+    prev = hash;
+  }
+
+  auto applied = storage::ApplyMigrations(db, migrations);
+  ASSERT_TRUE(applied);
+  EXPECT_EQ(*applied, std::vector<std::string>{"audit_0002_hash_version"});
+  ASSERT_TRUE(db.Write([&](storage::Tx& tx) {
+    return log_.Append(tx, actor_, Event{.action = "customer.update", .entity_type = "customer",
+                                         .entity_id = "1", .changes = {{"name", "王伟", "王薇"}}});
+  }));
+  auto report = log_.Verify(db);
+  ASSERT_TRUE(report);
+  EXPECT_TRUE(report->intact) << report->problem;
+  EXPECT_EQ(report->entries_checked, 3);
+  auto entries = log_.List(db, Filter{});
+  ASSERT_TRUE(entries);
+  ASSERT_EQ(entries->size(), 3u);
+  EXPECT_EQ((*entries)[0].hash_version, 2);
+  EXPECT_EQ((*entries)[0].prev_hash, prev);
+  EXPECT_EQ((*entries)[2].hash_version, 1);
+
+  // Still tamper-evident under the old rule.
+  ASSERT_TRUE(db.Write([&](storage::Tx& tx) -> Status {
+    RETURN_IF_ERROR(tx.Execute("UPDATE audit_events SET client_ip = '10.0.0.2' WHERE id = 2"));
+    return Ok();
+  }));
+  report = log_.Verify(db);
+  ASSERT_TRUE(report);
+  EXPECT_EQ(report->first_broken_id, 2);
 }
 
 TEST_P(AuditLogTest, SensitiveValuesAreMaskedAndSecretsWithheld) {
