@@ -96,7 +96,8 @@ Result<std::vector<std::string>> ApplyMigrations(Db& db, std::span<const Migrati
           tx.dialect() == Dialect::kSqlite ? migration.sqlite_sql : migration.postgres_sql;
       std::string sql =
           ExpandDialect(override_sql.empty() ? migration.sql : override_sql, tx.dialect());
-      RETURN_IF_ERROR(tx.ExecuteScript(sql));
+      if (!sql.empty()) RETURN_IF_ERROR(tx.ExecuteScript(sql));
+      if (migration.run) RETURN_IF_ERROR(migration.run(tx));
       RETURN_IF_ERROR(tx.Execute("INSERT INTO schema_migrations (id, applied_at) VALUES (?, ?)",
                                  {migration.id, FormatInstant(clock.Now())}));
       applied_now = true;

@@ -11,8 +11,11 @@
 //                  IDENTITY PRIMARY KEY")
 //   {{blob}}       binary column type (BLOB / BYTEA)
 //   {{bigint}}     64-bit integer column type (INTEGER / BIGINT)
-// Anything else that differs gets `sqlite` / `postgres` overrides.
+// Anything else that differs gets `sqlite` / `postgres` overrides. A change SQL alone cannot
+// express, because what it touches is listed in data (the columns an administrator added), is
+// written as code: `run`.
 
+#include <functional>
 #include <span>
 #include <string>
 #include <vector>
@@ -27,6 +30,8 @@ struct Migration {
   std::string sql;  // portable SQL with the tokens above
   std::string sqlite_sql;    // if set, used on SQLite instead of `sql`
   std::string postgres_sql;  // if set, used on PostgreSQL instead of `sql`
+  // If set, runs after the SQL (which may then be empty), in the same transaction.
+  std::function<Status(Tx&)> run;
 };
 
 // Expands the dialect tokens in `sql`.

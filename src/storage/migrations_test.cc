@@ -113,6 +113,45 @@ TEST_P(MigrationsTest, FailingMigrationLeavesNothingHalfApplied) {
   EXPECT_EQ(TableExists(db(), "customers").value_or(false), true);
 }
 
+// A code step sees its migration's SQL applied, runs once, and a failure undoes both.
+TEST_P(MigrationsTest, CodeStepRunsOnceAfterItsSqlInTheSameTransaction) {
+  std::vector<Migration> migrations = CustomerMigrations();
+  int runs = 0;
+  migrations.push_back(
+      {.id = "customers_0004_double_limits",
+       .sql = "CREATE TABLE limit_log (note TEXT)",
+       .run = [&](Tx& tx) -> Status {
+         ++runs;
+         ASSIGN_OR_RETURN(Rows rows, tx.Query("SELECT id, credit_limit FROM customers"));
+         for (const Row& row : rows) {
+           RETURN_IF_ERROR(tx.Execute("UPDATE customers SET credit_limit = ? WHERE id = ?",
+                                      {row.Int(1) * 2, row.Int(0)}));
+         }
+         RETURN_IF_ERROR(tx.Execute("INSERT INTO limit_log (note) VALUES ('doubled')"));
+         return Ok();
+       }});
+  migrations.push_back({.id = "customers_0005_broken_step",
+                        .sql = "CREATE TABLE follow_ups (id {{id}}, note TEXT)",
+                        .run = [](Tx& tx) -> Status {
+                          RETURN_IF_ERROR(tx.Execute("UPDATE customers SET credit_limit = 0"));
+                          return MakeError(ErrorCode::kInternal, {"失败", "failed"});
+                        }});
+  Result<std::vector<std::string>> applied = ApplyMigrations(db(), migrations);
+  ASSERT_FALSE(applied);
+  EXPECT_NE(applied.error().internal_detail.find("customers_0005_broken_step"), std::string::npos);
+  migrations.pop_back();
+  applied = ApplyMigrations(db(), migrations);
+  ASSERT_TRUE(applied) << applied.error().internal_detail;
+  EXPECT_TRUE(applied->empty());
+  EXPECT_EQ(runs, 1);
+  EXPECT_EQ(TableExists(db(), "follow_ups").value_or(true), false);
+  Result<int64_t> limit = db().ReadValue<int64_t>([](Tx& tx) -> Result<int64_t> {
+    ASSIGN_OR_RETURN(Rows rows, tx.Query("SELECT credit_limit FROM customers"));
+    return rows.at(0).Int(0);
+  });
+  EXPECT_EQ(limit.value_or(-1), 200000);
+}
+
 TEST_P(MigrationsTest, UnknownRecordedMigrationIsFailedPrecondition) {
   std::vector<Migration> migrations = CustomerMigrations();
   ASSERT_TRUE(ApplyMigrations(db(), migrations));
