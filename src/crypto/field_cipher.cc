@@ -423,8 +423,11 @@ Result<std::string> FieldCipher::Decrypt(std::string_view ciphertext,
 
 std::string FieldCipher::BlindIndex(std::string_view normalized_value,
                                     std::string_view context) const {
-  return internal::Hmac(SuiteHash(keyring_.suite_), keyring_.blind_index_key_,
-                        {View(LengthPrefix(context.size())), context, normalized_value});
+  std::string index = internal::Hmac(SuiteHash(keyring_.suite_), keyring_.blind_index_key_,
+                                     {View(LengthPrefix(context.size())), context,
+                                      normalized_value});
+  index.resize(kBlindIndexSize);
+  return index;
 }
 
 }  // namespace oc::crypto

@@ -139,7 +139,7 @@ TEST_P(BothSuitesTest, SameKeyIdWithOtherMaterialFailsAuthentication) {
 TEST_P(BothSuitesTest, BlindIndexIsDeterministicAndSeparatedByContextAndKey) {
   FieldCipher cipher = Cipher();
   std::string index = cipher.BlindIndex(kIdNumber, kIdContext);
-  EXPECT_EQ(index.size(), 32u);
+  EXPECT_EQ(index.size(), FieldCipher::kBlindIndexSize);
   EXPECT_EQ(cipher.BlindIndex(kIdNumber, kIdContext), index);
   EXPECT_NE(cipher.BlindIndex("110101199003077778", kIdContext), index);
   EXPECT_NE(cipher.BlindIndex(kIdNumber, "customer.phone"), index);
@@ -276,13 +276,12 @@ TEST(FieldCipherTest, DecryptsStoredVersionOneCiphertexts) {
             "13800138000");
 }
 
+// The first half of the HMACs that databases stored whole before forms_0002 (which cuts them).
 TEST(FieldCipherTest, BlindIndexesMatchStoredValues) {
   FieldCipher aes = MakeCipher(CipherSuite::kAes256Gcm, {{1, GoldenKey()}}, 1);
-  EXPECT_EQ(HexEncode(aes.BlindIndex(kIdNumber, kIdContext)),
-            "bd085191c9413ee892626c6782ab639997a0a7648b54c87ecbea0c6d8910b32a");
+  EXPECT_EQ(HexEncode(aes.BlindIndex(kIdNumber, kIdContext)), "bd085191c9413ee892626c6782ab6399");
   FieldCipher sm4 = MakeCipher(CipherSuite::kSm4Gcm, {{1, GoldenKey()}}, 1);
-  EXPECT_EQ(HexEncode(sm4.BlindIndex(kIdNumber, kIdContext)),
-            "645429769914273640f58d6af6c3b0d7f95efe326ac492acd2b43fbffd1c701b");
+  EXPECT_EQ(HexEncode(sm4.BlindIndex(kIdNumber, kIdContext)), "645429769914273640f58d6af6c3b0d7");
 }
 
 TEST(CipherSuiteTest, NamesRoundTrip) {

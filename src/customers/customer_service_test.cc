@@ -306,6 +306,81 @@ TEST_P(CustomerServiceTest, BatchLargerThanTheCommitUnitIsRefusedWhole) {
   EXPECT_TRUE(customers_->List(As("am.east"), {})->items.empty());
 }
 
+// Blind indexes written before forms_0002 held the whole 32-byte HMAC, of which today's index is
+// the first 16 bytes. The upgrade cuts them, for built-in and custom fields alike, so exact
+// lookups and the duplicate check keep finding the customers stored before it.
+TEST_P(CustomerServiceTest, UpgradeCutsStoredBlindIndexesToWhatLookupsCompute) {
+  auto field = registry_->AddCustomField(ActorOf("admin"), "customer",
+                                         {.name = "spouse_phone",
+                                          .label = {"配偶手机", "Spouse phone"},
+                                          .type = "text",
+                                          .format = "mobile",
+                                          .sensitive = true,
+                                          .filterable = true});
+  ASSERT_TRUE(field) << field.error().message.en_us;
+  auto input = Individual(7);
+  input["spouse_phone"] = "13912345678";
+  auto created = CreateAs("am.east", input);
+  ASSERT_TRUE(created) << created.error().message.en_us;
+  const int64_t id = created->at("id").as_int64();
+  const std::vector<std::string> columns = {"id_number_bidx", "phone_bidx",
+                                            field->column + "_bidx"};
+  auto stored_sizes = [&] {
+    std::vector<size_t> sizes;
+    auto read = db_->Read([&](storage::Tx& tx) -> Status {
+      for (const std::string& column : columns) {
+        ASSIGN_OR_RETURN(auto row, tx.QueryOne("SELECT " + column + " FROM customers WHERE id = ?",
+                                               {id}));
+        sizes.push_back(row->Bytes(column).size());
+      }
+      return Ok();
+    });
+    EXPECT_TRUE(read) << read.error().internal_detail;
+    return sizes;
+  };
+  ASSERT_EQ(stored_sizes(), std::vector<size_t>(3, crypto::FieldCipher::kBlindIndexSize));
+
+  // Back to what the first version wrote, and to before the migration.
+  ASSERT_TRUE(db_->Write([&](storage::Tx& tx) -> Status {
+    for (const std::string& column : columns) {
+      ASSIGN_OR_RETURN(auto row, tx.QueryOne("SELECT " + column + " FROM customers WHERE id = ?",
+                                             {id}));
+      std::string full = row->Bytes(column) + std::string(16, '\x5a');
+      RETURN_IF_ERROR(tx.Execute("UPDATE customers SET " + column + " = ? WHERE id = ?",
+                                 {storage::Blob{full}, id}));
+    }
+    RETURN_IF_ERROR(tx.Execute(
+        "DELETE FROM schema_migrations WHERE id = 'forms_0002_short_blind_indexes'"));
+    return Ok();
+  }));
+  const std::string phone(input["phone"].as_string());
+  ASSERT_TRUE(customers_->List(As("risk"), {{"phone", phone}})->items.empty());
+
+  std::vector<storage::Migration> migrations;
+  for (auto module : {audit::Migrations(), auth::Migrations(), forms::Migrations(),
+                      customers::Migrations()}) {
+    for (auto& m : module) migrations.push_back(std::move(m));
+  }
+  auto applied = storage::ApplyMigrations(*db_, migrations);
+  ASSERT_TRUE(applied) << applied.error().internal_detail;
+  EXPECT_EQ(*applied, std::vector<std::string>{"forms_0002_short_blind_indexes"});
+  EXPECT_EQ(stored_sizes(), std::vector<size_t>(3, crypto::FieldCipher::kBlindIndexSize));
+
+  for (const auto& [parameter, value] :
+       std::map<std::string, std::string>{{"phone", phone},
+                                          {"id_number", std::string(input["id_number"].as_string())},
+                                          {"spouse_phone", "139 1234 5678"}}) {
+    auto found = customers_->List(As("risk"), {{parameter, value}});
+    ASSERT_TRUE(found) << parameter << ": " << found.error().message.en_us;
+    ASSERT_EQ(found->items.size(), 1u) << parameter;
+    EXPECT_EQ(found->items[0].at("id").as_int64(), id);
+  }
+  auto again = CreateAs("am.west", Individual(7));
+  ASSERT_FALSE(again);
+  EXPECT_EQ(again.error().code, ErrorCode::kAlreadyExists);
+  EXPECT_EQ(std::get<int64_t>(again.error().extensions.at("existing_id")), id);
+}
+
 // Reads the bytes of the database files, which only SQLite has on the test's own disk.
 class SqliteFileTest : public CustomersFixture {};
 

@@ -6,6 +6,8 @@
 #include <array>
 #include <set>
 
+#include "crypto/field_cipher.h"
+
 namespace oc::forms {
 
 namespace {
@@ -307,6 +309,27 @@ Error EntityNotFound(std::string_view key) {
                    "forms: entity " + std::string(key));
 }
 
+// Blind indexes were the whole 32-byte HMAC before forms_0002 and are its first
+// FieldCipher::kBlindIndexSize bytes since, so stored ones are cut to match what lookups
+// compute. entity_fields lists every sensitive field of every entity, custom ones included.
+Status ShortenBlindIndexes(storage::Tx& tx) {
+  ASSIGN_OR_RETURN(auto fields, tx.Query("SELECT e.table_name, f.column_name FROM entity_fields f "
+                                         "JOIN entities e ON e.entity_key = f.entity_key "
+                                         "WHERE f.sensitive = 1 ORDER BY 1, 2"));
+  const std::string size = std::to_string(crypto::FieldCipher::kBlindIndexSize);
+  for (const auto& row : fields) {
+    FieldDef field;
+    field.column = row.Text(1);
+    const std::string column = BlindIndexColumn(field);
+    const std::string prefix = tx.dialect() == storage::Dialect::kPostgres
+                                   ? "substring(" + column + " from 1 for " + size + ")"
+                                   : "substr(" + column + ", 1, " + size + ")";
+    RETURN_IF_ERROR(tx.Execute("UPDATE " + row.Text(0) + " SET " + column + " = " + prefix +
+                               " WHERE length(" + column + ") > " + size));
+  }
+  return Ok();
+}
+
 }  // namespace
 
 std::vector<storage::Migration> Migrations() {
@@ -344,7 +367,8 @@ CREATE TABLE entity_fields (
   PRIMARY KEY (entity_key, name),
   UNIQUE (entity_key, column_name)
 );
-)sql"}};
+)sql"},
+          {.id = "forms_0002_short_blind_indexes", .run = ShortenBlindIndexes}};
 }
 
 bool IsReservedFieldName(std::string_view name) {
