@@ -330,10 +330,6 @@ Result<std::unique_ptr<SqliteDb>> SqliteDb::Open(SqliteOptions options) {
   if (options.busy_timeout.count() < 0) return BadOption("busy_timeout", "must not be negative");
   if (options.writer_cache_mib < 2) return BadOption("writer_cache_mib", "must be at least 2");
   if (options.checkpoint_pages < 1) return BadOption("checkpoint_pages", "must be at least 1");
-  if (options.page_size < 512 || options.page_size > 65536 ||
-      (options.page_size & (options.page_size - 1)) != 0) {
-    return BadOption("page_size", "must be a power of two from 512 to 65536");
-  }
   // Connections are handed between threads (a reader per Read call), which SQLite allows only
   // when it was built thread-safe.
   if (sqlite3_threadsafe() == 0) return Internal("sqlite: library built without thread safety");
@@ -341,8 +337,6 @@ Result<std::unique_ptr<SqliteDb>> SqliteDb::Open(SqliteOptions options) {
   ASSIGN_OR_RETURN(
       std::unique_ptr<Connection> writer,
       Connection::Open(options.path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, options));
-  // Takes effect only on a file without tables yet, and must precede the switch to WAL.
-  RETURN_IF_ERROR(writer->Exec("PRAGMA page_size=" + std::to_string(options.page_size)));
   ASSIGN_OR_RETURN(Rows mode, writer->Query("PRAGMA journal_mode=WAL", {}));
   if (mode.empty() || mode[0].size() != 1 || !std::holds_alternative<std::string>(mode[0].at(0)) ||
       mode[0].Text(0) != "wal") {

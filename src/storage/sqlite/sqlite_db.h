@@ -59,12 +59,6 @@ struct SqliteOptions {
   // several commits in between is copied back once (bulk intake of a million customers, median
   // of three runs on a noisy 2-core machine: 12.7k rows/s at 1000, 14.0k at 16000).
   int checkpoint_pages = 16000;  // REQUIRES: >= 1
-  // Page size of a database this call creates; an existing file keeps its own. Larger than
-  // SQLite's 4 KiB: the indexes keyed at random (names, blind indexes) have a quarter as many
-  // pages for a commit to dirty and shallower trees to descend (bulk intake of a million
-  // customers, paired runs on a noisy 2-core machine: 1.09x as fast as with 4 KiB pages, and
-  // 32 KiB no faster than 16).
-  int page_size = 16384;  // REQUIRES: a power of two from 512 to 65536
 };
 
 class SqliteDb final : public Db {

@@ -265,58 +265,6 @@ TEST(SqliteDbTest, TheLogIsCopiedIntoTheDatabaseFileBehindTheWriter) {
   EXPECT_EQ(CountRows(*db), 2000);
 }
 
-int64_t PageSize(Db& db) {
-  Result<int64_t> size = db.ReadValue<int64_t>([](Tx& tx) -> Result<int64_t> {
-    ASSIGN_OR_RETURN(Rows rows, tx.Query("PRAGMA page_size"));
-    return rows.at(0).Int(0);
-  });
-  return size.value_or(-1);
-}
-
-TEST(SqliteDbTest, ANewFileTakesTheConfiguredPageSizeAndAnExistingOneKeepsItsOwn) {
-  ScratchDir dir;
-  SqliteOptions options;
-  options.path = (dir.path() / "fresh.db").string();
-  {
-    auto fresh = SqliteDb::Open(options);
-    ASSERT_TRUE(fresh) << fresh.error().internal_detail;
-    ASSERT_TRUE(CreateSchema(**fresh));
-    EXPECT_EQ(PageSize(**fresh), 16384);
-  }
-
-  // A database made with 4 KiB pages (by an earlier version) opens and grows as it is.
-  options.path = (dir.path() / "old.db").string();
-  options.page_size = 4096;
-  {
-    auto old = SqliteDb::Open(options);
-    ASSERT_TRUE(old) << old.error().internal_detail;
-    ASSERT_TRUE(CreateSchema(**old));
-  }
-  options.page_size = 16384;
-  auto reopened = SqliteDb::Open(options);
-  ASSERT_TRUE(reopened) << reopened.error().internal_detail;
-  EXPECT_EQ(PageSize(**reopened), 4096);
-  ASSERT_TRUE((*reopened)->Write([](Tx& tx) -> Status {
-    RETURN_IF_ERROR(tx.Execute("INSERT INTO repayments (loan, amount_fen) VALUES ('L1', 100)"));
-    return Ok();
-  }));
-  EXPECT_EQ(CountRows(**reopened), 1);
-}
-
-TEST(SqliteDbTest, OpenRejectsAPageSizeSqliteCannotUse) {
-  ScratchDir dir;
-  SqliteOptions options;
-  options.path = (dir.path() / "opencredit.db").string();
-  for (int size : {0, 256, 3000, 131072}) {
-    options.page_size = size;
-    Result<std::unique_ptr<SqliteDb>> db = SqliteDb::Open(options);
-    ASSERT_FALSE(db) << size;
-    EXPECT_EQ(db.error().code, ErrorCode::kInvalidArgument);
-    EXPECT_EQ(db.error().field_violations.at(0).field, "page_size");
-  }
-  EXPECT_FALSE(std::filesystem::exists(options.path));
-}
-
 TEST(SqliteDbTest, OpenRejectsBadCacheAndCheckpointSizes) {
   ScratchDir dir;
   SqliteOptions options;
