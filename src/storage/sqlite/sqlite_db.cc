@@ -333,6 +333,12 @@ Result<std::unique_ptr<SqliteDb>> SqliteDb::Open(SqliteOptions options) {
   // Connections are handed between threads (a reader per Read call), which SQLite allows only
   // when it was built thread-safe.
   if (sqlite3_threadsafe() == 0) return Internal("sqlite: library built without thread safety");
+  // SQLite counts every allocation under one process-wide mutex unless told not to, and the
+  // writer allocates for every row it inserts (about 3 % of its time at a million customers).
+  // Nothing here reads those counts. The call only takes effect before SQLite's first use in
+  // the process; later it fails harmlessly and the counts stay on.
+  static const int memory_counts_off = sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+  (void)memory_counts_off;
 
   ASSIGN_OR_RETURN(
       std::unique_ptr<Connection> writer,
