@@ -82,32 +82,61 @@ std::optional<std::string> ExpectedHash(const Entry& e) {
   }
 }
 
-std::optional<std::string> Present(const std::optional<std::string>& value,
-                                   Sensitivity sensitivity) {
-  if (!value) return std::nullopt;
-  switch (sensitivity) {
-    case Sensitivity::kPlain: return *value;
-    case Sensitivity::kMasked: return MaskValue(*value);
-    case Sensitivity::kSecret: return std::string(kSecretPlaceholder);
+// Appends `value` as a JSON string, escaped as boost::json::serialize escapes it, without a
+// temporary string per value.
+void AppendJsonString(std::string& out, std::string_view value) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  out += '"';
+  for (char c : value) {
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\b': out += "\\b"; break;
+      case '\f': out += "\\f"; break;
+      case '\n': out += "\\n"; break;
+      case '\r': out += "\\r"; break;
+      case '\t': out += "\\t"; break;
+      default:
+        if (static_cast<unsigned char>(c) < 0x20) {
+          out += "\\u00";
+          out += kHex[(c >> 4) & 0xF];
+          out += kHex[c & 0xF];
+        } else {
+          out += c;
+        }
+    }
   }
-  return std::nullopt;
+  out += '"';
+}
+
+// A changed value as the trail shows it: null when absent, masked or withheld by sensitivity.
+void AppendPresented(std::string& out, const std::optional<std::string>& value,
+                     Sensitivity sensitivity) {
+  if (!value) {
+    out += "null";
+    return;
+  }
+  switch (sensitivity) {
+    case Sensitivity::kPlain: AppendJsonString(out, *value); return;
+    case Sensitivity::kMasked: AppendJsonString(out, MaskValue(*value)); return;
+    case Sensitivity::kSecret: AppendJsonString(out, kSecretPlaceholder); return;
+  }
 }
 
 // Written directly rather than through a JSON document: a customer created in bulk has some 25
 // changes, and building and freeing a document for them cost more than encrypting the record.
 std::string ChangesJson(const std::vector<FieldChange>& changes) {
-  auto append_string = [](std::string& out, const std::optional<std::string>& value) {
-    out += value ? boost::json::serialize(boost::json::string_view(*value)) : "null";
-  };
-  std::string out = "[";
+  std::string out;
+  out.reserve(64 * changes.size() + 2);
+  out += '[';
   for (const auto& change : changes) {
     if (out.size() > 1) out += ',';
     out += "{\"field\":";
-    out += boost::json::serialize(boost::json::string_view(change.field));
+    AppendJsonString(out, change.field);
     out += ",\"before\":";
-    append_string(out, Present(change.before, change.sensitivity));
+    AppendPresented(out, change.before, change.sensitivity);
     out += ",\"after\":";
-    append_string(out, Present(change.after, change.sensitivity));
+    AppendPresented(out, change.after, change.sensitivity);
     out += '}';
   }
   out += ']';
@@ -247,15 +276,30 @@ Status AuditLog::AppendPrepared(storage::Tx& tx, std::span<Entry* const> entries
     e.hash_version = kHashVersion;
     e.hash = HashV2(e, e.content_digest.empty() ? ContentDigest(e) : e.content_digest);
     last_hash = e.hash;
-    storage::Value user_id =
-        e.user_id ? storage::Value(*e.user_id) : storage::Value(storage::Null{});
-    RETURN_IF_ERROR(tx.Execute(
+    // The entry's longest strings are lent to the statement and taken back, not copied.
+    storage::Params params;
+    params.reserve(14);
+    params.emplace_back(e.id);
+    params.emplace_back(ToUnixMicros(e.at));
+    params.emplace_back(e.user_id ? storage::Value(*e.user_id) : storage::Value(storage::Null{}));
+    for (const std::string* text : {&e.username, &e.action, &e.entity_type, &e.entity_id}) {
+      params.emplace_back(*text);
+    }
+    params.emplace_back(std::move(e.changes_json));
+    params.emplace_back(e.detail);
+    params.emplace_back(e.request_id);
+    params.emplace_back(e.client_ip);
+    params.emplace_back(std::move(e.prev_hash));
+    params.emplace_back(e.hash);
+    params.emplace_back(e.hash_version);
+    auto inserted = tx.Execute(
         "INSERT INTO audit_events (id, at_us, user_id, username, action, entity_type, "
         "entity_id, changes, detail, request_id, client_ip, prev_hash, hash, hash_version) "
         "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        {e.id, ToUnixMicros(e.at), user_id, e.username, e.action, e.entity_type, e.entity_id,
-         e.changes_json, e.detail, e.request_id, e.client_ip, e.prev_hash, e.hash,
-         e.hash_version}));
+        params);
+    e.changes_json = std::move(std::get<std::string>(params[7]));
+    e.prev_hash = std::move(std::get<std::string>(params[11]));
+    RETURN_IF_ERROR(inserted);
   }
   RETURN_IF_ERROR(tx.Execute("UPDATE audit_head SET last_id = ?, last_hash = ? WHERE singleton = 1",
                              {last_id, last_hash}));

@@ -234,6 +234,20 @@ TEST_P(AuditLogTest, ChangesAreAJsonArrayOfFieldBeforeAfter) {
                                             {"field":"status","before":"active","after":null}])"));
 }
 
+TEST_P(AuditLogTest, ChangedTextIsEscapedExactlyAsAJsonSerializerWouldWriteIt) {
+  std::string text = "引号\"反斜杠\\斜杠/删除\x7f";
+  for (char c = 1; c < 0x20; ++c) text += c;
+  ASSERT_TRUE(db_->Write([&](storage::Tx& tx) {
+    return log_.Append(tx, actor_, Event{.action = "customer.update", .entity_type = "customer",
+                                         .entity_id = "1", .changes = {{"remarks", text, "x"}}});
+  }));
+  auto entries = log_.List(*db_, Filter{});
+  ASSERT_TRUE(entries);
+  EXPECT_EQ((*entries)[0].changes_json,
+            "[{\"field\":\"remarks\",\"before\":" +
+                boost::json::serialize(boost::json::string(text)) + ",\"after\":\"x\"}]");
+}
+
 TEST_P(AuditLogTest, PreparedEntriesAreChainedInOrderInOneAppend) {
   AppendN(2);
   std::vector<Entry> batch;
