@@ -28,35 +28,34 @@ void AppendField(std::string& out, std::string_view field) {
 //      hashed, and the one SQLite writer no longer hashes them.
 constexpr int64_t kHashVersion = 2;
 
+// The fields an entry's author gave, in hashing order; rule 1 also hashed the entity id among
+// them, rule 2 hashes it in the link.
+void AppendContent(std::string& canonical, const Entry& e, bool with_entity_id) {
+  AppendField(canonical, e.user_id ? std::to_string(*e.user_id) : std::string());
+  AppendField(canonical, e.username);
+  AppendField(canonical, e.action);
+  AppendField(canonical, e.entity_type);
+  if (with_entity_id) AppendField(canonical, e.entity_id);
+  AppendField(canonical, e.changes_json);
+  AppendField(canonical, e.detail);
+  AppendField(canonical, e.request_id);
+  AppendField(canonical, e.client_ip);
+}
+
 std::string HashV1(const Entry& e) {
   std::string canonical;
   canonical.reserve(256 + e.changes_json.size() + e.detail.size());
   AppendField(canonical, e.prev_hash);
   AppendField(canonical, std::to_string(e.id));
   AppendField(canonical, std::to_string(ToUnixMicros(e.at)));
-  AppendField(canonical, e.user_id ? std::to_string(*e.user_id) : std::string());
-  AppendField(canonical, e.username);
-  AppendField(canonical, e.action);
-  AppendField(canonical, e.entity_type);
-  AppendField(canonical, e.entity_id);
-  AppendField(canonical, e.changes_json);
-  AppendField(canonical, e.detail);
-  AppendField(canonical, e.request_id);
-  AppendField(canonical, e.client_ip);
+  AppendContent(canonical, e, /*with_entity_id=*/true);
   return crypto::Sha256Hex(canonical);
 }
 
 std::string ContentDigest(const Entry& e) {
   std::string canonical;
   canonical.reserve(128 + e.changes_json.size() + e.detail.size());
-  AppendField(canonical, e.user_id ? std::to_string(*e.user_id) : std::string());
-  AppendField(canonical, e.username);
-  AppendField(canonical, e.action);
-  AppendField(canonical, e.entity_type);
-  AppendField(canonical, e.changes_json);
-  AppendField(canonical, e.detail);
-  AppendField(canonical, e.request_id);
-  AppendField(canonical, e.client_ip);
+  AppendContent(canonical, e, /*with_entity_id=*/false);
   return crypto::Sha256(canonical);
 }
 

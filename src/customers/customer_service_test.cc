@@ -356,12 +356,7 @@ TEST_P(CustomerServiceTest, UpgradeCutsStoredBlindIndexesToWhatLookupsCompute) {
   const std::string phone(input["phone"].as_string());
   ASSERT_TRUE(customers_->List(As("risk"), {{"phone", phone}})->items.empty());
 
-  std::vector<storage::Migration> migrations;
-  for (auto module : {audit::Migrations(), auth::Migrations(), forms::Migrations(),
-                      customers::Migrations()}) {
-    for (auto& m : module) migrations.push_back(std::move(m));
-  }
-  auto applied = storage::ApplyMigrations(*db_, migrations);
+  auto applied = storage::ApplyMigrations(*db_, AllMigrations());
   ASSERT_TRUE(applied) << applied.error().internal_detail;
   EXPECT_EQ(*applied, std::vector<std::string>{"forms_0002_short_blind_indexes"});
   EXPECT_EQ(stored_sizes(), std::vector<size_t>(3, crypto::FieldCipher::kBlindIndexSize));

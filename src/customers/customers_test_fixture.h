@@ -30,16 +30,21 @@ inline constexpr char kPassword[] = "Customers-Test-2026";
 
 class CustomersFixture : public ::testing::TestWithParam<storage::testing::Backend> {
  protected:
-  void SetUp() override {
-    auto db = storage::testing::OpenTestDb(GetParam());
-    ASSERT_TRUE(db) << db.error().internal_detail;
-    db_ = std::move(*db);
+  // Every migration the customer services need, in the composition root's order.
+  static std::vector<storage::Migration> AllMigrations() {
     std::vector<storage::Migration> migrations;
     for (auto module : {audit::Migrations(), auth::Migrations(), forms::Migrations(),
                         customers::Migrations()}) {
       for (auto& m : module) migrations.push_back(std::move(m));
     }
-    auto applied = storage::ApplyMigrations(*db_, migrations);
+    return migrations;
+  }
+
+  void SetUp() override {
+    auto db = storage::testing::OpenTestDb(GetParam());
+    ASSERT_TRUE(db) << db.error().internal_detail;
+    db_ = std::move(*db);
+    auto applied = storage::ApplyMigrations(*db_, AllMigrations());
     ASSERT_TRUE(applied) << applied.error().internal_detail;
 
     auto keyring = crypto::Keyring::Create(crypto::CipherSuite::kAes256Gcm,
