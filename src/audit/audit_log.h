@@ -3,10 +3,11 @@
 // same transaction as the change it records, so the trail and the data can never disagree.
 //
 // Entries form a hash chain: each stores the SHA-256 of the previous entry's hash and its own
-// canonical content (by the hashing rule recorded with it, see audit_log.cc). Editing or deleting any row behind the server's back breaks the chain at that
-// row, which Verify() reports. The newest hash is also kept in `audit_head`, so removing the last
-// rows is detected too; publishing that head hash elsewhere (Verify prints it) anchors the chain
-// against an attacker who rewrites the whole table.
+// canonical content, by the hashing rule recorded with it (see audit_log.cc). Editing or
+// deleting any row behind the server's back breaks the chain at that row, which Verify()
+// reports. The newest hash is also kept in `audit_head`, so removing the last rows is detected
+// too; publishing that head hash elsewhere (Verify prints it) anchors the chain against an
+// attacker who rewrites the whole table.
 //
 // Thread-safety: AuditLog is stateless apart from its clock and may be shared.
 
@@ -112,8 +113,8 @@ class AuditLog {
   // actor — outside any transaction; AppendPrepared then only links the entries, in order, to
   // the chain (id, time, hashes) and inserts them. The caller may fill in entity_id in between
   // (the id of a record the same transaction inserted), and nothing else: the content digest
-  // was taken at Prepare. The entries are linked in place, by
-  // pointer, so a bulk import names the ones it kept without copying them on the writer.
+  // was taken at Prepare. The entries are linked in place, by pointer, so a bulk import names
+  // the ones it kept without copying them on the writer.
   Entry Prepare(const Actor& actor, const Event& event) const;
   Status AppendPrepared(storage::Tx& tx, std::span<Entry* const> entries) const;
 

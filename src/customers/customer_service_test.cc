@@ -361,10 +361,9 @@ TEST_P(CustomerServiceTest, UpgradeCutsStoredBlindIndexesToWhatLookupsCompute) {
   EXPECT_EQ(*applied, std::vector<std::string>{"forms_0002_short_blind_indexes"});
   EXPECT_EQ(stored_sizes(), std::vector<size_t>(3, crypto::FieldCipher::kBlindIndexSize));
 
-  for (const auto& [parameter, value] :
-       std::map<std::string, std::string>{{"phone", phone},
-                                          {"id_number", std::string(input["id_number"].as_string())},
-                                          {"spouse_phone", "139 1234 5678"}}) {
+  const std::string id_number(input["id_number"].as_string());
+  for (const auto& [parameter, value] : std::map<std::string, std::string>{
+           {"phone", phone}, {"id_number", id_number}, {"spouse_phone", "139 1234 5678"}}) {
     auto found = customers_->List(As("risk"), {{parameter, value}});
     ASSERT_TRUE(found) << parameter << ": " << found.error().message.en_us;
     ASSERT_EQ(found->items.size(), 1u) << parameter;
