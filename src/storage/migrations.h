@@ -11,9 +11,9 @@
 //                  IDENTITY PRIMARY KEY")
 //   {{blob}}       binary column type (BLOB / BYTEA)
 //   {{bigint}}     64-bit integer column type (INTEGER / BIGINT)
-// Anything else that differs gets `sqlite` / `postgres` overrides. A change SQL alone cannot
-// express, because what it touches is listed in data (the columns an administrator added), is
-// written as code: `run`.
+// Anything else that differs gets `sqlite` / `postgres` overrides. A change that SQL alone
+// cannot express, because what it touches is listed in data (such as the columns an
+// administrator added), is written as code: `run`.
 
 #include <functional>
 #include <span>
