@@ -327,8 +327,9 @@ Result<std::vector<BatchItemResult>> CustomerService::CreateBatch(
     const std::vector<json::object>& inputs) {
   RETURN_IF_ERROR(principal.Require("customer.write"));
   if (inputs.size() > kMaxBatch) {
+    const std::string most = std::to_string(kMaxBatch);
     return InvalidField("items", "too_many",
-                        {"每批最多 20000 条", "At most 20000 records per batch"});
+                        {"每批最多 " + most + " 条", "At most " + most + " records per batch"});
   }
   ASSIGN_OR_RETURN(auto entity, registry_.Get(kCustomerEntity));
   std::vector<BatchItemResult> results(inputs.size());
@@ -586,9 +587,10 @@ Status CustomerService::Reassign(const auth::Principal& principal, const audit::
                                  const std::vector<int64_t>& ids, int64_t new_owner_id) {
   RETURN_IF_ERROR(principal.Require("customer.reassign"));
   if (ids.empty() || ids.size() > kMaxReassign) {
+    const std::string most = std::to_string(kMaxReassign);
     return InvalidField("ids", "invalid_count",
-                        {"一次可调整 1 到 500 个客户", "Reassign between 1 and 500 customers at "
-                                                       "a time"});
+                        {"一次可调整 1 到 " + most + " 个客户",
+                         "Reassign between 1 and " + most + " customers at a time"});
   }
   return db_.Write([&](Tx& tx) -> Status {
     ASSIGN_OR_RETURN(auto owner, tx.QueryOne("SELECT department_id FROM users WHERE id = ? AND "
