@@ -1,5 +1,6 @@
 #include "http/server.h"
 
+#include <algorithm>
 #include <array>
 #include <atomic>
 #include <cctype>
@@ -106,6 +107,52 @@ bool IsSafeHeader(std::string_view name, std::string_view value) {
     if ((byte < 0x20 && c != '\t') || byte == 0x7F) return false;
   }
   return true;
+}
+
+// RFC 9112 §6.1 and §6.3. A proxy in front and this server must agree on where a request ends, or
+// the bytes after it are read as a second request the proxy never saw (request smuggling). So the
+// only framing accepted besides Content-Length is exactly one transfer coding, chunked: a coding
+// we do not implement is 501, anything that leaves the length open to interpretation is 400, and
+// either way the connection is closed without reading what follows.
+std::optional<Response> FramingProblem(const Request& request, unsigned version) {
+  auto [begin, end] = request.headers.equal_range("Transfer-Encoding");
+  if (begin == end) return std::nullopt;
+  auto refuse = [&request](std::string zh, std::string en) {
+    return ProblemResponse(400, "invalid_transfer_encoding",
+                           {"请求的 Transfer-Encoding 无效：" + zh,
+                            "Invalid Transfer-Encoding: " + en},
+                           request);
+  };
+  if (version < 11) return refuse("HTTP/1.0 不支持分块传输", "HTTP/1.0 has no transfer codings");
+  if (request.headers.contains("Content-Length")) {
+    return refuse("不能同时带有 Content-Length", "it cannot be combined with Content-Length");
+  }
+  std::vector<std::string> codings;
+  for (auto it = begin; it != end; ++it) {
+    std::string_view list = it->second;
+    for (;;) {
+      const size_t comma = list.find(',');
+      std::string_view item = list.substr(0, comma);
+      while (!item.empty() && (item.front() == ' ' || item.front() == '\t')) item.remove_prefix(1);
+      while (!item.empty() && (item.back() == ' ' || item.back() == '\t')) item.remove_suffix(1);
+      codings.emplace_back(item);
+      if (comma == std::string_view::npos) break;
+      list.remove_prefix(comma + 1);
+    }
+  }
+  if (codings.size() == 1 && beast::iequals(codings.front(), "chunked")) return std::nullopt;
+  const bool chunked_last = !codings.empty() && beast::iequals(codings.back(), "chunked");
+  const bool chunked_once =
+      std::count_if(codings.begin(), codings.end(),
+                    [](const std::string& c) { return beast::iequals(c, "chunked"); }) == 1;
+  if (!chunked_last || !chunked_once ||
+      std::any_of(codings.begin(), codings.end(), [](const std::string& c) { return c.empty(); })) {
+    return refuse("只接受 chunked", "only chunked is accepted");
+  }
+  return ProblemResponse(501, "transfer_coding_not_implemented",
+                         {"不支持的传输编码：" + codings.front(),
+                          "Transfer coding not implemented: " + codings.front()},
+                         request);
 }
 
 Response InvokeHandler(const Handler& handler, Request& request) {
@@ -444,6 +491,10 @@ asio::awaitable<AfterResponse> Server::Impl::ServeOne(Connection& connection,
       client_id && IsSaneRequestId(*client_id) ? std::string(*client_id) : NewRequestId();
   const unsigned version = message.version();
   bool close = !message.keep_alive();
+  if (auto refused = FramingProblem(request, version)) {
+    co_await Respond(connection, request, std::move(*refused), version, true, start);
+    co_return AfterResponse::kDrainAndClose;
+  }
 
   std::optional<Response> early;
   Router::Match match;

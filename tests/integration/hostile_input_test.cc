@@ -13,6 +13,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <future>
 #include <string>
 #include <thread>
 
@@ -430,6 +431,69 @@ TEST_P(HostileInputTest, MalformedRequestLinesAre400) {
     EXPECT_NE(raw.find(kProblemJson), std::string::npos) << raw;
     EXPECT_NE(raw.find("Connection: close"), std::string::npos) << raw;
   }
+  ExpectServerUnharmed();
+}
+
+// Request smuggling: a front proxy that frames a request one way and this server another would
+// let the bytes after it run as a request the proxy never saw. Each framing below hides, right
+// after its own small body, a complete request that creates a department with the
+// administrator's session; the server must answer the first request alone, close the connection,
+// and never create the department.
+TEST_P(HostileInputTest, AmbiguousFramingIsRefusedAndWhatFollowsNeverRuns) {
+  const std::string smuggled_body = R"({"name":"走私部门"})";
+  const std::string smuggled =
+      "POST /api/v1/departments HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+      "Cookie: " + admin_->session_cookie() + "\r\nX-CSRF-Token: " + admin_->csrf_token() +
+      "\r\nContent-Length: " + std::to_string(smuggled_body.size()) + "\r\n\r\n" + smuggled_body;
+  const std::string login = "POST /api/v1/auth/login HTTP/1.1\r\nHost: x\r\n"
+                            "Content-Type: application/json\r\n";
+  struct Case {
+    std::string headers;
+    std::string body;
+    int status;
+  };
+  const std::string chunked_smuggle = "0\r\n\r\n" + smuggled;
+  const std::vector<Case> cases = {
+      {"Transfer-Encoding: xchunked\r\n", smuggled, 400},
+      {"Transfer-Encoding: chunked, identity\r\n", smuggled, 400},
+      {"Transfer-Encoding: identity\r\n", smuggled, 400},
+      {"Transfer-Encoding: gzip\r\n", smuggled, 400},
+      {"Transfer-Encoding: chunked;ext=1\r\n", smuggled, 400},
+      {"Transfer-Encoding: \x0b" "chunked\r\n", smuggled, 400},
+      {"Transfer-Encoding: chunked, chunked\r\n", chunked_smuggle, 400},
+      {"Transfer-Encoding: chunked\r\nTransfer-Encoding: chunked\r\n", chunked_smuggle, 400},
+      {"Transfer-Encoding: gzip, chunked\r\n", chunked_smuggle, 501},
+      {"Transfer-Encoding: gzip\r\nTransfer-Encoding: chunked\r\n", chunked_smuggle, 501},
+      {"Transfer-Encoding: xchunked\r\nContent-Length: 2\r\n", "{}" + smuggled, 400},
+      {"Content-Length: 2\r\nTransfer-Encoding: chunked\r\n", "{}" + smuggled, 400},
+      {"Transfer-Encoding: chunked\r\nContent-Length: 5\r\n", chunked_smuggle, 400},
+      {"Transfer-Encoding : chunked\r\n", chunked_smuggle, 400},
+  };
+  std::vector<std::future<std::string>> answers;
+  for (const Case& c : cases) {
+    answers.push_back(std::async(std::launch::async, [&, c] {
+      return RawExchange(client_->port(), login + c.headers + "\r\n" + c.body);
+    }));
+  }
+  answers.push_back(std::async(std::launch::async, [&] {
+    return RawExchange(client_->port(), "POST /api/v1/auth/login HTTP/1.0\r\nHost: x\r\n"
+                                        "Transfer-Encoding: chunked\r\n\r\n" + chunked_smuggle);
+  }));
+  for (size_t i = 0; i < answers.size(); ++i) {
+    SCOPED_TRACE(i < cases.size() ? ::testing::PrintToString(cases[i].headers) : "HTTP/1.0");
+    const std::string raw = answers[i].get();
+    EXPECT_EQ(StatusOf(raw), i < cases.size() ? cases[i].status : 400) << raw;
+    EXPECT_NE(raw.find("Connection: close"), std::string::npos) << raw;
+    // One response only: the request hidden behind the first was never read as a request.
+    EXPECT_EQ(raw.find("\nHTTP/1."), std::string::npos) << raw;
+  }
+  auto departments = admin_->Get("/api/v1/departments");
+  EXPECT_EQ(departments.body.find("走私部门"), std::string::npos);
+  // Exactly chunked is still served.
+  std::string plain_chunked = RawExchange(
+      client_->port(), login + "Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n"
+                               "2\r\n{}\r\n0\r\n\r\n");
+  EXPECT_EQ(StatusOf(plain_chunked), 422) << plain_chunked;
   ExpectServerUnharmed();
 }
 
