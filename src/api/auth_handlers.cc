@@ -10,6 +10,9 @@ namespace oc::api {
 
 namespace {
 
+// Anyone may send a sign-in, so its body is kept to what a username and a password need.
+constexpr size_t kLoginBodyLimit = 4 * 1024;
+
 auth::ClientInfo ClientOf(const http::Request& request) {
   auto agent = request.Header("User-Agent");
   return {request.request_id, request.remote_ip, agent ? std::string(*agent) : std::string()};
@@ -48,23 +51,25 @@ boost::json::object PrincipalJson(const auth::Principal& p) {
 }
 
 void AddAuthRoutes(http::Router& router, const ApiContext& ctx) {
-  router.Add(http::Method::kPost, "/api/v1/auth/login", [&ctx](http::Request& request) {
-    auto body = http::ParseJsonBody(request);
-    if (!body) return body.error();
-    JsonReader reader(*body);
-    auto username = reader.String("username", true, 256);
-    auto password = reader.String("password", true, 1024);
-    if (auto s = reader.Finish(); !s) return ErrorResponse(s.error(), request);
+  router.Add(http::Method::kPost, "/api/v1/auth/login",
+             [&ctx](http::Request& request) {
+               auto body = http::ParseJsonBody(request);
+               if (!body) return body.error();
+               JsonReader reader(*body);
+               auto username = reader.String("username", true, 256);
+               auto password = reader.String("password", true, 1024);
+               if (auto s = reader.Finish(); !s) return ErrorResponse(s.error(), request);
 
-    auto login = ctx.sessions.Login(*username, *password, ClientOf(request));
-    if (!login) return ErrorResponse(login.error(), request);
-    http::Response response = http::JsonResponse(200, SessionJson(login->session));
-    response.Set("Set-Cookie",
-                 ctx.guard.SessionCookie(login->token,
-                                         std::chrono::duration_cast<std::chrono::seconds>(
-                                             ctx.sessions.options().absolute_timeout)));
-    return response;
-  });
+               auto login = ctx.sessions.Login(*username, *password, ClientOf(request));
+               if (!login) return ErrorResponse(login.error(), request);
+               http::Response response = http::JsonResponse(200, SessionJson(login->session));
+               response.Set("Set-Cookie",
+                            ctx.guard.SessionCookie(
+                                login->token, std::chrono::duration_cast<std::chrono::seconds>(
+                                                  ctx.sessions.options().absolute_timeout)));
+               return response;
+             },
+             {.max_body_bytes = kLoginBodyLimit});
 
   router.Add(http::Method::kPost, "/api/v1/auth/logout",
              ctx.guard.Protect({.allowed_before_password_change = true},

@@ -8,49 +8,72 @@
 
 namespace oc::api {
 
-http::Handler Guard::Protect(Protection protection, ProtectedHandler handler) const {
-  return [this, protection = std::move(protection),
-          handler = std::move(handler)](http::Request& request) -> http::Response {
-    auto token = request.Cookie(kSessionCookie);
-    if (!token) {
-      return http::ProblemResponse(401, "unauthenticated",
-                                   {"请先登录", "Please sign in first"}, request);
+namespace {
+
+// What the admission check leaves for the handler.
+struct AdmittedSession {
+  auth::Session session;
+  std::string token;
+};
+
+}  // namespace
+
+std::optional<http::Response> Guard::Admit(http::Request& request,
+                                           const Protection& protection) const {
+  auto token = request.Cookie(kSessionCookie);
+  if (!token) {
+    return http::ProblemResponse(401, "unauthenticated", {"请先登录", "Please sign in first"},
+                                 request);
+  }
+  auto session = sessions_.Authenticate(*token);
+  if (!session) {
+    http::Response response = ErrorResponse(session.error(), request);
+    response.Set("Set-Cookie", ClearedSessionCookie());
+    return response;
+  }
+  const auth::Principal& principal = *session->principal;
+  if (request.IsStateChanging()) {
+    auto csrf = request.Header(kCsrfHeader);
+    if (!csrf || !crypto::ConstantTimeEquals(*csrf, session->csrf_token)) {
+      return Refuse(request, &principal, "security.csrf_rejected",
+                    std::string(http::MethodName(request.method)) + " " + request.path,
+                    http::ProblemResponse(403, "csrf_token_invalid",
+                                          {"缺少或无效的 CSRF 令牌，请刷新页面后重试",
+                                           "Missing or invalid CSRF token; reload the page "
+                                           "and try again"},
+                                          request));
     }
-    auto session = sessions_.Authenticate(*token);
-    if (!session) {
-      http::Response response = ErrorResponse(session.error(), request);
-      response.Set("Set-Cookie", ClearedSessionCookie());
-      return response;
+  }
+  if (session->must_change_password && !protection.allowed_before_password_change) {
+    return http::ProblemResponse(403, "password_change_required",
+                                 {"请先修改密码", "You must change your password first"}, request);
+  }
+  if (!protection.permission.empty()) {
+    if (auto allowed = principal.Require(protection.permission); !allowed) {
+      return Refuse(request, &principal, "permission.denied",
+                    std::string(http::MethodName(request.method)) + " " + request.path +
+                        " requires " + protection.permission,
+                    ErrorResponse(allowed.error(), request));
     }
-    const auth::Principal& principal = *session->principal;
-    if (request.IsStateChanging()) {
-      auto csrf = request.Header(kCsrfHeader);
-      if (!csrf || !crypto::ConstantTimeEquals(*csrf, session->csrf_token)) {
-        return Refuse(request, &principal, "security.csrf_rejected",
-                      std::string(http::MethodName(request.method)) + " " + request.path,
-                      http::ProblemResponse(403, "csrf_token_invalid",
-                                            {"缺少或无效的 CSRF 令牌，请刷新页面后重试",
-                                             "Missing or invalid CSRF token; reload the page "
-                                             "and try again"},
-                                            request));
-      }
+  }
+  request.context = AdmittedSession{std::move(*session), std::move(*token)};
+  return std::nullopt;
+}
+
+http::Endpoint Guard::Protect(Protection protection, ProtectedHandler handler) const {
+  auto admit = [this, protection](http::Request& request) { return Admit(request, protection); };
+  auto handle = [this, protection = std::move(protection),
+                 handler = std::move(handler)](http::Request& request) -> http::Response {
+    // Requests without a body were not admitted before they arrived here.
+    if (!std::any_cast<AdmittedSession>(&request.context)) {
+      if (auto refused = Admit(request, protection)) return std::move(*refused);
     }
-    if (session->must_change_password && !protection.allowed_before_password_change) {
-      return http::ProblemResponse(403, "password_change_required",
-                                   {"请先修改密码", "You must change your password first"},
-                                   request);
-    }
-    if (!protection.permission.empty()) {
-      if (auto allowed = principal.Require(protection.permission); !allowed) {
-        return Refuse(request, &principal, "permission.denied",
-                      std::string(http::MethodName(request.method)) + " " + request.path +
-                          " requires " + protection.permission,
-                      ErrorResponse(allowed.error(), request));
-      }
-    }
-    Caller caller{principal, *session, *token, ActorOf(request, &principal)};
+    const auto& admitted = std::any_cast<const AdmittedSession&>(request.context);
+    const auth::Principal& principal = *admitted.session.principal;
+    Caller caller{principal, admitted.session, admitted.token, ActorOf(request, &principal)};
     return handler(request, caller);
   };
+  return {std::move(handle), std::move(admit)};
 }
 
 http::Response Guard::Refuse(const http::Request& request, const auth::Principal* principal,

@@ -6,6 +6,7 @@
 
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "audit/audit_log.h"
@@ -44,13 +45,19 @@ class Guard {
         CookieOptions cookies)
       : sessions_(sessions), audit_(audit), db_(db), cookies_(cookies) {}
 
-  http::Handler Protect(Protection protection, ProtectedHandler handler) const;
+  // The endpoint for a protected route: its admission check refuses, before the body is read,
+  // whatever the handler would refuse (no or an ended session, a bad CSRF token, a missing
+  // permission), and the handler then runs with the admitted caller.
+  http::Endpoint Protect(Protection protection, ProtectedHandler handler) const;
 
   // Set-Cookie values for a new session and for signing out.
   std::string SessionCookie(std::string_view token, std::chrono::seconds max_age) const;
   std::string ClearedSessionCookie() const;
 
  private:
+  // Every check of Protect, in order. The refusal, or nullopt after leaving the admitted session
+  // in request.context.
+  std::optional<http::Response> Admit(http::Request& request, const Protection& protection) const;
   http::Response Refuse(const http::Request& request, const auth::Principal* principal,
                         std::string action, std::string detail, http::Response response) const;
 

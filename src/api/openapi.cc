@@ -134,10 +134,11 @@ json::object Schemas() {
        {"detail", Type("string")},
        {"code", Type("string")},
        {"request_id", Type("string")},
-       {"errors", ArrayOf(Object({{"field", Type("string")},
-                                  {"code", Type("string")},
-                                  {"message", Type("string")}},
-                                 {"field", "code", "message"}))}},
+       {"errors",
+        ArrayOf(Object(
+            {{"field", Type("string")}, {"code", Type("string")}, {"message", Type("string")}},
+            {"field", "code", "message"}))},
+       {"errors_not_listed", Type("integer")}},
       {"status", "code"});
   s["Principal"] = Object(
       {{"id", Type("integer")},

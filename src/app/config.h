@@ -23,7 +23,7 @@ struct Config {
   int network_threads = 0;
   int worker_threads = 0;  // handlers of reads; 0: the server's default
   int write_threads = 0;   // handlers of writes; 0: the server's default
-  int64_t max_body_bytes = 10 * 1024 * 1024;
+  int64_t max_body_bytes = 1024 * 1024;
   int64_t shutdown_grace_seconds = 20;
   std::string static_dir;  // the built web app; empty: look for web/dist beside the binary
   bool cookie_secure = false;

@@ -1,14 +1,16 @@
 #include "http/json.h"
 
+#include <spdlog/spdlog.h>
+
 #include <algorithm>
+#include <boost/json/serialize.hpp>
+#include <boost/json/storage_ptr.hpp>
+#include <boost/json/stream_parser.hpp>
 #include <cmath>
+#include <new>
 #include <string>
 #include <utility>
 #include <vector>
-
-#include <boost/json/serialize.hpp>
-#include <boost/json/stream_parser.hpp>
-#include <spdlog/spdlog.h>
 
 #include "http/error_status.h"
 
@@ -86,6 +88,33 @@ Response BadBody(std::string_view code, Message message, const Request& request)
   return ProblemResponse(400, code, message, request);
 }
 
+// Counts what a parse holds and refuses to hold more than its limit: the parser's allocation
+// fails with std::bad_alloc, which ends the parse and frees what it held.
+class BoundedResource final : public json::memory_resource {
+ public:
+  explicit BoundedResource(size_t limit) : limit_(limit) {}
+
+ private:
+  // Boost.JSON asks for no more than the default new alignment, as its own default resource
+  // assumes.
+  void* do_allocate(size_t bytes, size_t /*alignment*/) override {
+    if (bytes > limit_ - used_) throw std::bad_alloc();
+    void* p = ::operator new(bytes);
+    used_ += bytes;
+    return p;
+  }
+  void do_deallocate(void* p, size_t bytes, size_t /*alignment*/) override {
+    ::operator delete(p);
+    used_ -= bytes;
+  }
+  bool do_is_equal(const json::memory_resource& other) const noexcept override {
+    return this == &other;
+  }
+
+  size_t limit_;
+  size_t used_ = 0;
+};
+
 }  // namespace
 
 tl::expected<json::value, Response> ParseJsonBody(const Request& request) {
@@ -104,10 +133,23 @@ tl::expected<json::value, Response> ParseJsonBody(const Request& request) {
 
   json::parse_options options;
   options.max_depth = kMaxJsonDepth;
-  json::stream_parser parser(json::storage_ptr(), options);
+  const size_t limit = kJsonMemoryAllowance + kJsonMemoryPerByte * request.body.size();
+  json::storage_ptr bounded = json::make_shared_resource<BoundedResource>(limit);
+  json::stream_parser parser(bounded, options);
+  parser.reset(bounded);
   json::error_code ec;
-  size_t consumed = parser.write(request.body.data(), request.body.size(), ec);
-  if (!ec) parser.finish(ec);
+  size_t consumed = 0;
+  json::value parsed;
+  try {
+    consumed = parser.write(request.body.data(), request.body.size(), ec);
+    if (!ec) parser.finish(ec);
+    if (!ec) parsed = parser.release();
+  } catch (const std::bad_alloc&) {
+    return tl::unexpected(ProblemResponse(413, "json_too_large",
+                                          {"请求体中的 JSON 过于庞大，无法处理",
+                                           "The JSON in the request body is too large to process"},
+                                          request));
+  }
   if (ec == json::error::too_deep) {
     std::string depth = std::to_string(kMaxJsonDepth);
     return tl::unexpected(BadBody(
@@ -125,7 +167,8 @@ tl::expected<json::value, Response> ParseJsonBody(const Request& request) {
          "The request body is not valid JSON (UTF-8); the error is at byte " + at},
         request));
   }
-  json::value value = parser.release();
+  // Handlers copy and extend what they are given; they do so outside the parse's bound.
+  json::value value(parsed, json::storage_ptr());
   if (HasNonFiniteNumber(value)) {
     return tl::unexpected(BadBody(
         "number_out_of_range",
@@ -163,12 +206,17 @@ Response ProblemResponse(const Error& error, const Request& request) {
   body["code"] = ErrorCodeName(error.code);
   body["request_id"] = request.request_id;
   json::array errors;
-  for (const FieldViolation& violation : error.field_violations) {
+  const size_t listed = std::min(error.field_violations.size(), kMaxListedViolations);
+  for (size_t i = 0; i < listed; ++i) {
+    const FieldViolation& violation = error.field_violations[i];
     errors.push_back(json::object{{"field", violation.field},
                                   {"code", violation.code},
                                   {"message", violation.message.In(language)}});
   }
   body["errors"] = std::move(errors);
+  if (listed < error.field_violations.size()) {
+    body["errors_not_listed"] = error.field_violations.size() - listed;
+  }
   for (const auto& [name, value] : error.extensions) {
     // Extensions never replace the standard members.
     if (body.contains(name)) continue;

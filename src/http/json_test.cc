@@ -119,6 +119,32 @@ TEST(ParseJsonBodyTest, HugeNumbersAreRejectedNotCrashed) {
   EXPECT_TRUE(ParseJsonBody(JsonRequest("[123456789012345678901234567890]")).has_value());
 }
 
+// Memory follows the body: a document of tiny values (sixteen bytes a value for two bytes of text)
+// is refused before the parse holds more than its bound, while an ordinary one parses.
+TEST(ParseJsonBodyTest, DocumentsThatWouldTakeTooMuchMemoryAre413) {
+  std::string ones = "[";
+  for (int i = 0; i < 200'000; ++i) ones += i == 0 ? "1" : ",1";
+  ones += "]";
+  auto refused = ParseJsonBody(JsonRequest(ones));
+  ASSERT_FALSE(refused.has_value());
+  EXPECT_EQ(refused.error().status, 413);
+  EXPECT_EQ(CodeOf(refused.error()), "json_too_large");
+  std::string empties = "[";
+  for (int i = 0; i < 100'000; ++i) empties += i == 0 ? "{}" : ",{}";
+  empties += "]";
+  EXPECT_EQ(CodeOf(ParseJsonBody(JsonRequest(empties)).error()), "json_too_large");
+
+  std::string records = "[";
+  for (int i = 0; i < 2'000; ++i) {
+    records += std::string(i == 0 ? "" : ",") +
+               R"({"type":"individual","name":"张三","phone":"13800138000","tags":["vip"]})";
+  }
+  records += "]";
+  auto parsed = ParseJsonBody(JsonRequest(records));
+  ASSERT_TRUE(parsed.has_value());
+  EXPECT_EQ(parsed->as_array().size(), 2'000u);
+}
+
 TEST(HttpStatusForTest, MapsEveryCode) {
   EXPECT_EQ(HttpStatusFor(MakeError(ErrorCode::kInvalidArgument, {})), 400);
   EXPECT_EQ(HttpStatusFor(InvalidField("phone", "invalid", {})), 422);
@@ -153,6 +179,21 @@ TEST(ProblemResponseTest, ValidationErrorIs422WithFieldErrors) {
   EXPECT_EQ(errors[0].at("code"), "invalid_checksum");
   EXPECT_EQ(errors[0].at("message"), "身份证号校验位错误");
   EXPECT_EQ(errors[1].at("field"), "address.city");
+}
+
+// However many fields a request got wrong, the answer lists a few and counts the rest.
+TEST(ProblemResponseTest, ListsAtMostAFewViolationsAndCountsTheRest) {
+  std::vector<FieldViolation> violations;
+  for (int i = 0; i < 120; ++i) {
+    violations.push_back({"k" + std::to_string(i), "unknown_field", {"未知字段", "Unknown field"}});
+  }
+  json::object problem = ProblemOf(ProblemResponse(InvalidArgument(violations), JsonRequest("{}")));
+  EXPECT_EQ(problem.at("errors").as_array().size(), kMaxListedViolations);
+  EXPECT_EQ(problem.at("errors").as_array()[0].at("field"), "k0");
+  EXPECT_EQ(problem.at("errors_not_listed"), 120 - static_cast<int64_t>(kMaxListedViolations));
+  json::object few =
+      ProblemOf(ProblemResponse(InvalidArgument({violations[0]}), JsonRequest("{}")));
+  EXPECT_FALSE(few.contains("errors_not_listed"));
 }
 
 TEST(ProblemResponseTest, LanguageFollowsAcceptLanguage) {

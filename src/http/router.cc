@@ -49,6 +49,11 @@ Router::~Router() = default;
 Router::Router(Router&&) noexcept = default;
 Router& Router::operator=(Router&&) noexcept = default;
 
+void Router::Add(Method method, std::string_view pattern, Endpoint endpoint, RouteOptions options) {
+  options.admit = std::move(endpoint.admit);
+  Add(method, pattern, std::move(endpoint.handler), std::move(options));
+}
+
 void Router::Add(Method method, std::string_view pattern, Handler handler, RouteOptions options) {
   // Route tables are written by the program itself; a broken one is a bug to stop at once.
   if (pattern.empty() || pattern.front() != '/') std::abort();

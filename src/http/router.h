@@ -6,6 +6,7 @@
 
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -16,12 +17,27 @@ namespace oc::http {
 
 using Handler = std::function<Response(Request&)>;
 
+// Decides from the request line and headers alone whether a request's body is worth reading: the
+// response when the handler would refuse the request anyway (no valid session), so that a stranger
+// cannot make the server receive and hold a body. nullopt admits the request; it may leave what it
+// learnt for the handler in Request::context. Runs on the worker pool (it may block), and only
+// for requests that have a body still to read.
+using Admission = std::function<std::optional<Response>(Request&)>;
+
 struct RouteOptions {
   // Run on the network thread instead of the worker pool. Only for handlers that never block
   // (no database, no hashing, no file I/O): /healthz.
   bool on_network_thread = false;
   // Per-route body limit in bytes; 0 uses the server's limit.
   size_t max_body_bytes = 0;
+  Admission admit;  // empty: every body within the limit is read
+};
+
+// A handler with the admission check that belongs to it, as middleware (the API guard) builds
+// them.
+struct Endpoint {
+  Handler handler;
+  Admission admit;
 };
 
 struct Route {
@@ -40,6 +56,8 @@ class Router {
 
   // REQUIRES: pattern starts with '/', and (method, pattern) was not added before.
   void Add(Method method, std::string_view pattern, Handler handler, RouteOptions options = {});
+  // The same with the endpoint's admission check in options.admit.
+  void Add(Method method, std::string_view pattern, Endpoint endpoint, RouteOptions options = {});
 
   enum class Outcome { kFound, kNotFound, kMethodNotAllowed };
   struct Match {

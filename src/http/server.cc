@@ -221,6 +221,7 @@ struct Server::Impl {
   asio::thread_pool workers;
   asio::thread_pool writers;
 
+  std::atomic<size_t> buffered_body_bytes{0};
   std::atomic<bool> stopping{false};
   std::atomic<bool> finished{false};
   // The accept loop plus every live connection; the server has shut down when it reaches zero.
@@ -510,6 +511,9 @@ asio::awaitable<AfterResponse> Server::Impl::ServeOne(Connection& connection,
     }
   }
 
+  if (match.route != nullptr) {
+    for (const auto& [name, value] : match.params) request.path_params.emplace(name, value);
+  }
   auto too_large = [&] {
     return ProblemResponse(413, "body_too_large",
                            {"请求体超过 " + std::to_string(body_limit) + " 字节的上限",
@@ -521,6 +525,41 @@ asio::awaitable<AfterResponse> Server::Impl::ServeOne(Connection& connection,
   if (auto length = parser.content_length(); length && *length > body_limit) {
     co_await Respond(connection, request, too_large(), version, true, start);
     co_return AfterResponse::kDrainAndClose;
+  }
+  // Held until the response is written; the body lives as long.
+  struct BodyReservation {
+    std::atomic<size_t>* total = nullptr;
+    size_t bytes = 0;
+    ~BodyReservation() {
+      if (total) total->fetch_sub(bytes);
+    }
+  } reservation;
+  if (!parser.is_done() && !early) {
+    if (match.route != nullptr && match.route->options.admit) {
+      const Admission& admit = match.route->options.admit;
+      std::optional<Response> refused = co_await asio::co_spawn(
+          ChangesData(request.method) ? writers : workers,
+          [&]() -> asio::awaitable<std::optional<Response>> { co_return admit(request); },
+          asio::use_awaitable);
+      if (refused) {
+        co_await Respond(connection, request, std::move(*refused), version, true, start);
+        co_return AfterResponse::kDrainAndClose;
+      }
+    }
+    const size_t wanted = parser.content_length().value_or(body_limit);
+    size_t held = buffered_body_bytes.load();
+    do {
+      if (held + wanted > options.max_buffered_body_bytes) {
+        Response busy = ProblemResponse(
+            503, "server_busy", {"服务器正忙，请稍后重试", "The server is busy; try again shortly"},
+            request);
+        busy.Set("Retry-After", "1");
+        co_await Respond(connection, request, std::move(busy), version, true, start);
+        co_return AfterResponse::kDrainAndClose;
+      }
+    } while (!buffered_body_bytes.compare_exchange_weak(held, held + wanted));
+    reservation.total = &buffered_body_bytes;
+    reservation.bytes = wanted;
   }
   if (!parser.is_done()) {
     if (auto expect = request.Header("Expect");
@@ -566,7 +605,6 @@ asio::awaitable<AfterResponse> Server::Impl::ServeOne(Connection& connection,
 asio::awaitable<Response> Server::Impl::Dispatch(Request& request, const Router::Match& match) {
   switch (match.outcome) {
     case Router::Outcome::kFound: {
-      for (const auto& [name, value] : match.params) request.path_params.emplace(name, value);
       const Route& route = *match.route;
       if (route.options.on_network_thread) co_return InvokeHandler(route.handler, request);
       // The handler may block (database, hashing), so it runs on a worker pool; this coroutine

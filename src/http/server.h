@@ -7,6 +7,10 @@
 // and the more of them wait together, the more share one disk flush — without adding runnable
 // threads to the read path.
 //
+// Bodies are bounded per route and in total, and a route's admission check (the API guard: is
+// there a session?) runs before its body is read, so nobody can make the server hold bodies it
+// would refuse.
+//
 // Every response gets the security headers (CSP, X-Content-Type-Options, frame-ancestors,
 // Referrer-Policy) and an X-Request-Id; every request is written to the access log as one JSON
 // line (method, path without query, status, bytes, duration, request id, client ip — never
@@ -35,8 +39,12 @@ struct ServerOptions {
   int network_threads = 0;  // 0: one per core
   int worker_threads = 0;   // reads; 0: twice the cores, at least 4 (see DefaultWorkerThreads)
   int write_threads = 0;    // writes; 0: 64 (see DefaultWriteThreads)
-  size_t max_body_bytes = 10 * 1024 * 1024;
+  size_t max_body_bytes = 1024 * 1024;
   size_t max_header_bytes = 16 * 1024;
+  // Bodies received and not yet answered, over all connections: a request whose declared length
+  // (or, when chunked, its route's limit) does not fit is answered 503 before its body is read,
+  // so the memory that bodies hold stays bounded however many clients upload at once.
+  size_t max_buffered_body_bytes = 128 * 1024 * 1024;
   std::chrono::milliseconds header_timeout{10'000};  // to receive a complete request header
   std::chrono::milliseconds idle_timeout{60'000};    // keep-alive connection with no request
   std::chrono::milliseconds body_timeout{60'000};    // to receive the body

@@ -1,5 +1,18 @@
 #include "http/server.h"
 
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <spdlog/logger.h>
+#include <spdlog/sinks/ostream_sink.h>
+
+#include <any>
+#include <atomic>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/write.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/json/parse.hpp>
 #include <condition_variable>
 #include <filesystem>
 #include <fstream>
@@ -7,17 +20,6 @@
 #include <mutex>
 #include <sstream>
 #include <thread>
-
-#include <boost/asio/io_context.hpp>
-#include <boost/asio/ip/tcp.hpp>
-#include <boost/asio/write.hpp>
-#include <boost/beast/core/flat_buffer.hpp>
-#include <boost/beast/http.hpp>
-#include <boost/json/parse.hpp>
-#include <gmock/gmock.h>
-#include <gtest/gtest.h>
-#include <spdlog/logger.h>
-#include <spdlog/sinks/ostream_sink.h>
 
 #include "http/json.h"
 
@@ -268,6 +270,79 @@ TEST_F(ServerTest, ServerWideBodyLimitAppliesToRoutesWithoutTheirOwn) {
   Client client(port());
   client.Send("POST /api/v1/plain HTTP/1.1\r\nHost: test\r\nContent-Length: 11\r\n\r\n");
   EXPECT_EQ(client.Read().result_int(), 413);
+}
+
+// A route's admission check sees the request before its body: a refused request is answered at
+// once, its body is never read, and its handler never runs.
+TEST_F(ServerTest, RefusedAdmissionAnswersBeforeTheBodyAndSkipsTheHandler) {
+  std::atomic<int> handled{0};
+  std::atomic<int> admitted_bodies{0};
+  router_.Add(
+      Method::kPost, "/api/v1/guarded",
+      Endpoint{.handler =
+                   [&](Request& request) {
+                     ++handled;
+                     if (std::any_cast<std::string>(&request.context)) ++admitted_bodies;
+                     return Text("handled " + request.body);
+                   },
+               .admit = [](Request& request) -> std::optional<Response> {
+                 if (request.Header("X-Key") != "open") {
+                   return ProblemResponse(401, "unauthenticated", {"请先登录", "Sign in"}, request);
+                 }
+                 request.context = std::string("admitted");
+                 return std::nullopt;
+               }});
+  StartServer();
+  {
+    Client client(port());
+    // The declared body never arrives: the answer must not wait for it.
+    client.Send("POST /api/v1/guarded HTTP/1.1\r\nHost: test\r\nContent-Length: 500000\r\n\r\n");
+    ClientResponse response = client.Read();
+    EXPECT_EQ(response.result_int(), 401);
+    EXPECT_TRUE(client.ClosedByServer());
+  }
+  Client client(port());
+  client.Send(
+      "POST /api/v1/guarded HTTP/1.1\r\nHost: test\r\nX-Key: open\r\n"
+      "Content-Length: 2\r\n\r\nok");
+  ClientResponse response = client.Read();
+  EXPECT_EQ(response.result_int(), 200);
+  EXPECT_EQ(response.body(), "handled ok");
+  EXPECT_EQ(handled, 1);
+  EXPECT_EQ(admitted_bodies, 1);
+}
+
+// Bodies held at once are bounded over all connections: one that would not fit is refused with
+// 503 before it is read.
+TEST_F(ServerTest, BodiesBeyondTheServersBufferBudgetAre503) {
+  std::promise<void> release;
+  std::shared_future<void> released = release.get_future().share();
+  std::promise<void> entered;
+  std::atomic<bool> first_call{true};
+  router_.Add(Method::kPost, "/api/v1/slow", [&, released](Request& request) {
+    if (first_call.exchange(false)) entered.set_value();
+    released.wait();
+    return Text(std::to_string(request.body.size()));
+  });
+  StartServer(ServerOptions{.max_body_bytes = 1000, .max_buffered_body_bytes = 1500});
+  Client first(port());
+  first.Send("POST /api/v1/slow HTTP/1.1\r\nHost: test\r\nContent-Length: 1000\r\n\r\n" +
+             std::string(1000, 'a'));
+  // The first body is held by its handler; a second of 600 bytes would pass 1,500.
+  entered.get_future().wait();
+  Client second(port());
+  second.Send("POST /api/v1/slow HTTP/1.1\r\nHost: test\r\nContent-Length: 600\r\n\r\n");
+  ClientResponse busy = second.Read();
+  EXPECT_EQ(busy.result_int(), 503);
+  EXPECT_EQ(ProblemOf(busy).at("code"), "server_busy");
+  EXPECT_EQ(HeaderOf(busy, "Retry-After"), "1");
+  release.set_value();
+  EXPECT_EQ(first.Read().body(), "1000");
+  // Once answered, the first body no longer counts.
+  Client third(port());
+  third.Send("POST /api/v1/slow HTTP/1.1\r\nHost: test\r\nContent-Length: 600\r\n\r\n" +
+             std::string(600, 'b'));
+  EXPECT_EQ(third.Read().body(), "600");
 }
 
 TEST_F(ServerTest, ChunkedBodyOverLimitIs413) {

@@ -3,6 +3,7 @@
 // through the binary itself, so these tests see exactly what a shell user sees.
 
 #include <fcntl.h>
+#include <gtest/gtest.h>
 #include <signal.h>
 #include <spawn.h>
 #include <sqlite3.h>
@@ -10,13 +11,13 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include <gtest/gtest.h>
-
+#include <boost/json.hpp>
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <future>
+#include <iostream>
 #include <map>
 #include <optional>
 #include <regex>
@@ -141,6 +142,7 @@ class Process {
   }
 
   void Signal(int signal) { kill(pid_, signal); }
+  pid_t pid() const { return pid_; }
   std::string Stdout() const { return ReadFile(stdout_path_); }
   std::string Stderr() const { return ReadFile(stderr_path_); }
 
@@ -312,6 +314,83 @@ TEST_F(CliTest, CreateUserReadsThePasswordFromStdin) {
                      kFastHashing, "tiny\n");
   EXPECT_NE(weak.exit_code, 0);
   EXPECT_NE(weak.err.find("password:"), std::string::npos) << weak.err;
+}
+
+// The highest resident memory of a running process, from the kernel's own count.
+int64_t PeakResidentKib(pid_t pid) {
+  std::ifstream status("/proc/" + std::to_string(pid) + "/status");
+  for (std::string line; std::getline(status, line);) {
+    if (line.starts_with("VmHWM:")) return std::stoll(line.substr(6));
+  }
+  return -1;
+}
+
+// Anyone can reach the sign-in, so nobody may make the server hold much memory through it: eight
+// clients upload 10 MB to it at once (declared and chunked), and a signed-in user sends an object
+// of 100,000 unknown fields. Each gets a short problem document, and the server's peak resident
+// memory stays under 400 MiB.
+TEST_F(CliTest, HostileBodiesKeepTheServersMemoryBounded) {
+  fs::path data = DataDirWithAdmin("data");
+  // AddressSanitizer keeps up to 256 MiB of freed memory resident to catch use after free; a
+  // small quarantine lets the figure measure the server rather than the sanitizer.
+  Env env = kFastHashing;
+  const char* asan = std::getenv("ASAN_OPTIONS");
+  env["ASAN_OPTIONS"] = std::string(asan ? asan : "") + ":quarantine_size_mb=16";
+  Process server(scratch_.path(),
+                 {"serve", "--no-demo", "--listen", "127.0.0.1:0", "--data-dir", data.string()},
+                 env);
+  auto port = server.WaitForListening(60s);
+  ASSERT_TRUE(port) << server.Stdout() << server.Stderr();
+
+  const std::string ten_megabytes(10 * 1024 * 1024, 'a');
+  std::string chunks;
+  const std::string megabyte(1024 * 1024, 'a');
+  for (int i = 0; i < 10; ++i) chunks += "100000\r\n" + megabyte + "\r\n";
+  chunks += "0\r\n\r\n";
+  const std::string head =
+      "POST /api/v1/auth/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n";
+  std::vector<std::future<std::string>> uploads;
+  for (int i = 0; i < 8; ++i) {
+    uploads.push_back(std::async(std::launch::async, [&, i] {
+      if (i % 2 == 0) {
+        return UploadWhileReading(
+            *port, head + "Content-Length: " + std::to_string(ten_megabytes.size()) + "\r\n\r\n",
+            ten_megabytes);
+      }
+      return UploadWhileReading(*port, head + "Transfer-Encoding: chunked\r\n\r\n", chunks);
+    }));
+  }
+  for (auto& upload : uploads) {
+    std::string raw = upload.get();
+    EXPECT_TRUE(raw.starts_with("HTTP/1.1 413")) << raw.substr(0, 300);
+    EXPECT_NE(raw.find("\"code\":\"body_too_large\""), std::string::npos) << raw.substr(0, 300);
+    EXPECT_LT(raw.size(), 4096u);
+  }
+
+  TestClient client(*port);
+  ASSERT_EQ(client.Login("boss", kStrongPassword).status, 200);
+  boost::json::object unknown;
+  // Base-36 names keep the body of 100,000 fields inside the default 1 MiB limit.
+  for (int i = 0; i < 100'000; ++i) {
+    std::string name;
+    for (int n = i; n > 0 || name.empty(); n /= 36)
+      name += "0123456789abcdefghijklmnopqrstuvwxyz"[n % 36];
+    unknown["k" + name] = 0;
+  }
+  auto refused = client.PostJson("/api/v1/customers", unknown);
+  EXPECT_EQ(refused.status, 422) << refused.body.substr(0, 300);
+  EXPECT_LT(refused.body.size(), 64u * 1024);
+  auto problem = refused.Json();
+  ASSERT_TRUE(problem.is_object()) << refused.body.substr(0, 300);
+  EXPECT_EQ(problem.at("errors").as_array().size(), 50u);
+  EXPECT_GE(problem.at("errors_not_listed").to_number<int64_t>(), 100'000 - 50);
+
+  const int64_t peak_kib = PeakResidentKib(server.pid());
+  std::cout << "peak resident memory of the server: " << peak_kib / 1024 << " MiB\n";
+  EXPECT_GT(peak_kib, 0);
+  EXPECT_LT(peak_kib, 400 * 1024);
+  server.Signal(SIGTERM);
+  EXPECT_EQ(server.Wait(30s), 0);
 }
 
 TEST_F(CliTest, AuditVerifyPassesAnIntactChainAndNamesTheFirstEditedEntry) {

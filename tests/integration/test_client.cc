@@ -1,13 +1,18 @@
 #include "test_client.h"
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <algorithm>
 #include <boost/asio/connect.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/json.hpp>
-
-#include <algorithm>
 #include <cctype>
+#include <thread>
 
 namespace oc::testing {
 
@@ -137,6 +142,44 @@ std::string RawExchange(uint16_t port, const std::string& bytes, std::chrono::mi
     size_t n = stream.read_some(asio::buffer(chunk), ec);
     received.append(chunk, n);
   }
+  return received;
+}
+
+std::string UploadWhileReading(uint16_t port, const std::string& head, const std::string& body) {
+  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  if (fd < 0) return {};
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_port = htons(port);
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  if (::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof(address)) != 0) {
+    ::close(fd);
+    return {};
+  }
+  timeval timeout{.tv_sec = 10, .tv_usec = 0};
+  ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof(timeout));
+  ::setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &timeout, sizeof(timeout));
+  std::thread writer([fd, &head, &body] {
+    std::string all = head + body;
+    size_t sent = 0;
+    while (sent < all.size()) {
+      ssize_t n = ::send(fd, all.data() + sent, all.size() - sent, MSG_NOSIGNAL);
+      if (n <= 0) break;  // the server has closed: expected once it refused the body
+      sent += static_cast<size_t>(n);
+    }
+  });
+  std::string received;
+  char chunk[4096];
+  for (;;) {
+    ssize_t n = ::recv(fd, chunk, sizeof(chunk), 0);
+    if (n <= 0) break;
+    received.append(chunk, static_cast<size_t>(n));
+    // The whole problem document is small; once its end is in, stop waiting.
+    if (received.find("\r\n\r\n") != std::string::npos && received.ends_with("}")) break;
+  }
+  ::shutdown(fd, SHUT_RDWR);
+  writer.join();
+  ::close(fd);
   return received;
 }
 

@@ -63,4 +63,10 @@ class TestClient {
 std::string RawExchange(uint16_t port, const std::string& bytes,
                         std::chrono::milliseconds wait = std::chrono::milliseconds(3000));
 
+// Sends `head` and `body` on one connection while a second thread reads the response, as a
+// browser does: the server answers an oversized upload before reading it and then closes, and a
+// client that only reads after writing everything would lose that answer to the connection reset.
+// Returns what the server sent (empty when it could not connect).
+std::string UploadWhileReading(uint16_t port, const std::string& head, const std::string& body);
+
 }  // namespace oc::testing
