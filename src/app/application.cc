@@ -7,11 +7,11 @@
 #include "api/api_context.h"
 #include "api/audit_handlers.h"
 #include "api/auth_handlers.h"
-#include "api/department_handlers.h"
-#include "api/guard.h"
 #include "api/customer_handlers.h"
+#include "api/department_handlers.h"
 #include "api/entity_handlers.h"
 #include "api/expr_handlers.h"
+#include "api/guard.h"
 #include "api/health_handlers.h"
 #include "api/idempotency.h"
 #include "api/openapi.h"
@@ -23,6 +23,7 @@
 #include "auth/migrations.h"
 #include "auth/organization_service.h"
 #include "auth/session_service.h"
+#include "core/private_files.h"
 #include "crypto/field_cipher.h"
 #include "crypto/master_key.h"
 #include "customers/customer_entity.h"
@@ -52,14 +53,7 @@ Result<std::unique_ptr<storage::Db>> OpenDatabase(const Config& config) {
                                    .pool_size = static_cast<int>(config.database_pool_size)}));
     return std::unique_ptr<storage::Db>(std::move(db));
   }
-  std::error_code ec;
-  std::filesystem::create_directories(config.data_dir, ec);
-  if (ec) {
-    return MakeError(ErrorCode::kUnavailable,
-                     {"无法创建数据目录 " + config.data_dir,
-                      "Cannot create the data directory " + config.data_dir},
-                     ec.message());
-  }
+  RETURN_IF_ERROR(CreatePrivateDirectory(config.data_dir));
   storage::SqliteOptions options;
   options.path = (std::filesystem::path(config.data_dir) / "opencredit.db").string();
   options.synchronous = config.sqlite_synchronous == "normal"

@@ -13,6 +13,7 @@
 #include <utility>
 #include <vector>
 
+#include "core/private_files.h"
 #include "crypto/encoding.h"
 #include "crypto/random.h"
 
@@ -242,12 +243,7 @@ Result<std::string> LoadOrCreateKeyFile(const std::filesystem::path& data_dir, b
       FileDescriptor file(fd);
       return ReadKeyFile(path, file.get());
     }
-    std::error_code error;
-    std::filesystem::create_directories(data_dir, error);
-    if (error) {
-      return Internal("master key file: cannot create directory " + data_dir.string() + ": " +
-                      error.message());
-    }
+    RETURN_IF_ERROR(CreatePrivateDirectory(data_dir));
     ASSIGN_OR_RETURN(bool made, CreateKeyFile(data_dir, path));
     if (made) {
       ASSIGN_OR_RETURN(int new_fd, OpenExisting(path));

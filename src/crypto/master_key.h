@@ -32,13 +32,13 @@ inline constexpr std::string_view kMasterKeyFileName = "master.key";
 Result<Keyring> KeyringFromConfig(std::string_view spec, CipherSuite suite);
 
 // Returns the key spec stored in DATA_DIR/master.key. When the file does not exist, creates the
-// directory if needed and the file with mode 0600 holding one fresh random key with id 1, and sets
-// *created to true (false when an existing file was read). Creation is atomic: two processes
-// starting at once on an empty data directory end up using the same key.
-// Errors: kFailedPrecondition when the file is readable or writable by group or others (the message
-// says to run chmod 600), is not a regular file, or cannot be read for lack of permission;
-// kInternal on other I/O failures. The content is not validated: pass it to KeyringFromConfig.
-// REQUIRES: created != nullptr.
+// directory if needed (mode 0700) and the file with mode 0600 holding one fresh random key with id
+// 1, and sets *created to true (false when an existing file was read). Creation is atomic: two
+// processes starting at once on an empty data directory end up using the same key. Errors:
+// kFailedPrecondition when the file is readable or writable by group or others (the message says to
+// run chmod 600), is not a regular file, or cannot be read for lack of permission; kUnavailable
+// when the directory cannot be created; kInternal on other I/O failures. The content is not
+// validated: pass it to KeyringFromConfig. REQUIRES: created != nullptr.
 Result<std::string> LoadOrCreateKeyFile(const std::filesystem::path& data_dir, bool* created);
 
 }  // namespace oc::crypto

@@ -480,6 +480,34 @@ TEST_F(CliTest, ServeOnLoopbackGeneratesAPrivateKeyFileAndSaysSo) {
   EXPECT_EQ(again.Wait(30s), 0);
 }
 
+// An operator who starts the server with a permissive umask (a service manager's 000, a shared
+// account's 002) still gets a data directory only the service's account can enter, and a
+// database, log, shared memory and key only it can read.
+TEST_F(CliTest, AFreshDataDirectoryAndItsFilesArePrivateWhateverTheUmask) {
+  fs::path data = scratch_.path() / "fresh" / "data";
+  const mode_t saved = ::umask(0);
+  Process server(scratch_.path(), {"serve", "--listen", "127.0.0.1:0", "--data-dir", data.string()},
+                 kFastHashing);
+  ::umask(saved);
+  auto port = server.WaitForListening(60s);
+  ASSERT_TRUE(port) << server.Stdout() << server.Stderr();
+  auto mode_of = [](const fs::path& path) {
+    struct stat info {};
+    EXPECT_EQ(stat(path.c_str(), &info), 0) << path;
+    return info.st_mode & 0777;
+  };
+  EXPECT_EQ(mode_of(data), 0700u);
+  for (const char* name :
+       {"opencredit.db", "opencredit.db-wal", "opencredit.db-shm", "master.key"}) {
+    EXPECT_EQ(mode_of(data / name), 0600u) << name;
+  }
+  for (const auto& entry : fs::directory_iterator(data)) {
+    EXPECT_EQ(mode_of(entry.path()) & 0077, 0u) << entry.path() << " is open to others";
+  }
+  server.Signal(SIGTERM);
+  EXPECT_EQ(server.Wait(30s), 0);
+}
+
 TEST_F(CliTest, ServeOnAPublicAddressRunsWithAConfiguredKey) {
   fs::path data = Dir("data");
   // 32 bytes of key, base64, under key id 1.

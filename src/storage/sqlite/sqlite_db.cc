@@ -6,10 +6,12 @@
 #include <cstdio>
 #include <cstdlib>
 #include <exception>
+#include <filesystem>
 #include <functional>
 #include <string_view>
 #include <unordered_map>
 
+#include "core/private_files.h"
 #include "storage/storage_errors.h"
 
 namespace oc::storage {
@@ -340,6 +342,14 @@ Result<std::unique_ptr<SqliteDb>> SqliteDb::Open(SqliteOptions options) {
   static const int memory_counts_off = sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
   (void)memory_counts_off;
 
+  // SQLite gives its write-ahead log and shared-memory files the mode of the database file, so a
+  // database created private keeps them private; those of an older, looser start are narrowed.
+  RETURN_IF_ERROR(MakePrivateFile(options.path));
+  for (const char* suffix : {"-wal", "-shm"}) {
+    std::error_code ec;
+    const std::filesystem::path companion = options.path + suffix;
+    if (std::filesystem::exists(companion, ec)) RETURN_IF_ERROR(MakePrivateFile(companion));
+  }
   ASSIGN_OR_RETURN(
       std::unique_ptr<Connection> writer,
       Connection::Open(options.path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, options));

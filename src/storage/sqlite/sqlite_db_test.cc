@@ -1,6 +1,7 @@
 #include "storage/sqlite/sqlite_db.h"
 
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 
 #include <atomic>
 #include <chrono>
@@ -198,6 +199,37 @@ TEST(SqliteDbDeathTest, NestedWriteFromInsideAWriteAborts) {
   } else {
     unsetenv("TMPDIR");
   }
+}
+
+// Personal data sits in the database, its log and its shared memory: each is readable by the
+// service's account only, even when the process was started with a umask that would open them to
+// everyone, and files a looser earlier start left behind are narrowed.
+TEST(SqliteDbTest, DatabaseLogAndSharedMemoryAreOwnerOnlyWhateverTheUmask) {
+  ScratchDir dir;
+  const mode_t saved = ::umask(0);
+  auto mode_of = [](const std::filesystem::path& path) {
+    struct stat info {};
+    EXPECT_EQ(::stat(path.c_str(), &info), 0) << path;
+    return info.st_mode & 0777;
+  };
+  const std::filesystem::path db_path = dir.path() / "opencredit.db";
+  {
+    auto db = OpenOrDie(dir);
+    ASSERT_TRUE(db);
+    ASSERT_TRUE(CreateSchema(*db));
+    for (const char* suffix : {"", "-wal", "-shm"}) {
+      EXPECT_EQ(mode_of(db_path.string() + suffix), 0600u) << suffix;
+    }
+    for (const char* suffix : {"", "-wal", "-shm"}) {
+      ::chmod((db_path.string() + suffix).c_str(), 0644);
+    }
+    auto again = OpenOrDie(dir);
+    ASSERT_TRUE(again);
+    for (const char* suffix : {"", "-wal", "-shm"}) {
+      EXPECT_EQ(mode_of(db_path.string() + suffix), 0600u) << "narrowed: " << suffix;
+    }
+  }
+  ::umask(saved);
 }
 
 TEST(SqliteDbTest, OpenRejectsAMissingPath) {
