@@ -189,7 +189,8 @@ void AddCustomerRoutes(http::Router& router, const ApiContext& ctx,
                input.person_name = reader.String("person_name", false, 400).value_or("");
                input.person_phone = reader.String("person_phone", false, 64).value_or("");
                input.share_percent = reader.String("share_percent", false, 16).value_or("");
-               input.note = reader.String("note", false, 4000).value_or("");
+               input.note =
+                   reader.String("note", false, 4000, JsonReader::Lines::kMany).value_or("");
                if (auto s = reader.Finish(); !s) return ErrorResponse(s.error(), request);
                auto added = services.relationships.Add(caller.principal, caller.actor, *id, input);
                if (!added) return ErrorResponse(added.error(), request);
@@ -229,8 +230,10 @@ void AddCustomerRoutes(http::Router& router, const ApiContext& ctx,
                JsonReader reader(*body);
                customers::NewFollowUp input;
                input.channel = reader.String("channel", true, 32).value_or("");
-               input.content = reader.String("content", true, 20000).value_or("");
-               input.outcome = reader.String("outcome", false, 4000).value_or("");
+               input.content =
+                   reader.String("content", true, 20000, JsonReader::Lines::kMany).value_or("");
+               input.outcome =
+                   reader.String("outcome", false, 4000, JsonReader::Lines::kMany).value_or("");
                input.next_followup_date =
                    reader.String("next_followup_date", false, 32).value_or("");
                if (auto s = reader.Finish(); !s) return ErrorResponse(s.error(), request);

@@ -2,6 +2,8 @@
 
 #include <boost/json.hpp>
 
+#include "core/text_normalize.h"
+
 namespace oc::api {
 
 JsonReader::JsonReader(const boost::json::value& body) {
@@ -40,7 +42,7 @@ void JsonReader::WrongType(std::string_view field, std::string_view expected_zh,
 }
 
 std::optional<std::string> JsonReader::String(std::string_view field, bool required,
-                                              size_t max_bytes) {
+                                              size_t max_bytes, Lines lines) {
   const auto* v = Find(field);
   if (!v) {
     if (required) Missing(field);
@@ -57,7 +59,16 @@ std::optional<std::string> JsonReader::String(std::string_view field, bool requi
                  {"过长（最多 " + n + " 字节）", "is too long (at most " + n + " bytes)"});
     return std::nullopt;
   }
+  if (HasControlCharacter(s, lines == Lines::kMany)) {
+    ControlCharacter(field);
+    return std::nullopt;
+  }
   return std::string(s);
+}
+
+void JsonReader::ControlCharacter(std::string_view field) {
+  AddViolation(std::string(field), "control_character",
+               {"不能包含控制字符", "must not contain control characters"});
 }
 
 std::optional<int64_t> JsonReader::Int(std::string_view field, bool required) {
@@ -100,6 +111,10 @@ std::optional<std::vector<std::string>> JsonReader::Strings(std::string_view fie
   for (const auto& item : v->get_array()) {
     if (!item.is_string() || item.get_string().size() > 256) {
       WrongType(field, "字符串数组", "an array of strings");
+      return std::nullopt;
+    }
+    if (HasControlCharacter(item.get_string())) {
+      ControlCharacter(field);
       return std::nullopt;
     }
     out.emplace_back(item.get_string());

@@ -26,8 +26,11 @@ class JsonReader {
 
   // Each getter returns nullopt when the field is absent (a violation if `required`), null, or of
   // the wrong type (always a violation).
-  std::optional<std::string> String(std::string_view field, bool required,
-                                    size_t max_bytes = 4096);
+  // Text never holds control characters (core/text_normalize.h: HasControlCharacter); multi-line
+  // text may hold tabs and line breaks. Violation code "control_character".
+  enum class Lines { kOne, kMany };
+  std::optional<std::string> String(std::string_view field, bool required, size_t max_bytes = 4096,
+                                    Lines lines = Lines::kOne);
   std::optional<int64_t> Int(std::string_view field, bool required);
   std::optional<bool> Bool(std::string_view field, bool required);
   std::optional<std::vector<std::string>> Strings(std::string_view field, bool required,
@@ -45,6 +48,7 @@ class JsonReader {
  private:
   const boost::json::value* Find(std::string_view field);
   void Missing(std::string_view field);
+  void ControlCharacter(std::string_view field);
   void WrongType(std::string_view field, std::string_view expected_zh,
                  std::string_view expected_en);
 

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <set>
 
+#include "core/text_normalize.h"
+
 namespace oc::auth {
 
 namespace {
@@ -15,11 +17,6 @@ using storage::Value;
 
 constexpr std::string_view kAdminRole = "admin";
 
-size_t Utf8Length(std::string_view s) {
-  return std::count_if(s.begin(), s.end(),
-                       [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; });
-}
-
 // Trims ASCII and ideographic (U+3000) spaces: names are often pasted from documents.
 std::string TrimName(std::string_view s) {
   auto starts_with_space = [](std::string_view v) {
@@ -31,11 +28,6 @@ std::string TrimName(std::string_view s) {
   while (starts_with_space(s)) s.remove_prefix(s.starts_with("\u3000") ? 3 : 1);
   while (ends_with_space(s)) s.remove_suffix(s.ends_with("\u3000") ? 3 : 1);
   return std::string(s);
-}
-
-bool HasControlCharacters(std::string_view s) {
-  return std::any_of(s.begin(), s.end(),
-                     [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7F; });
 }
 
 Error StaleVersion() {
@@ -52,11 +44,14 @@ Status CheckName(std::string_view field, const std::string& name, size_t max_cha
   if (name.empty()) {
     return InvalidField(std::string(field), "required", {"不能为空", "must not be empty"});
   }
-  if (Utf8Length(name) > max_chars || HasControlCharacters(name)) {
+  if (HasControlCharacter(name)) {
+    return InvalidField(std::string(field), "control_character",
+                        {"不能包含控制字符", "must not contain control characters"});
+  }
+  if (Utf8Length(name) > max_chars) {
     std::string n = std::to_string(max_chars);
-    return InvalidField(std::string(field), "invalid",
-                        {"不能超过 " + n + " 个字符，且不能包含控制字符",
-                         "must be at most " + n + " characters without control characters"});
+    return InvalidField(std::string(field), "too_long",
+                        {"不能超过 " + n + " 个字符", "must be at most " + n + " characters"});
   }
   return Ok();
 }

@@ -95,6 +95,18 @@ size_t Utf8Length(std::string_view s) {
   return count;
 }
 
+bool HasControlCharacter(std::string_view s, bool allow_line_breaks) {
+  for (size_t pos = 0; pos < s.size();) {
+    const Utf8Char c = DecodeUtf8At(s, pos);
+    pos += c.length;
+    const char32_t cp = c.code_point;
+    if (allow_line_breaks && (cp == '\t' || cp == '\n' || cp == '\r')) continue;
+    if (cp < 0x20 || (cp >= 0x7F && cp <= 0x9F)) return true;
+    if ((cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069)) return true;
+  }
+  return false;
+}
+
 std::string FoldFullWidth(std::string_view s) {
   std::string out;
   out.reserve(s.size());

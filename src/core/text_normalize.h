@@ -29,6 +29,13 @@ bool IsValidUtf8(std::string_view s);
 // The number of characters (code points) in `s`; each ill-formed byte counts as one character.
 size_t Utf8Length(std::string_view s);
 
+// True when `s` holds a character that has no place in stored text: a C0 control (U+0000–U+001F,
+// NUL included), DEL, a C1 control (U+0080–U+009F), or a bidirectional override or isolate
+// (U+202A–U+202E, U+2066–U+2069), which would make the text display as something else in lists,
+// exports and the audit trail. With `allow_line_breaks`, tab, line feed and carriage return are
+// accepted, for multi-line text.
+bool HasControlCharacter(std::string_view s, bool allow_line_breaks = false);
+
 // Folds full-width forms to ASCII: U+FF01–U+FF5E (！…～, including ０–９, Ａ–Ｚ, ａ–ｚ, ＠, ＋, －)
 // become U+0021–U+007E and the ideographic space U+3000 becomes a space. Everything else,
 // ill-formed bytes included, is copied unchanged.

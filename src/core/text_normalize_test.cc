@@ -23,6 +23,21 @@ TEST(Utf8Test, RejectsIllFormedSequences) {
   EXPECT_FALSE(IsValidUtf8("ok\xe5"));
 }
 
+TEST(ControlCharacterTest, FindsNulC0DelC1AndBidiControls) {
+  for (std::string_view text :
+       {std::string_view("a\0b", 3), std::string_view("\x01"), std::string_view("line\nbreak"),
+        std::string_view("tab\there"), std::string_view("\x7f"), std::string_view("\xc2\x85"),
+        std::string_view("\xe2\x80\xae"
+                         "evil"),
+        std::string_view("\xe2\x81\xa6x")}) {
+    EXPECT_TRUE(HasControlCharacter(text)) << ::testing::PrintToString(std::string(text));
+  }
+  EXPECT_FALSE(HasControlCharacter("张三 Zhang San，朝阳路88号"));
+  EXPECT_FALSE(HasControlCharacter("第一行\n第二行\r\n\t缩进", /*allow_line_breaks=*/true));
+  EXPECT_TRUE(HasControlCharacter(std::string_view("a\0b", 3), /*allow_line_breaks=*/true));
+  EXPECT_TRUE(HasControlCharacter("\x0b", /*allow_line_breaks=*/true));
+}
+
 TEST(Utf8Test, CountsCharactersNotBytes) {
   EXPECT_EQ(Utf8Length(""), 0u);
   EXPECT_EQ(Utf8Length("abc"), 3u);

@@ -1,11 +1,11 @@
 #include "forms/entity_registry.h"
 
-#include <boost/json.hpp>
-
 #include <algorithm>
 #include <array>
+#include <boost/json.hpp>
 #include <set>
 
+#include "core/text_normalize.h"
 #include "crypto/field_cipher.h"
 
 namespace oc::forms {
@@ -16,10 +16,27 @@ namespace json = boost::json;
 
 // The bookkeeping columns of entity tables, and the names their API representation uses. A field
 // with one of these names would shadow or collide with the record's own data.
-constexpr std::array<std::string_view, 18> kReservedNames = {
-    "id",           "version",       "created_at", "created_by", "updated_at",
-    "updated_by",   "deleted_at",    "deleted_by", "created_at_us", "updated_at_us",
-    "deleted_at_us", "owner_id",     "department_id", "etag", "cursor", "limit", "sort", "q",
+constexpr std::array<std::string_view, 20> kReservedNames = {
+    "id",
+    "version",
+    "created_at",
+    "created_by",
+    "updated_at",
+    "updated_by",
+    "deleted_at",
+    "deleted_by",
+    "created_at_us",
+    "updated_at_us",
+    "deleted_at_us",
+    "owner_id",
+    "department_id",
+    "etag",
+    "cursor",
+    "limit",
+    "sort",
+    "q",
+    "owner_name",
+    "department_name",
 };
 
 constexpr size_t kMaxNameLength = 40;
@@ -205,6 +222,30 @@ Message Required(std::string_view what_zh, std::string_view what_en) {
   return {std::string(what_zh) + "不能为空", std::string(what_en) + " is required"};
 }
 
+// Both languages of a label at `path`: present, not too long, and plain text.
+void CheckLabel(const Message& label, const std::string& path, std::string_view owner_zh,
+                std::string_view owner_en, std::vector<FieldViolation>& out) {
+  const std::pair<const std::string*, const char*> parts[] = {{&label.zh_cn, "zh-CN"},
+                                                              {&label.en_us, "en-US"}};
+  for (const auto& [text, language] : parts) {
+    const std::string at = path + "." + language;
+    const bool chinese = std::string_view(language) == "zh-CN";
+    if (text->empty()) {
+      out.push_back({at, "required",
+                     chinese ? Required(std::string(owner_zh) + "中文名称",
+                                        std::string(owner_en) + "Chinese label")
+                             : Required(std::string(owner_zh) + "英文名称",
+                                        std::string(owner_en) + "English label")});
+    } else if (text->size() > kMaxLabelBytes) {
+      out.push_back({at, "too_long", {"名称过长", "The label is too long"}});
+    } else if (HasControlCharacter(*text)) {
+      out.push_back({at,
+                     "control_character",
+                     {"名称不能包含控制字符", "The label must not contain control characters"}});
+    }
+  }
+}
+
 // The checks that need nothing but the input. Violations name the input's JSON fields.
 std::vector<FieldViolation> ValidateInput(const CustomFieldInput& input) {
   std::vector<FieldViolation> out;
@@ -218,16 +259,7 @@ std::vector<FieldViolation> ValidateInput(const CustomFieldInput& input) {
                    {"字段名 " + input.name + " 为系统保留", "The name " + input.name +
                                                                  " is reserved by the system"}});
   }
-  if (input.label.zh_cn.empty()) {
-    out.push_back({"label.zh-CN", "required", Required("中文名称", "The Chinese label")});
-  } else if (input.label.zh_cn.size() > kMaxLabelBytes) {
-    out.push_back({"label.zh-CN", "too_long", {"名称过长", "The label is too long"}});
-  }
-  if (input.label.en_us.empty()) {
-    out.push_back({"label.en-US", "required", Required("英文名称", "The English label")});
-  } else if (input.label.en_us.size() > kMaxLabelBytes) {
-    out.push_back({"label.en-US", "too_long", {"名称过长", "The label is too long"}});
-  }
+  CheckLabel(input.label, "label", "", "", out);
 
   auto type = FieldTypeFromName(input.type);
   if (!type) {
@@ -267,14 +299,7 @@ std::vector<FieldViolation> ValidateInput(const CustomFieldInput& input) {
         out.push_back({"options", "duplicate_option",
                        {"选项值重复：" + option.value, "Duplicate option value: " + option.value}});
       }
-      if (option.label.zh_cn.empty()) {
-        out.push_back({at + ".label.zh-CN", "required", Required("选项中文名称",
-                                                                  "The option's Chinese label")});
-      }
-      if (option.label.en_us.empty()) {
-        out.push_back({at + ".label.en-US", "required", Required("选项英文名称",
-                                                                  "The option's English label")});
-      }
+      CheckLabel(option.label, at + ".label", "选项", "The option's ", out);
     }
   } else if (!input.options.empty()) {
     out.push_back({"options", "options_not_allowed",
@@ -564,10 +589,18 @@ Result<FieldDef> EntityRegistry::AddCustomField(const audit::Actor& actor,
     const bool name_ok = std::none_of(all.begin(), all.end(),
                                       [](const FieldViolation& v) { return v.field == "name"; });
     if (name_ok) {
-      const bool taken = std::any_of(
-          current->fields.begin(), current->fields.end(), [&](const FieldDef& f) {
-            return f.name == input.name || f.column == column ||
-                   (f.sensitive && (CipherColumn(f) == column || BlindIndexColumn(f) == column));
+      // Compared by every physical column either field would own, whichever was added first:
+      // a field "zz_enc" takes x_zz_enc, which a sensitive field "zz" would need for its
+      // ciphertext.
+      FieldDef probe{.name = input.name, .sensitive = input.sensitive, .column = column};
+      const std::vector<std::string> wanted = StorageColumns(probe);
+      const bool taken =
+          std::any_of(current->fields.begin(), current->fields.end(), [&](const FieldDef& f) {
+            if (f.name == input.name) return true;
+            for (const std::string& held : StorageColumns(f)) {
+              if (std::find(wanted.begin(), wanted.end(), held) != wanted.end()) return true;
+            }
+            return false;
           });
       if (taken) {
         all.push_back({"name", "name_taken",

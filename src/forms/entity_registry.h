@@ -99,9 +99,11 @@ class EntityRegistry {
   //  - kNotFound: no such entity.
   //  - kInvalidArgument with every violation, each naming the input field:
   //      name         invalid_name (not [a-z][a-z0-9_]{0,39}), reserved_name (id, version,
-  //                   created_at … — the columns every entity table carries), name_taken (a
-  //                   built-in or custom field of this entity already has it)
-  //      label.zh-CN, label.en-US  required
+  //                   created_at, owner_name … — the columns every entity table carries and the
+  //                   names its records are shown with), name_taken (a built-in or custom field
+  //                   of this entity already has the name, or a physical column the new field
+  //                   would need: "zz_enc" and a sensitive "zz" both want x_zz_enc)
+  //      label.zh-CN, label.en-US  required, too_long, control_character
   //      type         unknown_type
   //      format       unknown_format, format_needs_text
   //      options      options_required (select without options), options_not_allowed,

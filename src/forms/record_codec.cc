@@ -77,19 +77,6 @@ std::string_view Trim(std::string_view s) {
   return s.substr(begin, end - begin);
 }
 
-// C0 controls, DEL and C1 controls corrupt exports and logs; a long text keeps its line breaks
-// and tabs.
-bool HasForbiddenControl(std::string_view s, bool multiline) {
-  for (size_t pos = 0; pos < s.size();) {
-    Utf8Char c = DecodeUtf8At(s, pos);
-    pos += c.length;
-    const char32_t cp = c.code_point;
-    if (multiline && (cp == '\n' || cp == '\t' || cp == '\r')) continue;
-    if (cp < 0x20 || (cp >= 0x7F && cp <= 0x9F)) return true;
-  }
-  return false;
-}
-
 std::string NormalizeLineBreaks(std::string_view s) {
   std::string out;
   out.reserve(s.size());
@@ -249,7 +236,8 @@ std::optional<std::string> DecodeTextValue(const FieldDef& field, std::string_vi
   const bool multiline = field.type == FieldType::kLongText;
   std::string text = multiline ? NormalizeLineBreaks(Trim(raw)) : std::string(Trim(raw));
   if (text.empty()) return text;
-  if (field.format == FieldFormat::kNone && HasForbiddenControl(text, multiline)) {
+  // Checked before standardising: a name must not lose a NUL silently and match another name.
+  if (HasControlCharacter(text, multiline)) {
     v.Add(field, "control_character", "不能包含控制字符", " must not contain control characters");
     return std::nullopt;
   }

@@ -3,10 +3,10 @@
 // creates, duplicates across data scopes, reassignment, related parties, follow-ups and the
 // timeline, and custom fields added at run time. Both backends.
 
-#include <boost/json.hpp>
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <boost/json.hpp>
 #include <fstream>
 #include <iterator>
 #include <set>
@@ -14,6 +14,7 @@
 #include "core/china_regions.h"
 #include "core/credit_code.h"
 #include "core/date.h"
+#include "test_customers.h"
 #include "test_server.h"
 
 namespace oc::testing {
@@ -23,11 +24,6 @@ namespace json = boost::json;
 
 const HeaderList kEnglish = {{"Accept-Language", "en-US"}};
 
-// A valid resident ID number of someone born on 1990-01-01 in Beijing's Chaoyang district.
-std::string IdNumber(int sequence, int year = 1990) {
-  return MakeResidentIdNumber("110105", *Date::FromYmd(year, 1, 1), sequence);
-}
-
 // The first sequence from `from` whose ID number ends in the check character X.
 int SequenceEndingInX(int from) {
   for (int s = from; s < 1000; ++s) {
@@ -35,11 +31,6 @@ int SequenceEndingInX(int from) {
   }
   ADD_FAILURE() << "no ID number ending in X";
   return from;
-}
-
-std::string Phone(int n) {
-  std::string digits = std::to_string(n);
-  return "139" + std::string(8 - digits.size(), '0') + digits;
 }
 
 // A valid unified social credit code: `first17` and its GB 32100 check character.
@@ -51,13 +42,6 @@ std::string CreditCode(const std::string& first17) {
 std::string WrongCreditCode(const std::string& first17) {
   char right = CreditCodeCheckCharacter(first17);
   return first17 + (right == '0' ? '1' : '0');
-}
-
-json::object Individual(const std::string& name, int sequence) {
-  return json::object{{"type", "individual"},
-                      {"name", name},
-                      {"id_number", IdNumber(sequence)},
-                      {"phone", Phone(sequence)}};
 }
 
 std::string Str(const json::value& v, std::string_view key) {
