@@ -48,10 +48,23 @@ std::optional<std::string> StringMember(const json::object& o, std::string_view 
   return std::string(v->get_string());
 }
 
+// Present and not blank: the record codec clears a field given as an all-whitespace text.
 bool HasValue(const json::object& o, std::string_view key) {
   const auto* v = o.if_contains(key);
   if (!v || v->is_null()) return false;
-  return !(v->is_string() && v->get_string().empty());
+  if (!v->is_string()) return true;
+  std::string_view text = v->get_string();
+  while (!text.empty()) {
+    if (text.starts_with("\u3000")) {
+      text.remove_prefix(3);
+    } else if (text.front() == ' ' || text.front() == '\t' || text.front() == '\n' ||
+               text.front() == '\r') {
+      text.remove_prefix(1);
+    } else {
+      return true;
+    }
+  }
+  return false;
 }
 
 void Append(std::vector<FieldViolation>& to, const Error& error) {
@@ -123,18 +136,33 @@ void CheckApplicable(const forms::EntityDef& entity, const json::object& input,
 }
 
 // The fields each type of customer must have, beyond the entity's required ones.
-void CheckRequiredForType(const json::object& merged, std::string_view type,
-                          std::vector<FieldViolation>& violations) {
-  std::vector<std::pair<const char*, Message>> required;
+std::vector<std::pair<const char*, Message>> RequiredForType(std::string_view type) {
   if (type == "individual") {
-    required = {{"id_number", {"个人客户必须填写证件号码", "An individual needs an ID number"}},
-                {"phone", {"个人客户必须填写手机号码", "An individual needs a mobile phone"}}};
-  } else if (type == "enterprise") {
-    required = {{"credit_code",
-                 {"企业客户必须填写统一社会信用代码", "An enterprise needs a credit code"}}};
+    return {{"id_number", {"个人客户必须填写证件号码", "An individual needs an ID number"}},
+            {"phone", {"个人客户必须填写手机号码", "An individual needs a mobile phone"}}};
   }
-  for (auto& [name, message] : required) {
-    if (!HasValue(merged, name)) violations.push_back({name, "required", message});
+  if (type == "enterprise") {
+    return {
+        {"credit_code", {"企业客户必须填写统一社会信用代码", "An enterprise needs a credit code"}}};
+  }
+  return {};
+}
+
+// A new customer of `type` has every field its type requires.
+void CheckRequiredForType(const json::object& input, std::string_view type,
+                          std::vector<FieldViolation>& violations) {
+  for (auto& [name, message] : RequiredForType(type)) {
+    if (!HasValue(input, name)) violations.push_back({name, "required", message});
+  }
+}
+
+// A patch keeps them: it may change such a field but not clear it (null or an empty text).
+void CheckRequiredKept(const json::object& patch, std::string_view type,
+                       std::vector<FieldViolation>& violations) {
+  for (auto& [name, message] : RequiredForType(type)) {
+    if (patch.contains(name) && !HasValue(patch, name)) {
+      violations.push_back({name, "required", message});
+    }
   }
 }
 
@@ -430,6 +458,7 @@ Result<json::object> CustomerService::Update(const auth::Principal& principal,
       StandardiseIdentity(patch, id_type, violations);
     }
     CheckApplicable(*entity, patch, type, violations);
+    CheckRequiredKept(patch, type, violations);
     auto values = forms::DecodeInput(*entity, patch, {.mode = forms::DecodeMode::kPatch}, cipher_);
     if (!values) {
       if (values.error().code != ErrorCode::kInvalidArgument) return values.error();

@@ -81,8 +81,9 @@ class CustomerService {
 
   // Applies the fields in `patch` if the stored version is `expected_version`. The type, owner
   // and department cannot be patched (owner: Reassign).
-  // Errors: as Get; kAborted on a stale version (nothing changed); kInvalidArgument as Create;
-  // kAlreadyExists as Create.
+  // Errors: as Get; kAborted on a stale version (nothing changed); kInvalidArgument as Create,
+  // and "required" for a patch that would clear what the customer's type needs (the ID number
+  // or phone of an individual, the credit code of an enterprise); kAlreadyExists as Create.
   Result<boost::json::object> Update(const auth::Principal& principal, const audit::Actor& actor,
                                      int64_t id, const boost::json::object& patch,
                                      int64_t expected_version);

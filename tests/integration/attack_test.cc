@@ -185,6 +185,53 @@ TEST_P(AttackTest, CustomFieldNamesCollidingWithSystemNamesOrColumnsAre422) {
   EXPECT_EQ(created.status, 201) << created.body;
 }
 
+// A patch cannot erase what the customer's type needs: the ID number or phone of an individual,
+// the credit code of an enterprise. Each way of clearing is a 422 naming the field, and the
+// stored values stay.
+TEST_P(AttackTest, APatchCannotClearWhatTheCustomersTypeRequires) {
+  auto am = SignedIn("am.zhang");
+  const int64_t person = Create(*am, Individual("必填测试", 11));
+  const int64_t enterprise =
+      Create(*am, json::object{{"type", "enterprise"},
+                               {"name", "必填测试有限公司"},
+                               {"credit_code", CreditCode("91110105MA01ABCD1")}});
+  ASSERT_GT(enterprise, 0);
+  struct Case {
+    int64_t id;
+    std::string field;
+    json::value value;
+  };
+  const std::vector<Case> cases = {
+      {person, "phone", nullptr},
+      {person, "phone", ""},
+      {person, "phone", "   "},
+      {person, "phone", "\u3000"},
+      {person, "id_number", nullptr},
+      {person, "id_number", ""},
+      {enterprise, "credit_code", nullptr},
+      {enterprise, "credit_code", " "},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.field + " = " + json::serialize(c.value));
+    auto before = am->Get(Path(c.id));
+    ASSERT_EQ(before.status, 200);
+    auto r = am->Send(
+        "PATCH", Path(c.id), json::serialize(json::object{{c.field, c.value}}),
+        {{"Content-Type", "application/json"}, {"If-Match", before.Header("etag").value_or("")}});
+    EXPECT_EQ(r.status, 422) << r.body;
+    EXPECT_TRUE(Has(r, c.field + ":required")) << r.body;
+    auto after = am->Get(Path(c.id));
+    EXPECT_EQ(after.Json().at(c.field), before.Json().at(c.field));
+    EXPECT_EQ(after.Header("etag"), before.Header("etag")) << "nothing was written";
+  }
+  // Optional personal data may still be cleared.
+  auto before = am->Get(Path(person));
+  auto cleared = am->Send(
+      "PATCH", Path(person), R"({"email": null})",
+      {{"Content-Type", "application/json"}, {"If-Match", before.Header("etag").value_or("")}});
+  EXPECT_EQ(cleared.status, 200) << cleared.body;
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, AttackTest, ::testing::ValuesIn(storage::testing::AllBackends()),
                          BackendParamName);
 

@@ -33,11 +33,6 @@ int SequenceEndingInX(int from) {
   return from;
 }
 
-// A valid unified social credit code: `first17` and its GB 32100 check character.
-std::string CreditCode(const std::string& first17) {
-  return first17 + CreditCodeCheckCharacter(first17);
-}
-
 // The same code with a wrong check character.
 std::string WrongCreditCode(const std::string& first17) {
   char right = CreditCodeCheckCharacter(first17);

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "core/china_regions.h"
+#include "core/credit_code.h"
 #include "core/date.h"
 
 namespace oc::testing {
@@ -20,6 +21,11 @@ inline std::string IdNumber(int sequence, int year = 1990) {
 inline std::string Phone(int n) {
   std::string digits = std::to_string(n);
   return "139" + std::string(8 - digits.size(), '0') + digits;
+}
+
+// A valid unified social credit code: `first17` and its GB 32100 check character.
+inline std::string CreditCode(const std::string& first17) {
+  return first17 + CreditCodeCheckCharacter(first17);
 }
 
 inline boost::json::object Individual(const std::string& name, int sequence) {
