@@ -293,11 +293,11 @@ void LoadAndLookup(const Options& options, bool load, bool lookup) {
   auto application = FreshApplication(config, clock);
   storage::Db& db = application->db();
   auto log = QuietLog();
-  auto cipher = app::LoadFieldCipher(config, *log);
-  if (!cipher) Fail("field keys", cipher.error());
-  audit::AuditLog audit(clock);
+  auto keys = app::LoadKeys(config, *log);
+  if (!keys) Fail("keys", keys.error());
+  audit::AuditLog audit(clock, *keys->audit);
   forms::EntityRegistry registry(db, clock, audit);
-  customers::CustomerService service(db, clock, audit, registry, **cipher);
+  customers::CustomerService service(db, clock, audit, registry, *keys->cipher);
   auth::PasswordHasher hasher({.memory_kib = 256, .passes = 1, .lanes = 1});
   auth::SessionService sessions(db, clock, audit, hasher, {});
   auto owner = sessions.PrincipalOf(auth::UserId(UserIdOf(db, "am.zhang")));

@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <filesystem>
 
 #include "api/api_context.h"
@@ -25,6 +26,7 @@
 #include "auth/session_service.h"
 #include "core/private_files.h"
 #include "crypto/field_cipher.h"
+#include "crypto/mac_keyring.h"
 #include "crypto/master_key.h"
 #include "customers/customer_entity.h"
 #include "customers/customer_service.h"
@@ -46,6 +48,15 @@ std::vector<storage::Migration> AllMigrations() {
   return all;
 }
 
+Result<std::vector<std::string>> Migrate(storage::Db& db, const audit::AuditLog& audit) {
+  auto migrations = AllMigrations();
+  ASSIGN_OR_RETURN(auto applied, storage::ApplyMigrations(db, migrations));
+  if (std::find(applied.begin(), applied.end(), audit::kKeyedChainMigration) != applied.end()) {
+    RETURN_IF_ERROR(audit.SealUpgradedChain(db));
+  }
+  return applied;
+}
+
 Result<std::unique_ptr<storage::Db>> OpenDatabase(const Config& config) {
   if (!config.database_url.empty()) {
     ASSIGN_OR_RETURN(auto db, storage::PostgresDb::Open(
@@ -65,8 +76,7 @@ Result<std::unique_ptr<storage::Db>> OpenDatabase(const Config& config) {
   return std::unique_ptr<storage::Db>(std::move(db));
 }
 
-Result<std::unique_ptr<crypto::FieldCipher>> LoadFieldCipher(const Config& config,
-                                                             spdlog::logger& log) {
+Result<Keys> LoadKeys(const Config& config, spdlog::logger& log, KeyFile key_file) {
   auto suite = config.crypto_suite == "sm4" ? crypto::CipherSuite::kSm4Gcm
                                             : crypto::CipherSuite::kAes256Gcm;
   std::string spec = config.master_key;
@@ -79,6 +89,16 @@ Result<std::unique_ptr<crypto::FieldCipher>> LoadFieldCipher(const Config& confi
            "A master key must be configured (OPENCREDIT_MASTER_KEY or crypto.master_key) to "
            "listen on a non-loopback address"});
     }
+    const std::filesystem::path key_path =
+        std::filesystem::path(config.data_dir) / crypto::kMasterKeyFileName;
+    std::error_code ec;
+    if (key_file == KeyFile::kMustExist && !std::filesystem::exists(key_path, ec)) {
+      return MakeError(ErrorCode::kFailedPrecondition,
+                       {"找不到主密钥（" + key_path.string() +
+                            "，或 OPENCREDIT_MASTER_KEY / crypto.master_key）",
+                        "No master key found (" + key_path.string() +
+                            ", or OPENCREDIT_MASTER_KEY / crypto.master_key)"});
+    }
     bool created = false;
     ASSIGN_OR_RETURN(spec, crypto::LoadOrCreateKeyFile(config.data_dir, &created));
     if (created) {
@@ -88,7 +108,10 @@ Result<std::unique_ptr<crypto::FieldCipher>> LoadFieldCipher(const Config& confi
     }
   }
   ASSIGN_OR_RETURN(crypto::Keyring keyring, crypto::KeyringFromConfig(spec, suite));
-  return std::make_unique<crypto::FieldCipher>(std::move(keyring));
+  ASSIGN_OR_RETURN(crypto::MacKeyring audit_keys,
+                   crypto::MacKeyringFromConfig(spec, suite, crypto::MacKeyring::kAuditChain));
+  return Keys{std::make_unique<crypto::FieldCipher>(std::move(keyring)),
+              std::make_unique<crypto::MacKeyring>(std::move(audit_keys))};
 }
 
 struct Application::Parts {
@@ -96,8 +119,8 @@ struct Application::Parts {
   std::unique_ptr<storage::Db> db;
   const Clock& clock;
   std::shared_ptr<spdlog::logger> log;
-  std::unique_ptr<crypto::FieldCipher> cipher;
-  audit::AuditLog audit{clock};
+  Keys keys;
+  std::unique_ptr<audit::AuditLog> audit;
   auth::PasswordHasher hasher;
   std::unique_ptr<auth::SessionService> sessions;
   std::unique_ptr<auth::OrganizationService> organization;
@@ -141,12 +164,11 @@ Result<std::unique_ptr<Application>> Application::Create(const Config& config,
                                                          const Clock& clock, Logs logs) {
   const std::shared_ptr<spdlog::logger>& log = logs.app;
   RETURN_IF_ERROR(ValidateConfig(config));
-  auto migrations = AllMigrations();
-  ASSIGN_OR_RETURN(auto applied, storage::ApplyMigrations(*db, migrations));
-  for (const auto& id : applied) log->info("applied migration {}", id);
-
   auto parts = std::make_unique<Parts>(config, std::move(db), clock, log);
-  ASSIGN_OR_RETURN(parts->cipher, LoadFieldCipher(config, *log));
+  ASSIGN_OR_RETURN(parts->keys, LoadKeys(config, *log));
+  parts->audit = std::make_unique<audit::AuditLog>(clock, *parts->keys.audit);
+  ASSIGN_OR_RETURN(auto applied, Migrate(*parts->db, *parts->audit));
+  for (const auto& id : applied) log->info("applied migration {}", id);
 
   auth::SessionOptions session_options{
       .max_failed_logins = static_cast<int>(config.max_failed_logins),
@@ -156,24 +178,24 @@ Result<std::unique_ptr<Application>> Application::Create(const Config& config,
       .absolute_timeout = std::chrono::minutes(config.absolute_timeout_minutes),
       .password_policy = {.min_length = static_cast<size_t>(config.password_min_length)}};
   Parts* p = parts.get();
-  p->sessions = std::make_unique<auth::SessionService>(*p->db, clock, p->audit, p->hasher,
-                                                       session_options);
+  p->sessions =
+      std::make_unique<auth::SessionService>(*p->db, clock, *p->audit, p->hasher, session_options);
   p->organization = std::make_unique<auth::OrganizationService>(
-      *p->db, clock, p->audit, p->hasher, session_options.password_policy,
+      *p->db, clock, *p->audit, p->hasher, session_options.password_policy,
       [p] { p->sessions->InvalidateCache(); });
-  p->guard = std::make_unique<api::Guard>(*p->sessions, p->audit, *p->db,
+  p->guard = std::make_unique<api::Guard>(*p->sessions, *p->audit, *p->db,
                                           api::CookieOptions{.secure = config.cookie_secure});
-  p->context = std::make_unique<api::ApiContext>(api::ApiContext{
-      *p->db, clock, p->audit, *p->sessions, *p->organization, *p->guard});
+  p->context = std::make_unique<api::ApiContext>(
+      api::ApiContext{*p->db, clock, *p->audit, *p->sessions, *p->organization, *p->guard});
 
-  p->registry = std::make_unique<forms::EntityRegistry>(*p->db, clock, p->audit);
-  p->customers = std::make_unique<customers::CustomerService>(*p->db, clock, p->audit,
-                                                              *p->registry, *p->cipher);
+  p->registry = std::make_unique<forms::EntityRegistry>(*p->db, clock, *p->audit);
+  p->customers = std::make_unique<customers::CustomerService>(*p->db, clock, *p->audit,
+                                                              *p->registry, *p->keys.cipher);
   RETURN_IF_ERROR(p->customers->RegisterEntity());
   p->relationships = std::make_unique<customers::RelationshipService>(
-      *p->db, clock, p->audit, *p->cipher, *p->customers);
-  p->followups = std::make_unique<customers::FollowUpService>(*p->db, clock, p->audit,
-                                                              *p->customers);
+      *p->db, clock, *p->audit, *p->keys.cipher, *p->customers);
+  p->followups =
+      std::make_unique<customers::FollowUpService>(*p->db, clock, *p->audit, *p->customers);
   p->idempotency = std::make_unique<api::IdempotencyKeys>(*p->db, clock);
 
   api::AddHealthRoutes(p->router, *p->db);

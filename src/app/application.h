@@ -17,8 +17,13 @@ namespace spdlog {
 class logger;
 }
 
+namespace oc::audit {
+class AuditLog;
+}
+
 namespace oc::crypto {
 class FieldCipher;
+class MacKeyring;
 }
 
 namespace oc::app {
@@ -26,16 +31,32 @@ namespace oc::app {
 // Every module's migrations, in dependency order.
 std::vector<storage::Migration> AllMigrations();
 
+// Applies every pending migration and, when the audit chain was keyed by one of them, seals the
+// trail written before (AuditLog::SealUpgradedChain). Returns the ids applied, in order.
+Result<std::vector<std::string>> Migrate(storage::Db& db, const audit::AuditLog& audit);
+
 // Opens the configured database: PostgreSQL when database_url is set, else the SQLite file
 // DATA_DIR/opencredit.db (creating the directory). Errors: kUnavailable when it cannot be
 // opened or reached.
 Result<std::unique_ptr<storage::Db>> OpenDatabase(const Config& config);
 
-// The field-encryption keys: the configured master key, or — only when the server listens on a
-// loopback address — a key file generated into the data directory. Errors: kFailedPrecondition
-// on a non-loopback address without a configured key; the key parser's errors.
-Result<std::unique_ptr<crypto::FieldCipher>> LoadFieldCipher(const Config& config,
-                                                             spdlog::logger& log);
+// What the master keys yield: the field cipher (personal data) and the audit chain's MAC keys.
+struct Keys {
+  std::unique_ptr<crypto::FieldCipher> cipher;
+  std::unique_ptr<crypto::MacKeyring> audit;
+};
+
+// Whether a missing key may be generated. Only a server or a migration that starts a data
+// directory creates one; a check such as `audit verify` must never invent a key it would then
+// verify against.
+enum class KeyFile { kCreateIfMissing, kMustExist };
+
+// The keys from the configured master key, or — only when the server listens on a loopback
+// address — from a key file in the data directory, generated there with `kCreateIfMissing`.
+// Errors: kFailedPrecondition on a non-loopback address without a configured key, or when the
+// key file is missing and may not be created; the key parser's errors.
+Result<Keys> LoadKeys(const Config& config, spdlog::logger& log,
+                      KeyFile key_file = KeyFile::kCreateIfMissing);
 
 struct Logs {
   std::shared_ptr<spdlog::logger> app;     // required
@@ -46,7 +67,7 @@ struct Logs {
 class Application {
  public:
   // Takes over `db`, applies pending migrations, builds everything. `clock` must outlive the
-  // Application. Errors: those of the migrations and of LoadFieldCipher.
+  // Application. Errors: those of the migrations and of LoadKeys.
   static Result<std::unique_ptr<Application>> Create(const Config& config,
                                                      std::unique_ptr<storage::Db> db,
                                                      const Clock& clock, Logs logs);

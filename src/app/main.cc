@@ -80,13 +80,28 @@ int Serve(const CommonFlags& flags, const std::optional<std::string>& listen, bo
   return 0;
 }
 
-int Migrate(const CommonFlags& flags) {
+// The audit trail of a command that runs without the server: keyed by the configured master key.
+struct CommandAudit {
+  Keys keys;
+  std::unique_ptr<audit::AuditLog> log;
+};
+
+Result<CommandAudit> OpenAudit(const Config& config, const Clock& clock, KeyFile key_file) {
+  auto log = MakeJsonLogger("cli", config.log_level);
+  ASSIGN_OR_RETURN(Keys keys, LoadKeys(config, *log, key_file));
+  auto audit = std::make_unique<audit::AuditLog>(clock, *keys.audit);
+  return CommandAudit{std::move(keys), std::move(audit)};
+}
+
+int MigrateCommand(const CommonFlags& flags) {
   auto config = ResolveConfig(flags);
   if (!config) return PrintError(config.error()), 2;
   auto db = OpenDatabase(*config);
   if (!db) return PrintError(db.error()), 1;
-  auto migrations = AllMigrations();
-  auto applied = storage::ApplyMigrations(**db, migrations);
+  SystemClock clock;
+  auto audit = OpenAudit(*config, clock, KeyFile::kCreateIfMissing);
+  if (!audit) return PrintError(audit.error()), 1;
+  auto applied = Migrate(**db, *audit->log);
   if (!applied) return PrintError(applied.error()), 1;
   for (const auto& id : *applied) std::cout << "applied " << id << "\n";
   std::cout << (applied->empty() ? "schema is up to date\n" : "done\n");
@@ -110,12 +125,13 @@ int CreateUser(const CommonFlags& flags, NewUserFlags user) {
   }
   auto db = OpenDatabase(*config);
   if (!db) return PrintError(db.error()), 1;
-  auto migrations = AllMigrations();
-  if (auto applied = storage::ApplyMigrations(**db, migrations); !applied) {
+  SystemClock clock;
+  auto command_audit = OpenAudit(*config, clock, KeyFile::kCreateIfMissing);
+  if (!command_audit) return PrintError(command_audit.error()), 1;
+  if (auto applied = Migrate(**db, *command_audit->log); !applied) {
     return PrintError(applied.error()), 1;
   }
-  SystemClock clock;
-  audit::AuditLog audit(clock);
+  const audit::AuditLog& audit = *command_audit->log;
   auth::PasswordHasher hasher(
       {.memory_kib = static_cast<uint32_t>(config->password_hash_memory_kib),
        .passes = static_cast<uint32_t>(config->password_hash_passes)});
@@ -166,8 +182,10 @@ int VerifyAudit(const CommonFlags& flags) {
   auto db = OpenDatabase(*config);
   if (!db) return PrintError(db.error()), 1;
   SystemClock clock;
-  audit::AuditLog audit(clock);
-  auto report = audit.Verify(**db);
+  // Verifying needs the key that sealed the chain; a key made up now would verify nothing.
+  auto audit = OpenAudit(*config, clock, KeyFile::kMustExist);
+  if (!audit) return PrintError(audit.error()), 1;
+  auto report = audit->log->Verify(**db);
   if (!report) return PrintError(report.error()), 1;
   if (!report->intact) {
     std::cout << "audit chain BROKEN at entry " << *report->first_broken_id << ": "
@@ -225,7 +243,8 @@ int main(int argc, char** argv) {
   audit_cmd->require_subcommand(1);
   CommonFlags audit_flags;
   auto* verify = audit_cmd->add_subcommand(
-      "verify", "Check the audit hash chain; exits non-zero naming the first broken entry");
+      "verify",
+      "Check the audit chain with the master key; exits non-zero naming the first broken entry");
   AddCommonFlags(verify, audit_flags);
 
   AddExprCommands(app);
@@ -233,7 +252,7 @@ int main(int argc, char** argv) {
   CLI11_PARSE(app, argc, argv);
 
   if (serve->parsed()) return Serve(serve_flags, listen, no_demo);
-  if (migrate->parsed()) return Migrate(migrate_flags);
+  if (migrate->parsed()) return MigrateCommand(migrate_flags);
   if (create_user->parsed()) return CreateUser(admin_flags, new_user);
   if (verify->parsed()) return VerifyAudit(audit_flags);
   return 0;  // expr ran in its own callbacks

@@ -3,6 +3,7 @@
 #include <boost/json.hpp>
 
 #include "crypto/digest.h"
+#include "crypto/encoding.h"
 
 namespace oc::audit {
 
@@ -26,7 +27,10 @@ void AppendField(std::string& out, std::string_view field) {
 //      the SHA-256 of the fields known before the write (actor, action, changes, detail), which
 //      Prepare computes outside the transaction. A bulk import's changes are most of what is
 //      hashed, and the one SQLite writer no longer hashes them.
-constexpr int64_t kHashVersion = 2;
+//   3  As 2, with the key id in the link, sealed with an HMAC under the audit-chain key of that
+//      master key instead of a plain hash: without the key, nobody can compute a valid entry.
+constexpr int64_t kHashVersion = 3;
+constexpr int64_t kFirstKeyedVersion = 3;
 
 // The fields an entry's author gave, in hashing order; rule 1 also hashed the entity id among
 // them, rule 2 hashes it in the link.
@@ -63,7 +67,7 @@ std::string ContentDigest(const Entry& e) {
 std::string HashV2(const Entry& e, std::string_view content_digest) {
   std::string canonical;
   canonical.reserve(160);
-  AppendField(canonical, std::to_string(kHashVersion));
+  AppendField(canonical, "2");
   AppendField(canonical, e.prev_hash);
   AppendField(canonical, std::to_string(e.id));
   AppendField(canonical, std::to_string(ToUnixMicros(e.at)));
@@ -72,12 +76,48 @@ std::string HashV2(const Entry& e, std::string_view content_digest) {
   return crypto::Sha256Hex(canonical);
 }
 
-// The hash `e` should carry by the rule it names; nullopt for a rule this version does not know.
-std::optional<std::string> ExpectedHash(const Entry& e) {
+// The MAC input of rule 3: the link as rule 2 hashes it, with the key id.
+std::string SealedLink(const Entry& e, std::string_view content_digest, uint32_t key_id) {
+  std::string canonical;
+  canonical.reserve(176);
+  AppendField(canonical, std::to_string(e.hash_version));
+  AppendField(canonical, e.prev_hash);
+  AppendField(canonical, std::to_string(e.id));
+  AppendField(canonical, std::to_string(ToUnixMicros(e.at)));
+  AppendField(canonical, e.entity_id);
+  AppendField(canonical, content_digest);
+  AppendField(canonical, std::to_string(key_id));
+  return canonical;
+}
+
+// The hash `e` should carry by the rule it names, or why it cannot be computed: an unknown rule,
+// or a key that is not configured.
+struct Expected {
+  std::optional<std::string> hash;
+  std::string problem;
+};
+
+Expected ExpectedHash(const Entry& e, const crypto::MacKeyring& keys) {
   switch (e.hash_version) {
-    case 1: return HashV1(e);
-    case 2: return HashV2(e, ContentDigest(e));
-    default: return std::nullopt;
+    case 1:
+      return {HashV1(e), {}};
+    case 2:
+      return {HashV2(e, ContentDigest(e)), {}};
+    case 3: {
+      if (!e.hash_key_id || *e.hash_key_id < 0 || *e.hash_key_id > UINT32_MAX) {
+        return {std::nullopt, "sealed entry names no key (the entry was modified)"};
+      }
+      const auto key_id = static_cast<uint32_t>(*e.hash_key_id);
+      auto mac = keys.MacWith(key_id, SealedLink(e, ContentDigest(e), key_id));
+      if (!mac) {
+        return {std::nullopt, "sealed with master key " + std::to_string(key_id) +
+                                  ", which is not configured (keep old keys after a rotation)"};
+      }
+      return {crypto::HexEncode(*mac), {}};
+    }
+    default:
+      return {std::nullopt, "unknown hash version " + std::to_string(e.hash_version) +
+                                " (the entry was modified, or written by a newer version)"};
   }
 }
 
@@ -158,12 +198,13 @@ Entry EntryFromRow(const storage::Row& row) {
   e.prev_hash = row.Text("prev_hash");
   e.hash = row.Text("hash");
   e.hash_version = row.Int("hash_version");
+  e.hash_key_id = row.OptInt("hash_key_id");
   return e;
 }
 
 constexpr std::string_view kColumns =
     "id, at_us, user_id, username, action, entity_type, entity_id, changes, detail, request_id, "
-    "client_ip, prev_hash, hash, hash_version";
+    "client_ip, prev_hash, hash, hash_version, hash_key_id";
 
 // UTF-8 code point boundaries, so masking never splits a character.
 std::vector<size_t> CharacterStarts(std::string_view s) {
@@ -178,8 +219,8 @@ std::vector<size_t> CharacterStarts(std::string_view s) {
 
 std::vector<storage::Migration> Migrations() {
   return {{
-      .id = "audit_0001_events",
-      .sql = R"sql(
+              .id = "audit_0001_events",
+              .sql = R"sql(
 CREATE TABLE audit_events (
   id {{bigint}} PRIMARY KEY,
   at_us {{bigint}} NOT NULL,
@@ -207,12 +248,17 @@ CREATE TABLE audit_head (
 INSERT INTO audit_head (singleton, last_id, last_hash)
   VALUES (1, 0, '0000000000000000000000000000000000000000000000000000000000000000');
 )sql",
-      },
-      // Entries written before this migration were hashed by rule 1.
-      {
-          .id = "audit_0002_hash_version",
-          .sql = "ALTER TABLE audit_events ADD COLUMN hash_version INTEGER NOT NULL DEFAULT 1",
-      }};
+          },
+          // Entries written before this migration were hashed by rule 1.
+          {
+              .id = "audit_0002_hash_version",
+              .sql = "ALTER TABLE audit_events ADD COLUMN hash_version INTEGER NOT NULL DEFAULT 1",
+          },
+          // The master key id whose audit-chain key sealed an entry (rule 3); null before.
+          {
+              .id = std::string(kKeyedChainMigration),
+              .sql = "ALTER TABLE audit_events ADD COLUMN hash_key_id {{bigint}}",
+          }};
 }
 
 std::string MaskValue(std::string_view value) {
@@ -273,11 +319,14 @@ Status AuditLog::AppendPrepared(storage::Tx& tx, std::span<Entry* const> entries
     e.prev_hash = std::move(last_hash);
     e.at = now;
     e.hash_version = kHashVersion;
-    e.hash = HashV2(e, e.content_digest.empty() ? ContentDigest(e) : e.content_digest);
+    const uint32_t key_id = keys_.active_key_id();
+    e.hash_key_id = key_id;
+    e.hash = crypto::HexEncode(keys_.Mac(
+        SealedLink(e, e.content_digest.empty() ? ContentDigest(e) : e.content_digest, key_id)));
     last_hash = e.hash;
     // The entry's longest strings are lent to the statement and taken back, not copied.
     storage::Params params;
-    params.reserve(14);
+    params.reserve(15);
     params.emplace_back(e.id);
     params.emplace_back(ToUnixMicros(e.at));
     params.emplace_back(e.user_id ? storage::Value(*e.user_id) : storage::Value(storage::Null{}));
@@ -291,10 +340,11 @@ Status AuditLog::AppendPrepared(storage::Tx& tx, std::span<Entry* const> entries
     params.emplace_back(std::move(e.prev_hash));
     params.emplace_back(e.hash);
     params.emplace_back(e.hash_version);
+    params.emplace_back(int64_t{key_id});
     auto inserted = tx.Execute(
         "INSERT INTO audit_events (id, at_us, user_id, username, action, entity_type, "
-        "entity_id, changes, detail, request_id, client_ip, prev_hash, hash, hash_version) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "entity_id, changes, detail, request_id, client_ip, prev_hash, hash, hash_version, "
+        "hash_key_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         params);
     e.changes_json = std::move(std::get<std::string>(params[7]));
     e.prev_hash = std::move(std::get<std::string>(params[11]));
@@ -401,6 +451,8 @@ Result<VerifyReport> AuditLog::Verify(storage::Db& db) const {
     report.problem = std::move(problem);
   };
 
+  bool keyed = false;  // a keyed entry has been seen
+  bool newest_keyed = false;
   while (report.intact) {
     ASSIGN_OR_RETURN(auto rows, db.ReadValue<storage::Rows>([&](storage::Tx& tx) {
       return tx.Query(page_sql, {expected_id, kPage});
@@ -416,13 +468,19 @@ Result<VerifyReport> AuditLog::Verify(storage::Db& db) const {
         fail(e.id, "link to the previous entry does not match");
         break;
       }
-      std::optional<std::string> expected = ExpectedHash(e);
-      if (!expected) {
-        fail(e.id, "unknown hash version " + std::to_string(e.hash_version) +
-                       " (the entry was modified, or written by a newer version)");
+      newest_keyed = e.hash_version >= kFirstKeyedVersion;
+      if (keyed && !newest_keyed) {
+        // Only someone without the key writes an unkeyed entry after keyed ones.
+        fail(e.id, "unkeyed entry after keyed ones (the chain was rewritten without the key)");
         break;
       }
-      if (*expected != e.hash) {
+      keyed = keyed || newest_keyed;
+      Expected expected = ExpectedHash(e, keys_);
+      if (!expected.hash) {
+        fail(e.id, expected.problem);
+        break;
+      }
+      if (!crypto::ConstantTimeEquals(*expected.hash, e.hash)) {
         fail(e.id, "content does not match its hash (the entry was modified)");
         break;
       }
@@ -433,6 +491,12 @@ Result<VerifyReport> AuditLog::Verify(storage::Db& db) const {
     if (static_cast<int64_t>(rows.size()) < kPage) break;
   }
   if (!report.intact) return report;
+  if (report.entries_checked > 0 && !newest_keyed) {
+    fail(expected_id - 1,
+         "the newest entry is not keyed: the chain was rewritten without the key, or no entry "
+         "has been written since the upgrade (start the server once)");
+    return report;
+  }
 
   ASSIGN_OR_RETURN(auto head, db.ReadValue<std::optional<storage::Row>>([](storage::Tx& tx) {
     return tx.QueryOne("SELECT last_id, last_hash FROM audit_head WHERE singleton = 1");
@@ -446,6 +510,18 @@ Result<VerifyReport> AuditLog::Verify(storage::Db& db) const {
   }
   report.head_hash = expected_prev;
   return report;
+}
+
+Status AuditLog::SealUpgradedChain(storage::Db& db) const {
+  return db.Write([&](storage::Tx& tx) -> Status {
+    ASSIGN_OR_RETURN(auto newest, tx.QueryOne("SELECT hash_version FROM audit_events ORDER BY id "
+                                              "DESC LIMIT 1"));
+    if (!newest || newest->Int(0) >= kFirstKeyedVersion) return Ok();
+    return Append(tx, Actor{.username = "system"},
+                  {.action = "audit.chain_keyed",
+                   .detail = "entries before this one were hashed without a key; from here on "
+                             "every entry is sealed under the master key"});
+  });
 }
 
 }  // namespace oc::audit

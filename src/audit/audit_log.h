@@ -2,14 +2,20 @@
 // The tamper-evident audit trail. Every state change and every security event is appended in the
 // same transaction as the change it records, so the trail and the data can never disagree.
 //
-// Entries form a hash chain: each stores the SHA-256 of the previous entry's hash and its own
-// canonical content, by the hashing rule recorded with it (see audit_log.cc). Editing or
-// deleting any row behind the server's back breaks the chain at that row, which Verify()
-// reports. The newest hash is also kept in `audit_head`, so removing the last rows is detected
-// too; publishing that head hash elsewhere (Verify prints it) anchors the chain against an
-// attacker who rewrites the whole table.
+// Entries form a chain: each is sealed over the previous entry's seal and its own canonical
+// content, by the rule recorded with it (see audit_log.cc). The seal is an HMAC under a key
+// derived from the master key (crypto::MacKeyring::kAuditChain), which never enters the
+// database: someone who can write the database file but not read the key can neither edit an
+// entry nor recompute the chain after it. Editing or deleting any row behind the server's back
+// breaks the chain at that row, which Verify() reports. The newest seal is also kept in
+// `audit_head`, so removing the last rows is detected too; publishing that head value elsewhere
+// (Verify prints it) anchors the chain against someone who holds the key as well.
 //
-// Thread-safety: AuditLog is stateless apart from its clock and may be shared.
+// Entries written before the chain was keyed were hashed with plain SHA-256 (rules 1 and 2) and
+// keep verifying under their rule, but only before the first keyed entry: a plain entry after a
+// keyed one, or a chain whose newest entry is not keyed, is reported as rewritten.
+//
+// Thread-safety: AuditLog is stateless apart from its clock and keys and may be shared.
 
 #include <cstdint>
 #include <optional>
@@ -19,6 +25,7 @@
 
 #include "core/clock.h"
 #include "core/error.h"
+#include "crypto/mac_keyring.h"
 #include "storage/db.h"
 #include "storage/migrations.h"
 
@@ -69,6 +76,7 @@ struct Entry {
   std::string prev_hash;  // hex
   std::string hash;       // hex
   int64_t hash_version = 0;  // the rule `hash` was computed by; set when the entry is linked
+  std::optional<int64_t> hash_key_id;  // the master key id that sealed a keyed entry
   // SHA-256 of the content fields, computed by Prepare so that linking need not hash the
   // changes. Not stored: Verify recomputes it from the content.
   std::string content_digest;
@@ -96,13 +104,18 @@ struct VerifyReport {
 // The schema of the audit tables.
 std::vector<storage::Migration> Migrations();
 
+// The migration that keys the chain. Right after it is applied, SealUpgradedChain must run, so
+// that a trail written before it is anchored under the key at once.
+inline constexpr std::string_view kKeyedChainMigration = "audit_0003_keyed_chain";
+
 // Masks a personal-data value for display: keeps the first 3 and last 4 characters of long values
 // (counted in UTF-8 characters) and fewer of short ones; never reveals more than half.
 std::string MaskValue(std::string_view value);
 
 class AuditLog {
  public:
-  explicit AuditLog(const Clock& clock) : clock_(clock) {}
+  // `keys` seals new entries (its active key) and verifies sealed ones (any configured key).
+  AuditLog(const Clock& clock, const crypto::MacKeyring& keys) : clock_(clock), keys_(keys) {}
 
   // Appends `event` inside the caller's write transaction. Serialises concurrent appenders on
   // PostgreSQL (row lock on the chain head) so the chain never forks.
@@ -132,8 +145,15 @@ class AuditLog {
   // Walks the whole chain in id order. Errors only when the database cannot be read.
   Result<VerifyReport> Verify(storage::Db& db) const;
 
+  // Appends "audit.chain_keyed" when the newest entry was written before the chain was keyed, so
+  // that everything before it is sealed under the key from now on. Only right after
+  // kKeyedChainMigration was applied: later, an unkeyed newest entry means a rewritten chain,
+  // which must be reported, not sealed.
+  Status SealUpgradedChain(storage::Db& db) const;
+
  private:
   const Clock& clock_;
+  const crypto::MacKeyring& keys_;
 };
 
 }  // namespace oc::audit

@@ -5,6 +5,7 @@
 #include <boost/json.hpp>
 
 #include "crypto/digest.h"
+#include "crypto/testing/test_keys.h"
 #include "storage/migrations.h"
 #include "storage/testing/test_databases.h"
 
@@ -37,7 +38,8 @@ class AuditLogTest : public ::testing::TestWithParam<Backend> {
   }
 
   FakeClock clock_{FromUnixMicros(1'700'000'000'000'000)};
-  AuditLog log_{clock_};
+  crypto::MacKeyring keys_ = crypto::testing::TestAuditKeys();
+  AuditLog log_{clock_, keys_};
   Actor actor_{.user_id = 7, .username = "admin", .request_id = "req-1", .client_ip = "127.0.0.1"};
   std::unique_ptr<storage::Db> db_;
 };
@@ -103,8 +105,8 @@ TEST_P(AuditLogTest, DeletedNewestRowIsDetectedThroughTheHead) {
 TEST_P(AuditLogTest, EditedEntityIdOrRelabelledHashRuleIsDetected) {
   AppendN(5);
   for (const char* tamper : {"UPDATE audit_events SET entity_id = '99' WHERE id = 2",
-                             "UPDATE audit_events SET hash_version = 1 WHERE id = 3",
-                             "UPDATE audit_events SET hash_version = 3 WHERE id = 4"}) {
+                             "UPDATE audit_events SET hash_version = 9 WHERE id = 3",
+                             "UPDATE audit_events SET hash_key_id = 2 WHERE id = 4"}) {
     ASSERT_TRUE(db_->Write([&](storage::Tx& tx) -> Status {
       RETURN_IF_ERROR(tx.Execute(tamper));
       return Ok();
@@ -114,6 +116,7 @@ TEST_P(AuditLogTest, EditedEntityIdOrRelabelledHashRuleIsDetected) {
   ASSERT_TRUE(report);
   EXPECT_FALSE(report->intact);
   EXPECT_EQ(report->first_broken_id, 2);
+  EXPECT_EQ(report->problem, "content does not match its hash (the entry was modified)");
 
   ASSERT_TRUE(db_->Write([&](storage::Tx& tx) -> Status {
     RETURN_IF_ERROR(tx.Execute("UPDATE audit_events SET entity_id = '1' WHERE id = 2"));
@@ -122,40 +125,154 @@ TEST_P(AuditLogTest, EditedEntityIdOrRelabelledHashRuleIsDetected) {
   report = log_.Verify(*db_);
   ASSERT_TRUE(report);
   EXPECT_EQ(report->first_broken_id, 3);
-  EXPECT_EQ(report->problem, "content does not match its hash (the entry was modified)");
+  EXPECT_NE(report->problem.find("unknown hash version 9"), std::string::npos) << report->problem;
 
   ASSERT_TRUE(db_->Write([&](storage::Tx& tx) -> Status {
-    RETURN_IF_ERROR(tx.Execute("UPDATE audit_events SET hash_version = 2 WHERE id = 3"));
+    RETURN_IF_ERROR(tx.Execute("UPDATE audit_events SET hash_version = 3 WHERE id = 3"));
     return Ok();
   }));
   report = log_.Verify(*db_);
   ASSERT_TRUE(report);
   EXPECT_EQ(report->first_broken_id, 4);
-  EXPECT_NE(report->problem.find("unknown hash version 3"), std::string::npos) << report->problem;
+  EXPECT_NE(report->problem.find("master key 2, which is not configured"), std::string::npos)
+      << report->problem;
 }
 
-// Entries written before audit_0002 were hashed over all their fields at once (rule 1). A
-// database upgraded with such a trail keeps verifying, and new entries chain onto it.
-TEST_P(AuditLogTest, ATrailWrittenByTheFirstHashingRuleStillVerifiesAfterTheUpgrade) {
+// The canonical text of one field, as every hashing rule writes it.
+std::string Field(std::string_view value) {
+  return std::to_string(value.size()) + ":" + std::string(value) + ";";
+}
+
+// What someone who can write the database but not read the key can do: rewrite entries and
+// recompute their hashes by the published unkeyed rule 2, from `from` to the newest, head
+// included.
+void RechainWithoutTheKey(storage::Db& db, int64_t from) {
+  ASSERT_TRUE(db.Write([&](storage::Tx& tx) -> Status {
+    ASSIGN_OR_RETURN(auto rows, tx.Query("SELECT id, at_us, user_id, username, action, "
+                                         "entity_type, entity_id, changes, detail, request_id, "
+                                         "client_ip, prev_hash FROM audit_events WHERE id >= ? "
+                                         "ORDER BY id",
+                                         {from}));
+    std::string prev = rows.at(0).Text("prev_hash");
+    int64_t last_id = 0;
+    for (const auto& row : rows) {
+      const std::string content =
+          Field(row.OptInt("user_id") ? std::to_string(*row.OptInt("user_id")) : "") +
+          Field(row.Text("username")) + Field(row.Text("action")) + Field(row.Text("entity_type")) +
+          Field(row.Text("changes")) + Field(row.Text("detail")) + Field(row.Text("request_id")) +
+          Field(row.Text("client_ip"));
+      const std::string hash =
+          crypto::Sha256Hex(Field("2") + Field(prev) + Field(std::to_string(row.Int("id"))) +
+                            Field(std::to_string(row.Int("at_us"))) + Field(row.Text("entity_id")) +
+                            Field(crypto::Sha256(content)));
+      RETURN_IF_ERROR(
+          tx.Execute("UPDATE audit_events SET prev_hash = ?, hash = ?, "
+                     "hash_version = 2, hash_key_id = NULL WHERE id = ?",
+                     {prev, hash, row.Int("id")}));
+      prev = hash;
+      last_id = row.Int("id");
+    }
+    RETURN_IF_ERROR(
+        tx.Execute("UPDATE audit_head SET last_id = ?, last_hash = ?", {last_id, prev}));
+    return Ok();
+  }));
+}
+
+// Someone with write access to the database file rewrites who did something and recomputes
+// the chain after it by the unkeyed rule: the entry they changed is named, because an unkeyed
+// entry cannot follow keyed ones.
+TEST_P(AuditLogTest, AnEntryRewrittenAndRechainedWithoutTheKeyIsCaught) {
+  AppendN(6);
+  ASSERT_TRUE(db_->Write([](storage::Tx& tx) -> Status {
+    RETURN_IF_ERROR(tx.Execute("UPDATE audit_events SET username = 'mallory' WHERE id = 4"));
+    return Ok();
+  }));
+  RechainWithoutTheKey(*db_, 4);
+  auto report = log_.Verify(*db_);
+  ASSERT_TRUE(report);
+  EXPECT_FALSE(report->intact);
+  EXPECT_EQ(report->first_broken_id, 4);
+  EXPECT_NE(report->problem.find("without the key"), std::string::npos) << report->problem;
+}
+
+// Rewriting the whole trail by the unkeyed rule leaves a chain with no keyed entry at its head,
+// which no server of this version writes.
+TEST_P(AuditLogTest, AWholeTrailRechainedWithoutTheKeyIsCaught) {
+  AppendN(4);
+  RechainWithoutTheKey(*db_, 1);
+  auto report = log_.Verify(*db_);
+  ASSERT_TRUE(report);
+  EXPECT_FALSE(report->intact);
+  EXPECT_EQ(report->first_broken_id, 4);
+  EXPECT_NE(report->problem.find("the newest entry is not keyed"), std::string::npos)
+      << report->problem;
+}
+
+// A key the attacker made up gives a seal that the deployment's key does not reproduce.
+TEST_P(AuditLogTest, AnEntrySealedUnderAnotherKeyIsCaught) {
+  AppendN(3);
+  auto forged_keys = crypto::MacKeyring::Derive(crypto::CipherSuite::kAes256Gcm,
+                                                {{1, std::string(crypto::kFieldKeySize, 'm')}}, 1,
+                                                crypto::MacKeyring::kAuditChain);
+  ASSERT_TRUE(forged_keys);
+  AuditLog forger(clock_, *forged_keys);
+  ASSERT_TRUE(db_->Write([&](storage::Tx& tx) {
+    return forger.Append(tx, actor_, Event{.action = "user.delete", .entity_type = "user"});
+  }));
+  auto report = log_.Verify(*db_);
+  ASSERT_TRUE(report);
+  EXPECT_EQ(report->first_broken_id, 4);
+  EXPECT_EQ(report->problem, "content does not match its hash (the entry was modified)");
+}
+
+// After a rotation the new key seals and the old one still verifies what it sealed; without the
+// old key the check says which key it needs.
+TEST_P(AuditLogTest, EntriesSealedBeforeAKeyRotationKeepVerifying) {
+  AppendN(2);
+  auto rotated = crypto::MacKeyring::Derive(
+      crypto::CipherSuite::kAes256Gcm,
+      {{2, std::string(crypto::kFieldKeySize, 'n')}, {1, std::string(crypto::kFieldKeySize, 't')}},
+      2, crypto::MacKeyring::kAuditChain);
+  ASSERT_TRUE(rotated);
+  AuditLog after(clock_, *rotated);
+  ASSERT_TRUE(db_->Write([&](storage::Tx& tx) {
+    return after.Append(tx, actor_, Event{.action = "user.update", .entity_type = "user"});
+  }));
+  auto report = after.Verify(*db_);
+  ASSERT_TRUE(report);
+  EXPECT_TRUE(report->intact) << report->problem;
+  EXPECT_EQ(report->entries_checked, 3);
+
+  auto new_only = crypto::MacKeyring::Derive(crypto::CipherSuite::kAes256Gcm,
+                                             {{2, std::string(crypto::kFieldKeySize, 'n')}}, 2,
+                                             crypto::MacKeyring::kAuditChain);
+  AuditLog forgetful(clock_, *new_only);
+  report = forgetful.Verify(*db_);
+  ASSERT_TRUE(report);
+  EXPECT_EQ(report->first_broken_id, 1);
+  EXPECT_NE(report->problem.find("master key 1"), std::string::npos) << report->problem;
+}
+
+// Entries written before audit_0002 were hashed over all their fields at once (rule 1), and
+// before audit_0003 without a key (rules 1 and 2). A database upgraded with such a trail keeps
+// verifying: the upgrade seals it under the key at once, and new entries chain onto it.
+TEST_P(AuditLogTest, ATrailWrittenByTheUnkeyedRulesStillVerifiesAfterTheUpgrade) {
   auto opened = storage::testing::OpenTestDb(GetParam());
   ASSERT_TRUE(opened) << opened.error().internal_detail;
   storage::Db& db = **opened;
   auto migrations = Migrations();
   ASSERT_EQ(migrations.at(1).id, "audit_0002_hash_version");
+  ASSERT_EQ(migrations.at(2).id, kKeyedChainMigration);
   ASSERT_TRUE(storage::ApplyMigrations(db, std::span(migrations).first(1)));
 
-  auto field = [](std::string_view value) {
-    return std::to_string(value.size()) + ":" + std::string(value) + ";";
-  };
   std::string prev(64, '0');
   for (int64_t id : {1, 2}) {
     const int64_t at = 1'600'000'000'000'000 + id;
     const std::string changes = R"([{"field":"name","before":null,"after":"王伟"}])";
     const std::string hash = crypto::Sha256Hex(
-        field(prev) + field(std::to_string(id)) + field(std::to_string(at)) + field("7") +
-        field("admin") + field("customer.create") + field("customer") +
-        field(std::to_string(id)) + field(changes) + field("") + field("req-old") +
-        field("10.0.0.1"));
+        Field(prev) + Field(std::to_string(id)) + Field(std::to_string(at)) + Field("7") +
+        Field("admin") + Field("customer.create") + Field("customer") + Field(std::to_string(id)) +
+        Field(changes) + Field("") + Field("req-old") + Field("10.0.0.1"));
     ASSERT_TRUE(db.Write([&](storage::Tx& tx) -> Status {
       RETURN_IF_ERROR(tx.Execute(
           "INSERT INTO audit_events (id, at_us, user_id, username, action, entity_type, "
@@ -169,10 +286,13 @@ TEST_P(AuditLogTest, ATrailWrittenByTheFirstHashingRuleStillVerifiesAfterTheUpgr
     }));
     prev = hash;
   }
-
   auto applied = storage::ApplyMigrations(db, migrations);
   ASSERT_TRUE(applied);
-  EXPECT_EQ(*applied, std::vector<std::string>{"audit_0002_hash_version"});
+  EXPECT_EQ(*applied, (std::vector<std::string>{"audit_0002_hash_version",
+                                                std::string(kKeyedChainMigration)}));
+  // The second entry as the previous version wrote entries: by rule 2.
+  RechainWithoutTheKey(db, 2);
+  ASSERT_TRUE(log_.SealUpgradedChain(db));
   ASSERT_TRUE(db.Write([&](storage::Tx& tx) {
     return log_.Append(tx, actor_, Event{.action = "customer.update", .entity_type = "customer",
                                          .entity_id = "1", .changes = {{"name", "王伟", "王薇"}}});
@@ -180,15 +300,21 @@ TEST_P(AuditLogTest, ATrailWrittenByTheFirstHashingRuleStillVerifiesAfterTheUpgr
   auto report = log_.Verify(db);
   ASSERT_TRUE(report);
   EXPECT_TRUE(report->intact) << report->problem;
-  EXPECT_EQ(report->entries_checked, 3);
+  EXPECT_EQ(report->entries_checked, 4);
   auto entries = log_.List(db, Filter{});
   ASSERT_TRUE(entries);
-  ASSERT_EQ(entries->size(), 3u);
-  EXPECT_EQ((*entries)[0].hash_version, 2);
-  EXPECT_EQ((*entries)[0].prev_hash, prev);
-  EXPECT_EQ((*entries)[2].hash_version, 1);
+  ASSERT_EQ(entries->size(), 4u);
+  EXPECT_EQ((*entries)[0].hash_version, 3);
+  EXPECT_EQ((*entries)[1].action, "audit.chain_keyed");
+  EXPECT_EQ((*entries)[1].hash_version, 3);
+  EXPECT_EQ((*entries)[2].hash_version, 2);
+  EXPECT_EQ((*entries)[3].hash_version, 1);
+  // Sealing again is nothing to do.
+  ASSERT_TRUE(log_.SealUpgradedChain(db));
+  EXPECT_EQ(log_.List(db, Filter{})->size(), 4u);
 
-  // Still tamper-evident under the old rule.
+  // The old entries are still tamper-evident under their rule, and now anchored by the key: a
+  // rechain without it is caught too.
   ASSERT_TRUE(db.Write([&](storage::Tx& tx) -> Status {
     RETURN_IF_ERROR(tx.Execute("UPDATE audit_events SET client_ip = '10.0.0.2' WHERE id = 2"));
     return Ok();
@@ -196,6 +322,12 @@ TEST_P(AuditLogTest, ATrailWrittenByTheFirstHashingRuleStillVerifiesAfterTheUpgr
   report = log_.Verify(db);
   ASSERT_TRUE(report);
   EXPECT_EQ(report->first_broken_id, 2);
+  RechainWithoutTheKey(db, 2);
+  report = log_.Verify(db);
+  ASSERT_TRUE(report);
+  EXPECT_EQ(report->first_broken_id, 4);
+  EXPECT_NE(report->problem.find("the newest entry is not keyed"), std::string::npos)
+      << report->problem;
 }
 
 TEST_P(AuditLogTest, SensitiveValuesAreMaskedAndSecretsWithheld) {

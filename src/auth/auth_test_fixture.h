@@ -11,6 +11,7 @@
 #include "auth/migrations.h"
 #include "auth/organization_service.h"
 #include "auth/session_service.h"
+#include "crypto/testing/test_keys.h"
 #include "storage/migrations.h"
 #include "storage/testing/test_databases.h"
 
@@ -63,7 +64,8 @@ class AuthFixture : public ::testing::TestWithParam<storage::testing::Backend> {
   }
 
   FakeClock clock_{FromUnixMicros(1'780'000'000'000'000)};
-  audit::AuditLog audit_{clock_};
+  crypto::MacKeyring audit_keys_ = crypto::testing::TestAuditKeys();
+  audit::AuditLog audit_{clock_, audit_keys_};
   PasswordHasher hasher_{PasswordHashCost{.memory_kib = 256, .passes = 1, .lanes = 1}};
   std::unique_ptr<storage::Db> db_;
   std::unique_ptr<OrganizationService> org_;

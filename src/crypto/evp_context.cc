@@ -3,6 +3,7 @@
 #include <openssl/core_names.h>
 #include <openssl/crypto.h>
 #include <openssl/err.h>
+#include <openssl/kdf.h>
 #include <openssl/params.h>
 
 #include <array>
@@ -146,6 +147,38 @@ std::string Hmac(HashAlgorithm algorithm, std::string_view key,
   }
   mac.resize(length);
   return mac;
+}
+
+Result<std::string> Hkdf(HashAlgorithm hash, std::string_view master, std::string_view salt,
+                         std::string_view label, size_t length) {
+  EVP_KDF* kdf = EVP_KDF_fetch(nullptr, OSSL_KDF_NAME_HKDF, nullptr);
+  if (kdf == nullptr) return Internal("EVP_KDF_fetch(HKDF) failed");
+  EVP_KDF_CTX* ctx = EVP_KDF_CTX_new(kdf);
+  EVP_KDF_free(kdf);
+  if (ctx == nullptr) return Internal("EVP_KDF_CTX_new failed");
+  char* digest = const_cast<char*>(hash == HashAlgorithm::kSm3 ? "SM3" : "SHA256");
+  OSSL_PARAM params[] = {
+      OSSL_PARAM_construct_utf8_string(OSSL_KDF_PARAM_DIGEST, digest, 0),
+      OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_KEY, const_cast<char*>(master.data()),
+                                        master.size()),
+      OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_SALT, const_cast<char*>(salt.data()),
+                                        salt.size()),
+      OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_INFO, const_cast<char*>(label.data()),
+                                        label.size()),
+      OSSL_PARAM_construct_end(),
+  };
+  std::string key(length, '\0');
+  int ok = EVP_KDF_derive(ctx, reinterpret_cast<unsigned char*>(key.data()), key.size(), params);
+  EVP_KDF_CTX_free(ctx);
+  if (ok != 1) {
+    unsigned long code = ERR_get_error();
+    ERR_clear_error();
+    return Internal("HKDF derivation failed: " +
+                    std::string(ERR_reason_error_string(code) != nullptr
+                                    ? ERR_reason_error_string(code)
+                                    : "unknown"));
+  }
+  return key;
 }
 
 }  // namespace oc::crypto::internal

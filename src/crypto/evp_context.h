@@ -14,6 +14,8 @@
 #include <string>
 #include <string_view>
 
+#include "core/error.h"
+
 namespace oc::crypto::internal {
 
 struct CipherCtxDeleter {
@@ -50,5 +52,10 @@ EVP_CIPHER_CTX* ThreadCipherContext(const EVP_CIPHER* cipher);
 // Returns the full-length MAC (32 bytes for both algorithms). Aborts on an OpenSSL failure.
 std::string Hmac(HashAlgorithm algorithm, std::string_view key,
                  std::initializer_list<std::string_view> parts);
+
+// RFC 5869 extract-and-expand of `length` bytes from `master`, with the purpose's salt and label
+// (info). Errors: kInternal when OpenSSL fails.
+Result<std::string> Hkdf(HashAlgorithm hash, std::string_view master, std::string_view salt,
+                         std::string_view label, size_t length);
 
 }  // namespace oc::crypto::internal

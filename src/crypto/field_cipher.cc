@@ -1,10 +1,7 @@
 #include "crypto/field_cipher.h"
 
-#include <openssl/core_names.h>
 #include <openssl/crypto.h>
 #include <openssl/err.h>
-#include <openssl/kdf.h>
-#include <openssl/params.h>
 
 #include <algorithm>
 #include <array>
@@ -39,39 +36,6 @@ HashAlgorithm SuiteHash(CipherSuite suite) {
 
 Error KeyringError(std::string zh_cn, std::string en_us) {
   return MakeError(ErrorCode::kInvalidArgument, {std::move(zh_cn), std::move(en_us)});
-}
-
-// RFC 5869 extract-and-expand.
-Result<std::string> Hkdf(HashAlgorithm hash, std::string_view master, std::string_view label,
-                         size_t length) {
-  EVP_KDF* kdf = EVP_KDF_fetch(nullptr, OSSL_KDF_NAME_HKDF, nullptr);
-  if (kdf == nullptr) return Internal("EVP_KDF_fetch(HKDF) failed");
-  EVP_KDF_CTX* ctx = EVP_KDF_CTX_new(kdf);
-  EVP_KDF_free(kdf);
-  if (ctx == nullptr) return Internal("EVP_KDF_CTX_new failed");
-  char* digest = const_cast<char*>(hash == HashAlgorithm::kSm3 ? "SM3" : "SHA256");
-  OSSL_PARAM params[] = {
-      OSSL_PARAM_construct_utf8_string(OSSL_KDF_PARAM_DIGEST, digest, 0),
-      OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_KEY, const_cast<char*>(master.data()),
-                                        master.size()),
-      OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_SALT, const_cast<char*>(kHkdfSalt.data()),
-                                        kHkdfSalt.size()),
-      OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_INFO, const_cast<char*>(label.data()),
-                                        label.size()),
-      OSSL_PARAM_construct_end(),
-  };
-  std::string key(length, '\0');
-  int ok = EVP_KDF_derive(ctx, reinterpret_cast<unsigned char*>(key.data()), key.size(), params);
-  EVP_KDF_CTX_free(ctx);
-  if (ok != 1) {
-    unsigned long code = ERR_get_error();
-    ERR_clear_error();
-    return Internal("HKDF derivation failed: " +
-                    std::string(ERR_reason_error_string(code) != nullptr
-                                    ? ERR_reason_error_string(code)
-                                    : "unknown"));
-  }
-  return key;
 }
 
 void Cleanse(std::string& secret) {
@@ -233,16 +197,17 @@ Result<Keyring> Keyring::Create(CipherSuite suite, std::vector<FieldKey> keys,
     Subkeys subkeys;
     subkeys.id = key.id;
     if (suite == CipherSuite::kSm4Gcm) {
-      ASSIGN_OR_RETURN(subkeys.encryption, Hkdf(hash, key.material, kEncryptionLabel, kSm4KeySize));
-      ASSIGN_OR_RETURN(subkeys.authentication,
-                       Hkdf(hash, key.material, kAuthenticationLabel, kFieldKeySize));
+      ASSIGN_OR_RETURN(subkeys.encryption, internal::Hkdf(hash, key.material, kHkdfSalt,
+                                                          kEncryptionLabel, kSm4KeySize));
+      ASSIGN_OR_RETURN(subkeys.authentication, internal::Hkdf(hash, key.material, kHkdfSalt,
+                                                              kAuthenticationLabel, kFieldKeySize));
     } else {
-      ASSIGN_OR_RETURN(subkeys.encryption,
-                       Hkdf(hash, key.material, kEncryptionLabel, kFieldKeySize));
+      ASSIGN_OR_RETURN(subkeys.encryption, internal::Hkdf(hash, key.material, kHkdfSalt,
+                                                          kEncryptionLabel, kFieldKeySize));
     }
     if (key.id == index_key_id) {
-      ASSIGN_OR_RETURN(keyring.blind_index_key_,
-                       Hkdf(hash, key.material, kBlindIndexLabel, kFieldKeySize));
+      ASSIGN_OR_RETURN(keyring.blind_index_key_, internal::Hkdf(hash, key.material, kHkdfSalt,
+                                                                kBlindIndexLabel, kFieldKeySize));
     }
     keyring.keys_.push_back(std::move(subkeys));
   }

@@ -161,23 +161,25 @@ Result<bool> CreateKeyFile(const std::filesystem::path& dir, const std::filesyst
   return true;
 }
 
-}  // namespace
+// The keys of a spec, first the active one, wiped when the holder goes.
+struct ParsedKeys {
+  std::vector<FieldKey> keys;
+  ParsedKeys() = default;
+  ParsedKeys(ParsedKeys&&) = default;
+  ~ParsedKeys() {
+    for (auto& key : keys) OPENSSL_cleanse(key.material.data(), key.material.size());
+  }
+};
 
-Result<Keyring> KeyringFromConfig(std::string_view spec, CipherSuite suite) {
+Result<ParsedKeys> ParseSpec(std::string_view spec) {
   spec = TrimWhitespace(spec);
   if (spec.empty()) {
     return MakeError(ErrorCode::kInvalidArgument,
                      {"未配置主密钥（crypto.master_key / OPENCREDIT_MASTER_KEY）",
                       "No master key is configured (crypto.master_key / OPENCREDIT_MASTER_KEY)"});
   }
-  std::vector<FieldKey> keys;
-  // Decoded keys are wiped on error paths too; Keyring::Create wipes those it receives.
-  struct Wipe {
-    std::vector<FieldKey>& keys;
-    ~Wipe() {
-      for (auto& key : keys) OPENSSL_cleanse(key.material.data(), key.material.size());
-    }
-  } wipe{keys};
+  ParsedKeys parsed;
+  std::vector<FieldKey>& keys = parsed.keys;
 
   bool single =
       spec.find(',') == std::string_view::npos && spec.find(':') == std::string_view::npos;
@@ -228,8 +230,22 @@ Result<Keyring> KeyringFromConfig(std::string_view spec, CipherSuite suite) {
     if (comma == std::string_view::npos) break;
     spec.remove_prefix(comma + 1);
   }
-  uint32_t active = keys.front().id;
-  return Keyring::Create(suite, std::move(keys), active);
+  return parsed;
+}
+
+}  // namespace
+
+Result<Keyring> KeyringFromConfig(std::string_view spec, CipherSuite suite) {
+  ASSIGN_OR_RETURN(ParsedKeys parsed, ParseSpec(spec));
+  const uint32_t active = parsed.keys.front().id;
+  // Keyring::Create wipes the copies it receives; `parsed` wipes its own.
+  return Keyring::Create(suite, parsed.keys, active);
+}
+
+Result<MacKeyring> MacKeyringFromConfig(std::string_view spec, CipherSuite suite,
+                                        std::string_view purpose) {
+  ASSIGN_OR_RETURN(ParsedKeys parsed, ParseSpec(spec));
+  return MacKeyring::Derive(suite, parsed.keys, parsed.keys.front().id, purpose);
 }
 
 Result<std::string> LoadOrCreateKeyFile(const std::filesystem::path& data_dir, bool* created) {

@@ -19,6 +19,7 @@
 
 #include "core/error.h"
 #include "crypto/field_cipher.h"
+#include "crypto/mac_keyring.h"
 
 namespace oc::crypto {
 
@@ -30,6 +31,11 @@ inline constexpr std::string_view kMasterKeyFileName = "master.key";
 // that is not a decimal number below 2^32, a key that is not valid base64, a key that is not 32
 // bytes, a duplicate id; kFailedPrecondition as Keyring::Create.
 Result<Keyring> KeyringFromConfig(std::string_view spec, CipherSuite suite);
+
+// The MAC keys for `purpose` (MacKeyring::kAuditChain) derived from the same spec, the first
+// entry's key active. Errors: as KeyringFromConfig.
+Result<MacKeyring> MacKeyringFromConfig(std::string_view spec, CipherSuite suite,
+                                        std::string_view purpose);
 
 // Returns the key spec stored in DATA_DIR/master.key. When the file does not exist, creates the
 // directory if needed (mode 0700) and the file with mode 0600 holding one fresh random key with id

@@ -5,7 +5,6 @@
 #include <gtest/gtest.h>
 
 #include <boost/json.hpp>
-
 #include <map>
 #include <memory>
 
@@ -16,6 +15,7 @@
 #include "core/china_regions.h"
 #include "crypto/field_cipher.h"
 #include "crypto/random.h"
+#include "crypto/testing/test_keys.h"
 #include "customers/customer_entity.h"
 #include "customers/customer_service.h"
 #include "customers/followup_service.h"
@@ -113,7 +113,8 @@ class CustomersFixture : public ::testing::TestWithParam<storage::testing::Backe
   }
 
   FakeClock clock_{FromUnixMicros(1'780'000'000'000'000)};
-  audit::AuditLog audit_{clock_};
+  crypto::MacKeyring audit_keys_ = crypto::testing::TestAuditKeys();
+  audit::AuditLog audit_{clock_, audit_keys_};
   auth::PasswordHasher hasher_{auth::PasswordHashCost{.memory_kib = 256, .passes = 1}};
   std::unique_ptr<storage::Db> db_;
   std::unique_ptr<crypto::FieldCipher> cipher_;

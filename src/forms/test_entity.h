@@ -7,7 +7,6 @@
 #include <gtest/gtest.h>
 
 #include <boost/json.hpp>
-
 #include <memory>
 #include <string>
 #include <vector>
@@ -15,6 +14,7 @@
 #include "audit/audit_log.h"
 #include "core/clock.h"
 #include "crypto/field_cipher.h"
+#include "crypto/testing/test_keys.h"
 #include "forms/entity_registry.h"
 #include "forms/field.h"
 #include "forms/record_codec.h"
@@ -155,7 +155,8 @@ class FormsTest : public storage::testing::BackendTest {
   }
 
   FakeClock clock_{kStart};
-  audit::AuditLog audit_{clock_};
+  crypto::MacKeyring audit_keys_ = crypto::testing::TestAuditKeys();
+  audit::AuditLog audit_{clock_, audit_keys_};
   crypto::FieldCipher cipher_ = MakeCipher();
   audit::Actor actor_{.user_id = 1, .username = "admin", .request_id = "r1"};
   std::unique_ptr<EntityRegistry> registry_;

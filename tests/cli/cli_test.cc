@@ -26,6 +26,7 @@
 #include <thread>
 #include <vector>
 
+#include "crypto/digest.h"
 #include "storage/testing/test_databases.h"
 #include "test_client.h"
 
@@ -423,6 +424,73 @@ TEST_F(CliTest, AuditVerifyPassesAnIntactChainAndNamesTheFirstEditedEntry) {
       << broken.out << broken.err;
 }
 
+// Someone who can write the database file but cannot read the master key rewrites who acted in
+// an entry and recomputes every hash after it, and the head, by the unkeyed rule an older
+// version used: the chain is keyed, so `audit verify` still names the rewritten entry. Without
+// the key the check refuses to run rather than vouch for anything.
+TEST_F(CliTest, AuditVerifyCatchesAChainRecomputedWithoutTheKey) {
+  fs::path data = DataDirWithAdmin("data");
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open((data / "opencredit.db").c_str(), &db), SQLITE_OK);
+  sqlite3_busy_timeout(db, 5000);
+  auto field = [](const std::string& value) {
+    return std::to_string(value.size()) + ":" + value + ";";
+  };
+  auto text = [](sqlite3_stmt* stmt, int column) {
+    const unsigned char* value = sqlite3_column_text(stmt, column);
+    return value ? std::string(reinterpret_cast<const char*>(value)) : std::string();
+  };
+  sqlite3_stmt* select = nullptr;
+  ASSERT_EQ(sqlite3_prepare_v2(db,
+                               "SELECT id, at_us, user_id, username, action, entity_type, "
+                               "entity_id, changes, detail, request_id, client_ip, prev_hash "
+                               "FROM audit_events WHERE id >= 2 ORDER BY id",
+                               -1, &select, nullptr),
+            SQLITE_OK);
+  std::vector<std::string> updates;
+  std::string prev;
+  int64_t last = 0;
+  while (sqlite3_step(select) == SQLITE_ROW) {
+    const int64_t id = sqlite3_column_int64(select, 0);
+    if (prev.empty()) prev = text(select, 11);
+    const std::string username = id == 2 ? "someone-else" : text(select, 3);
+    const std::string content = field(text(select, 2)) + field(username) + field(text(select, 4)) +
+                                field(text(select, 5)) + field(text(select, 7)) +
+                                field(text(select, 8)) + field(text(select, 9)) +
+                                field(text(select, 10));
+    const std::string hash = crypto::Sha256Hex(
+        field("2") + field(prev) + field(std::to_string(id)) + field(text(select, 1)) +
+        field(text(select, 6)) + field(crypto::Sha256(content)));
+    updates.push_back("UPDATE audit_events SET username = '" + username + "', prev_hash = '" +
+                      prev + "', hash = '" + hash +
+                      "', hash_version = 2, hash_key_id = NULL WHERE id = " + std::to_string(id));
+    prev = hash;
+    last = id;
+  }
+  sqlite3_finalize(select);
+  ASSERT_GE(last, 2) << "expected at least two audit entries";
+  updates.push_back("UPDATE audit_head SET last_id = " + std::to_string(last) + ", last_hash = '" +
+                    prev + "'");
+  for (const std::string& update : updates) {
+    char* message = nullptr;
+    ASSERT_EQ(sqlite3_exec(db, update.c_str(), nullptr, nullptr, &message), SQLITE_OK) << message;
+  }
+  sqlite3_close(db);
+
+  Outcome broken = Run({"audit", "verify", "--data-dir", data.string()});
+  EXPECT_EQ(broken.exit_code, 1);
+  EXPECT_NE(broken.out.find("audit chain BROKEN at entry"), std::string::npos)
+      << broken.out << broken.err;
+  EXPECT_NE(broken.out.find("without the key"), std::string::npos) << broken.out;
+
+  fs::path keyless = Dir("keyless");
+  fs::copy_file(data / "opencredit.db", keyless / "opencredit.db");
+  Outcome refused = Run({"audit", "verify", "--data-dir", keyless.string()});
+  EXPECT_NE(refused.exit_code, 0);
+  EXPECT_NE(refused.err.find("No master key"), std::string::npos) << refused.err;
+  EXPECT_FALSE(fs::exists(keyless / "master.key")) << "verify must not invent a key";
+}
+
 TEST_F(CliTest, AuditVerifyNoticesADeletedEntry) {
   fs::path data = DataDirWithAdmin("data");
   sqlite3* db = nullptr;
@@ -639,7 +707,8 @@ TEST_F(CliTest, ServeOnPostgresqlIsReady) {
   server.Signal(SIGTERM);
   EXPECT_EQ(server.Wait(30s), 0);
 
-  Outcome verify = Run({"audit", "verify", "--database", url});
+  // The chain is sealed under the master key the server generated into the data directory.
+  Outcome verify = Run({"audit", "verify", "--database", url, "--data-dir", data.string()});
   EXPECT_EQ(verify.exit_code, 0) << verify.out << verify.err;
 }
 
