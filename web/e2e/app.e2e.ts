@@ -151,6 +151,39 @@ describe('OpenCredit in the browser', () => {
     await screenshot(page, '05-customer-timeline');
   });
 
+  it('keeps a masked phone that was typed into and cleared while another field is saved', async () => {
+    const page = await open();
+    await login(page, 'am.zhang', password('am.zhang'));
+    await page.goto(`${customer.url}/edit`);
+    await expect.poll(() => textbox(page, '客户名称').inputValue()).toBe(customer.name);
+    const masked = `${customer.phone.slice(0, 3)}****${customer.phone.slice(-4)}`;
+    const phone = textbox(page, '手机号码');
+    expect(await phone.inputValue()).toBe('');
+    expect(await phone.getAttribute('placeholder')).toContain(masked);
+    await phone.pressSequentially('138');
+    await phone.clear();
+    const occupation = `教师${Date.now() % 10000}`;
+    await textbox(page, '职业').fill(occupation);
+    const patch = page.waitForRequest((r) => r.method() === 'PATCH' && r.url().includes('/api/v1/customers/'));
+    await page.getByRole('button', { name: '保存' }).click();
+    expect((await patch).postDataJSON()).toEqual({ occupation });
+    await page.waitForURL(/\/customers\/\d+$/);
+    await expect.poll(() => page.getByTestId('field-occupation').textContent()).toBe(occupation);
+    expect(await page.getByTestId('field-phone').textContent()).toBe(masked);
+    await screenshot(page, '05b-customer-edit-keeps-phone');
+
+    // Saving an untouched form sends nothing and says so.
+    await page.getByRole('button', { name: '编辑' }).click();
+    await page.waitForURL(/\/edit$/);
+    await expect.poll(() => textbox(page, '职业').inputValue()).toBe(occupation);
+    let patched = false;
+    page.on('request', (r) => (patched ||= r.method() === 'PATCH'));
+    await page.getByRole('button', { name: '保存' }).click();
+    await page.getByText('没有修改').waitFor();
+    await page.waitForURL(/\/customers\/\d+$/);
+    expect(patched).toBe(false);
+  });
+
   it("does not show an account manager another manager's customer", async () => {
     const page = await open();
     await login(page, 'am.liu', password('am.liu'));

@@ -8,7 +8,7 @@ import { reportError } from '../../../api/errors';
 import { appliesTo, CUSTOMER_TYPES, localized, useEntity, type CustomerType } from '../../../services/entity';
 import FieldInput from './components/FieldInput';
 import { rulesFor } from './rules';
-import { buildBody, createCustomer, getCustomer, toFormValue, updateCustomer } from './service';
+import { buildBody, changedBody, createCustomer, getCustomer, initialValues, updateCustomer } from './service';
 import type { CustomerFormValues } from './types';
 
 const HIDDEN = new Set(['type']);
@@ -43,19 +43,17 @@ export default function CustomerFormPage() {
     return groups.filter((g) => g.fields.length > 0);
   }, [entity.data, type, i18n.language, t]);
 
+  const initial = useMemo<CustomerFormValues>(
+    () => (existing.data && entity.data ? initialValues(entity.data.fields, existing.data.data) : {}),
+    [existing.data, entity.data],
+  );
+
   useEffect(() => {
     const c = existing.data?.data;
-    if (!c || !entity.data) return;
-    const ctype: CustomerType = c.type === 'enterprise' ? 'enterprise' : 'individual';
-    setType(ctype);
-    const values: CustomerFormValues = {};
-    for (const f of entity.data.fields) {
-      // Masked personal data is not a value to edit: those fields start empty.
-      if (f.sensitive) continue;
-      values[f.name] = toFormValue(f, c[f.name]);
-    }
-    form.setFieldsValue(values);
-  }, [existing.data, entity.data, form]);
+    if (!c) return;
+    setType(c.type === 'enterprise' ? 'enterprise' : 'individual');
+    form.setFieldsValue(initial);
+  }, [existing.data, initial, form]);
 
   const allFields = sections.flatMap((s) => s.fields);
 
@@ -63,14 +61,19 @@ export default function CustomerFormPage() {
     setSaving(true);
     try {
       if (editing && id) {
-        const body = buildBody(allFields, values, (name) => form.isFieldTouched(name), false);
+        const body = changedBody(allFields, initial, values);
+        if (Object.keys(body).length === 0) {
+          void message.info(t('customers.form.noChanges'));
+          navigate(`/customers/${id}`);
+          return;
+        }
         await updateCustomer(id, body, existing.data?.etag ?? null);
         void queryClient.invalidateQueries({ queryKey: ['customer', id] });
         void queryClient.invalidateQueries({ queryKey: ['customers'] });
         void message.success(t('common.saved'));
         navigate(`/customers/${id}`);
       } else {
-        const body = { type, ...buildBody(allFields, values, () => true, true) };
+        const body = { type, ...buildBody(allFields, values) };
         const created = await createCustomer(body, idempotencyKey.current);
         void queryClient.invalidateQueries({ queryKey: ['customers'] });
         void message.success(t('customers.form.created'));
@@ -88,9 +91,15 @@ export default function CustomerFormPage() {
   if (entity.isLoading || (editing && existing.isLoading)) return <Spin />;
 
   const label = (f: EntityField) => localized(f.label, i18n.language);
-  const sensitivePlaceholder = (f: EntityField) => {
-    const masked = existing.data?.data[f.name];
-    return editing && f.sensitive && typeof masked === 'string' && masked ? t('customers.form.keepMasked', { value: masked }) : undefined;
+  // Masked personal data, and a masked date that is no date, start empty over the stored value:
+  // the placeholder shows what is kept when the field is left empty.
+  const maskedValue = (f: EntityField): string | undefined => {
+    const stored = existing.data?.data[f.name];
+    return editing && initial[f.name] === undefined && typeof stored === 'string' && stored ? stored : undefined;
+  };
+  const keepPlaceholder = (f: EntityField) => {
+    const masked = maskedValue(f);
+    return masked === undefined ? undefined : t('customers.form.keepMasked', { value: masked });
   };
 
   return (
@@ -120,7 +129,7 @@ export default function CustomerFormPage() {
             <Row gutter={16}>
               {s.fields.map((f) => {
                 const wide = f.type === 'long_text';
-                const required = Boolean(f.required) && !(editing && f.sensitive);
+                const required = Boolean(f.required) && !(editing && (f.sensitive || maskedValue(f) !== undefined));
                 return (
                   <Col key={f.name} xs={24} md={wide ? 24 : 12} xl={wide ? 24 : 8}>
                     <Form.Item
@@ -130,7 +139,7 @@ export default function CustomerFormPage() {
                       dependencies={f.name === 'id_number' ? ['id_type'] : undefined}
                       valuePropName={f.type === 'boolean' ? 'checked' : 'value'}
                     >
-                      <FieldInput field={f} placeholder={sensitivePlaceholder(f)} />
+                      <FieldInput field={f} placeholder={keepPlaceholder(f)} />
                     </Form.Item>
                   </Col>
                 );

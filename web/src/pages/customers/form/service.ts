@@ -15,13 +15,19 @@ export function updateCustomer(id: string, body: Record<string, unknown>, etag: 
   return http.patch<Customer>(`/api/v1/customers/${id}`, body, { headers: etag ? { 'If-Match': etag } : {} });
 }
 
-/** API value → form control value. */
+// A masked date ("1990-**-**") is not a date: dayjs would turn it into an invalid object that
+// the date picker shows as garbage and the API conversion sends as "Invalid Date".
+function isIsoDate(value: string): boolean {
+  return /^\d{4}-\d{2}-\d{2}/.test(value) && dayjs(value).isValid();
+}
+
+/** API value → form control value; undefined when the stored value cannot be edited as such. */
 export function toFormValue(field: EntityField, value: unknown): FormValue {
   if (value === null || value === undefined) return undefined;
   switch (field.type) {
     case 'date':
     case 'datetime':
-      return typeof value === 'string' && value ? dayjs(value) : undefined;
+      return typeof value === 'string' && isIsoDate(value) ? dayjs(value) : undefined;
     case 'multi_select':
       return Array.isArray(value) ? value.map(String) : [String(value)];
     case 'boolean':
@@ -31,6 +37,17 @@ export function toFormValue(field: EntityField, value: unknown): FormValue {
     default:
       return typeof value === 'string' || typeof value === 'number' ? String(value) : JSON.stringify(value);
   }
+}
+
+/** The edit form's starting values for a stored customer. */
+export function initialValues(fields: readonly EntityField[], customer: Customer): CustomerFormValues {
+  const values: CustomerFormValues = {};
+  for (const f of fields) {
+    // Masked personal data is not a value to edit: those fields start empty.
+    if (f.sensitive) continue;
+    values[f.name] = toFormValue(f, customer[f.name]);
+  }
+  return values;
 }
 
 /** Form control value → API value; undefined means "leave out". */
@@ -49,18 +66,43 @@ export function toApiValue(field: EntityField, value: FormValue): unknown {
   return value;
 }
 
-export function buildBody(
+function isEmpty(v: unknown): boolean {
+  return v === undefined || v === null || (Array.isArray(v) && v.length === 0);
+}
+
+function sameApiValue(a: unknown, b: unknown): boolean {
+  if (isEmpty(a) || isEmpty(b)) return isEmpty(a) && isEmpty(b);
+  if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && a.every((x, i) => x === b[i]);
+  return a === b;
+}
+
+/** The create body: every field with a value. */
+export function buildBody(fields: readonly EntityField[], values: CustomerFormValues): Record<string, unknown> {
+  const body: Record<string, unknown> = {};
+  for (const f of fields) {
+    const v = toApiValue(f, values[f.name]);
+    if (isEmpty(v)) continue;
+    body[f.name] = v;
+  }
+  return body;
+}
+
+/**
+ * The edit (PATCH) body: only the fields whose API value differs from the one the form started
+ * with, so a field typed into and restored is not rewritten. A cleared field is sent as null,
+ * except a sensitive one: it starts empty over a stored value the user never saw, so empty
+ * there means "keep", never "erase".
+ */
+export function changedBody(
   fields: readonly EntityField[],
+  initial: CustomerFormValues,
   values: CustomerFormValues,
-  include: (name: string) => boolean,
-  dropEmpty: boolean,
 ): Record<string, unknown> {
   const body: Record<string, unknown> = {};
   for (const f of fields) {
-    if (!include(f.name)) continue;
     const v = toApiValue(f, values[f.name]);
-    if (v === undefined) continue;
-    if (dropEmpty && (v === null || (Array.isArray(v) && v.length === 0))) continue;
+    if (v === undefined || (f.sensitive && isEmpty(v))) continue;
+    if (sameApiValue(v, toApiValue(f, initial[f.name]))) continue;
     body[f.name] = v;
   }
   return body;
