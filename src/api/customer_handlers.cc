@@ -60,7 +60,7 @@ void AddCustomerRoutes(http::Router& router, const ApiContext& ctx,
 
   router.Add(http::Method::kGet, "/api/v1/customers",
              guard.Protect(read, [services](http::Request& request, const Caller& caller) {
-               auto page = services.customers.List(caller.principal, request.query);
+               auto page = services.customers.List(caller.principal, caller.actor, request.query);
                if (!page) return ErrorResponse(page.error(), request);
                json::array items;
                for (auto& item : page->items) items.push_back(std::move(item));

@@ -28,6 +28,7 @@ json::object FieldJson(const forms::FieldDef& field) {
   out["builtin"] = field.builtin;
   out["read_only"] = field.read_only;
   out["sensitive"] = field.sensitive;
+  out["masked_to_year"] = field.masked_to_year;
   out["filterable"] = field.filterable;
   out["sortable"] = field.sortable;
   json::array options;
@@ -142,6 +143,7 @@ void AddEntityRoutes(http::Router& router, const ApiContext& ctx,
                       auto format = reader.String("format", false, 32);
                       auto required = reader.Bool("required", false);
                       auto sensitive = reader.Bool("sensitive", false);
+                      auto masked_to_year = reader.Bool("masked_to_year", false);
                       auto filterable = reader.Bool("filterable", false);
                       auto sortable = reader.Bool("sortable", false);
                       auto section = reader.String("section", false, 64);
@@ -163,6 +165,7 @@ void AddEntityRoutes(http::Router& router, const ApiContext& ctx,
                       input.format = format.value_or("");
                       input.required = required.value_or(false);
                       input.sensitive = sensitive.value_or(false);
+                      input.masked_to_year = masked_to_year.value_or(false);
                       input.filterable = filterable.value_or(false);
                       input.sortable = sortable.value_or(false);
                       input.section = section.value_or("");

@@ -189,8 +189,11 @@ Result<std::unique_ptr<Application>> Application::Create(const Config& config,
       api::ApiContext{*p->db, clock, *p->audit, *p->sessions, *p->organization, *p->guard});
 
   p->registry = std::make_unique<forms::EntityRegistry>(*p->db, clock, *p->audit);
-  p->customers = std::make_unique<customers::CustomerService>(*p->db, clock, *p->audit,
-                                                              *p->registry, *p->keys.cipher);
+  customers::CustomerSafeguards safeguards;
+  safeguards.pii_lookups.max_events = config.pii_lookups_per_hour;
+  safeguards.duplicate_findings.max_events = config.duplicate_findings_per_hour;
+  p->customers = std::make_unique<customers::CustomerService>(
+      *p->db, clock, *p->audit, *p->registry, *p->keys.cipher, safeguards);
   RETURN_IF_ERROR(p->customers->RegisterEntity());
   p->relationships = std::make_unique<customers::RelationshipService>(
       *p->db, clock, *p->audit, *p->keys.cipher, *p->customers);
@@ -203,7 +206,7 @@ Result<std::unique_ptr<Application>> Application::Create(const Config& config,
   api::AddUserRoutes(p->router, *p->context);
   api::AddDepartmentRoutes(p->router, *p->context);
   api::AddRoleRoutes(p->router, *p->context);
-  api::AddAuditRoutes(p->router, *p->context);
+  api::AddAuditRoutes(p->router, *p->context, *p->registry);
   api::AddEntityRoutes(p->router, *p->context, *p->registry);
   api::AddExprRoutes(p->router, *p->context, *p->registry);
   api::AddCustomerRoutes(p->router, *p->context,

@@ -56,6 +56,8 @@ const std::vector<Key>& Keys() {
       {"auth", "password_min_length", &Config::password_min_length},
       {"auth", "password_hash_memory_kib", &Config::password_hash_memory_kib},
       {"auth", "password_hash_passes", &Config::password_hash_passes},
+      {"auth", "pii_lookups_per_hour", &Config::pii_lookups_per_hour},
+      {"auth", "duplicate_findings_per_hour", &Config::duplicate_findings_per_hour},
       {"log", "level", &Config::log_level},
       {"log", "access_log", &Config::access_log},
       {"demo", "enabled", &Config::demo},
@@ -264,15 +266,17 @@ Status ValidateConfig(const Config& config) {
     const char* key;
     int64_t value;
   };
-  for (auto [key, value] : {Positive{"auth.max_failed_logins", config.max_failed_logins},
-                            Positive{"auth.failure_window_minutes", config.failure_window_minutes},
-                            Positive{"auth.lockout_minutes", config.lockout_minutes},
-                            Positive{"auth.idle_timeout_minutes", config.idle_timeout_minutes},
-                            Positive{"auth.absolute_timeout_minutes",
-                                     config.absolute_timeout_minutes},
-                            Positive{"server.max_body_bytes", config.max_body_bytes},
-                            Positive{"database.pool_size", config.database_pool_size},
-                            Positive{"auth.password_hash_passes", config.password_hash_passes}}) {
+  for (auto [key, value] :
+       {Positive{"auth.max_failed_logins", config.max_failed_logins},
+        Positive{"auth.failure_window_minutes", config.failure_window_minutes},
+        Positive{"auth.lockout_minutes", config.lockout_minutes},
+        Positive{"auth.idle_timeout_minutes", config.idle_timeout_minutes},
+        Positive{"auth.absolute_timeout_minutes", config.absolute_timeout_minutes},
+        Positive{"server.max_body_bytes", config.max_body_bytes},
+        Positive{"database.pool_size", config.database_pool_size},
+        Positive{"auth.password_hash_passes", config.password_hash_passes},
+        Positive{"auth.pii_lookups_per_hour", config.pii_lookups_per_hour},
+        Positive{"auth.duplicate_findings_per_hour", config.duplicate_findings_per_hour}}) {
     if (value <= 0) add(key, {"必须大于 0", "must be greater than 0"});
   }
   if (config.password_hash_memory_kib < 64 || config.password_hash_memory_kib > 4 * 1024 * 1024) {

@@ -45,6 +45,10 @@ struct Config {
   int64_t password_min_length = 10;
   int64_t password_hash_memory_kib = 19 * 1024;  // argon2id cost; see auth/password.h
   int64_t password_hash_passes = 2;
+  // Per user and hour: exact lookups by personal data, and duplicates found that name another
+  // manager's customer (see customers::CustomerSafeguards).
+  int64_t pii_lookups_per_hour = 60;
+  int64_t duplicate_findings_per_hour = 30;
   // [log]
   std::string log_level = "info";
   bool access_log = true;

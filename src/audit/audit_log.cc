@@ -156,8 +156,9 @@ void AppendPresented(std::string& out, const std::optional<std::string>& value,
     return;
   }
   switch (sensitivity) {
-    case Sensitivity::kPlain: AppendJsonString(out, *value); return;
-    case Sensitivity::kMasked: AppendJsonString(out, MaskValue(*value)); return;
+    case Sensitivity::kPlain:
+      AppendJsonString(out, *value);
+      return;
     case Sensitivity::kSecret: AppendJsonString(out, kSecretPlaceholder); return;
   }
 }
@@ -206,15 +207,6 @@ constexpr std::string_view kColumns =
     "id, at_us, user_id, username, action, entity_type, entity_id, changes, detail, request_id, "
     "client_ip, prev_hash, hash, hash_version, hash_key_id";
 
-// UTF-8 code point boundaries, so masking never splits a character.
-std::vector<size_t> CharacterStarts(std::string_view s) {
-  std::vector<size_t> starts;
-  for (size_t i = 0; i < s.size(); ++i) {
-    if ((static_cast<unsigned char>(s[i]) & 0xC0) != 0x80) starts.push_back(i);
-  }
-  return starts;
-}
-
 }  // namespace
 
 std::vector<storage::Migration> Migrations() {
@@ -259,23 +251,6 @@ INSERT INTO audit_head (singleton, last_id, last_hash)
               .id = std::string(kKeyedChainMigration),
               .sql = "ALTER TABLE audit_events ADD COLUMN hash_key_id {{bigint}}",
           }};
-}
-
-std::string MaskValue(std::string_view value) {
-  auto starts = CharacterStarts(value);
-  size_t n = starts.size();
-  size_t keep_head = n >= 11 ? 3 : n >= 7 ? 2 : n >= 4 ? 1 : 0;
-  size_t keep_tail = n >= 11 ? 4 : n >= 7 ? 2 : n >= 4 ? 1 : 0;
-  std::string out;
-  for (size_t i = 0; i < n; ++i) {
-    size_t end = i + 1 < n ? starts[i + 1] : value.size();
-    if (i < keep_head || i >= n - keep_tail) {
-      out.append(value.substr(starts[i], end - starts[i]));
-    } else {
-      out += '*';
-    }
-  }
-  return out;
 }
 
 Status AuditLog::Append(storage::Tx& tx, const Actor& actor, const Event& event) const {

@@ -39,10 +39,10 @@ struct Actor {
   std::string client_ip;
 };
 
-// How a changed value may appear in the trail.
+// How a changed value may appear in the trail. Personal data arrives already masked, by its
+// field's own mask (forms::MaskForViewer), so the trail shows what a masked viewer sees.
 enum class Sensitivity {
-  kPlain,   // shown as is
-  kMasked,  // personal data: only the first and last characters survive (ID numbers, phones)
+  kPlain,   // shown as given
   kSecret,  // never shown at all (passwords, keys): recorded as changed, value withheld
 };
 
@@ -107,10 +107,6 @@ std::vector<storage::Migration> Migrations();
 // The migration that keys the chain. Right after it is applied, SealUpgradedChain must run, so
 // that a trail written before it is anchored under the key at once.
 inline constexpr std::string_view kKeyedChainMigration = "audit_0003_keyed_chain";
-
-// Masks a personal-data value for display: keeps the first 3 and last 4 characters of long values
-// (counted in UTF-8 characters) and fewer of short ones; never reveals more than half.
-std::string MaskValue(std::string_view value);
 
 class AuditLog {
  public:

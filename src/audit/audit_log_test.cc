@@ -330,23 +330,20 @@ TEST_P(AuditLogTest, ATrailWrittenByTheUnkeyedRulesStillVerifiesAfterTheUpgrade)
       << report->problem;
 }
 
-TEST_P(AuditLogTest, SensitiveValuesAreMaskedAndSecretsWithheld) {
+TEST_P(AuditLogTest, SecretsAreWithheld) {
   ASSERT_TRUE(db_->Write([&](storage::Tx& tx) {
     return log_.Append(
         tx, actor_,
-        Event{.action = "customer.update",
-              .entity_type = "customer",
+        Event{.action = "user.password_reset",
+              .entity_type = "user",
               .entity_id = "1",
-              .changes = {{"phone", "13800138000", "13912345678", Sensitivity::kMasked},
-                          {"password", std::nullopt, "hunter2hunter2", Sensitivity::kSecret}}});
+              .changes = {{"password", std::nullopt, "hunter2hunter2", Sensitivity::kSecret}}});
   }));
   auto entries = log_.List(*db_, Filter{});
   ASSERT_TRUE(entries);
   ASSERT_EQ(entries->size(), 1u);
   const std::string& changes = (*entries)[0].changes_json;
-  EXPECT_EQ(changes.find("13800138000"), std::string::npos);
   EXPECT_EQ(changes.find("hunter2"), std::string::npos);
-  EXPECT_NE(changes.find("138****8000"), std::string::npos);
   EXPECT_NE(changes.find("******"), std::string::npos);
 }
 
@@ -441,13 +438,6 @@ TEST_P(AuditLogTest, ListRejectsAnOutOfRangeLimit) {
 INSTANTIATE_TEST_SUITE_P(Backends, AuditLogTest,
                          ::testing::ValuesIn(storage::testing::AllBackends()),
                          [](const auto& info) { return storage::testing::BackendName(info.param); });
-
-TEST(MaskValueTest, KeepsHeadAndTailByCharacter) {
-  EXPECT_EQ(MaskValue("13800138000"), "138****8000");
-  EXPECT_EQ(MaskValue("110105199001010021"), "110***********0021");
-  EXPECT_EQ(MaskValue("张三丰"), "***");
-  EXPECT_EQ(MaskValue("北京市朝阳区建国路"), "北京*****国路");
-}
 
 }  // namespace
 }  // namespace oc::audit

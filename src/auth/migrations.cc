@@ -129,6 +129,15 @@ CREATE INDEX login_failures_by_user ON login_failures (user_id, at_us);
                         .sqlite_sql = "SELECT 1;",
                         .postgres_sql = "SELECT setval(pg_get_serial_sequence('roles', 'id'), "
                                         "(SELECT MAX(id) FROM roles));"});
+  // What RateLimiter counts: one row per event, kept only as long as its window.
+  migrations.push_back({.id = "auth_0004_rate_events", .sql = R"sql(
+CREATE TABLE rate_events (
+  bucket TEXT NOT NULL,
+  subject TEXT NOT NULL,
+  at_us {{bigint}} NOT NULL
+);
+CREATE INDEX rate_events_by_subject ON rate_events (bucket, subject, at_us);
+)sql"});
   return migrations;
 }
 

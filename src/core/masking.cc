@@ -39,7 +39,7 @@ std::string MaskKeeping(std::string_view value, size_t head, size_t tail, size_t
 
 }  // namespace
 
-std::string MaskIdNumber(std::string_view id_number) { return MaskKeeping(id_number, 6, 4, 18); }
+std::string MaskIdNumber(std::string_view id_number) { return MaskKeeping(id_number, 1, 1, 18); }
 
 std::string MaskMobile(std::string_view mobile) { return MaskKeeping(mobile, 3, 4, 11); }
 

@@ -7,14 +7,20 @@
 namespace oc {
 namespace {
 
-TEST(MaskIdNumberTest, KeepsFirstSixAndLastFour) {
-  EXPECT_EQ(MaskIdNumber("110105199001010021"), "110105********0021");
-  EXPECT_EQ(MaskIdNumber("11010519491231002X"), "110105********002X");
+TEST(MaskIdNumberTest, KeepsOnlyTheFirstAndLastCharacter) {
+  EXPECT_EQ(MaskIdNumber("110105199001010021"), "1****************1");
+  EXPECT_EQ(MaskIdNumber("11010519491231002X"), "1****************X");
+}
+
+// A mask of a mask is the same mask, so values recorded under a weaker one can be shown anew.
+TEST(MaskIdNumberTest, MaskingAMaskedValueAgainChangesNothingMore) {
+  EXPECT_EQ(MaskIdNumber("110105********0021"), "1****************1");
+  EXPECT_EQ(MaskIdNumber(MaskIdNumber("110105199001010021")), "1****************1");
 }
 
 TEST(MaskIdNumberTest, RevealsAtMostHalfOfShorterValues) {
-  EXPECT_EQ(MaskIdNumber("110105491231002"), "1101********002");  // 15 characters: 4 + 3
-  EXPECT_EQ(MaskIdNumber("E12345678"), "E1*****78");              // a passport: 2 + 2
+  EXPECT_EQ(MaskIdNumber("110105491231002"), "1*************2");  // 15 characters: 1 + 1
+  EXPECT_EQ(MaskIdNumber("E12345678"), "E*******8");              // a passport: 1 + 1
   EXPECT_EQ(MaskIdNumber("1234"), "1**4");
   EXPECT_EQ(MaskIdNumber("12"), "1*");
   EXPECT_EQ(MaskIdNumber("1"), "*");

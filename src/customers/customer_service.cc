@@ -25,6 +25,15 @@ constexpr size_t kMaxBatch = 20000;
 
 Message NotFoundMessage() { return {"客户不存在", "Customer not found"}; }
 
+// Whom the safeguards count: the user, whichever node or session they come through.
+std::string RateSubject(const auth::Principal& principal) {
+  return "user:" + std::to_string(principal.user_id.value());
+}
+
+std::string Minutes(std::chrono::seconds wait) {
+  return std::to_string(std::max<int64_t>(1, (wait.count() + 59) / 60));
+}
+
 // Who owns a customer, by name: lists and headers show people, not user ids.
 constexpr std::string_view kOwnerJoin =
     " LEFT JOIN users ou ON ou.id = c.owner_id LEFT JOIN departments od ON od.id = "
@@ -71,6 +80,9 @@ void Append(std::vector<FieldViolation>& to, const Error& error) {
   for (const auto& v : error.field_violations) to.push_back(v);
 }
 
+// Whether the input names an identity that a duplicate check looks up.
+bool CarriesIdentity(const forms::RecordValues& values);
+
 // The blind index of a decoded sensitive field, or nullopt when it was not given or cleared.
 std::optional<std::string> BlindIndexOf(const forms::RecordValues& values, std::string_view name) {
   const forms::FieldValue* f = values.Find(name);
@@ -84,6 +96,10 @@ std::optional<std::string> PlainOf(const forms::RecordValues& values, std::strin
   const forms::FieldValue* f = values.Find(name);
   if (!f || !f->value.is_string()) return std::nullopt;
   return std::string(f->value.get_string());
+}
+
+bool CarriesIdentity(const forms::RecordValues& values) {
+  return BlindIndexOf(values, "id_number") || PlainOf(values, "credit_code");
 }
 
 // Standardises the identity document of an individual in `input` and derives or checks the
@@ -103,11 +119,13 @@ void StandardiseIdentity(json::object& input, std::string_view id_type,
   std::string birth = id->birth_date().ToString();
   std::string gender = id->gender() == ResidentIdNumber::Gender::kMale ? "male" : "female";
   if (auto given = StringMember(input, "birth_date"); given && !given->empty()) {
+    // The expected date stays unsaid: told to a caller who sees the number masked, it would
+    // rebuild the number.
     if (*given != birth) {
-      violations.push_back({"birth_date", "mismatch_id_number",
-                            {"出生日期与身份证号码不符（应为 " + birth + "）",
-                             "The birth date does not match the ID number (expected " + birth +
-                                 ")"}});
+      violations.push_back(
+          {"birth_date",
+           "mismatch_id_number",
+           {"出生日期与身份证号码不符", "The birth date does not match the ID number"}});
     }
   } else {
     input["birth_date"] = birth;
@@ -181,10 +199,53 @@ struct CustomerService::Prepared {
   audit::Entry audit;           // entity_id filled in by Insert
 };
 
-CustomerService::CustomerService(storage::Db& db, const Clock& clock,
-                                 const audit::AuditLog& audit, forms::EntityRegistry& registry,
-                                 const crypto::FieldCipher& cipher)
-    : db_(db), clock_(clock), audit_(audit), registry_(registry), cipher_(cipher) {}
+CustomerService::CustomerService(storage::Db& db, const Clock& clock, const audit::AuditLog& audit,
+                                 forms::EntityRegistry& registry, const crypto::FieldCipher& cipher,
+                                 CustomerSafeguards safeguards)
+    : db_(db),
+      clock_(clock),
+      audit_(audit),
+      registry_(registry),
+      cipher_(cipher),
+      safeguards_(std::move(safeguards)),
+      limiter_(clock) {}
+
+Result<std::shared_ptr<const forms::EntityDef>> CustomerService::Entity() {
+  return registry_.Get(kCustomerEntity);
+}
+
+Status CustomerService::CheckDuplicateBudget(const auth::Principal& principal) {
+  ASSIGN_OR_RETURN(auto retry, db_.ReadValue<std::optional<std::chrono::seconds>>([&](Tx& tx) {
+    return limiter_.RetryAfter(tx, safeguards_.duplicate_findings, RateSubject(principal));
+  }));
+  if (!retry) return Ok();
+  Error error = MakeError(ErrorCode::kResourceExhausted,
+                          {"短时间内查到的重复客户过多，请 " + Minutes(*retry) + " 分钟后再登记",
+                           "Too many duplicates found in a short time; register customers again "
+                           "in " +
+                               Minutes(*retry) + " minutes"});
+  error.retry_after = *retry;
+  return error;
+}
+
+Error CustomerService::RecordDuplicateFinding(const auth::Principal& principal,
+                                              const audit::Actor& actor, Error found) {
+  const auto existing = found.extensions.find("existing_id");
+  const std::string field =
+      found.field_violations.empty() ? std::string() : found.field_violations.front().field;
+  auto recorded = db_.Write([&](Tx& tx) -> Status {
+    RETURN_IF_ERROR(limiter_.Record(tx, safeguards_.duplicate_findings, RateSubject(principal)));
+    return audit_.Append(tx, actor,
+                         {.action = "customer.duplicate_found",
+                          .entity_type = "customer",
+                          .entity_id = existing == found.extensions.end()
+                                           ? std::string()
+                                           : std::to_string(std::get<int64_t>(existing->second)),
+                          .detail = "by " + field});
+  });
+  if (!recorded) return recorded.error();
+  return found;
+}
 
 Status CustomerService::RegisterEntity() {
   forms::EntityDef entity = CustomerEntity();
@@ -329,6 +390,7 @@ Result<json::object> CustomerService::Create(const auth::Principal& principal,
   RETURN_IF_ERROR(principal.Require("customer.write"));
   ASSIGN_OR_RETURN(auto entity, registry_.Get(kCustomerEntity));
   ASSIGN_OR_RETURN(Prepared prepared, Prepare(principal, actor, *entity, input));
+  if (CarriesIdentity(prepared.values)) RETURN_IF_ERROR(CheckDuplicateBudget(principal));
   auto created = db_.WriteValue<int64_t>([&](Tx& tx) -> Result<int64_t> {
     ASSIGN_OR_RETURN(int64_t id, Insert(tx, prepared));
     audit::Entry* const entry[] = {&prepared.audit};
@@ -340,7 +402,12 @@ Result<json::object> CustomerService::Create(const auth::Principal& principal,
     // Lost a race with another clerk: the unique index refused the row. Name the winner.
     auto winner = db_.Read(
         [&](Tx& tx) { return CheckNoDuplicate(tx, prepared.values, std::nullopt); });
-    if (!winner && !winner.error().extensions.empty()) return winner.error();
+    if (!winner && !winner.error().extensions.empty()) {
+      return RecordDuplicateFinding(principal, actor, winner.error());
+    }
+  }
+  if (!created && created.error().code == ErrorCode::kAlreadyExists) {
+    return RecordDuplicateFinding(principal, actor, created.error());
   }
   if (!created) return created.error();
   // Read back after the commit, on a reader: decrypting and masking the record is work the one
@@ -432,8 +499,15 @@ Result<json::object> CustomerService::Update(const auth::Principal& principal,
     }
   }
   if (!violations.empty()) return InvalidArgument(std::move(violations));
+  auto names_identity = [&](const char* field) {
+    const json::value* v = raw_patch.if_contains(field);
+    return v && !v->is_null();
+  };
+  if (names_identity("id_number") || names_identity("credit_code")) {
+    RETURN_IF_ERROR(CheckDuplicateBudget(principal));
+  }
 
-  return db_.WriteValue<json::object>([&](Tx& tx) -> Result<json::object> {
+  auto updated = db_.WriteValue<json::object>([&](Tx& tx) -> Result<json::object> {
     auth::ScopePredicate scope = principal.ScopeSql("customer", "c.owner_id", "c.department_id");
     storage::Params params{id};
     params.insert(params.end(), scope.params.begin(), scope.params.end());
@@ -489,6 +563,10 @@ Result<json::object> CustomerService::Update(const auth::Principal& principal,
     }
     return Load(tx, principal, *entity, id, forms::OutputMode::kMasked);
   });
+  if (!updated && updated.error().code == ErrorCode::kAlreadyExists) {
+    return RecordDuplicateFinding(principal, actor, updated.error());
+  }
+  return updated;
 }
 
 Status CustomerService::Delete(const auth::Principal& principal, const audit::Actor& actor,
@@ -509,7 +587,28 @@ Status CustomerService::Delete(const auth::Principal& principal, const audit::Ac
   });
 }
 
+Status CustomerService::RecordLookup(const auth::Principal& principal, const audit::Actor& actor,
+                                     std::string_view field) {
+  return db_.Write([&](Tx& tx) -> Status {
+    ASSIGN_OR_RETURN(auto retry,
+                     limiter_.RetryAfter(tx, safeguards_.pii_lookups, RateSubject(principal)));
+    if (retry) {
+      Error error = MakeError(
+          ErrorCode::kResourceExhausted,
+          {"按个人信息查询客户的次数过多，请 " + Minutes(*retry) + " 分钟后再试",
+           "Too many lookups by personal data; try again in " + Minutes(*retry) + " minutes"});
+      error.retry_after = *retry;
+      return error;
+    }
+    RETURN_IF_ERROR(limiter_.Record(tx, safeguards_.pii_lookups, RateSubject(principal)));
+    return audit_.Append(
+        tx, actor,
+        {.action = "pii.lookup", .entity_type = "customer", .detail = "by " + std::string(field)});
+  });
+}
+
 Result<CustomerPage> CustomerService::List(const auth::Principal& principal,
+                                           const audit::Actor& actor,
                                            const forms::QueryParams& params) {
   RETURN_IF_ERROR(principal.Require("customer.read"));
   ASSIGN_OR_RETURN(auto entity, registry_.Get(kCustomerEntity));
@@ -524,7 +623,22 @@ Result<CustomerPage> CustomerService::List(const auth::Principal& principal,
   }
   ASSIGN_OR_RETURN(forms::ListQuery query,
                    forms::ParseListQuery(*entity, effective, cipher_, db_.dialect(),
-                                         {.caller_params = {"q", "id_number"}, .qualifier = "c"}));
+                                         {.caller_params = {"q", "id_number"},
+                                          .qualifier = "c",
+                                          .may_unmask = principal.Has("pii.unmask")}));
+  std::vector<std::string> lookups;
+  for (const forms::FieldDef* field : query.sensitive_lookups()) lookups.push_back(field->name);
+  if (params.count("id_number") > 1) {
+    return InvalidField("id_number", "one_value",
+                        {"证件号码每次只能查询一个值", "ID number takes one value"});
+  }
+  if (params.contains("id_number")) lookups.push_back("id_number");
+  if (lookups.size() > 1) {
+    return InvalidField(
+        "id_number", "one_sensitive_lookup",
+        {"每次只能按一项个人敏感信息查询", "Look up one item of personal data at a time"});
+  }
+  if (!lookups.empty()) RETURN_IF_ERROR(RecordLookup(principal, actor, lookups.front()));
   auth::ScopePredicate scope = principal.ScopeSql("customer", "c.owner_id", "c.department_id");
   std::string scope_sql = "(" + scope.sql + ")";
   if (name_search && db_.dialect() == storage::Dialect::kSqlite) {
@@ -592,7 +706,7 @@ Result<json::object> CustomerService::Unmask(const auth::Principal& principal,
   }
   for (const auto& name : fields) {
     const forms::FieldDef* field = entity->Find(name);
-    if (!field || !field->sensitive) {
+    if (!field || !forms::IsMaskedForViewers(*field)) {
       violations.push_back({"fields", "not_sensitive",
                             {"不是可脱敏字段：" + name, "Not a masked field: " + name}});
     }

@@ -15,13 +15,15 @@
 // Thread-safe; blocks on the database: call from worker threads.
 
 #include <boost/json/object.hpp>
-
+#include <chrono>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "audit/audit_log.h"
 #include "auth/principal.h"
+#include "auth/rate_limiter.h"
 #include "core/clock.h"
 #include "crypto/field_cipher.h"
 #include "forms/entity_registry.h"
@@ -36,6 +38,17 @@ struct CustomerPage {
   std::optional<std::string> next_cursor;
 };
 
+// What keeps the registry from serving as an oracle for masked personal data: every exact lookup
+// by a personal value tests one guess, and every duplicate found names another manager's
+// customer, so both are counted per user (and audited) and refused beyond a rate. Lenders need
+// both (来电查询, 撞单), just not by the thousand.
+struct CustomerSafeguards {
+  auth::RateLimit pii_lookups{
+      .bucket = "pii_lookup", .max_events = 60, .window = std::chrono::hours(1)};
+  auth::RateLimit duplicate_findings{
+      .bucket = "duplicate_finding", .max_events = 30, .window = std::chrono::hours(1)};
+};
+
 // The outcome of one input of a batch create: the new id, or why it was refused.
 struct BatchItemResult {
   std::optional<int64_t> id;
@@ -45,7 +58,8 @@ struct BatchItemResult {
 class CustomerService {
  public:
   CustomerService(storage::Db& db, const Clock& clock, const audit::AuditLog& audit,
-                  forms::EntityRegistry& registry, const crypto::FieldCipher& cipher);
+                  forms::EntityRegistry& registry, const crypto::FieldCipher& cipher,
+                  CustomerSafeguards safeguards = {});
 
   // Registers the customer entity's built-in fields (idempotent; run at start-up).
   Status RegisterEntity();
@@ -61,7 +75,9 @@ class CustomerService {
   // type, mismatch_id_number, unknown_owner); kAlreadyExists when a live customer has the same
   // ID number or credit code — field "id_number" or "credit_code", code "duplicate", extension
   // "existing_id" (given even when that customer is outside the caller's scope; nothing else of
-  // it is revealed).
+  // it is revealed). Each such finding is audited ("customer.duplicate_found") and counted:
+  // beyond CustomerSafeguards::duplicate_findings a create or change that carries an ID number
+  // or credit code is kResourceExhausted (with retry_after) before anything is looked up.
   Result<boost::json::object> Create(const auth::Principal& principal, const audit::Actor& actor,
                                      const boost::json::object& input);
 
@@ -94,14 +110,19 @@ class CustomerService {
 
   // A page of customers in the caller's scope. Parameters: every filterable field of the entity
   // (see forms/record_query.h: name=…, name.prefix=…, created_at.from=…, tags=…, sort=…,
-  // limit=…, cursor=…), plus `q` (name prefix) and `id_number` (exact, by blind index).
-  // Errors: kInvalidArgument naming the parameter; kPermissionDenied.
-  Result<CustomerPage> List(const auth::Principal& principal, const forms::QueryParams& params);
+  // limit=…, cursor=…), plus `q` (name prefix) and `id_number` (exact, by blind index). Personal
+  // data is masked unless the caller holds pii.unmask, and the birth date is then narrowed by
+  // whole years only. One exact lookup of personal data per request, audited ("pii.lookup", the
+  // field but never the value) and counted against CustomerSafeguards::pii_lookups.
+  // Errors: kInvalidArgument naming the parameter; kPermissionDenied; kResourceExhausted with
+  // retry_after beyond the lookup rate.
+  Result<CustomerPage> List(const auth::Principal& principal, const audit::Actor& actor,
+                            const forms::QueryParams& params);
 
-  // The plaintext of the named sensitive fields. Audited as "pii.unmask" with the field names;
-  // a refusal is audited too ("pii.unmask_denied").
-  // Errors: kPermissionDenied without pii.unmask; kInvalidArgument for a field that is not a
-  // sensitive field of the entity; as Get.
+  // The stored values of the named masked fields (sensitive ones, and dates shown as their year).
+  // Audited as "pii.unmask" with the field names; a refusal is audited too ("pii.unmask_denied").
+  // Errors: kPermissionDenied without pii.unmask; kInvalidArgument for a field that is not
+  // masked; as Get.
   Result<boost::json::object> Unmask(const auth::Principal& principal, const audit::Actor& actor,
                                      int64_t id, const std::vector<std::string>& fields);
 
@@ -120,6 +141,9 @@ class CustomerService {
   // The customer's display name, when it exists (for related parties).
   Result<std::optional<std::string>> NameOf(storage::Tx& tx, int64_t id);
 
+  // The customer entity as it is defined now (built-in and custom fields).
+  Result<std::shared_ptr<const forms::EntityDef>> Entity();
+
  private:
   struct Prepared;
   Result<Prepared> Prepare(const auth::Principal& principal, const audit::Actor& actor,
@@ -134,12 +158,22 @@ class CustomerService {
   // number or credit code in `values`.
   Status CheckNoDuplicate(storage::Tx& tx, const forms::RecordValues& values,
                           std::optional<int64_t> except_id);
+  // Counts and audits one exact lookup by personal data, or refuses it beyond the rate.
+  Status RecordLookup(const auth::Principal& principal, const audit::Actor& actor,
+                      std::string_view field);
+  // Refuses, before any lookup, a caller who has found too many duplicates lately.
+  Status CheckDuplicateBudget(const auth::Principal& principal);
+  // Counts and audits a duplicate finding; returns `found` to pass on.
+  Error RecordDuplicateFinding(const auth::Principal& principal, const audit::Actor& actor,
+                               Error found);
 
   storage::Db& db_;
   const Clock& clock_;
   const audit::AuditLog& audit_;
   forms::EntityRegistry& registry_;
   const crypto::FieldCipher& cipher_;
+  CustomerSafeguards safeguards_;
+  auth::RateLimiter limiter_;
 };
 
 }  // namespace oc::customers

@@ -1,12 +1,12 @@
 #include "customers/followup_service.h"
 
-#include <boost/json.hpp>
-
 #include <array>
+#include <boost/json.hpp>
 #include <charconv>
 
 #include "core/text_normalize.h"
 #include "crypto/encoding.h"
+#include "forms/record_codec.h"
 
 namespace oc::customers {
 
@@ -217,6 +217,7 @@ Result<TimelinePage> FollowUpService::Timeline(const auth::Principal& principal,
   // page so that skipped echoes do not shorten it.
   ASSIGN_OR_RETURN(auto history, audit_.History(db_, "customer", std::to_string(customer_id),
                                                 audit_before, std::min(500, 2 * limit + 1)));
+  ASSIGN_OR_RETURN(auto entity, customers_.Entity());
   for (const auto& e : history) {
     if (e.action == "customer.followup_added") continue;
     json::object item;
@@ -225,8 +226,9 @@ Result<TimelinePage> FollowUpService::Timeline(const auth::Principal& principal,
     item["at"] = FormatInstant(e.at);
     item["action"] = e.action;
     item["actor"] = e.username;
+    // Recorded under the masks of their day, shown under today's.
     boost::system::error_code ec;
-    auto changes = json::parse(e.changes_json, ec);
+    auto changes = json::parse(forms::RemaskRecordedChanges(*entity, e.changes_json), ec);
     item["changes"] = ec ? json::value(json::array()) : std::move(changes);
     item["detail"] = e.detail;
     merged.emplace_back(Position{ToUnixMicros(e.at), kAuditSource, e.id}, std::move(item));

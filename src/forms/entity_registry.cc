@@ -158,6 +158,7 @@ Result<FieldDef> FieldFromRow(const storage::Row& row) {
   field.builtin = row.Bool("builtin");
   field.read_only = row.Bool("read_only");
   field.sensitive = row.Bool("sensitive");
+  field.masked_to_year = row.Bool("masked_to_year");
   field.filterable = row.Bool("filterable");
   field.sortable = row.Bool("sortable");
   ASSIGN_OR_RETURN(field.options, OptionsFromJson(row.Text("options_json")));
@@ -179,16 +180,30 @@ Status InsertField(storage::Tx& tx, std::string_view entity_key, const FieldDef&
                    int64_t now_us, std::optional<int64_t> created_by) {
   storage::Value by = created_by ? storage::Value(*created_by) : storage::Value(storage::Null{});
   RETURN_IF_ERROR(tx.Execute(
-          "INSERT INTO entity_fields (entity_key, name, label_zh, label_en, field_type, "
-          "field_format, required, builtin, read_only, sensitive, filterable, sortable, "
-          "options_json, section, position, max_length, column_name, created_at_us, created_by) "
-          "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-          {std::string(entity_key), field.name, field.label.zh_cn, field.label.en_us,
-           std::string(FieldTypeName(field.type)), std::string(FieldFormatName(field.format)),
-           int64_t{field.required}, int64_t{field.builtin}, int64_t{field.read_only},
-           int64_t{field.sensitive}, int64_t{field.filterable}, int64_t{field.sortable},
-           OptionsJson(field.options), field.section, int64_t{field.position},
-           OptionalInt(field.max_length), field.column, now_us, by}));
+      "INSERT INTO entity_fields (entity_key, name, label_zh, label_en, field_type, "
+      "field_format, required, builtin, read_only, sensitive, masked_to_year, filterable, "
+      "sortable, options_json, section, position, max_length, column_name, created_at_us, "
+      "created_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+      {std::string(entity_key),
+       field.name,
+       field.label.zh_cn,
+       field.label.en_us,
+       std::string(FieldTypeName(field.type)),
+       std::string(FieldFormatName(field.format)),
+       int64_t{field.required},
+       int64_t{field.builtin},
+       int64_t{field.read_only},
+       int64_t{field.sensitive},
+       int64_t{field.masked_to_year},
+       int64_t{field.filterable},
+       int64_t{field.sortable},
+       OptionsJson(field.options),
+       field.section,
+       int64_t{field.position},
+       OptionalInt(field.max_length),
+       field.column,
+       now_us,
+       by}));
   return Ok();
 }
 
@@ -196,14 +211,14 @@ Status InsertField(storage::Tx& tx, std::string_view entity_key, const FieldDef&
 // type, column, sensitivity) is checked by the caller and never changes here.
 Status UpdateBuiltinField(storage::Tx& tx, std::string_view entity_key, const FieldDef& field) {
   RETURN_IF_ERROR(tx.Execute(
-          "UPDATE entity_fields SET label_zh = ?, label_en = ?, field_format = ?, required = ?, "
-          "read_only = ?, filterable = ?, sortable = ?, options_json = ?, section = ?, "
-          "position = ?, max_length = ? WHERE entity_key = ? AND name = ?",
-          {field.label.zh_cn, field.label.en_us, std::string(FieldFormatName(field.format)),
-           int64_t{field.required}, int64_t{field.read_only}, int64_t{field.filterable},
-           int64_t{field.sortable}, OptionsJson(field.options), field.section,
-           int64_t{field.position}, OptionalInt(field.max_length), std::string(entity_key),
-           field.name}));
+      "UPDATE entity_fields SET label_zh = ?, label_en = ?, field_format = ?, required = ?, "
+      "read_only = ?, masked_to_year = ?, filterable = ?, sortable = ?, options_json = ?, "
+      "section = ?, position = ?, max_length = ? WHERE entity_key = ? AND name = ?",
+      {field.label.zh_cn, field.label.en_us, std::string(FieldFormatName(field.format)),
+       int64_t{field.required}, int64_t{field.read_only}, int64_t{field.masked_to_year},
+       int64_t{field.filterable}, int64_t{field.sortable}, OptionsJson(field.options),
+       field.section, int64_t{field.position}, OptionalInt(field.max_length),
+       std::string(entity_key), field.name}));
   return Ok();
 }
 
@@ -310,6 +325,12 @@ std::vector<FieldViolation> ValidateInput(const CustomFieldInput& input) {
     out.push_back({"sensitive", "sensitive_needs_text",
                    {"只有单行文本字段可以加密存储", "Only single-line text fields can be sensitive"}});
   }
+  if (input.masked_to_year && *type != FieldType::kDate) {
+    out.push_back({"masked_to_year",
+                   "masked_to_year_needs_date",
+                   {"只有日期字段可以只向无权限者显示年份",
+                    "Only date fields can be shown as the year alone"}});
+  }
   if (input.sortable) {
     FieldDef probe{.type = *type, .sensitive = input.sensitive};
     if (!CanSort(probe)) {
@@ -393,7 +414,10 @@ CREATE TABLE entity_fields (
   UNIQUE (entity_key, column_name)
 );
 )sql"},
-          {.id = "forms_0002_short_blind_indexes", .run = ShortenBlindIndexes}};
+          {.id = "forms_0002_short_blind_indexes", .run = ShortenBlindIndexes},
+          {.id = "forms_0003_masked_to_year",
+           .sql = "ALTER TABLE entity_fields ADD COLUMN masked_to_year INTEGER NOT NULL "
+                  "DEFAULT 0"}};
 }
 
 bool IsReservedFieldName(std::string_view name) {
@@ -419,8 +443,9 @@ Result<std::shared_ptr<const EntityDef>> EntityRegistry::Load(storage::Tx& tx,
   def->version = entity_row->Int("version");
   ASSIGN_OR_RETURN(storage::Rows rows,
                    tx.Query("SELECT name, label_zh, label_en, field_type, field_format, required, "
-                            "builtin, read_only, sensitive, filterable, sortable, options_json, "
-                            "section, position, max_length, column_name FROM entity_fields "
+                            "builtin, read_only, sensitive, masked_to_year, filterable, sortable, "
+                            "options_json, section, position, max_length, column_name FROM "
+                            "entity_fields "
                             "WHERE entity_key = ? ORDER BY position, name",
                             {std::string(key)}));
   def->fields.reserve(rows.size());
@@ -622,6 +647,7 @@ Result<FieldDef> EntityRegistry::AddCustomField(const audit::Actor& actor,
     added.format = input.format.empty() ? FieldFormat::kNone : *FieldFormatFromName(input.format);
     added.required = input.required;
     added.sensitive = input.sensitive;
+    added.masked_to_year = input.masked_to_year;
     added.filterable = input.filterable;
     added.sortable = input.sortable;
     added.options = input.options;

@@ -49,6 +49,7 @@ struct CustomFieldInput {
   std::string format;  // FieldFormatName; "" = none
   bool required = false;
   bool sensitive = false;
+  bool masked_to_year = false;  // dates only: see FieldDef
   bool filterable = false;
   bool sortable = false;
   std::vector<FieldOption> options;
@@ -110,6 +111,7 @@ class EntityRegistry {
   //                   duplicate_option, invalid_option_value; options[i].label.zh-CN/en-US
   //                   required
   //      sensitive    sensitive_needs_text
+  //      masked_to_year  masked_to_year_needs_date
   //      sortable     not_sortable (sensitive, long_text, multi_select)
   //      section      unknown_section
   //      max_length   invalid_max_length (0, above 20,000, or on a non-text type)

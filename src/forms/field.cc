@@ -109,9 +109,9 @@ bool operator==(const FieldDef& a, const FieldDef& b) {
   return a.name == b.name && SameLabel(a.label, b.label) && a.type == b.type &&
          a.format == b.format && a.required == b.required && a.builtin == b.builtin &&
          a.read_only == b.read_only && a.sensitive == b.sensitive &&
-         a.filterable == b.filterable && a.sortable == b.sortable && a.options == b.options &&
-         a.section == b.section && a.position == b.position && a.max_length == b.max_length &&
-         a.column == b.column;
+         a.masked_to_year == b.masked_to_year && a.filterable == b.filterable &&
+         a.sortable == b.sortable && a.options == b.options && a.section == b.section &&
+         a.position == b.position && a.max_length == b.max_length && a.column == b.column;
 }
 
 bool operator==(const Section& a, const Section& b) {
@@ -181,5 +181,7 @@ bool CanSort(const FieldDef& field) {
   return !field.sensitive && field.type != FieldType::kLongText &&
          field.type != FieldType::kMultiSelect;
 }
+
+bool IsMaskedForViewers(const FieldDef& field) { return field.sensitive || field.masked_to_year; }
 
 }  // namespace oc::forms

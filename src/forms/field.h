@@ -108,6 +108,11 @@ struct FieldDef {
   // Encrypted at rest with a blind index beside it, masked on output. kText only; never sortable,
   // filterable by exact value only.
   bool sensitive = false;
+  // Personal data kept in clear because lists filter it by range: a birth date, which together
+  // with a masked ID number would rebuild it. A caller who may not unmask sees only the year
+  // ("1990-**-**"), may filter it by whole years only and may not sort by it; the audit trail
+  // keeps only the year. kDate only.
+  bool masked_to_year = false;
   bool filterable = false;
   bool sortable = false;
   std::vector<FieldOption> options;  // select types only, in display order
@@ -174,5 +179,9 @@ std::vector<std::string> IndexStatements(const EntityDef& entity, const FieldDef
 bool IsRangeType(FieldType type);
 // Whether a field can be a sort key: not sensitive, not long_text, not multi_select.
 bool CanSort(const FieldDef& field);
+
+// Whether a caller without pii.unmask sees less than the stored value (sensitive or
+// masked_to_year).
+bool IsMaskedForViewers(const FieldDef& field);
 
 }  // namespace oc::forms

@@ -210,6 +210,11 @@ const FieldOption* FindOption(const FieldDef& field, std::string_view value) {
   return nullptr;
 }
 
+// A date shown as its year alone: "1990-**-**".
+std::string MaskToYear(std::string_view date) {
+  return std::string(date.substr(0, std::min<size_t>(4, date.size()))) + "-**-**";
+}
+
 std::string MaskByFormat(FieldFormat format, std::string_view plain) {
   switch (format) {
     case FieldFormat::kResidentId:
@@ -450,6 +455,9 @@ Result<json::value> FieldOutput(const EntityDef& entity, const FieldDef& field,
   }
   const storage::Value& stored = row.at(field.column);
   if (std::holds_alternative<storage::Null>(stored)) return json::value(nullptr);
+  if (field.masked_to_year && mode == OutputMode::kMasked) {
+    return json::value(json::string(MaskToYear(row.Text(field.column))));
+  }
   switch (field.type) {
     case FieldType::kText:
     case FieldType::kLongText:
@@ -700,12 +708,10 @@ Result<std::vector<audit::FieldChange>> ChangesForAudit(const EntityDef& entity,
     }
     std::optional<std::string> new_text = AuditText(value.value);
     if (old_text == new_text) continue;
-    if (field.sensitive) {
-      // The trail shows personal data with the same mask as the API (110105********002X), so
-      // an auditor compares like with like; the plaintext never reaches the audit table.
-      for (auto* text : {&old_text, &new_text}) {
-        if (*text) *text = MaskByFormat(field.format, **text);
-      }
+    // The trail shows personal data as a masked viewer sees it in the API (1****************1,
+    // 1990-**-**), so an auditor compares like with like and the trail rebuilds nothing.
+    for (auto* text : {&old_text, &new_text}) {
+      if (*text) *text = MaskForViewer(field, **text);
     }
     changes.push_back({.field = field.name,
                        .before = std::move(old_text),
@@ -713,6 +719,31 @@ Result<std::vector<audit::FieldChange>> ChangesForAudit(const EntityDef& entity,
                        .sensitivity = audit::Sensitivity::kPlain});
   }
   return changes;
+}
+
+std::string MaskForViewer(const FieldDef& field, std::string_view text) {
+  if (field.sensitive) return MaskByFormat(field.format, text);
+  if (field.masked_to_year) return MaskToYear(text);
+  return std::string(text);
+}
+
+std::string RemaskRecordedChanges(const EntityDef& entity, std::string_view changes_json) {
+  json::error_code ec;
+  json::value parsed = json::parse(changes_json, ec);
+  json::array* changes = ec ? nullptr : parsed.if_array();
+  if (!changes) return std::string(changes_json);
+  for (json::value& item : *changes) {
+    json::object* change = item.if_object();
+    const json::value* name = change ? change->if_contains("field") : nullptr;
+    const FieldDef* field = name && name->is_string() ? entity.Find(name->get_string()) : nullptr;
+    if (!field || !IsMaskedForViewers(*field)) continue;
+    for (const char* side : {"before", "after"}) {
+      json::value* text = change->if_contains(side);
+      if (text && text->is_string())
+        *text = json::string(MaskForViewer(*field, text->get_string()));
+    }
+  }
+  return json::serialize(parsed);
 }
 
 }  // namespace oc::forms

@@ -91,9 +91,22 @@ Result<storage::Value> DecodeText(const FieldDef& field, std::string_view text,
                                   std::string_view parameter);
 
 enum class OutputMode {
-  kMasked,  // sensitive fields masked by their format (110105********002X, 138****8000)
-  kPlain,   // sensitive fields in plaintext: only for a caller allowed to unmask, and audited
+  // Sensitive fields masked by their format (1****************X, 138****8000), dates that are
+  // masked_to_year shown as the year (1990-**-**).
+  kMasked,
+  kPlain,  // every field as stored: only for a caller allowed to unmask, and audited
 };
+
+// `text`, a value of `field` in its API text form, as a caller without pii.unmask may see it:
+// masked by the field's format when sensitive, the year alone when masked_to_year, else as is.
+// Masking an already masked value gives the same mask again.
+std::string MaskForViewer(const FieldDef& field, std::string_view text);
+
+// The changes of an audit entry about a record of `entity` (the JSON array ChangesForAudit's
+// entries are stored as), with every value of a field that IsMaskedForViewers masked as
+// MaskForViewer masks it now. Entries recorded under an earlier, weaker mask are shown with
+// today's; text that is not such an array is returned unchanged.
+std::string RemaskRecordedChanges(const EntityDef& entity, std::string_view changes_json);
 
 // The physical columns of every field (a sensitive field's ciphertext, not its blind index),
 // comma-separated, for a SELECT list: never `SELECT *`, so the statement text (and a prepared
@@ -110,7 +123,8 @@ Result<boost::json::object> EncodeOutput(const EntityDef& entity, const storage:
                                          OutputMode mode = OutputMode::kMasked);
 
 // The audit entries for changing `before` (a row as stored; nullptr for a new record) to `after`:
-// one per field whose value changes, in text form, sensitive fields as Sensitivity::kMasked.
+// one per field whose value changes, in text form, each masked as MaskForViewer masks it: the
+// trail never holds more of a personal value than a masked viewer sees.
 // Errors: the cipher's errors when a stored sensitive value does not decrypt.
 Result<std::vector<audit::FieldChange>> ChangesForAudit(const EntityDef& entity,
                                                         const storage::Row* before,

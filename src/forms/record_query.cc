@@ -195,6 +195,20 @@ Result<ListQuery> ParseListQuery(const EntityDef& entity, const QueryParams& par
       for (FieldViolation& v : decoded.error().field_violations) violations.push_back(v);
       continue;
     }
+    if (field->masked_to_year && !options.may_unmask) {
+      // A birth date finer than its year would, with the masked ID number, rebuild the number.
+      const std::string& date = std::get<std::string>(*decoded);
+      const bool whole_year =
+          (op == "from" && date.ends_with("-01-01")) || (op == "to" && date.ends_with("-12-31"));
+      if (!whole_year) {
+        violations.push_back(ParamViolation(
+            name, "years_only",
+            {field->label.zh_cn + "只能按整年筛选（如 .from=1980-01-01、.to=1989-12-31）",
+             field->label.en_us + " can be narrowed to whole years only (.from=1980-01-01, "
+                                  ".to=1989-12-31)"}));
+        continue;
+      }
+    }
     if (op == "from" || op == "to") {
       Append(query.filter_, column_of(field->column) + (op == "from" ? " >= ?" : " <= ?"),
              {std::move(*decoded)});
@@ -202,6 +216,23 @@ Result<ListQuery> ParseListQuery(const EntityDef& entity, const QueryParams& par
     }
     auto it = std::find_if(exact.begin(), exact.end(),
                            [&](const auto& entry) { return entry.first == field; });
+    if (field->sensitive) {
+      // One candidate per request: repeated or combined, exact lookups would test hundreds of
+      // guesses for a masked value at once.
+      if (it != exact.end()) {
+        violations.push_back(ParamViolation(
+            name, "one_value",
+            {field->label.zh_cn + "每次只能查询一个值", field->label.en_us + " takes one value"}));
+        continue;
+      }
+      if (!query.sensitive_lookups_.empty()) {
+        violations.push_back(ParamViolation(
+            name, "one_sensitive_lookup",
+            {"每次只能按一项个人敏感信息查询", "Look up one item of personal data at a time"}));
+        continue;
+      }
+      query.sensitive_lookups_.push_back(field);
+    }
     if (it == exact.end()) {
       exact.push_back({field, {}});
       it = std::prev(exact.end());
@@ -269,7 +300,9 @@ Result<ListQuery> ParseListQuery(const EntityDef& entity, const QueryParams& par
       const FieldDef* field = entity.Find(item);
       const bool repeated = std::any_of(query.sort_.begin(), query.sort_.end(),
                                         [&](const SortKey& k) { return k.field == field; });
-      if (!field || !field->sortable || !CanSort(*field) || repeated) {
+      // The order, and the cursor that carries the sort keys, would tell the full date.
+      const bool hidden = field && field->masked_to_year && !options.may_unmask;
+      if (!field || !field->sortable || !CanSort(*field) || repeated || hidden) {
         violations.push_back(ParamViolation(
             "sort", "not_sortable",
             {"不能按此排序：" + std::string(item), "Cannot sort by: " + std::string(item)}));

@@ -8,8 +8,13 @@
 //   field=value            exact match on any filterable field, standardised like input (a
 //                          sensitive field is matched through its blind index); repeated, any of
 //                          the values matches. multi_select: the record contains the value.
-//                          boolean: true / false.
+//                          boolean: true / false. A sensitive field takes one value, and one
+//                          sensitive field is looked up per request: each lookup tests a
+//                          candidate for a masked value, so the caller rate-limits and audits
+//                          them one by one (sensitive_lookups()).
 //   field.from=, .to=      inclusive bounds for integer, decimal, money, percent, date, datetime.
+//                          A masked_to_year date, for a caller who may not unmask: whole years
+//                          only (.from=YYYY-01-01, .to=YYYY-12-31), no exact value, no sort.
 //   field.prefix=          text prefix (non-sensitive text and long_text), case-sensitive.
 //   sort=-created_at,name  sortable fields, '-' for descending; `id` is always the last key, so
 //                          the order is total and pages never overlap or skip. Default: id.
@@ -48,6 +53,8 @@ struct ListQueryOptions {
   std::string qualifier;
   // The entity table's id column.
   std::string id_column = "id";
+  // Whether the caller may unmask (pii.unmask): otherwise masked_to_year fields narrow to years.
+  bool may_unmask = false;
 };
 
 // A SQL fragment and its parameters, in placeholder order.
@@ -71,6 +78,8 @@ class ListQuery {
   const std::string& order_by() const { return order_by_; }
   const std::vector<SortKey>& sort() const { return sort_; }
   int limit() const { return limit_; }
+  // The sensitive fields matched by an exact value (at most one).
+  const std::vector<const FieldDef*>& sensitive_lookups() const { return sensitive_lookups_; }
 
   // The whole statement: SELECT <select_list> FROM <from> WHERE (<scope>) AND filter AND
   // after_cursor ORDER BY … LIMIT limit()+1. Fetching one extra row tells whether another page
@@ -96,6 +105,7 @@ class ListQuery {
   SqlFragment after_cursor_;
   std::string order_by_;
   std::vector<SortKey> sort_;
+  std::vector<const FieldDef*> sensitive_lookups_;
   std::string sort_spec_;  // canonical sort text, bound into cursors
   std::string qualifier_;
   std::string id_column_;
@@ -107,7 +117,9 @@ class ListQuery {
 // Errors: kInvalidArgument with one violation per bad parameter, field = the parameter name:
 //   unknown_parameter (no such field or operator), not_filterable, not_sortable, invalid_value
 //   (with the same standardisation as input: a bad date, an unknown option …), invalid_limit,
-//   invalid_cursor (malformed, or made for another sort).
+//   invalid_cursor (malformed, or made for another sort), one_value (a sensitive field given
+//   twice), one_sensitive_lookup (a second sensitive field), years_only (a masked_to_year date
+//   narrowed finer than a year by a caller who may not unmask).
 Result<ListQuery> ParseListQuery(const EntityDef& entity, const QueryParams& params,
                                  const crypto::FieldCipher& cipher, storage::Dialect dialect,
                                  const ListQueryOptions& options = {});

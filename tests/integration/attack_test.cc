@@ -9,6 +9,8 @@
 #include <string>
 #include <vector>
 
+#include "core/china_regions.h"
+#include "core/date.h"
 #include "test_customers.h"
 #include "test_server.h"
 
@@ -19,6 +21,14 @@ namespace json = boost::json;
 
 class AttackTest : public ServerTest {
  protected:
+  // Low rates, so that a test reaches them in a few requests.
+  void Configure(app::Config& config) override {
+    config.pii_lookups_per_hour = kLookupsPerHour;
+    config.duplicate_findings_per_hour = kDuplicatesPerHour;
+  }
+  static constexpr int kLookupsPerHour = 5;
+  static constexpr int kDuplicatesPerHour = 3;
+
   void SetUp() override {
     ServerTest::SetUp();
     if (HasFatalFailure() || IsSkipped()) return;
@@ -230,6 +240,221 @@ TEST_P(AttackTest, APatchCannotClearWhatTheCustomersTypeRequires) {
       "PATCH", Path(person), R"({"email": null})",
       {{"Content-Type", "application/json"}, {"If-Match", before.Header("etag").value_or("")}});
   EXPECT_EQ(cleared.status, 200) << cleared.body;
+}
+
+// How many characters of `plain` stay hidden from someone who saw every one of `views`: a
+// character is revealed where any view of the same length shows it in its place.
+size_t HiddenCharacters(const std::string& plain, const std::vector<std::string>& views) {
+  std::vector<bool> revealed(plain.size(), false);
+  for (const std::string& view : views) {
+    if (view.size() != plain.size()) continue;
+    for (size_t i = 0; i < plain.size(); ++i) revealed[i] = revealed[i] || view[i] == plain[i];
+  }
+  return static_cast<size_t>(std::count(revealed.begin(), revealed.end(), false));
+}
+
+// Every string in `doc`, however deep.
+void CollectStrings(const json::value& doc, std::vector<std::string>& out) {
+  if (doc.is_string()) out.emplace_back(doc.get_string());
+  if (doc.is_array()) {
+    for (const auto& item : doc.get_array()) CollectStrings(item, out);
+  }
+  if (doc.is_object()) {
+    for (const auto& [key, value] : doc.get_object()) CollectStrings(value, out);
+  }
+}
+
+// Everyone who reads customers without pii.unmask — an account manager, a department manager,
+// an administrator, an auditor — looks at a customer through every endpoint that returns it or
+// its history, including its error messages and the server's logs; from all of that together,
+// no ID number, phone, bank card or e-mail can be rebuilt: neither is any of them shown whole,
+// nor do the views add up to more than one mask reveals, nor does the birth date fill in the
+// digits the ID mask hides.
+TEST_P(AttackTest, MaskedPersonalDataCannotBeRebuiltFromAnythingShown) {
+  auto am = SignedIn("am.zhang");
+  const std::string id_number = MakeResidentIdNumber("110105", *Date::FromYmd(1986, 7, 23), 417);
+  const std::string phone = "13812345678";
+  const std::string new_phone = "13987654321";
+  const std::string card = BankCard("622202123456789012");
+  const std::string email = "zhangsanfeng@example.com";
+  const std::string new_email = "sanfeng.zhang@example.com";
+  std::vector<std::string> seen;
+  auto look = [&](const HttpResult& r) {
+    EXPECT_LT(r.status, 500) << r.body;
+    seen.push_back(r.body);
+    CollectStrings(r.Json(), seen);
+  };
+  auto created =
+      am->PostJson("/api/v1/customers", json::object{{"type", "individual"},
+                                                     {"name", "张三丰"},
+                                                     {"id_number", id_number},
+                                                     {"phone", phone},
+                                                     {"bank_card", card},
+                                                     {"email", email},
+                                                     {"address_detail", "武当山紫霄宫一号院"}});
+  ASSERT_EQ(created.status, 201) << created.body;
+  look(created);
+  const int64_t id = created.Json().at("id").as_int64();
+  auto patched = am->Send(
+      "PATCH", Path(id), json::serialize(json::object{{"phone", new_phone}, {"email", new_email}}),
+      {{"Content-Type", "application/json"}, {"If-Match", created.Header("etag").value_or("")}});
+  ASSERT_EQ(patched.status, 200) << patched.body;
+  look(patched);
+  // The error messages: a wrong birth date, a duplicate.
+  auto wrong_birth = am->Send(
+      "PATCH", Path(id),
+      json::serialize(json::object{{"birth_date", "1986-07-24"}, {"id_number", id_number}}),
+      {{"Content-Type", "application/json"}, {"If-Match", patched.Header("etag").value_or("")}});
+  EXPECT_EQ(wrong_birth.status, 422) << wrong_birth.body;
+  look(wrong_birth);
+  json::object again{
+      {"type", "individual"}, {"name", "张三丰"}, {"id_number", id_number}, {"phone", phone}};
+  look(am->PostJson("/api/v1/customers", again));
+  const int64_t other = Create(*am, Individual("宋远桥", 77));
+  look(am->PostJson(Path(other) + "/relations",
+                    json::object{{"role", "guarantor"}, {"related_customer_id", id}}));
+
+  for (const char* viewer : {"am.zhang", "manager.chen", "admin", "auditor.sun"}) {
+    SCOPED_TRACE(viewer);
+    auto client = SignedIn(viewer);
+    look(client->Get(Path(id)));
+    look(client->Get("/api/v1/customers?q=%E5%BC%A0%E4%B8%89"));  // 张三
+    look(client->Get("/api/v1/customers?sort=-created_at&limit=500"));
+    look(client->Get(Path(id) + "/timeline"));
+    look(client->Get(Path(other) + "/relations"));
+    look(client->Get("/api/v1/audit-events?entity_type=customer&limit=500"));
+    look(client->Get("/api/v1/audit-events?limit=500"));
+    // A cursor carries the sort keys of the last row: a birth date would be one.
+    look(client->Get("/api/v1/customers?sort=birth_date&limit=1"));
+  }
+  seen.push_back(AppLog());
+  seen.push_back(AccessLog());
+
+  const std::string birth = "1986-07-23";
+  for (const std::string& plain :
+       {id_number, phone, new_phone, card, email, new_email, birth, std::string("紫霄宫")}) {
+    for (const std::string& text : seen) {
+      ASSERT_EQ(text.find(plain), std::string::npos) << plain << " is shown in " << text;
+    }
+  }
+  // The views together reveal no more than one mask.
+  EXPECT_EQ(HiddenCharacters(phone, seen), 4u);
+  EXPECT_EQ(HiddenCharacters(new_phone, seen), 4u);
+  EXPECT_GE(HiddenCharacters(card, seen), 9u);
+  EXPECT_GE(HiddenCharacters(email.substr(0, email.find('@')), seen), 10u);
+  // The ID number shows its first and last character, the birth date its year: of the
+  // seventeen meaningful digits, the month and day and the sequence number stay hidden (with the
+  // region guessed from the address, 366 × 1,000 ÷ 11 ≈ 33,000 candidates), far beyond what the
+  // rate-limited lookups test.
+  std::vector<std::string> id_views = seen;
+  id_views.push_back("      1986        ");
+  EXPECT_EQ(HiddenCharacters(id_number, id_views), 12u);
+  EXPECT_NE(std::find(seen.begin(), seen.end(), "1986-**-**"), seen.end());
+}
+
+// The attack that recovered a masked phone in 13 requests: ~700 candidate values of `phone=` per
+// request. Now a sensitive field takes one value, one sensitive field is looked up per request —
+// built-in or custom — and every lookup is audited (the field, never the value) and counted,
+// until the user's rate is spent.
+TEST_P(AttackTest, ExactLookupsOfMaskedValuesTestOneCandidateAndAreRateLimited) {
+  auto am = SignedIn("am.zhang");
+  const int64_t target = Create(*am, Individual("目标客户", 301));
+  std::string many = "/api/v1/customers?";
+  for (int i = 0; i < 700; ++i) many += (i ? "&phone=" : "phone=") + Phone(1000 + i);
+  auto repeated = am->Get(many);
+  EXPECT_EQ(repeated.status, 422) << repeated.body.substr(0, 300);
+  EXPECT_TRUE(Has(repeated, "phone:one_value")) << repeated.body.substr(0, 300);
+  auto combined = am->Get("/api/v1/customers?phone=" + Phone(301) + "&email=a@example.com");
+  EXPECT_EQ(combined.status, 422);
+  EXPECT_TRUE(Has(combined, "phone:one_sensitive_lookup")) << combined.body;
+  auto with_id = am->Get("/api/v1/customers?phone=" + Phone(301) + "&id_number=" + IdNumber(301));
+  EXPECT_EQ(with_id.status, 422);
+  auto ids =
+      am->Get("/api/v1/customers?id_number=" + IdNumber(301) + "&id_number=" + IdNumber(302));
+  EXPECT_EQ(ids.status, 422);
+  EXPECT_TRUE(Has(ids, "id_number:one_value")) << ids.body;
+  // A custom field holding personal data is guarded alike.
+  auto added = admin_->PostJson(
+      "/api/v1/entities/customer/fields",
+      json::object{{"name", "spouse_phone"},
+                   {"label", json::object{{"zh-CN", "配偶电话"}, {"en-US", "Spouse phone"}}},
+                   {"type", "text"},
+                   {"format", "mobile"},
+                   {"sensitive", true},
+                   {"filterable", true}});
+  ASSERT_EQ(added.status, 201) << added.body;
+  auto custom = am->Get("/api/v1/customers?spouse_phone=" + Phone(1) + "&spouse_phone=" + Phone(2));
+  EXPECT_EQ(custom.status, 422);
+  EXPECT_TRUE(Has(custom, "spouse_phone:one_value")) << custom.body;
+  // None of the refused requests was a lookup.
+  auto auditor = SignedIn("auditor.sun");
+  auto audited = [&] {
+    return auditor->Get("/api/v1/audit-events?action=pii.lookup").Json().at("items").as_array();
+  };
+  EXPECT_EQ(audited().size(), 0u);
+
+  // One at a time, they run out: the first kLookupsPerHour are answered, then 429.
+  for (int i = 0; i < kLookupsPerHour; ++i) {
+    const std::string query = i % 2 == 0 ? "phone=" + Phone(301 + i) : "spouse_phone=" + Phone(i);
+    auto r = am->Get("/api/v1/customers?" + query);
+    EXPECT_EQ(r.status, 200) << r.body;
+    if (i == 0) {
+      ASSERT_EQ(r.Json().at("items").as_array().size(), 1u);
+      EXPECT_EQ(r.Json().at("items").as_array()[0].at("id").as_int64(), target);
+    }
+  }
+  auto spent = am->Get("/api/v1/customers?id_number=" + IdNumber(301));
+  EXPECT_EQ(spent.status, 429) << spent.body;
+  EXPECT_TRUE(spent.Header("retry-after")) << spent.body;
+  // Other lists still work; only lookups by personal data are spent.
+  EXPECT_EQ(am->Get("/api/v1/customers?q=%E7%9B%AE").status, 200);
+  // Another user has a rate of their own.
+  EXPECT_EQ(SignedIn("manager.chen")->Get("/api/v1/customers?phone=" + Phone(301)).status, 200);
+  auto entries = audited();
+  EXPECT_EQ(entries.size(), static_cast<size_t>(kLookupsPerHour + 1));
+  for (const auto& entry : entries) {
+    const std::string text = json::serialize(entry);
+    EXPECT_EQ(text.find(Phone(301)), std::string::npos) << "the value never reaches the trail";
+    EXPECT_NE(text.find("\"detail\":\"by "), std::string::npos) << text;
+  }
+}
+
+// Finding out that an ID number already belongs to another manager's customer (撞单) stays
+// possible, with the customer named, but each finding is audited and counted, and beyond the
+// rate every registration that carries an identity is refused before anything is looked up —
+// so the 429 itself says nothing about the number.
+TEST_P(AttackTest, DuplicateFindingsAreAuditedAndRateLimited) {
+  auto zhang = SignedIn("am.zhang");
+  auto liu = SignedIn("am.liu");
+  std::vector<int64_t> theirs;
+  for (int i = 0; i < kDuplicatesPerHour + 1; ++i) {
+    theirs.push_back(Create(*zhang, Individual("张的客户", 400 + i)));
+  }
+  for (int i = 0; i < kDuplicatesPerHour; ++i) {
+    auto found = liu->PostJson("/api/v1/customers", Individual("撞单", 400 + i));
+    EXPECT_EQ(found.status, 409) << found.body;
+    EXPECT_EQ(found.Json().at("existing_id").as_int64(), theirs[i]);
+  }
+  const int64_t customers = CountRows("customers");
+  for (int sequence : {400 + kDuplicatesPerHour, 499}) {
+    auto refused = liu->PostJson("/api/v1/customers", Individual("撞单", sequence));
+    EXPECT_EQ(refused.status, 429) << refused.body;
+    EXPECT_FALSE(refused.Json().as_object().contains("existing_id")) << refused.body;
+    EXPECT_TRUE(refused.Header("retry-after"));
+  }
+  EXPECT_EQ(CountRows("customers"), customers) << "the number that is new was not registered";
+  auto trail = SignedIn("auditor.sun")
+                   ->Get("/api/v1/audit-events?action=customer.duplicate_found")
+                   .Json()
+                   .at("items")
+                   .as_array();
+  EXPECT_EQ(trail.size(), static_cast<size_t>(kDuplicatesPerHour));
+  for (const auto& entry : trail) {
+    EXPECT_EQ(entry.at("username"), "am.liu");
+    EXPECT_EQ(json::serialize(entry).find(IdNumber(400)), std::string::npos);
+  }
+  // The owner, and customers without an identity to look up, are unaffected.
+  EXPECT_EQ(zhang->PostJson("/api/v1/customers", Individual("张的新客户", 450)).status, 201);
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, AttackTest, ::testing::ValuesIn(storage::testing::AllBackends()),

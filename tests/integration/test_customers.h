@@ -28,6 +28,17 @@ inline std::string CreditCode(const std::string& first17) {
   return first17 + CreditCodeCheckCharacter(first17);
 }
 
+// A bank card number: `first` followed by its Luhn check digit.
+inline std::string BankCard(const std::string& first) {
+  int sum = 0;
+  for (size_t i = 0; i < first.size(); ++i) {
+    int digit = first[first.size() - 1 - i] - '0';
+    if (i % 2 == 0) digit = digit * 2 > 9 ? digit * 2 - 9 : digit * 2;
+    sum += digit;
+  }
+  return first + static_cast<char>('0' + (10 - sum % 10) % 10);
+}
+
 inline boost::json::object Individual(const std::string& name, int sequence) {
   return boost::json::object{{"type", "individual"},
                              {"name", name},
