@@ -158,8 +158,6 @@ boost::json::object UserJson(const auth::User& user) {
   for (const auto& r : user.role_keys) roles.emplace_back(r);
   out["roles"] = std::move(roles);
   out["must_change_password"] = user.must_change_password;
-  out["locked_until"] = user.locked_until ? boost::json::value(FormatInstant(*user.locked_until))
-                                          : boost::json::value(nullptr);
   out["version"] = user.version;
   out["created_at"] = FormatInstant(user.created_at);
   out["updated_at"] = FormatInstant(user.updated_at);

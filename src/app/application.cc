@@ -172,6 +172,7 @@ Result<std::unique_ptr<Application>> Application::Create(const Config& config,
 
   auth::SessionOptions session_options{
       .max_failed_logins = static_cast<int>(config.max_failed_logins),
+      .max_failed_logins_per_address = static_cast<int>(config.max_failed_logins_per_address),
       .failure_window = std::chrono::minutes(config.failure_window_minutes),
       .lockout = std::chrono::minutes(config.lockout_minutes),
       .idle_timeout = std::chrono::minutes(config.idle_timeout_minutes),

@@ -49,6 +49,7 @@ const std::vector<Key>& Keys() {
       {"crypto", "master_key", &Config::master_key},
       {"crypto", "suite", &Config::crypto_suite},
       {"auth", "max_failed_logins", &Config::max_failed_logins},
+      {"auth", "max_failed_logins_per_address", &Config::max_failed_logins_per_address},
       {"auth", "failure_window_minutes", &Config::failure_window_minutes},
       {"auth", "lockout_minutes", &Config::lockout_minutes},
       {"auth", "idle_timeout_minutes", &Config::idle_timeout_minutes},
@@ -268,6 +269,7 @@ Status ValidateConfig(const Config& config) {
   };
   for (auto [key, value] :
        {Positive{"auth.max_failed_logins", config.max_failed_logins},
+        Positive{"auth.max_failed_logins_per_address", config.max_failed_logins_per_address},
         Positive{"auth.failure_window_minutes", config.failure_window_minutes},
         Positive{"auth.lockout_minutes", config.lockout_minutes},
         Positive{"auth.idle_timeout_minutes", config.idle_timeout_minutes},

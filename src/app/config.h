@@ -37,7 +37,8 @@ struct Config {
   std::string master_key;  // "id:base64,…"; empty: a generated key file (loopback only)
   std::string crypto_suite = "aes";  // "aes" (AES-256-GCM) or "sm4" (SM4-GCM, SM3-HMAC)
   // [auth]
-  int64_t max_failed_logins = 5;
+  int64_t max_failed_logins = 5;               // per username at one client address
+  int64_t max_failed_logins_per_address = 30;  // any usernames from one client address
   int64_t failure_window_minutes = 15;
   int64_t lockout_minutes = 15;
   int64_t idle_timeout_minutes = 30;

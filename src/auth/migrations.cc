@@ -138,6 +138,12 @@ CREATE TABLE rate_events (
 );
 CREATE INDEX rate_events_by_subject ON rate_events (bucket, subject, at_us);
 )sql"});
+  // Failed sign-ins were counted per account, which let anyone lock out the administrator;
+  // rate_events counts them per username and address instead.
+  migrations.push_back({.id = "auth_0005_no_account_lockout", .sql = R"sql(
+DROP TABLE login_failures;
+ALTER TABLE users DROP COLUMN locked_until_us;
+)sql"});
   return migrations;
 }
 

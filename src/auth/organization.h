@@ -37,7 +37,6 @@ struct User {
   std::string language = "zh-CN";
   std::vector<std::string> role_keys;
   bool must_change_password = false;
-  std::optional<Instant> locked_until;
   int64_t version = 0;
   Instant created_at;
   Instant updated_at;

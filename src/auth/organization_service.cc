@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <set>
 
+#include "auth/rate_limiter.h"
+#include "auth/session_service.h"
 #include "core/text_normalize.h"
 
 namespace oc::auth {
@@ -84,7 +86,7 @@ Department DepartmentFromRow(const Row& row) {
 
 constexpr std::string_view kUserColumns =
     "id, username, display_name, department_id, supervisor_id, status, language, "
-    "must_change_password, locked_until_us, version, created_at_us, updated_at_us";
+    "must_change_password, version, created_at_us, updated_at_us";
 
 User UserFromRow(const Row& row) {
   User u;
@@ -96,7 +98,6 @@ User UserFromRow(const Row& row) {
   u.status = UserStatusFromName(row.Text("status")).value_or(UserStatus::kDisabled);
   u.language = row.Text("language");
   u.must_change_password = row.Bool("must_change_password");
-  if (auto l = row.OptInt("locked_until_us")) u.locked_until = FromUnixMicros(*l);
   u.version = row.Int("version");
   u.created_at = FromUnixMicros(row.Int("created_at_us"));
   u.updated_at = FromUnixMicros(row.Int("updated_at_us"));
@@ -537,9 +538,9 @@ Result<User> OrganizationService::CreateUser(const audit::Actor& actor, const Ne
     Value supervisor = input.supervisor_id ? Value(input.supervisor_id->value()) : Value(Null{});
     auto inserted = tx.Insert(
         "INSERT INTO users (username, display_name, password_hash, department_id, "
-        "supervisor_id, status, language, must_change_password, locked_until_us, "
+        "supervisor_id, status, language, must_change_password, "
         "password_changed_at_us, version, created_at_us, updated_at_us) "
-        "VALUES (?, ?, ?, ?, ?, 'active', ?, ?, NULL, ?, 1, ?, ?)",
+        "VALUES (?, ?, ?, ?, ?, 'active', ?, ?, ?, 1, ?, ?)",
         {input.username, display_name, hash, input.department_id.value(), supervisor,
          input.language, int64_t{input.must_change_password}, now, now, now});
     if (!inserted && inserted.error().code == ErrorCode::kAlreadyExists) {
@@ -655,11 +656,15 @@ Status OrganizationService::ResetPassword(const audit::Actor& actor, UserId id,
   RETURN_IF_ERROR(db_.Write([&](Tx& tx) -> Status {
     ASSIGN_OR_RETURN(int64_t changed,
                      tx.Execute("UPDATE users SET password_hash = ?, must_change_password = 1, "
-                                "locked_until_us = NULL, password_changed_at_us = ?, version = "
-                                "version + 1, updated_at_us = ? WHERE id = ?",
+                                "password_changed_at_us = ?, version = version + 1, "
+                                "updated_at_us = ? WHERE id = ?",
                                 {hash, now, now, id.value()}));
     if (changed == 0) return NotFound({"用户不存在", "User not found"});
-    RETURN_IF_ERROR(tx.Execute("DELETE FROM login_failures WHERE user_id = ?", {id.value()}));
+    // The user may sign in with the new password at once, from wherever they were locked out.
+    RateLimiter limiter(clock_);
+    for (std::string_view bucket : {kFailedSignIns, kLockedSignIns}) {
+      RETURN_IF_ERROR(limiter.Forget(tx, bucket, user.username + "|*"));
+    }
     RETURN_IF_ERROR(tx.Execute("UPDATE sessions SET revoked = 1 WHERE user_id = ?", {id.value()}));
     return audit_.Append(tx, actor,
                          {.action = "user.password_reset",

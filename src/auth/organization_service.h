@@ -102,7 +102,7 @@ class OrganizationService {
   Result<User> UpdateUser(const audit::Actor& actor, UserId id, const UserPatch& patch,
                           int64_t expected_version);
   // Sets a new password chosen by an administrator, requires the user to change it at next
-  // sign-in, clears any lockout and ends the user's sessions.
+  // sign-in, lifts the user's sign-in lockouts at every address and ends the user's sessions.
   Status ResetPassword(const audit::Actor& actor, UserId id, std::string_view new_password);
   Result<User> GetUser(UserId id);
   Result<std::optional<User>> FindUserByUsername(std::string_view username);

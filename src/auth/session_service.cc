@@ -25,15 +25,12 @@ Error SessionExpired() {
                    {"登录已失效，请重新登录", "Your session has ended; please sign in again"});
 }
 
-Error LockedOut(Instant until, Instant now) {
-  auto seconds = std::chrono::ceil<std::chrono::seconds>(until - now);
-  int64_t minutes = std::max<int64_t>(1, (seconds.count() + 59) / 60);
-  std::string m = std::to_string(minutes);
+Error LockedOut(std::chrono::seconds wait) {
+  const std::string m = std::to_string(std::max<int64_t>(1, (wait.count() + 59) / 60));
   Error e = MakeError(ErrorCode::kResourceExhausted,
-                      {"登录失败次数过多，账号已锁定，请 " + m + " 分钟后再试",
-                       "Too many failed sign-ins: the account is locked; try again in " + m +
-                           " minutes"});
-  e.retry_after = std::max(seconds, std::chrono::seconds(1));
+                      {"登录失败次数过多，已暂时锁定，请 " + m + " 分钟后再试",
+                       "Too many failed sign-ins: locked for now; try again in " + m + " minutes"});
+  e.retry_after = std::max(wait, std::chrono::seconds(1));
   return e;
 }
 
@@ -67,98 +64,138 @@ std::string Truncated(std::string_view text, size_t max_bytes) {
 
 SessionService::SessionService(storage::Db& db, const Clock& clock, const audit::AuditLog& audit,
                                const PasswordHasher& hasher, SessionOptions options)
-    : db_(db), clock_(clock), audit_(audit), hasher_(hasher), options_(std::move(options)) {}
+    : db_(db),
+      clock_(clock),
+      audit_(audit),
+      hasher_(hasher),
+      options_(std::move(options)),
+      limiter_(clock) {}
+
+namespace {
+
+std::string AccountSubject(std::string_view username, const ClientInfo& client) {
+  return std::string(username) + "|" + client.ip;
+}
+
+}  // namespace
+
+Result<std::optional<Error>> SessionService::Throttled(std::string_view username,
+                                                       const ClientInfo& client) {
+  const RateLimit account_lock{std::string(kLockedSignIns), 1, options_.lockout};
+  const RateLimit address_lock{std::string(kLockedAddresses), 1, options_.lockout};
+  return db_.ReadValue<std::optional<Error>>([&](Tx& tx) -> Result<std::optional<Error>> {
+    ASSIGN_OR_RETURN(auto account,
+                     limiter_.RetryAfter(tx, account_lock, AccountSubject(username, client)));
+    ASSIGN_OR_RETURN(auto address, limiter_.RetryAfter(tx, address_lock, client.ip));
+    if (!account && !address) return std::optional<Error>();
+    return std::optional<Error>(LockedOut(std::max(account.value_or(std::chrono::seconds(0)),
+                                                   address.value_or(std::chrono::seconds(0)))));
+  });
+}
+
+Result<std::optional<Error>> SessionService::RecordFailure(std::string_view username,
+                                                           const ClientInfo& client,
+                                                           const audit::Actor& actor,
+                                                           std::string entity_id,
+                                                           std::string action, std::string detail) {
+  const RateLimit failures{std::string(kFailedSignIns), options_.max_failed_logins,
+                           options_.failure_window};
+  const RateLimit address_failures{std::string(kFailedAddressSignIns),
+                                   options_.max_failed_logins_per_address, options_.failure_window};
+  const RateLimit account_lock{std::string(kLockedSignIns), 1, options_.lockout};
+  const RateLimit address_lock{std::string(kLockedAddresses), 1, options_.lockout};
+  const std::string subject = AccountSubject(username, client);
+  const std::string window = std::to_string(options_.failure_window.count()) + " minutes";
+  return db_.WriteValue<std::optional<Error>>([&](Tx& tx) -> Result<std::optional<Error>> {
+    ASSIGN_OR_RETURN(int64_t failed, limiter_.Record(tx, failures, subject));
+    ASSIGN_OR_RETURN(int64_t failed_here, limiter_.Record(tx, address_failures, client.ip));
+    RETURN_IF_ERROR(audit_.Append(tx, actor,
+                                  {.action = std::move(action),
+                                   .entity_type = "user",
+                                   .entity_id = entity_id,
+                                   .detail = std::move(detail)}));
+    std::optional<Error> lockout;
+    if (failed >= options_.max_failed_logins) {
+      RETURN_IF_ERROR(limiter_.Record(tx, account_lock, subject));
+      RETURN_IF_ERROR(limiter_.Forget(tx, kFailedSignIns, subject));
+      RETURN_IF_ERROR(audit_.Append(
+          tx, actor,
+          {.action = "auth.lockout",
+           .entity_type = "user",
+           .entity_id = entity_id,
+           .detail = std::to_string(failed) + " failed sign-ins as " + Truncated(username, 64) +
+                     " from " + client.ip + " within " + window}));
+      lockout = LockedOut(options_.lockout);
+    }
+    if (failed_here >= options_.max_failed_logins_per_address) {
+      RETURN_IF_ERROR(limiter_.Record(tx, address_lock, client.ip));
+      RETURN_IF_ERROR(limiter_.Forget(tx, kFailedAddressSignIns, client.ip));
+      RETURN_IF_ERROR(
+          audit_.Append(tx, actor,
+                        {.action = "auth.address_lockout",
+                         .detail = std::to_string(failed_here) + " failed sign-ins from " +
+                                   client.ip + " within " + window}));
+      lockout = LockedOut(options_.lockout);
+    }
+    return lockout;
+  });
+}
 
 Result<LoginResult> SessionService::Login(std::string_view raw_username,
                                           std::string_view password, const ClientInfo& client) {
-  std::string username = NormalizeUsername(raw_username);
-  if (username.empty() || username.size() > 64 || password.empty() ||
-      password.size() > options_.password_policy.max_length * 4) {
-    return WrongCredentials();
+  const std::string username = Truncated(NormalizeUsername(raw_username), 64);
+  const bool plausible = !username.empty() && NormalizeUsername(raw_username).size() <= 64 &&
+                         !password.empty() &&
+                         password.size() <= options_.password_policy.max_length * 4;
+  // Locked or not, the answer does not depend on whether the username exists.
+  ASSIGN_OR_RETURN(auto throttled, Throttled(username, client));
+  if (throttled) {
+    RETURN_IF_ERROR(db_.Write([&](Tx& tx) {
+      return audit_.Append(tx, ActorFor(std::nullopt, "", client),
+                           {.action = "auth.login_locked",
+                            .entity_type = "user",
+                            .detail = "sign-in as " + username + " refused while locked"});
+    }));
+    return *throttled;
   }
   struct Account {
     int64_t id;
     std::string password_hash;
     std::string status;
-    std::optional<int64_t> locked_until_us;
     bool must_change_password;
   };
-  ASSIGN_OR_RETURN(auto account, db_.ReadValue<std::optional<Account>>(
-                                     [&](Tx& tx) -> Result<std::optional<Account>> {
-                                       ASSIGN_OR_RETURN(
-                                           auto row,
-                                           tx.QueryOne("SELECT id, password_hash, status, "
-                                                       "locked_until_us, must_change_password "
-                                                       "FROM users WHERE username = ?",
-                                                       {username}));
-                                       if (!row) return std::optional<Account>();
-                                       return std::optional<Account>(Account{
-                                           row->Int("id"), row->Text("password_hash"),
-                                           row->Text("status"), row->OptInt("locked_until_us"),
-                                           row->Bool("must_change_password")});
-                                     }));
+  std::optional<Account> account;
+  if (plausible) {
+    ASSIGN_OR_RETURN(
+        account,
+        db_.ReadValue<std::optional<Account>>([&](Tx& tx) -> Result<std::optional<Account>> {
+          ASSIGN_OR_RETURN(auto row, tx.QueryOne("SELECT id, password_hash, status, "
+                                                 "must_change_password FROM users WHERE "
+                                                 "username = ?",
+                                                 {username}));
+          if (!row) return std::optional<Account>();
+          return std::optional<Account>(Account{row->Int("id"), row->Text("password_hash"),
+                                                row->Text("status"),
+                                                row->Bool("must_change_password")});
+        }));
+  }
   Instant now = clock_.Now();
   if (!account) {
+    // The same work as a wrong password, so that timing tells nothing either.
     hasher_.VerifyDummy(password);
-    RETURN_IF_ERROR(db_.Write([&](Tx& tx) {
-      return audit_.Append(tx, ActorFor(std::nullopt, "", client),
-                           {.action = "auth.login_failed",
-                            .entity_type = "user",
-                            .detail = "unknown username: " + Truncated(username, 64)});
-    }));
-    return WrongCredentials();
+    ASSIGN_OR_RETURN(auto lockout,
+                     RecordFailure(username, client, ActorFor(std::nullopt, "", client), "",
+                                   "auth.login_failed", "unknown username: " + username));
+    return lockout ? *lockout : WrongCredentials();
   }
   audit::Actor actor = ActorFor(account->id, username, client);
   std::string user_id_text = std::to_string(account->id);
 
-  if (account->locked_until_us && FromUnixMicros(*account->locked_until_us) > now) {
-    RETURN_IF_ERROR(db_.Write([&](Tx& tx) {
-      return audit_.Append(tx, actor,
-                           {.action = "auth.login_locked",
-                            .entity_type = "user",
-                            .entity_id = user_id_text,
-                            .detail = "sign-in refused while locked"});
-    }));
-    return LockedOut(FromUnixMicros(*account->locked_until_us), now);
-  }
-
   if (!hasher_.Verify(password, account->password_hash)) {
-    std::optional<Instant> locked_until;
-    RETURN_IF_ERROR(db_.Write([&](Tx& tx) -> Status {
-      int64_t now_us = ToUnixMicros(now);
-      RETURN_IF_ERROR(tx.Execute("INSERT INTO login_failures (user_id, at_us) VALUES (?, ?)",
-                                 {account->id, now_us}));
-      int64_t window_start = ToUnixMicros(now - options_.failure_window);
-      RETURN_IF_ERROR(tx.Execute("DELETE FROM login_failures WHERE user_id = ? AND at_us < ?",
-                                 {account->id, window_start}));
-      ASSIGN_OR_RETURN(auto count, tx.QueryOne("SELECT COUNT(*) FROM login_failures WHERE "
-                                               "user_id = ?",
-                                               {account->id}));
-      RETURN_IF_ERROR(audit_.Append(tx, actor,
-                                    {.action = "auth.login_failed",
-                                     .entity_type = "user",
-                                     .entity_id = user_id_text,
-                                     .detail = "wrong password"}));
-      if (count->Int(0) >= options_.max_failed_logins) {
-        locked_until = now + options_.lockout;
-        RETURN_IF_ERROR(tx.Execute("UPDATE users SET locked_until_us = ? WHERE id = ?",
-                                   {ToUnixMicros(*locked_until), account->id}));
-        RETURN_IF_ERROR(tx.Execute("DELETE FROM login_failures WHERE user_id = ?",
-                                   {account->id}));
-        RETURN_IF_ERROR(audit_.Append(
-            tx, actor,
-            {.action = "auth.lockout",
-             .entity_type = "user",
-             .entity_id = user_id_text,
-             .detail = std::to_string(options_.max_failed_logins) + " failed sign-ins within " +
-                       std::to_string(options_.failure_window.count()) + " minutes"}));
-      }
-      return Ok();
-    }));
-    if (locked_until) return LockedOut(*locked_until, now);
-    return WrongCredentials();
+    ASSIGN_OR_RETURN(auto lockout, RecordFailure(username, client, actor, user_id_text,
+                                                 "auth.login_failed", "wrong password"));
+    return lockout ? *lockout : WrongCredentials();
   }
-
   if (account->status != "active") {
     RETURN_IF_ERROR(db_.Write([&](Tx& tx) {
       return audit_.Append(tx, actor,
@@ -184,9 +221,7 @@ Result<LoginResult> SessionService::Login(std::string_view raw_username,
         "expires_at_us, revoked, client_ip, user_agent) VALUES (?, ?, ?, ?, ?, ?, 0, ?, ?)",
         {token_hash, account->id, csrf, now_us, now_us, ToUnixMicros(absolute_end),
          Truncated(client.ip, 64), Truncated(client.user_agent, 256)}));
-    RETURN_IF_ERROR(tx.Execute("DELETE FROM login_failures WHERE user_id = ?", {account->id}));
-    RETURN_IF_ERROR(tx.Execute("UPDATE users SET locked_until_us = NULL WHERE id = ?",
-                               {account->id}));
+    RETURN_IF_ERROR(limiter_.Forget(tx, kFailedSignIns, AccountSubject(username, client)));
     // Expired sessions of this user are cleaned up as a side effect of signing in.
     RETURN_IF_ERROR(tx.Execute("DELETE FROM sessions WHERE user_id = ? AND expires_at_us < ?",
                                {account->id, now_us}));
@@ -306,6 +341,8 @@ Status SessionService::ChangePassword(const Principal& principal,
                                       const ClientInfo& client) {
   int64_t user_id = principal.user_id.value();
   audit::Actor actor = ActorFor(user_id, principal.username, client);
+  ASSIGN_OR_RETURN(auto throttled, Throttled(principal.username, client));
+  if (throttled) return *throttled;
   ASSIGN_OR_RETURN(auto stored_hash, db_.ReadValue<std::string>([&](Tx& tx) -> Result<std::string> {
     ASSIGN_OR_RETURN(auto row,
                      tx.QueryOne("SELECT password_hash FROM users WHERE id = ?", {user_id}));
@@ -313,16 +350,13 @@ Status SessionService::ChangePassword(const Principal& principal,
     return row->Text(0);
   }));
   if (!hasher_.Verify(current_password, stored_hash)) {
-    RETURN_IF_ERROR(db_.Write([&](Tx& tx) {
-      return audit_.Append(tx, actor,
-                           {.action = "auth.password_change_failed",
-                            .entity_type = "user",
-                            .entity_id = std::to_string(user_id),
-                            .detail = "wrong current password"});
-    }));
-    Error e = InvalidField("current_password", "incorrect",
-                           {"当前密码不正确", "The current password is incorrect"});
-    return e;
+    // Guessing the password through the change form is guessing it through the sign-in.
+    ASSIGN_OR_RETURN(auto lockout,
+                     RecordFailure(principal.username, client, actor, std::to_string(user_id),
+                                   "auth.password_change_failed", "wrong current password"));
+    if (lockout) return *lockout;
+    return InvalidField("current_password", "incorrect",
+                        {"当前密码不正确", "The current password is incorrect"});
   }
   RETURN_IF_ERROR(CheckPasswordStrength(new_password, principal.username,
                                         options_.password_policy, "new_password"));

@@ -1,6 +1,13 @@
 #pragma once
 // Sign-in, sessions and the lockout policy.
 //
+// Failed sign-ins are counted per username at a client address and per address, never per
+// account alone: five wrong passwords for "admin" from one address lock "admin" at that address
+// only, so nobody can lock the administrator out from outside, and an address that fails many
+// usernames is throttled as a whole. Unknown usernames are counted like existing ones, so the
+// answers — "wrong username or password", then "too many failures" — are the same for both
+// and tell nobody who exists. A wrong current password on password change counts as a failure.
+//
 // A session is an opaque random token held by the browser in an HttpOnly cookie; the database
 // keeps only its SHA-256, so a leaked database cannot be replayed as sessions. Each session has a
 // CSRF token the browser must echo in X-CSRF-Token on every state-changing request. Sessions end
@@ -24,13 +31,22 @@
 #include "auth/organization.h"
 #include "auth/password.h"
 #include "auth/principal.h"
+#include "auth/rate_limiter.h"
 #include "core/clock.h"
 #include "storage/db.h"
 
 namespace oc::auth {
 
+// The rate limiter's buckets for sign-ins. Subjects: "<username>|<address>" for the first two,
+// "<address>" for the last two; an administrator's password reset forgets "<username>|*".
+inline constexpr std::string_view kFailedSignIns = "login_failure";
+inline constexpr std::string_view kLockedSignIns = "login_lockout";
+inline constexpr std::string_view kFailedAddressSignIns = "login_failure_address";
+inline constexpr std::string_view kLockedAddresses = "login_lockout_address";
+
 struct SessionOptions {
-  int max_failed_logins = 5;
+  int max_failed_logins = 5;               // per username at one client address
+  int max_failed_logins_per_address = 30;  // any usernames, one client address
   std::chrono::minutes failure_window{15};
   std::chrono::minutes lockout{15};
   std::chrono::minutes idle_timeout{30};
@@ -64,9 +80,10 @@ class SessionService {
                  const PasswordHasher& hasher, SessionOptions options);
 
   // Errors: kUnauthenticated for an unknown user or a wrong password (the same message for both,
-  // and the same time spent); kResourceExhausted with retry_after while the user is locked out —
-  // even with the right password; kPermissionDenied for a disabled user with the right password.
-  // Every failure and every lockout is audited.
+  // and the same time spent); kResourceExhausted with retry_after while the username is locked
+  // out at the client's address, or the address is — even with the right password, and alike for
+  // unknown usernames; kPermissionDenied for a disabled user with the right password. Every
+  // failure and every lockout is audited.
   Result<LoginResult> Login(std::string_view username, std::string_view password,
                             const ClientInfo& client);
 
@@ -76,8 +93,9 @@ class SessionService {
   // Resolves a session token. Errors: kUnauthenticated (unknown, revoked, expired, disabled).
   Result<Session> Authenticate(std::string_view token);
 
-  // Errors: kUnauthenticated when `current_password` is wrong (counts as a failed login),
-  // kInvalidArgument on new_password per the policy or when it equals the current one.
+  // Errors: kInvalidArgument naming current_password when it is wrong (counts as a failed sign-in
+  // of the user at the client's address), or naming new_password per the policy or when it
+  // equals the current one; kResourceExhausted while the user is locked out at that address.
   // Ends the user's other sessions; `keep_token`'s stays.
   Status ChangePassword(const Principal& principal, std::string_view current_password,
                         std::string_view new_password, std::string_view keep_token,
@@ -104,12 +122,20 @@ class SessionService {
 
   Result<std::shared_ptr<const Principal>> LoadPrincipal(storage::Tx& tx, UserId id);
   Result<Session> AuthenticateUncached(const std::string& token_hash);
+  // The lockout in force for `username` at the client's address, or for the address.
+  Result<std::optional<Error>> Throttled(std::string_view username, const ClientInfo& client);
+  // Counts a failed sign-in (audited with `actor` and `detail`); returns the lockout it brings
+  // about, if any.
+  Result<std::optional<Error>> RecordFailure(std::string_view username, const ClientInfo& client,
+                                             const audit::Actor& actor, std::string entity_id,
+                                             std::string action, std::string detail);
 
   storage::Db& db_;
   const Clock& clock_;
   const audit::AuditLog& audit_;
   const PasswordHasher& hasher_;
   SessionOptions options_;
+  RateLimiter limiter_;
 
   std::mutex cache_mu_;
   std::unordered_map<std::string, CachedSession> cache_;  // by token hash

@@ -53,7 +53,7 @@ TEST_P(SessionServiceTest, WrongPasswordAndUnknownUserLookTheSame) {
   EXPECT_EQ(CountAudit("auth.login_failed"), 2);
 }
 
-TEST_P(SessionServiceTest, FiveFailuresLockTheAccountEvenForTheRightPassword) {
+TEST_P(SessionServiceTest, FiveFailuresLockTheUsernameAtThatAddressEvenForTheRightPassword) {
   for (int i = 0; i < 4; ++i) {
     EXPECT_EQ(sessions_->Login("admin", "wrong-password", client_).error().code,
               ErrorCode::kUnauthenticated);
@@ -70,6 +70,87 @@ TEST_P(SessionServiceTest, FiveFailuresLockTheAccountEvenForTheRightPassword) {
 
   clock_.Advance(std::chrono::minutes(15) + std::chrono::seconds(1));
   EXPECT_TRUE(sessions_->Login("admin", kAdminPassword, client_));
+}
+
+// Someone outside who fails the administrator's password five times locks "admin" at their own
+// address; the administrator, elsewhere, signs in as always.
+TEST_P(SessionServiceTest, NobodyLocksTheAdministratorOutFromOutside) {
+  ClientInfo outsider{.request_id = "r2", .ip = "203.0.113.7", .user_agent = "curl"};
+  for (int i = 0; i < 10; ++i)
+    (void)sessions_->Login("admin", "guess-" + std::to_string(i), outsider);
+  EXPECT_EQ(sessions_->Login("admin", kAdminPassword, outsider).error().code,
+            ErrorCode::kResourceExhausted);
+  EXPECT_TRUE(sessions_->Login("admin", kAdminPassword, client_));
+}
+
+// The answers tell nobody who exists: an unknown username is refused, and then locked, exactly
+// like an existing one.
+TEST_P(SessionServiceTest, UnknownUsernamesAreRefusedAndLockedExactlyLikeExistingOnes) {
+  std::vector<Error> existing;
+  std::vector<Error> unknown;
+  for (int i = 0; i < 6; ++i) {
+    existing.push_back(sessions_->Login("admin", "wrong-password", client_).error());
+    unknown.push_back(sessions_->Login("no.such.user", "wrong-password", client_).error());
+  }
+  for (int i = 0; i < 6; ++i) {
+    SCOPED_TRACE(i);
+    EXPECT_EQ(existing[i].code, unknown[i].code);
+    EXPECT_EQ(existing[i].message.zh_cn, unknown[i].message.zh_cn);
+    EXPECT_EQ(existing[i].message.en_us, unknown[i].message.en_us);
+    EXPECT_EQ(existing[i].retry_after.has_value(), unknown[i].retry_after.has_value());
+  }
+  EXPECT_EQ(existing[3].code, ErrorCode::kUnauthenticated);
+  EXPECT_EQ(existing[4].code, ErrorCode::kResourceExhausted);
+  EXPECT_EQ(existing[5].code, ErrorCode::kResourceExhausted);
+}
+
+// An address that tries many usernames is throttled as a whole; other addresses are not.
+TEST_P(SessionServiceTest, AnAddressThatFailsManyUsernamesIsThrottled) {
+  SessionService strict(*db_, clock_, audit_, hasher_,
+                        SessionOptions{.max_failed_logins_per_address = 6});
+  ClientInfo sprayer{.request_id = "r3", .ip = "198.51.100.2", .user_agent = "spray"};
+  for (int i = 0; i < 5; ++i) {
+    EXPECT_EQ(strict.Login("user" + std::to_string(i), "Password-123", sprayer).error().code,
+              ErrorCode::kUnauthenticated);
+  }
+  EXPECT_EQ(strict.Login("user5", "Password-123", sprayer).error().code,
+            ErrorCode::kResourceExhausted);
+  EXPECT_EQ(strict.Login("admin", kAdminPassword, sprayer).error().code,
+            ErrorCode::kResourceExhausted);
+  EXPECT_EQ(CountAudit("auth.address_lockout"), 1);
+  EXPECT_TRUE(strict.Login("admin", kAdminPassword, client_));
+}
+
+// Guessing through the password-change form is guessing through the sign-in.
+TEST_P(SessionServiceTest, WrongCurrentPasswordsOnChangeCountTowardsTheLockout) {
+  auto login = sessions_->Login("admin", kAdminPassword, client_);
+  ASSERT_TRUE(login);
+  const Principal& admin = *login->session.principal;
+  for (int i = 0; i < 4; ++i) {
+    auto wrong = sessions_->ChangePassword(admin, "guess-" + std::to_string(i),
+                                           "Another-Password-2026", login->token, client_);
+    ASSERT_FALSE(wrong);
+    EXPECT_EQ(wrong.error().code, ErrorCode::kInvalidArgument);
+  }
+  auto fifth =
+      sessions_->ChangePassword(admin, "guess-5", "Another-Password-2026", login->token, client_);
+  EXPECT_EQ(fifth.error().code, ErrorCode::kResourceExhausted);
+  auto right = sessions_->ChangePassword(admin, kAdminPassword, "Another-Password-2026",
+                                         login->token, client_);
+  EXPECT_EQ(right.error().code, ErrorCode::kResourceExhausted) << "locked even when right";
+  EXPECT_EQ(sessions_->Login("admin", kAdminPassword, client_).error().code,
+            ErrorCode::kResourceExhausted);
+}
+
+// An administrator's reset lifts the lockout at every address.
+TEST_P(SessionServiceTest, APasswordResetLiftsTheLockout) {
+  auto user = AddUser("am.two", branch_.id, {"account_manager"});
+  ASSERT_TRUE(user);
+  for (int i = 0; i < 5; ++i) (void)sessions_->Login("am.two", "wrong-password", client_);
+  EXPECT_EQ(sessions_->Login("am.two", kAdminPassword, client_).error().code,
+            ErrorCode::kResourceExhausted);
+  ASSERT_TRUE(org_->ResetPassword(system_, user->id, "Reset-By-Admin-2026"));
+  EXPECT_TRUE(sessions_->Login("am.two", "Reset-By-Admin-2026", client_));
 }
 
 TEST_P(SessionServiceTest, FailuresOutsideTheWindowDoNotCount) {

@@ -457,6 +457,103 @@ TEST_P(AttackTest, DuplicateFindingsAreAuditedAndRateLimited) {
   EXPECT_EQ(zhang->PostJson("/api/v1/customers", Individual("张的新客户", 450)).status, 201);
 }
 
+// What a response tells an attacker: its status, its Retry-After, and its body without the
+// request id (which differs on every request).
+std::string Observable(const HttpResult& r) {
+  json::value body = r.Json();
+  if (body.is_object()) body.as_object().erase("request_id");
+  return std::to_string(r.status) + " " + r.Header("retry-after").value_or("-") + " " +
+         json::serialize(body);
+}
+
+// An outsider learns nothing about who exists: an unknown username gets the very answers an
+// existing one gets, failure by failure, before and after the lockout (which once came for
+// existing users only, after five failures).
+TEST_P(AttackTest, SignInAnswersAreTheSameForUnknownAndExistingUsernames) {
+  auto existing = NewClient();
+  auto unknown = NewClient();
+  for (int attempt = 0; attempt < 7; ++attempt) {
+    SCOPED_TRACE(attempt);
+    auto a = existing->Login("am.zhang", "Wrong-Password-" + std::to_string(attempt));
+    auto b = unknown->Login("am.nobody", "Wrong-Password-" + std::to_string(attempt));
+    EXPECT_EQ(a.status, attempt < 4 ? 401 : 429) << a.body;
+    EXPECT_EQ(Observable(a), Observable(b));
+  }
+}
+
+// Someone outside fails the administrator's password over and over: the administrator, at
+// another address, still signs in; the outsider's own address is locked even for the right
+// password; and an address that sprays many usernames is throttled as a whole.
+TEST_P(AttackTest, NobodyCanLockTheAdministratorOutFromOutside) {
+  TestClient outsider(client_->port(), "127.0.0.9");
+  for (int i = 0; i < 8; ++i) outsider.Login("admin", "Guess-" + std::to_string(i));
+  EXPECT_EQ(outsider.Login("admin", "Known-Password-admin").status, 429);
+  TestClient office(client_->port(), "127.0.0.2");
+  EXPECT_EQ(office.Login("admin", "Known-Password-admin").status, 200) << "the administrator is in";
+
+  TestClient sprayer(client_->port(), "127.0.0.10");
+  int refused = 0;
+  for (int i = 0; i < 40 && refused == 0; ++i) {
+    if (sprayer.Login("user" + std::to_string(i), "Spring-2026!").status == 429) ++refused;
+  }
+  EXPECT_EQ(refused, 1) << "the address is throttled before it has tried forty usernames";
+  EXPECT_EQ(TestClient(client_->port(), "127.0.0.11").Login("admin", "Known-Password-admin").status,
+            200);
+  auto trail = SignedIn("auditor.sun")
+                   ->Get("/api/v1/audit-events?action=auth.address_lockout")
+                   .Json()
+                   .at("items")
+                   .as_array();
+  ASSERT_EQ(trail.size(), 1u);
+  EXPECT_NE(json::serialize(trail[0]).find("127.0.0.10"), std::string::npos);
+}
+
+// The password-change form is no way around the lockout: wrong current passwords count as
+// failed sign-ins, and once locked, even the right one is refused there and at the sign-in.
+TEST_P(AttackTest, WrongCurrentPasswordsOnChangeCountTowardsTheLockout) {
+  auto am = SignedIn("am.zhang");
+  auto change = [&](const std::string& current) {
+    return am->PostJson(
+        "/api/v1/auth/password",
+        json::object{{"current_password", current}, {"new_password", "A-New-Password-2026"}});
+  };
+  for (int i = 0; i < 4; ++i) {
+    auto wrong = change("Guess-" + std::to_string(i));
+    EXPECT_EQ(wrong.status, 422) << wrong.body;
+    EXPECT_TRUE(Has(wrong, "current_password:incorrect"));
+  }
+  EXPECT_EQ(change("Guess-4").status, 429);
+  EXPECT_EQ(change("Known-Password-am.zhang").status, 429);
+  EXPECT_EQ(NewClient()->Login("am.zhang", "Known-Password-am.zhang").status, 429);
+}
+
+// When an administrator disables a user or resets their password, the user's sessions end at
+// once, not when they would have expired.
+TEST_P(AttackTest, DisablingOrResettingAUserEndsTheirSessionsAtOnce) {
+  auto user_json = [&](const std::string& username) {
+    return admin_->Get("/api/v1/users?q=" + username).Json().at("items").as_array().at(0);
+  };
+  auto zhang = SignedIn("am.zhang");
+  auto zhang_elsewhere = NewClient();
+  ASSERT_EQ(zhang_elsewhere->Login("am.zhang", "Known-Password-am.zhang").status, 200);
+  const int64_t zhang_id = user_json("am.zhang").at("id").as_int64();
+  auto reset = admin_->PostJson("/api/v1/users/" + std::to_string(zhang_id) + "/reset-password",
+                                json::object{{"password", "Reset-By-Admin-2026"}});
+  ASSERT_EQ(reset.status, 204) << reset.body;
+  EXPECT_EQ(zhang->Get("/api/v1/auth/me").status, 401);
+  EXPECT_EQ(zhang_elsewhere->Get("/api/v1/customers").status, 401);
+
+  auto liu = SignedIn("am.liu");
+  auto user = user_json("am.liu");
+  auto disabled = admin_->PatchJson(
+      "/api/v1/users/" + std::to_string(user.at("id").as_int64()),
+      json::object{{"status", "disabled"}},
+      {{"If-Match", "\"" + std::to_string(user.at("version").as_int64()) + "\""}});
+  ASSERT_EQ(disabled.status, 200) << disabled.body;
+  EXPECT_EQ(liu->Get("/api/v1/customers").status, 401);
+  EXPECT_EQ(NewClient()->Login("am.liu", "Known-Password-am.liu").status, 403);
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, AttackTest, ::testing::ValuesIn(storage::testing::AllBackends()),
                          BackendParamName);
 

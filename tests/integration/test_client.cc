@@ -49,6 +49,10 @@ HttpResult TestClient::Send(const std::string& method, const std::string& target
                             const std::string& body, const HeaderList& headers, bool with_csrf) {
   asio::io_context io;
   asio::ip::tcp::socket socket(io);
+  if (!source_address_.empty()) {
+    socket.open(asio::ip::tcp::v4());
+    socket.bind({asio::ip::make_address(source_address_), 0});
+  }
   socket.connect({asio::ip::make_address("127.0.0.1"), port_});
   bhttp::request<bhttp::string_body> request;
   request.method_string(method);

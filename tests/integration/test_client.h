@@ -30,7 +30,10 @@ using HeaderList = std::vector<std::pair<std::string, std::string>>;
 
 class TestClient {
  public:
-  explicit TestClient(uint16_t port) : port_(port) {}
+  // `source_address` (a loopback address such as "127.0.0.7"): connect from there, to stand for
+  // a client elsewhere on the network; empty: the system's choice.
+  explicit TestClient(uint16_t port, std::string source_address = {})
+      : port_(port), source_address_(std::move(source_address)) {}
 
   // Sends one request on a new connection. Adds the session cookie and, on state-changing
   // methods, the CSRF token when signed in (unless `with_csrf` is false).
@@ -54,6 +57,7 @@ class TestClient {
 
  private:
   uint16_t port_;
+  std::string source_address_;
   std::string cookie_;  // "oc_session=…"
   std::string csrf_;
 };

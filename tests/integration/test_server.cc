@@ -9,8 +9,8 @@ bool ServerTest::ResetPassword(const std::string& username, const std::string& p
   std::string hash = hasher.Hash(password);
   auto status = application_->db().Write([&](storage::Tx& tx) -> Status {
     ASSIGN_OR_RETURN(int64_t changed,
-                     tx.Execute("UPDATE users SET password_hash = ?, must_change_password = 0, "
-                                "locked_until_us = NULL WHERE username = ?",
+                     tx.Execute("UPDATE users SET password_hash = ?, must_change_password = 0 "
+                                "WHERE username = ?",
                                 {hash, username}));
     if (changed != 1) return NotFound({"无此用户", "no such user"});
     return Ok();
