@@ -71,7 +71,9 @@ http::Endpoint Guard::Protect(Protection protection, ProtectedHandler handler) c
     const auto& admitted = std::any_cast<const AdmittedSession&>(request.context);
     const auth::Principal& principal = *admitted.session.principal;
     Caller caller{principal, admitted.session, admitted.token, ActorOf(request, &principal)};
-    return handler(request, caller);
+    http::Response response = handler(request, caller);
+    if (response.status == 404 && !request.path_params.empty()) CountNotFound(request, principal);
+    return response;
   };
   return {std::move(handle), std::move(admit)};
 }
@@ -88,6 +90,24 @@ http::Response Guard::Refuse(const http::Request& request, const auth::Principal
                   status.error().internal_detail);
   }
   return response;
+}
+
+void Guard::CountNotFound(const http::Request& request, const auth::Principal& principal) const {
+  const std::string subject = "user:" + std::to_string(principal.user_id.value());
+  auto counted = db_.Write([&](storage::Tx& tx) -> Status {
+    ASSIGN_OR_RETURN(int64_t count, limiter_.Record(tx, kScopeProbes, subject));
+    if (count != kScopeProbes.max_events) return Ok();
+    return audit_.Append(
+        tx, ActorOf(request, &principal),
+        {.action = "security.scope_probe",
+         .detail = std::to_string(count) + " record lookups not found within " +
+                   std::to_string(kScopeProbes.window.count() / 60) + " minutes; the last: " +
+                   std::string(http::MethodName(request.method)) + " " + request.path});
+  });
+  if (!counted) {
+    spdlog::error("could not count a record not found for {}: {}", request.request_id,
+                  counted.error().internal_detail);
+  }
 }
 
 std::string Guard::SessionCookie(std::string_view token, std::chrono::seconds max_age) const {

@@ -184,7 +184,7 @@ Result<std::unique_ptr<Application>> Application::Create(const Config& config,
   p->organization = std::make_unique<auth::OrganizationService>(
       *p->db, clock, *p->audit, p->hasher, session_options.password_policy,
       [p] { p->sessions->InvalidateCache(); });
-  p->guard = std::make_unique<api::Guard>(*p->sessions, *p->audit, *p->db,
+  p->guard = std::make_unique<api::Guard>(*p->sessions, *p->audit, *p->db, clock,
                                           api::CookieOptions{.secure = config.cookie_secure});
   p->context = std::make_unique<api::ApiContext>(
       api::ApiContext{*p->db, clock, *p->audit, *p->sessions, *p->organization, *p->guard});

@@ -14,10 +14,10 @@ int64_t WindowStart(const Clock& clock, const RateLimit& limit) {
 
 Result<int64_t> RateLimiter::Count(storage::Tx& tx, const RateLimit& limit,
                                    std::string_view subject) const {
-  ASSIGN_OR_RETURN(auto row,
-                   tx.QueryOne("SELECT COUNT(*) FROM rate_events WHERE bucket = ? AND "
-                               "subject = ? AND at_us >= ?",
-                               {limit.bucket, std::string(subject), WindowStart(clock_, limit)}));
+  ASSIGN_OR_RETURN(auto row, tx.QueryOne("SELECT COUNT(*) FROM rate_events WHERE bucket = ? AND "
+                                         "subject = ? AND at_us >= ?",
+                                         {std::string(limit.bucket), std::string(subject),
+                                          WindowStart(clock_, limit)}));
   return row->Int(0);
 }
 
@@ -29,8 +29,8 @@ Result<std::optional<std::chrono::seconds>> RateLimiter::RetryAfter(
   ASSIGN_OR_RETURN(auto row,
                    tx.QueryOne("SELECT at_us FROM rate_events WHERE bucket = ? AND subject = ? "
                                "AND at_us >= ? ORDER BY at_us DESC LIMIT 1 OFFSET ?",
-                               {limit.bucket, std::string(subject), WindowStart(clock_, limit),
-                                limit.max_events - 1}));
+                               {std::string(limit.bucket), std::string(subject),
+                                WindowStart(clock_, limit), limit.max_events - 1}));
   const Instant leaves =
       FromUnixMicros(row ? row->Int(0) : ToUnixMicros(clock_.Now())) + limit.window;
   auto wait = std::chrono::ceil<std::chrono::seconds>(leaves - clock_.Now());
@@ -43,9 +43,9 @@ Result<int64_t> RateLimiter::Record(storage::Tx& tx, const RateLimit& limit,
   RETURN_IF_ERROR(
       tx.Execute("DELETE FROM rate_events WHERE bucket = ? AND subject = ? AND "
                  "at_us < ?",
-                 {limit.bucket, who, WindowStart(clock_, limit)}));
+                 {std::string(limit.bucket), who, WindowStart(clock_, limit)}));
   RETURN_IF_ERROR(tx.Execute("INSERT INTO rate_events (bucket, subject, at_us) VALUES (?, ?, ?)",
-                             {limit.bucket, who, ToUnixMicros(clock_.Now())}));
+                             {std::string(limit.bucket), who, ToUnixMicros(clock_.Now())}));
   return Count(tx, limit, subject);
 }
 

@@ -21,7 +21,8 @@
 namespace oc::auth {
 
 struct RateLimit {
-  std::string bucket;  // what is counted: "login_failure", "pii_lookup", …
+  // What is counted: "login_failure", "pii_lookup", …; a literal, which outlives the limit.
+  std::string_view bucket;
   int64_t max_events = 0;
   std::chrono::seconds window{0};
 };

@@ -81,8 +81,8 @@ std::string AccountSubject(std::string_view username, const ClientInfo& client) 
 
 Result<std::optional<Error>> SessionService::Throttled(std::string_view username,
                                                        const ClientInfo& client) {
-  const RateLimit account_lock{std::string(kLockedSignIns), 1, options_.lockout};
-  const RateLimit address_lock{std::string(kLockedAddresses), 1, options_.lockout};
+  const RateLimit account_lock{kLockedSignIns, 1, options_.lockout};
+  const RateLimit address_lock{kLockedAddresses, 1, options_.lockout};
   return db_.ReadValue<std::optional<Error>>([&](Tx& tx) -> Result<std::optional<Error>> {
     ASSIGN_OR_RETURN(auto account,
                      limiter_.RetryAfter(tx, account_lock, AccountSubject(username, client)));
@@ -98,12 +98,11 @@ Result<std::optional<Error>> SessionService::RecordFailure(std::string_view user
                                                            const audit::Actor& actor,
                                                            std::string entity_id,
                                                            std::string action, std::string detail) {
-  const RateLimit failures{std::string(kFailedSignIns), options_.max_failed_logins,
-                           options_.failure_window};
-  const RateLimit address_failures{std::string(kFailedAddressSignIns),
-                                   options_.max_failed_logins_per_address, options_.failure_window};
-  const RateLimit account_lock{std::string(kLockedSignIns), 1, options_.lockout};
-  const RateLimit address_lock{std::string(kLockedAddresses), 1, options_.lockout};
+  const RateLimit failures{kFailedSignIns, options_.max_failed_logins, options_.failure_window};
+  const RateLimit address_failures{kFailedAddressSignIns, options_.max_failed_logins_per_address,
+                                   options_.failure_window};
+  const RateLimit account_lock{kLockedSignIns, 1, options_.lockout};
+  const RateLimit address_lock{kLockedAddresses, 1, options_.lockout};
   const std::string subject = AccountSubject(username, client);
   const std::string window = std::to_string(options_.failure_window.count()) + " minutes";
   return db_.WriteValue<std::optional<Error>>([&](Tx& tx) -> Result<std::optional<Error>> {

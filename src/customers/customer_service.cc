@@ -190,6 +190,7 @@ void CheckRequiredKept(const json::object& patch, std::string_view type,
 // INSERT, its parameters and the audit entry — so the transaction (on SQLite: the one writer
 // thread every request shares) only runs statements.
 struct CustomerService::Prepared {
+  const auth::Principal* principal = nullptr;  // who creates it
   forms::RecordValues values;
   int64_t owner_id = 0;
   bool owner_is_caller = true;
@@ -274,7 +275,7 @@ Result<CustomerService::Prepared> CustomerService::Prepare(const auth::Principal
                                                           const json::object& raw) {
   json::object input = raw;
   std::vector<FieldViolation> violations;
-  Prepared prepared{.owner_id = principal.user_id.value()};
+  Prepared prepared{.principal = &principal, .owner_id = principal.user_id.value()};
 
   if (const auto* owner = input.if_contains("owner_id"); owner && !owner->is_null()) {
     if (!owner->is_int64() || owner->get_int64() <= 0) {
@@ -357,6 +358,28 @@ Status CustomerService::CheckNoDuplicate(Tx& tx, const forms::RecordValues& valu
   return Ok();
 }
 
+Result<int64_t> CustomerService::OwnerDepartment(Tx& tx, const auth::Principal& principal,
+                                                 int64_t owner_id) {
+  ASSIGN_OR_RETURN(auto owner, tx.QueryOne("SELECT u.department_id, d.path FROM users u JOIN "
+                                           "departments d ON d.id = u.department_id WHERE "
+                                           "u.id = ? AND u.status = 'active'",
+                                           {owner_id}));
+  if (!owner) {
+    return InvalidField(
+        "owner_id", "unknown_owner",
+        {"客户经理不存在或已停用", "The account manager does not exist or is disabled"});
+  }
+  // A customer handed to someone whose customers the caller may not see would vanish from the
+  // caller's view the moment it is saved.
+  if (!principal.CanAccess("customer", auth::UserId(owner_id), auth::DepartmentId(owner->Int(0)),
+                           owner->Text(1))) {
+    return InvalidField(
+        "owner_id", "out_of_scope",
+        {"该客户经理不在您的数据范围内", "That account manager is outside your data scope"});
+  }
+  return owner->Int(0);
+}
+
 Result<int64_t> CustomerService::Insert(Tx& tx, Prepared& prepared) {
   // PostgreSQL fails the whole transaction on a failed statement, so a duplicate is looked for
   // first. SQLite undoes only the failed statement: there the unique indexes decide, and the
@@ -364,16 +387,8 @@ Result<int64_t> CustomerService::Insert(Tx& tx, Prepared& prepared) {
   const bool look_first = tx.dialect() == storage::Dialect::kPostgres;
   if (look_first) RETURN_IF_ERROR(CheckNoDuplicate(tx, prepared.values, std::nullopt));
   if (!prepared.owner_is_caller) {
-    // Another owner: the department follows the owner, who must be an active user.
-    ASSIGN_OR_RETURN(auto owner, tx.QueryOne("SELECT department_id FROM users WHERE id = ? AND "
-                                             "status = 'active'",
-                                             {prepared.owner_id}));
-    if (!owner) {
-      return InvalidField("owner_id", "unknown_owner",
-                          {"客户经理不存在或已停用", "The account manager does not exist or is "
-                                                     "disabled"});
-    }
-    prepared.params[prepared.department_param] = owner->Int(0);
+    ASSIGN_OR_RETURN(prepared.params[prepared.department_param],
+                     OwnerDepartment(tx, *prepared.principal, prepared.owner_id));
   }
   auto inserted = tx.Insert(prepared.insert_sql, prepared.params);
   if (!inserted && inserted.error().code == ErrorCode::kAlreadyExists && !look_first) {
@@ -736,15 +751,7 @@ Status CustomerService::Reassign(const auth::Principal& principal, const audit::
                          "Reassign between 1 and " + most + " customers at a time"});
   }
   return db_.Write([&](Tx& tx) -> Status {
-    ASSIGN_OR_RETURN(auto owner, tx.QueryOne("SELECT department_id FROM users WHERE id = ? AND "
-                                             "status = 'active'",
-                                             {new_owner_id}));
-    if (!owner) {
-      return InvalidField("owner_id", "unknown_owner",
-                          {"客户经理不存在或已停用",
-                           "The account manager does not exist or is disabled"});
-    }
-    int64_t department = owner->Int(0);
+    ASSIGN_OR_RETURN(int64_t department, OwnerDepartment(tx, principal, new_owner_id));
     int64_t now = ToUnixMicros(clock_.Now());
     for (int64_t id : std::set<int64_t>(ids.begin(), ids.end())) {
       RETURN_IF_ERROR(CheckVisible(tx, principal, id));

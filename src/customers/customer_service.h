@@ -72,7 +72,8 @@ class CustomerService {
   // Returns the customer as Get would.
   // Errors: kPermissionDenied without customer.write; kInvalidArgument with every bad field
   // (codes of the record codec, plus required, not_applicable for a field of the other customer
-  // type, mismatch_id_number, unknown_owner); kAlreadyExists when a live customer has the same
+  // type, mismatch_id_number, unknown_owner, out_of_scope for an owner whose customers the
+  // caller may not see); kAlreadyExists when a live customer has the same
   // ID number or credit code — field "id_number" or "credit_code", code "duplicate", extension
   // "existing_id" (given even when that customer is outside the caller's scope; nothing else of
   // it is revealed). Each such finding is audited ("customer.duplicate_found") and counted:
@@ -129,8 +130,8 @@ class CustomerService {
   // Moves customers to another account manager (and the manager's department). All or nothing;
   // at most 500 at a time; each move audited.
   // Errors: kPermissionDenied without customer.reassign; kInvalidArgument for an unknown or
-  // disabled new owner ("owner_id") or too many ids ("ids"); kNotFound naming the first id that
-  // is absent or out of scope.
+  // disabled new owner, or one outside the caller's scope ("owner_id"), or too many ids ("ids");
+  // kNotFound naming the first id that is absent or out of scope.
   Status Reassign(const auth::Principal& principal, const audit::Actor& actor,
                   const std::vector<int64_t>& ids, int64_t new_owner_id);
 
@@ -154,6 +155,10 @@ class CustomerService {
                                    const forms::EntityDef& entity, int64_t id,
                                    forms::OutputMode mode);
   Error Duplicate(std::string_view field, int64_t existing_id) const;
+  // The department of `owner_id` as a new owner: an active user within the caller's scope.
+  // Errors: kInvalidArgument on owner_id (unknown_owner, out_of_scope).
+  Result<int64_t> OwnerDepartment(storage::Tx& tx, const auth::Principal& principal,
+                                  int64_t owner_id);
   // kAlreadyExists naming the live customer (other than `except_id`) that already has the ID
   // number or credit code in `values`.
   Status CheckNoDuplicate(storage::Tx& tx, const forms::RecordValues& values,

@@ -124,8 +124,11 @@ Result<json::object> RelationshipService::Add(const auth::Principal& principal,
     RETURN_IF_ERROR(customers_.CheckVisible(tx, principal, customer_id));
     std::string role(RelationRoleName(input.role));
     if (input.related_customer_id) {
-      ASSIGN_OR_RETURN(auto name, customers_.NameOf(tx, *input.related_customer_id));
-      if (!name) {
+      // The counterpart must be readable by the caller; one outside their scope is answered
+      // like one that does not exist, so that ids cannot be probed through links.
+      if (auto visible = customers_.CheckVisible(tx, principal, *input.related_customer_id);
+          !visible) {
+        if (visible.error().code != ErrorCode::kNotFound) return visible.error();
         return InvalidField("related_customer_id", "unknown_customer",
                             {"关联客户不存在", "The related customer does not exist"});
       }
@@ -230,11 +233,21 @@ Status RelationshipService::Remove(const auth::Principal& principal, const audit
   RETURN_IF_ERROR(principal.Require("customer.write"));
   return db_.Write([&](Tx& tx) -> Status {
     RETURN_IF_ERROR(customers_.CheckVisible(tx, principal, customer_id));
-    ASSIGN_OR_RETURN(auto row, tx.QueryOne("SELECT role FROM customer_relations WHERE id = ? AND "
-                                           "deleted_at_us IS NULL AND (customer_id = ? OR "
-                                           "related_customer_id = ?)",
+    ASSIGN_OR_RETURN(auto row, tx.QueryOne("SELECT role, customer_id, related_customer_id FROM "
+                                           "customer_relations WHERE id = ? AND deleted_at_us IS "
+                                           "NULL AND (customer_id = ? OR related_customer_id = ?)",
                                            {relation_id, customer_id, customer_id}));
     if (!row) return NotFound({"关联关系不存在", "Relation not found"});
+    // A link belongs to both ends: removing it from one side changes the other's relations too,
+    // so the caller must see both.
+    for (std::optional<int64_t> end :
+         {row->OptInt("customer_id"), row->OptInt("related_customer_id")}) {
+      if (!end) continue;
+      if (auto visible = customers_.CheckVisible(tx, principal, *end); !visible) {
+        if (visible.error().code != ErrorCode::kNotFound) return visible.error();
+        return NotFound({"关联关系不存在", "Relation not found"});
+      }
+    }
     RETURN_IF_ERROR(tx.Execute("UPDATE customer_relations SET deleted_at_us = ?, deleted_by = ? "
                                "WHERE id = ?",
                                {ToUnixMicros(clock_.Now()), principal.user_id.value(),

@@ -50,10 +50,10 @@ class RelationshipService {
 
   // Links a related party to `customer_id`. Returns the link as List shows it.
   // Errors: kPermissionDenied without customer.write; kNotFound when the customer is not
-  // visible; kInvalidArgument naming the field (related_customer_id: self_link or unknown
-  // customer; person_name required when there is no customer; share_percent required for
-  // shareholders and out of range or not allowed otherwise; person_phone invalid); kAlreadyExists
-  // when the same link exists.
+  // visible; kInvalidArgument naming the field (related_customer_id: self_link, or
+  // unknown_customer when it does not exist or is outside the caller's scope; person_name required
+  // when there is no customer; share_percent required for shareholders and out of range or not
+  // allowed otherwise; person_phone invalid); kAlreadyExists when the same link exists.
   Result<boost::json::object> Add(const auth::Principal& principal, const audit::Actor& actor,
                                   int64_t customer_id, const NewRelation& input);
 
@@ -63,7 +63,8 @@ class RelationshipService {
   Result<std::vector<boost::json::object>> List(const auth::Principal& principal,
                                                 int64_t customer_id);
 
-  // Removes a link seen from either side. Errors: kNotFound; kPermissionDenied.
+  // Removes a link seen from either side; the caller must see both ends. Errors: kNotFound
+  // (also when the other end is outside the caller's scope); kPermissionDenied.
   Status Remove(const auth::Principal& principal, const audit::Actor& actor, int64_t customer_id,
                 int64_t relation_id);
 

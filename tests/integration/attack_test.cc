@@ -554,6 +554,99 @@ TEST_P(AttackTest, DisablingOrResettingAUserEndsTheirSessionsAtOnce) {
   EXPECT_EQ(NewClient()->Login("am.liu", "Known-Password-am.liu").status, 403);
 }
 
+int64_t UserIdOf(TestClient& admin, const std::string& username) {
+  auto list = admin.Get("/api/v1/users?q=" + username).Json();
+  for (const auto& u : list.at("items").as_array()) {
+    if (u.at("username") == json::value(username)) return u.at("id").as_int64();
+  }
+  ADD_FAILURE() << "no user " << username;
+  return 0;
+}
+
+// An account manager linked to, and unlinked, any customer by id. A link needs read access to
+// both customers and write access to the side that owns it: one outside the caller's scope is
+// answered exactly like one that does not exist, and nothing changes.
+TEST_P(AttackTest, RelationsNeedAccessToBothCustomers) {
+  auto zhang = SignedIn("am.zhang");
+  auto liu = SignedIn("am.liu");
+  const int64_t mine = Create(*zhang, Individual("张的客户", 501));
+  const int64_t theirs = Create(*liu, Individual("刘的客户", 502));
+  const int64_t relations = CountRows("customer_relations");
+  auto outside =
+      zhang->PostJson(Path(mine) + "/relations",
+                      json::object{{"role", "guarantor"}, {"related_customer_id", theirs}});
+  auto missing =
+      zhang->PostJson(Path(mine) + "/relations",
+                      json::object{{"role", "guarantor"}, {"related_customer_id", 987654321}});
+  EXPECT_EQ(outside.status, 422) << outside.body;
+  EXPECT_EQ(outside.ViolationCodes(), missing.ViolationCodes());
+  EXPECT_EQ(Observable(outside).substr(0, 3), Observable(missing).substr(0, 3));
+  EXPECT_EQ(json::serialize(outside.Json().at("errors")),
+            json::serialize(missing.Json().at("errors")));
+  EXPECT_EQ(CountRows("customer_relations"), relations);
+
+  // A link made by someone who sees both: "张的客户 guarantees 刘的客户", owned by 刘的客户.
+  auto linked =
+      admin_->PostJson(Path(theirs) + "/relations",
+                       json::object{{"role", "guarantor"}, {"related_customer_id", mine}});
+  ASSERT_EQ(linked.status, 201) << linked.body;
+  const int64_t link = linked.Json().at("id").as_int64();
+  auto listed = zhang->Get(Path(mine) + "/relations");
+  ASSERT_EQ(listed.status, 200);
+  ASSERT_EQ(listed.Json().at("items").as_array().size(), 1u);
+  EXPECT_TRUE(listed.Json().at("items").as_array()[0].at("counterpart").at("name").is_null());
+  auto unlinked = zhang->Delete(Path(mine) + "/relations/" + std::to_string(link));
+  EXPECT_EQ(unlinked.status, 404) << unlinked.body;
+  EXPECT_EQ(CountRows("customer_relations"), relations + 1);
+  EXPECT_EQ(admin_->Delete(Path(mine) + "/relations/" + std::to_string(link)).status, 204);
+}
+
+// A department manager created customers for, or moved them to, a manager outside their scope:
+// the customer was saved and then answered 404. Now the owner is checked first: a 422 naming
+// owner_id, and nothing saved or moved.
+TEST_P(AttackTest, AnOwnerOutsideTheCallersScopeIsRefusedBeforeAnythingIsSaved) {
+  auto chen = SignedIn("manager.chen");                  // 城东支行 and below
+  const int64_t outside = UserIdOf(*admin_, "am.liu");   // 城西支行
+  const int64_t inside = UserIdOf(*admin_, "am.zhang");  // 城东支行营销一组
+  const int64_t customers = CountRows("customers");
+  json::object body = Individual("越权客户", 601);
+  body["owner_id"] = outside;
+  auto created = chen->PostJson("/api/v1/customers", body);
+  EXPECT_EQ(created.status, 422) << created.body;
+  EXPECT_TRUE(Has(created, "owner_id:out_of_scope")) << created.body;
+  EXPECT_EQ(CountRows("customers"), customers);
+
+  body["owner_id"] = inside;
+  const int64_t id = Create(*chen, body);
+  ASSERT_GT(id, 0);
+  auto moved = chen->PostJson(Path(id) + "/reassign", json::object{{"owner_id", outside}});
+  EXPECT_EQ(moved.status, 422) << moved.body;
+  EXPECT_TRUE(Has(moved, "owner_id:out_of_scope")) << moved.body;
+  EXPECT_EQ(chen->Get(Path(id)).Json().at("owner_id").as_int64(), inside);
+}
+
+// Probing ids outside one's scope: each answer is the 404 of a record that does not exist, and
+// the trail notes the rate — once when it reaches the threshold, not every single 404.
+TEST_P(AttackTest, ProbingRecordIdsOutsideOnesScopeIsAudited) {
+  auto liu = SignedIn("am.liu");
+  std::vector<int64_t> theirs;
+  for (int i = 0; i < 3; ++i) theirs.push_back(Create(*liu, Individual("刘的客户", 700 + i)));
+  auto zhang = SignedIn("am.zhang");
+  auto outside = zhang->Get(Path(theirs[0]));
+  auto missing = zhang->Get(Path(987654321));
+  EXPECT_EQ(outside.status, 404);
+  EXPECT_EQ(Observable(outside), Observable(missing));
+  for (int i = 0; i < 25; ++i) zhang->Get(Path(theirs[i % 3]) + (i % 2 ? "/timeline" : ""));
+  auto trail = SignedIn("auditor.sun")
+                   ->Get("/api/v1/audit-events?action=security.scope_probe")
+                   .Json()
+                   .at("items")
+                   .as_array();
+  ASSERT_EQ(trail.size(), 1u);
+  EXPECT_EQ(trail[0].at("username"), "am.zhang");
+  EXPECT_NE(trail[0].at("detail").as_string().find("/api/v1/customers/"), json::string::npos);
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, AttackTest, ::testing::ValuesIn(storage::testing::AllBackends()),
                          BackendParamName);
 

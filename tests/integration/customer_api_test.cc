@@ -581,9 +581,16 @@ TEST_P(CustomerApiTest, ReassignmentIsGatedAndAudited) {
   EXPECT_EQ(Etag(moved), "\"2\"");
   EXPECT_EQ(zhang->Get(Path(one)).status, 404);
 
-  // Bulk to the other branch: the department follows the new owner, so the manager loses sight.
-  auto bulk = chen->PostJson("/api/v1/customers/reassign",
-                             json::object{{"ids", json::array{two, three}}, {"owner_id", liu_id}});
+  // The branch manager cannot hand customers to the other branch: they would leave his scope.
+  auto outside =
+      chen->PostJson("/api/v1/customers/reassign",
+                     json::object{{"ids", json::array{two, three}}, {"owner_id", liu_id}});
+  EXPECT_EQ(outside.status, 422) << outside.body;
+  EXPECT_EQ(outside.ViolationCodes(), std::vector<std::string>{"owner_id:out_of_scope"});
+  // The general manager can; the department follows the new owner.
+  auto gm = SignedIn("gm.wang");
+  auto bulk = gm->PostJson("/api/v1/customers/reassign",
+                           json::object{{"ids", json::array{two, three}}, {"owner_id", liu_id}});
   EXPECT_EQ(bulk.status, 204) << bulk.body;
   auto liu = SignedIn("am.liu");
   auto liu_ids = Ids(liu->Get("/api/v1/customers"));
@@ -597,7 +604,7 @@ TEST_P(CustomerApiTest, ReassignmentIsGatedAndAudited) {
   for (int64_t id : {one, two, three}) {
     auto events = AuditOf(id, "customer.reassign");
     ASSERT_EQ(events.size(), 1u) << id;
-    EXPECT_EQ(Str(events[0], "username"), "manager.chen");
+    EXPECT_EQ(Str(events[0], "username"), id == one ? "manager.chen" : "gm.wang");
   }
 }
 
