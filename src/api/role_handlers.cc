@@ -4,6 +4,7 @@
 
 #include "api/conventions.h"
 #include "api/json_reader.h"
+#include "api/pending_change_handlers.h"
 #include "http/json.h"
 
 namespace oc::api {
@@ -32,8 +33,12 @@ boost::json::object RoleJson(const auth::Role& role) {
   return out;
 }
 
-http::Response RoleResponse(int status, const auth::Role& role) {
-  http::Response response = http::JsonResponse(status, RoleJson(role));
+// The role, and which of its permissions wait for a second administrator ("pending_changes").
+http::Response RoleResponse(int status, const auth::Role& role,
+                            const std::vector<auth::PendingChange>& pending = {}) {
+  boost::json::object body = RoleJson(role);
+  body["pending_changes"] = PendingChangesJson(pending);
+  http::Response response = http::JsonResponse(status, body);
   response.Set("ETag", ETag(role.version));
   return response;
 }
@@ -134,13 +139,16 @@ void AddRoleRoutes(http::Router& router, const ApiContext& ctx) {
                auto permissions = reader.Strings("permissions", true);
                auto scopes = ReadScopes(reader, false);
                if (auto s = reader.Finish(); !s) return ErrorResponse(s.error(), request);
+               std::vector<auth::PendingChange> pending;
                auto role = ctx.organization.CreateRole(
-                   caller.actor, {.key = *key,
-                                  .name = *name,
-                                  .permissions = *permissions,
-                                  .scopes = scopes.value_or(std::map<std::string, auth::DataScope>{})});
+                   caller.actor,
+                   {.key = *key,
+                    .name = *name,
+                    .permissions = *permissions,
+                    .scopes = scopes.value_or(std::map<std::string, auth::DataScope>{})},
+                   &pending);
                if (!role) return ErrorResponse(role.error(), request);
-               http::Response response = RoleResponse(201, *role);
+               http::Response response = RoleResponse(201, *role, pending);
                response.Set("Location", "/api/v1/roles/" + std::to_string(role->id.value()));
                return response;
              }));
@@ -160,10 +168,11 @@ void AddRoleRoutes(http::Router& router, const ApiContext& ctx) {
                patch.permissions = reader.Strings("permissions", false);
                patch.scopes = ReadScopes(reader, false);
                if (auto s = reader.Finish(); !s) return ErrorResponse(s.error(), request);
+               std::vector<auth::PendingChange> pending;
                auto role = ctx.organization.UpdateRole(caller.actor, auth::RoleId(*id), patch,
-                                                       *version);
+                                                       *version, &pending);
                if (!role) return ErrorResponse(role.error(), request);
-               return RoleResponse(200, *role);
+               return RoleResponse(200, *role, pending);
              }));
 
   router.Add(http::Method::kDelete, "/api/v1/roles/{id}",

@@ -1,11 +1,11 @@
 #include "api/user_handlers.h"
 
 #include <boost/json.hpp>
-
 #include <charconv>
 
 #include "api/conventions.h"
 #include "api/json_reader.h"
+#include "api/pending_change_handlers.h"
 #include "http/json.h"
 
 namespace oc::api {
@@ -14,8 +14,12 @@ namespace {
 
 constexpr std::string_view kPermission = "user.admin";
 
-http::Response UserResponse(int status, const auth::User& user) {
-  http::Response response = http::JsonResponse(status, UserJson(user));
+// The user, and what of the change waits for a second administrator ("pending_changes").
+http::Response UserResponse(int status, const auth::User& user,
+                            const std::vector<auth::PendingChange>& pending = {}) {
+  boost::json::object body = UserJson(user);
+  body["pending_changes"] = PendingChangesJson(pending);
+  http::Response response = http::JsonResponse(status, body);
   response.Set("ETag", ETag(user.version));
   return response;
 }
@@ -55,9 +59,10 @@ http::Response Create(const ApiContext& ctx, http::Request& request, const Calle
   // Accounts an administrator creates carry a password someone else chose: change it at first
   // sign-in unless the administrator says otherwise.
   input.must_change_password = must_change.value_or(true);
-  auto user = ctx.organization.CreateUser(caller.actor, input);
+  std::vector<auth::PendingChange> pending;
+  auto user = ctx.organization.CreateUser(caller.actor, input, &pending);
   if (!user) return ErrorResponse(user.error(), request);
-  http::Response response = UserResponse(201, *user);
+  http::Response response = UserResponse(201, *user, pending);
   response.Set("Location", "/api/v1/users/" + std::to_string(user->id.value()));
   return response;
 }
@@ -122,9 +127,11 @@ http::Response Update(const ApiContext& ctx, http::Request& request, const Calle
     }
   }
   if (auto s = reader.Finish(); !s) return ErrorResponse(s.error(), request);
-  auto user = ctx.organization.UpdateUser(caller.actor, auth::UserId(*id), patch, *version);
+  std::vector<auth::PendingChange> pending;
+  auto user =
+      ctx.organization.UpdateUser(caller.actor, auth::UserId(*id), patch, *version, &pending);
   if (!user) return ErrorResponse(user.error(), request);
-  return UserResponse(200, *user);
+  return UserResponse(200, *user, pending);
 }
 
 http::Response ResetPassword(const ApiContext& ctx, http::Request& request,
@@ -139,6 +146,8 @@ http::Response ResetPassword(const ApiContext& ctx, http::Request& request,
   if (auto s = reader.Finish(); !s) return ErrorResponse(s.error(), request);
   auto reset = ctx.organization.ResetPassword(caller.actor, auth::UserId(*id), *password);
   if (!reset) return ErrorResponse(reset.error(), request);
+  // 202: accepted, and in force once a second administrator approves it.
+  if (*reset) return http::JsonResponse(202, PendingChangeJson(**reset));
   return NoContent();
 }
 
@@ -167,14 +176,17 @@ boost::json::object UserJson(const auth::User& user) {
 void AddUserRoutes(http::Router& router, const ApiContext& ctx) {
   const Guard& guard = ctx.guard;
   Protection admin{.permission = std::string(kPermission)};
-  router.Add(http::Method::kGet, "/api/v1/users",
-             guard.Protect(admin, [&ctx](http::Request& r, const Caller&) { return List(ctx, r); }));
+  // The security administrator, who confirms privileged changes, sees the users they concern.
+  Protection readers{.permission = "user.read"};
+  router.Add(
+      http::Method::kGet, "/api/v1/users",
+      guard.Protect(readers, [&ctx](http::Request& r, const Caller&) { return List(ctx, r); }));
   router.Add(http::Method::kPost, "/api/v1/users",
              guard.Protect(admin, [&ctx](http::Request& r, const Caller& c) {
                return Create(ctx, r, c);
              }));
   router.Add(http::Method::kGet, "/api/v1/users/{id}",
-             guard.Protect(admin, [&ctx](http::Request& request, const Caller&) {
+             guard.Protect(readers, [&ctx](http::Request& request, const Caller&) {
                http::Response error;
                auto id = PathId(request, "id", &error);
                if (!id) return error;

@@ -16,6 +16,7 @@
 #include "api/health_handlers.h"
 #include "api/idempotency.h"
 #include "api/openapi.h"
+#include "api/pending_change_handlers.h"
 #include "api/role_handlers.h"
 #include "api/user_handlers.h"
 #include "app/demo_data.h"
@@ -207,6 +208,7 @@ Result<std::unique_ptr<Application>> Application::Create(const Config& config,
   api::AddUserRoutes(p->router, *p->context);
   api::AddDepartmentRoutes(p->router, *p->context);
   api::AddRoleRoutes(p->router, *p->context);
+  api::AddPendingChangeRoutes(p->router, *p->context);
   api::AddAuditRoutes(p->router, *p->context, *p->registry);
   api::AddEntityRoutes(p->router, *p->context, *p->registry);
   api::AddExprRoutes(p->router, *p->context, *p->registry);

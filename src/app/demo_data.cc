@@ -44,6 +44,9 @@ Result<std::vector<DemoAccount>> SeedDemoOrganization(auth::OrganizationService&
 
   const DemoUser users[] = {
       {"admin", "系统管理员", "总行", "admin", nullptr},
+      // Two security administrators, so that a privileged change one asks for can be confirmed.
+      {"sec.zhou", "周安全", "总行", "security_admin", nullptr},
+      {"sec.wu", "吴安全", "总行", "security_admin", nullptr},
       {"gm.wang", "王总", "总行", "general_manager", nullptr},
       {"risk.li", "李风控", "风险管理部", "risk_officer", "gm.wang"},
       {"finance.zhao", "赵财务", "财务部", "finance", "gm.wang"},

@@ -17,8 +17,6 @@ using storage::Row;
 using storage::Tx;
 using storage::Value;
 
-constexpr std::string_view kAdminRole = "admin";
-
 // Trims ASCII and ideographic (U+3000) spaces: names are often pasted from documents.
 std::string TrimName(std::string_view s) {
   auto starts_with_space = [](std::string_view v) {
@@ -138,16 +136,127 @@ Status ReplaceUserRoles(Tx& tx, UserId user, const std::vector<int64_t>& role_id
   return Ok();
 }
 
-// The organisation must never lose its last way in.
-Status EnsureAnActiveAdminRemains(Tx& tx) {
-  ASSIGN_OR_RETURN(auto row,
-                   tx.QueryOne("SELECT COUNT(*) FROM users u JOIN user_roles ur ON ur.user_id = "
-                               "u.id JOIN roles r ON r.id = ur.role_id WHERE r.role_key = ? AND "
-                               "u.status = 'active'",
-                               {std::string(kAdminRole)}));
-  if (row && row->Int(0) > 0) return Ok();
-  return Precondition({"至少需要保留一名启用状态的管理员",
-                       "At least one active administrator must remain"});
+// Active holders of the permissions that keep the organisation administrable.
+struct Administration {
+  int64_t user_admins = 0;
+  int64_t role_admins = 0;
+};
+
+Result<Administration> CountAdministration(Tx& tx) {
+  Administration out;
+  for (auto [permission, count] :
+       {std::pair{"user.admin", &out.user_admins}, std::pair{"role.admin", &out.role_admins}}) {
+    ASSIGN_OR_RETURN(auto row, tx.QueryOne("SELECT COUNT(DISTINCT u.id) FROM users u JOIN "
+                                           "user_roles ur ON ur.user_id = u.id JOIN "
+                                           "role_permissions rp ON rp.role_id = ur.role_id "
+                                           "WHERE rp.permission = ? AND u.status = 'active'",
+                                           {std::string(permission)}));
+    *count = row->Int(0);
+  }
+  return out;
+}
+
+// The organisation must never lose its last way in: once someone administers users, and once
+// someone grants roles, somebody active still does after any change.
+Status KeepAdministration(Tx& tx, const Administration& before) {
+  ASSIGN_OR_RETURN(Administration after, CountAdministration(tx));
+  if (before.user_admins > 0 && after.user_admins == 0) {
+    return Precondition({"至少需要保留一名启用状态的系统管理员",
+                         "At least one active administrator of users must remain"});
+  }
+  if (before.role_admins > 0 && after.role_admins == 0) {
+    return Precondition({"至少需要保留一名启用状态的安全管理员",
+                         "At least one active security administrator must remain"});
+  }
+  return Ok();
+}
+
+Error SelfChange(Message message) {
+  return MakeError(ErrorCode::kPermissionDenied, std::move(message));
+}
+
+// The permissions the roles with these ids grant together.
+Result<std::set<std::string>> PermissionsOf(Tx& tx, const std::vector<int64_t>& role_ids) {
+  std::set<std::string> out;
+  for (int64_t role : role_ids) {
+    ASSIGN_OR_RETURN(auto rows, tx.Query("SELECT permission FROM role_permissions WHERE "
+                                         "role_id = ?",
+                                         {role}));
+    for (const auto& row : rows) out.insert(row.Text(0));
+  }
+  return out;
+}
+
+// Whether giving `role` to someone who already holds `held` needs a second administrator: it
+// brings a permission NeedsSecondApproval picks that they lack.
+Result<bool> BringsPrivilege(Tx& tx, int64_t role, const std::set<std::string>& held) {
+  ASSIGN_OR_RETURN(auto granted, PermissionsOf(tx, {role}));
+  return std::any_of(granted.begin(), granted.end(), [&](const std::string& p) {
+    return NeedsSecondApproval(p) && !held.contains(p);
+  });
+}
+
+// A user whose password, reset by one administrator, would let that administrator act with
+// powers beyond their own.
+Result<bool> IsPrivileged(Tx& tx, UserId user) {
+  ASSIGN_OR_RETURN(auto rows, tx.Query("SELECT DISTINCT rp.permission FROM user_roles ur JOIN "
+                                       "role_permissions rp ON rp.role_id = ur.role_id WHERE "
+                                       "ur.user_id = ?",
+                                       {user.value()}));
+  return std::any_of(rows.begin(), rows.end(), [](const Row& row) {
+    return NeedsSecondApproval(row.Text(0)) || row.Text(0) == "user.admin";
+  });
+}
+
+Result<bool> HoldsRole(Tx& tx, int64_t user, RoleId role) {
+  ASSIGN_OR_RETURN(auto row, tx.QueryOne("SELECT 1 FROM user_roles WHERE user_id = ? AND "
+                                         "role_id = ?",
+                                         {user, role.value()}));
+  return row.has_value();
+}
+
+// Roles to give a user, split into those that take effect now and those that wait for a second
+// administrator (when `actor` is a person: the shell's changes all take effect now).
+struct RoleSplit {
+  std::vector<int64_t> now;
+  std::vector<std::string> now_keys;
+  std::vector<int64_t> pending;
+};
+
+Result<RoleSplit> SplitRoles(Tx& tx, const audit::Actor& actor,
+                             const std::vector<std::string>& keys,
+                             const std::vector<std::string>& held_keys) {
+  ASSIGN_OR_RETURN(auto ids, ResolveRoles(tx, keys));
+  ASSIGN_OR_RETURN(auto held_ids, ResolveRoles(tx, held_keys));
+  std::vector<std::string> unique_keys;
+  for (const auto& key : keys) {
+    if (std::find(unique_keys.begin(), unique_keys.end(), key) == unique_keys.end()) {
+      unique_keys.push_back(key);
+    }
+  }
+  RoleSplit split;
+  // What the user keeps or gets at once counts as held: a second role granting the same
+  // permission brings nothing new.
+  std::vector<int64_t> kept;
+  for (size_t i = 0; i < ids.size(); ++i) {
+    const bool already = std::find(held_ids.begin(), held_ids.end(), ids[i]) != held_ids.end();
+    if (already || !actor.user_id) kept.push_back(ids[i]);
+  }
+  ASSIGN_OR_RETURN(auto held, PermissionsOf(tx, kept));
+  for (size_t i = 0; i < ids.size(); ++i) {
+    const bool already = std::find(held_ids.begin(), held_ids.end(), ids[i]) != held_ids.end();
+    bool wait = false;
+    if (!already && actor.user_id) {
+      ASSIGN_OR_RETURN(wait, BringsPrivilege(tx, ids[i], held));
+    }
+    if (wait) {
+      split.pending.push_back(ids[i]);
+    } else {
+      split.now.push_back(ids[i]);
+      split.now_keys.push_back(unique_keys[i]);
+    }
+  }
+  return split;
 }
 
 Status CheckSupervisor(Tx& tx, std::optional<UserId> self, std::optional<UserId> supervisor) {
@@ -239,25 +348,6 @@ Role RoleFromRow(const Row& row) {
   return r;
 }
 
-Result<Role> LoadRole(Tx& tx, RoleId id) {
-  ASSIGN_OR_RETURN(auto row, tx.QueryOne("SELECT id, role_key, name_zh, name_en, builtin, "
-                                         "version FROM roles WHERE id = ?",
-                                         {id.value()}));
-  if (!row) return NotFound({"角色不存在", "Role not found"});
-  Role role = RoleFromRow(*row);
-  ASSIGN_OR_RETURN(auto perms, tx.Query("SELECT permission FROM role_permissions WHERE role_id = "
-                                        "? ORDER BY permission",
-                                        {id.value()}));
-  for (const auto& p : perms) role.permissions.push_back(p.Text(0));
-  ASSIGN_OR_RETURN(auto scopes,
-                   tx.Query("SELECT entity, scope FROM role_scopes WHERE role_id = ?",
-                            {id.value()}));
-  for (const auto& s : scopes) {
-    role.scopes[s.Text(0)] = DataScopeFromName(s.Text(1)).value_or(DataScope::kOwn);
-  }
-  return role;
-}
-
 Status WriteRoleGrants(Tx& tx, RoleId id, const std::vector<std::string>& permissions,
                        const std::map<std::string, DataScope>& scopes) {
   RETURN_IF_ERROR(tx.Execute("DELETE FROM role_permissions WHERE role_id = ?", {id.value()}));
@@ -289,6 +379,19 @@ std::string ScopesText(const std::map<std::string, DataScope>& scopes) {
   for (const auto& [entity, scope] : scopes) {
     if (!out.empty()) out += ',';
     out += entity + ":" + std::string(DataScopeName(scope));
+  }
+  return out;
+}
+
+// A role's permissions as they will stand: the wanted ones, but the newly added that need a
+// second administrator (when `actor` is a person) wait, as the second list.
+std::pair<std::vector<std::string>, std::vector<std::string>> SplitPermissions(
+    const audit::Actor& actor, const std::vector<std::string>& before,
+    const std::vector<std::string>& wanted) {
+  std::pair<std::vector<std::string>, std::vector<std::string>> out;
+  for (const std::string& p : std::set<std::string>(wanted.begin(), wanted.end())) {
+    const bool added = std::find(before.begin(), before.end(), p) == before.end();
+    (added && actor.user_id && NeedsSecondApproval(p) ? out.second : out.first).push_back(p);
   }
   return out;
 }
@@ -332,16 +435,34 @@ Result<Department> LoadDepartment(Tx& tx, DepartmentId id) {
   return DepartmentFromRow(*row);
 }
 
+Result<Role> LoadRole(Tx& tx, RoleId id) {
+  ASSIGN_OR_RETURN(auto row, tx.QueryOne("SELECT id, role_key, name_zh, name_en, builtin, "
+                                         "version FROM roles WHERE id = ?",
+                                         {id.value()}));
+  if (!row) return NotFound({"角色不存在", "Role not found"});
+  Role role = RoleFromRow(*row);
+  ASSIGN_OR_RETURN(auto perms, tx.Query("SELECT permission FROM role_permissions WHERE role_id = "
+                                        "? ORDER BY permission",
+                                        {id.value()}));
+  for (const auto& p : perms) role.permissions.push_back(p.Text(0));
+  ASSIGN_OR_RETURN(auto scopes, tx.Query("SELECT entity, scope FROM role_scopes WHERE role_id = ?",
+                                         {id.value()}));
+  for (const auto& s : scopes) {
+    role.scopes[s.Text(0)] = DataScopeFromName(s.Text(1)).value_or(DataScope::kOwn);
+  }
+  return role;
+}
+
 OrganizationService::OrganizationService(storage::Db& db, const Clock& clock,
-                                         const audit::AuditLog& audit,
-                                         const PasswordHasher& hasher, PasswordPolicy policy,
-                                         std::function<void()> on_change)
+                                         const audit::AuditLog& audit, const PasswordHasher& hasher,
+                                         PasswordPolicy policy, std::function<void()> on_change)
     : db_(db),
       clock_(clock),
       audit_(audit),
       hasher_(hasher),
       policy_(policy),
-      on_change_(std::move(on_change)) {}
+      on_change_(std::move(on_change)),
+      pending_(clock, audit) {}
 
 // ---- Departments ----------------------------------------------------------------------------
 
@@ -511,7 +632,8 @@ Result<std::optional<Department>> OrganizationService::FindDepartmentByName(
 
 // ---- Users ----------------------------------------------------------------------------------
 
-Result<User> OrganizationService::CreateUser(const audit::Actor& actor, const NewUser& input) {
+Result<User> OrganizationService::CreateUser(const audit::Actor& actor, const NewUser& input,
+                                             std::vector<PendingChange>* pending) {
   std::vector<FieldViolation> violations;
   auto collect = [&](Status s) {
     if (!s) {
@@ -531,10 +653,11 @@ Result<User> OrganizationService::CreateUser(const audit::Actor& actor, const Ne
   // Hashing is the slow part: do it before taking the writer.
   std::string hash = hasher_.Hash(input.password);
   int64_t now = ToUnixMicros(clock_.Now());
+  std::vector<PendingChange> requested;
   auto created = db_.WriteValue<User>([&](Tx& tx) -> Result<User> {
     RETURN_IF_ERROR(CheckDepartmentExists(tx, input.department_id, "department_id"));
     RETURN_IF_ERROR(CheckSupervisor(tx, std::nullopt, input.supervisor_id));
-    ASSIGN_OR_RETURN(auto role_ids, ResolveRoles(tx, input.role_keys));
+    ASSIGN_OR_RETURN(RoleSplit roles, SplitRoles(tx, actor, input.role_keys, {}));
     Value supervisor = input.supervisor_id ? Value(input.supervisor_id->value()) : Value(Null{});
     auto inserted = tx.Insert(
         "INSERT INTO users (username, display_name, password_hash, department_id, "
@@ -550,7 +673,7 @@ Result<User> OrganizationService::CreateUser(const audit::Actor& actor, const Ne
     }
     if (!inserted) return inserted.error();
     UserId id(*inserted);
-    RETURN_IF_ERROR(ReplaceUserRoles(tx, id, role_ids));
+    RETURN_IF_ERROR(ReplaceUserRoles(tx, id, roles.now));
     RETURN_IF_ERROR(audit_.Append(
         tx, actor,
         {.action = "user.create",
@@ -559,15 +682,25 @@ Result<User> OrganizationService::CreateUser(const audit::Actor& actor, const Ne
          .changes = {{"username", std::nullopt, input.username},
                      {"display_name", std::nullopt, display_name},
                      {"department_id", std::nullopt, std::to_string(input.department_id.value())},
-                     {"roles", std::nullopt, JoinSorted(input.role_keys)},
+                     {"roles", std::nullopt, JoinSorted(roles.now_keys)},
                      {"password", std::nullopt, "set", audit::Sensitivity::kSecret}}}));
+    requested.clear();
+    for (int64_t role : roles.pending) {
+      ASSIGN_OR_RETURN(
+          PendingChange change,
+          pending_.Request(
+              tx, actor, {.kind = PendingKind::kUserRole, .user_id = id, .role_id = RoleId(role)}));
+      requested.push_back(std::move(change));
+    }
     return LoadUser(tx, id);
   });
+  if (created && pending) pending->insert(pending->end(), requested.begin(), requested.end());
   return created;
 }
 
 Result<User> OrganizationService::UpdateUser(const audit::Actor& actor, UserId id,
-                                             const UserPatch& patch, int64_t expected_version) {
+                                             const UserPatch& patch, int64_t expected_version,
+                                             std::vector<PendingChange>* pending) {
   std::vector<FieldViolation> violations;
   std::optional<std::string> display_name;
   if (patch.display_name) {
@@ -583,9 +716,21 @@ Result<User> OrganizationService::UpdateUser(const audit::Actor& actor, UserId i
   if (!violations.empty()) return InvalidArgument(std::move(violations));
   int64_t now = ToUnixMicros(clock_.Now());
 
+  std::vector<PendingChange> requested;
   auto updated = db_.WriteValue<User>([&](Tx& tx) -> Result<User> {
+    requested.clear();
     ASSIGN_OR_RETURN(User before, LoadUser(tx, id));
     if (before.version != expected_version) return StaleVersion();
+    const bool self = actor.user_id == id.value();
+    if (self &&
+        ((patch.role_keys && JoinSorted(*patch.role_keys) != JoinSorted(before.role_keys)) ||
+         (patch.department_id && *patch.department_id != before.department_id))) {
+      // The department decides what one sees as much as the roles do.
+      return SelfChange({"不能修改自己的角色或部门（职责分离），请由其他管理员办理",
+                         "You cannot change your own roles or department (separation of "
+                         "duties); another administrator must"});
+    }
+    ASSIGN_OR_RETURN(Administration administration, CountAdministration(tx));
     std::vector<audit::FieldChange> changes;
     if (display_name && *display_name != before.display_name) {
       RETURN_IF_ERROR(tx.Execute("UPDATE users SET display_name = ? WHERE id = ?",
@@ -611,9 +756,18 @@ Result<User> OrganizationService::UpdateUser(const audit::Actor& actor, UserId i
                          as_text(*patch.supervisor_id)});
     }
     if (patch.role_keys && JoinSorted(*patch.role_keys) != JoinSorted(before.role_keys)) {
-      ASSIGN_OR_RETURN(auto role_ids, ResolveRoles(tx, *patch.role_keys));
-      RETURN_IF_ERROR(ReplaceUserRoles(tx, id, role_ids));
-      changes.push_back({"roles", JoinSorted(before.role_keys), JoinSorted(*patch.role_keys)});
+      ASSIGN_OR_RETURN(RoleSplit roles, SplitRoles(tx, actor, *patch.role_keys, before.role_keys));
+      if (JoinSorted(roles.now_keys) != JoinSorted(before.role_keys)) {
+        RETURN_IF_ERROR(ReplaceUserRoles(tx, id, roles.now));
+        changes.push_back({"roles", JoinSorted(before.role_keys), JoinSorted(roles.now_keys)});
+      }
+      for (int64_t role : roles.pending) {
+        ASSIGN_OR_RETURN(PendingChange change, pending_.Request(tx, actor,
+                                                                {.kind = PendingKind::kUserRole,
+                                                                 .user_id = id,
+                                                                 .role_id = RoleId(role)}));
+        requested.push_back(std::move(change));
+      }
     }
     if (patch.language && *patch.language != before.language) {
       RETURN_IF_ERROR(tx.Execute("UPDATE users SET language = ? WHERE id = ?",
@@ -632,7 +786,7 @@ Result<User> OrganizationService::UpdateUser(const audit::Actor& actor, UserId i
                          std::string(UserStatusName(*patch.status))});
     }
     if (changes.empty()) return before;
-    RETURN_IF_ERROR(EnsureAnActiveAdminRemains(tx));
+    RETURN_IF_ERROR(KeepAdministration(tx, administration));
     RETURN_IF_ERROR(tx.Execute(
         "UPDATE users SET version = version + 1, updated_at_us = ? WHERE id = ?",
         {now, id.value()}));
@@ -643,37 +797,59 @@ Result<User> OrganizationService::UpdateUser(const audit::Actor& actor, UserId i
                                    .changes = std::move(changes)}));
     return LoadUser(tx, id);
   });
+  if (updated && pending) pending->insert(pending->end(), requested.begin(), requested.end());
   if (updated) on_change_();
   return updated;
 }
 
-Status OrganizationService::ResetPassword(const audit::Actor& actor, UserId id,
-                                          std::string_view new_password) {
+Status OrganizationService::ApplyPasswordReset(Tx& tx, const audit::Actor& actor, const User& user,
+                                               const std::string& hash) {
+  const int64_t now = ToUnixMicros(clock_.Now());
+  ASSIGN_OR_RETURN(int64_t changed,
+                   tx.Execute("UPDATE users SET password_hash = ?, must_change_password = 1, "
+                              "password_changed_at_us = ?, version = version + 1, "
+                              "updated_at_us = ? WHERE id = ?",
+                              {hash, now, now, user.id.value()}));
+  if (changed == 0) return NotFound({"用户不存在", "User not found"});
+  // The user may sign in with the new password at once, from wherever they were locked out.
+  RateLimiter limiter(clock_);
+  for (std::string_view bucket : {kFailedSignIns, kLockedSignIns}) {
+    RETURN_IF_ERROR(limiter.Forget(tx, bucket, user.username + "|*"));
+  }
+  RETURN_IF_ERROR(
+      tx.Execute("UPDATE sessions SET revoked = 1 WHERE user_id = ?", {user.id.value()}));
+  return audit_.Append(tx, actor,
+                       {.action = "user.password_reset",
+                        .entity_type = "user",
+                        .entity_id = std::to_string(user.id.value()),
+                        .changes = {{"password", "old", "new", audit::Sensitivity::kSecret}}});
+}
+
+Result<std::optional<PendingChange>> OrganizationService::ResetPassword(
+    const audit::Actor& actor, UserId id, std::string_view new_password) {
+  if (actor.user_id == id.value()) {
+    return SelfChange({"不能在此重置自己的密码，请用当前密码修改",
+                       "You cannot reset your own password here; change it with the current one"});
+  }
   ASSIGN_OR_RETURN(User user, GetUser(id));
   RETURN_IF_ERROR(CheckPasswordStrength(new_password, user.username, policy_));
   std::string hash = hasher_.Hash(new_password);
-  int64_t now = ToUnixMicros(clock_.Now());
+  std::optional<PendingChange> requested;
   RETURN_IF_ERROR(db_.Write([&](Tx& tx) -> Status {
-    ASSIGN_OR_RETURN(int64_t changed,
-                     tx.Execute("UPDATE users SET password_hash = ?, must_change_password = 1, "
-                                "password_changed_at_us = ?, version = version + 1, "
-                                "updated_at_us = ? WHERE id = ?",
-                                {hash, now, now, id.value()}));
-    if (changed == 0) return NotFound({"用户不存在", "User not found"});
-    // The user may sign in with the new password at once, from wherever they were locked out.
-    RateLimiter limiter(clock_);
-    for (std::string_view bucket : {kFailedSignIns, kLockedSignIns}) {
-      RETURN_IF_ERROR(limiter.Forget(tx, bucket, user.username + "|*"));
+    requested.reset();
+    ASSIGN_OR_RETURN(bool privileged, IsPrivileged(tx, id));
+    if (privileged && actor.user_id) {
+      // Whoever sets the password of a privileged user can sign in as them.
+      ASSIGN_OR_RETURN(requested, pending_.Request(tx, actor,
+                                                   {.kind = PendingKind::kPasswordReset,
+                                                    .user_id = id,
+                                                    .password_hash = hash}));
+      return Ok();
     }
-    RETURN_IF_ERROR(tx.Execute("UPDATE sessions SET revoked = 1 WHERE user_id = ?", {id.value()}));
-    return audit_.Append(tx, actor,
-                         {.action = "user.password_reset",
-                          .entity_type = "user",
-                          .entity_id = std::to_string(id.value()),
-                          .changes = {{"password", "old", "new", audit::Sensitivity::kSecret}}});
+    return ApplyPasswordReset(tx, actor, user, hash);
   }));
-  on_change_();
-  return Ok();
+  if (!requested) on_change_();
+  return requested;
 }
 
 Result<User> OrganizationService::GetUser(UserId id) {
@@ -732,11 +908,15 @@ Result<std::vector<User>> OrganizationService::ListUsers(const UserFilter& filte
 
 // ---- Roles ----------------------------------------------------------------------------------
 
-Result<Role> OrganizationService::CreateRole(const audit::Actor& actor, const NewRole& input) {
+Result<Role> OrganizationService::CreateRole(const audit::Actor& actor, const NewRole& input,
+                                             std::vector<PendingChange>* pending) {
   Message name{TrimName(input.name.zh_cn), TrimName(input.name.en_us)};
   RETURN_IF_ERROR(CheckRoleInput(&input.key, &name, &input.permissions, &input.scopes));
   int64_t now = ToUnixMicros(clock_.Now());
-  return db_.WriteValue<Role>([&](Tx& tx) -> Result<Role> {
+  auto [granted, waiting] = SplitPermissions(actor, {}, input.permissions);
+  std::vector<PendingChange> requested;
+  auto created = db_.WriteValue<Role>([&](Tx& tx) -> Result<Role> {
+    requested.clear();
     auto inserted = tx.Insert(
         "INSERT INTO roles (role_key, name_zh, name_en, builtin, version, created_at_us, "
         "updated_at_us) VALUES (?, ?, ?, 0, 1, ?, ?)",
@@ -748,31 +928,50 @@ Result<Role> OrganizationService::CreateRole(const audit::Actor& actor, const Ne
     }
     if (!inserted) return inserted.error();
     RoleId id(*inserted);
-    RETURN_IF_ERROR(WriteRoleGrants(tx, id, input.permissions, input.scopes));
-    RETURN_IF_ERROR(audit_.Append(tx, actor,
-                                  {.action = "role.create",
-                                   .entity_type = "role",
-                                   .entity_id = std::to_string(id.value()),
-                                   .changes = {{"key", std::nullopt, input.key},
-                                               {"permissions", std::nullopt,
-                                                JoinSorted(input.permissions)},
-                                               {"scopes", std::nullopt,
-                                                ScopesText(input.scopes)}}}));
+    RETURN_IF_ERROR(WriteRoleGrants(tx, id, granted, input.scopes));
+    RETURN_IF_ERROR(
+        audit_.Append(tx, actor,
+                      {.action = "role.create",
+                       .entity_type = "role",
+                       .entity_id = std::to_string(id.value()),
+                       .changes = {{"key", std::nullopt, input.key},
+                                   {"permissions", std::nullopt, JoinSorted(granted)},
+                                   {"scopes", std::nullopt, ScopesText(input.scopes)}}}));
+    for (const std::string& permission : waiting) {
+      ASSIGN_OR_RETURN(PendingChange change, pending_.Request(tx, actor,
+                                                              {.kind = PendingKind::kRolePermission,
+                                                               .role_id = id,
+                                                               .permission = permission}));
+      requested.push_back(std::move(change));
+    }
     return LoadRole(tx, id);
   });
+  if (created && pending) pending->insert(pending->end(), requested.begin(), requested.end());
+  return created;
 }
 
 Result<Role> OrganizationService::UpdateRole(const audit::Actor& actor, RoleId id,
-                                             const RolePatch& patch, int64_t expected_version) {
+                                             const RolePatch& patch, int64_t expected_version,
+                                             std::vector<PendingChange>* pending) {
   std::optional<Message> name;
   if (patch.name) name = Message{TrimName(patch.name->zh_cn), TrimName(patch.name->en_us)};
   RETURN_IF_ERROR(CheckRoleInput(nullptr, name ? &*name : nullptr,
                                  patch.permissions ? &*patch.permissions : nullptr,
                                  patch.scopes ? &*patch.scopes : nullptr));
   int64_t now = ToUnixMicros(clock_.Now());
+  std::vector<PendingChange> requested;
   auto updated = db_.WriteValue<Role>([&](Tx& tx) -> Result<Role> {
+    requested.clear();
     ASSIGN_OR_RETURN(Role before, LoadRole(tx, id));
     if (before.version != expected_version) return StaleVersion();
+    if (actor.user_id && (patch.permissions || patch.scopes)) {
+      ASSIGN_OR_RETURN(bool holds, HoldsRole(tx, *actor.user_id, id));
+      if (holds) {
+        return SelfChange({"不能修改自己所属角色的权限（职责分离），请由其他管理员办理",
+                           "You cannot change the permissions of a role you hold (separation of "
+                           "duties); another administrator must"});
+      }
+    }
     if (before.builtin && (patch.permissions || patch.scopes)) {
       return Precondition({"内置角色的权限不能修改，请新建角色",
                            "A built-in role's permissions cannot change; create a new role"});
@@ -785,11 +984,24 @@ Result<Role> OrganizationService::UpdateRole(const audit::Actor& actor, RoleId i
                          name->zh_cn + " / " + name->en_us});
     }
     if (patch.permissions || patch.scopes) {
-      const auto& permissions = patch.permissions ? *patch.permissions : before.permissions;
+      auto [permissions, waiting] = SplitPermissions(
+          actor, before.permissions, patch.permissions ? *patch.permissions : before.permissions);
       const auto& scopes = patch.scopes ? *patch.scopes : before.scopes;
       RETURN_IF_ERROR(WriteRoleGrants(tx, id, permissions, scopes));
-      changes.push_back({"permissions", JoinSorted(before.permissions), JoinSorted(permissions)});
-      changes.push_back({"scopes", ScopesText(before.scopes), ScopesText(scopes)});
+      if (JoinSorted(before.permissions) != JoinSorted(permissions)) {
+        changes.push_back({"permissions", JoinSorted(before.permissions), JoinSorted(permissions)});
+      }
+      if (ScopesText(before.scopes) != ScopesText(scopes)) {
+        changes.push_back({"scopes", ScopesText(before.scopes), ScopesText(scopes)});
+      }
+      for (const std::string& permission : waiting) {
+        ASSIGN_OR_RETURN(
+            PendingChange change,
+            pending_.Request(
+                tx, actor,
+                {.kind = PendingKind::kRolePermission, .role_id = id, .permission = permission}));
+        requested.push_back(std::move(change));
+      }
     }
     if (changes.empty()) return before;
     RETURN_IF_ERROR(tx.Execute("UPDATE roles SET version = version + 1, updated_at_us = ? WHERE "
@@ -802,6 +1014,7 @@ Result<Role> OrganizationService::UpdateRole(const audit::Actor& actor, RoleId i
                                    .changes = std::move(changes)}));
     return LoadRole(tx, id);
   });
+  if (updated && pending) pending->insert(pending->end(), requested.begin(), requested.end());
   if (updated) on_change_();
   return updated;
 }
@@ -841,6 +1054,110 @@ Result<std::vector<Role>> OrganizationService::ListRoles() {
 
 Result<Role> OrganizationService::GetRole(RoleId id) {
   return db_.ReadValue<Role>([&](Tx& tx) { return LoadRole(tx, id); });
+}
+
+// ---- Privileged changes ---------------------------------------------------------------------
+
+Result<std::vector<PendingChange>> OrganizationService::ListPendingChanges(
+    const PendingFilter& filter) {
+  return db_.ReadValue<std::vector<PendingChange>>(
+      [&](Tx& tx) { return pending_.List(tx, filter); });
+}
+
+Result<PendingChange> OrganizationService::ApprovePendingChange(const audit::Actor& actor,
+                                                                int64_t id) {
+  auto approved = db_.WriteValue<PendingChange>([&](Tx& tx) -> Result<PendingChange> {
+    ASSIGN_OR_RETURN(PendingChanges::Loaded loaded, pending_.Load(tx, id));
+    const PendingChange& change = loaded.change;
+    if (actor.user_id == change.requested_by.value()) {
+      return SelfChange({"不能确认自己提出的变更，须由另一名管理员确认",
+                         "You cannot approve your own request; another administrator must"});
+    }
+    if (change.user_id && actor.user_id == change.user_id->value()) {
+      return SelfChange({"不能确认与自己有关的变更", "You cannot approve a change made to you"});
+    }
+    if (change.kind == PendingKind::kRolePermission && actor.user_id) {
+      ASSIGN_OR_RETURN(bool holds, HoldsRole(tx, *actor.user_id, *change.role_id));
+      if (holds) {
+        return SelfChange(
+            {"不能确认自己所属角色的权限变更", "You cannot approve a change to a role you hold"});
+      }
+    }
+    RETURN_IF_ERROR(pending_.Decide(tx, actor, id, PendingStatus::kApproved));
+    std::vector<audit::FieldChange> changes;
+    std::string entity_type = "user";
+    std::string entity_id = change.user_id ? std::to_string(change.user_id->value()) : "";
+    switch (change.kind) {
+      case PendingKind::kUserRole: {
+        ASSIGN_OR_RETURN(User user, LoadUser(tx, *change.user_id));
+        if (user.status != UserStatus::kActive) {
+          return Precondition({"该用户已停用", "The user is disabled"});
+        }
+        ASSIGN_OR_RETURN(Role role, LoadRole(tx, *change.role_id));
+        if (std::find(user.role_keys.begin(), user.role_keys.end(), role.key) ==
+            user.role_keys.end()) {
+          RETURN_IF_ERROR(tx.Execute("INSERT INTO user_roles (user_id, role_id) VALUES (?, ?)",
+                                     {user.id.value(), role.id.value()}));
+          std::vector<std::string> after = user.role_keys;
+          after.push_back(role.key);
+          changes.push_back({"roles", JoinSorted(user.role_keys), JoinSorted(after)});
+        }
+        break;
+      }
+      case PendingKind::kRolePermission: {
+        ASSIGN_OR_RETURN(Role role, LoadRole(tx, *change.role_id));
+        entity_type = "role";
+        entity_id = std::to_string(role.id.value());
+        if (std::find(role.permissions.begin(), role.permissions.end(), change.permission) ==
+            role.permissions.end()) {
+          RETURN_IF_ERROR(
+              tx.Execute("INSERT INTO role_permissions (role_id, permission) VALUES "
+                         "(?, ?)",
+                         {role.id.value(), change.permission}));
+          std::vector<std::string> after = role.permissions;
+          after.push_back(change.permission);
+          changes.push_back({"permissions", JoinSorted(role.permissions), JoinSorted(after)});
+        }
+        break;
+      }
+      case PendingKind::kPasswordReset: {
+        ASSIGN_OR_RETURN(User user, LoadUser(tx, *change.user_id));
+        RETURN_IF_ERROR(ApplyPasswordReset(tx, actor, user, loaded.password_hash));
+        break;
+      }
+    }
+    RETURN_IF_ERROR(audit_.Append(
+        tx, actor,
+        {.action = "change.approved",
+         .entity_type = entity_type,
+         .entity_id = entity_id,
+         .changes = std::move(changes),
+         .detail = "change " + std::to_string(id) + " requested by " + change.requested_by_name}));
+    ASSIGN_OR_RETURN(PendingChanges::Loaded decided, pending_.Load(tx, id));
+    return decided.change;
+  });
+  if (approved) on_change_();
+  return approved;
+}
+
+Result<PendingChange> OrganizationService::RejectPendingChange(const audit::Actor& actor,
+                                                               int64_t id) {
+  return db_.WriteValue<PendingChange>([&](Tx& tx) -> Result<PendingChange> {
+    ASSIGN_OR_RETURN(PendingChanges::Loaded loaded, pending_.Load(tx, id));
+    const bool withdrawn = actor.user_id == loaded.change.requested_by.value();
+    RETURN_IF_ERROR(pending_.Decide(
+        tx, actor, id, withdrawn ? PendingStatus::kCancelled : PendingStatus::kRejected));
+    RETURN_IF_ERROR(audit_.Append(
+        tx, actor,
+        {.action = withdrawn ? "change.cancelled" : "change.rejected",
+         .entity_type = loaded.change.kind == PendingKind::kRolePermission ? "role" : "user",
+         .entity_id = std::to_string(loaded.change.kind == PendingKind::kRolePermission
+                                         ? loaded.change.role_id->value()
+                                         : loaded.change.user_id->value()),
+         .detail = "change " + std::to_string(id)}));
+    ASSIGN_OR_RETURN(PendingChanges::Loaded decided, pending_.Load(tx, id));
+    return decided.change;
+  });
 }
 
 }  // namespace oc::auth

@@ -6,10 +6,26 @@
 // Permission checks are the caller's (the API guard checks user.admin, role.admin,
 // department.admin before calling); this service enforces the organisation's invariants: a
 // department tree without cycles, a supervisor chain without cycles, built-in roles kept intact,
-// a role that is still assigned cannot be deleted, and at least one active administrator remains.
+// a role that is still assigned cannot be deleted, and the organisation keeps an active holder of
+// user.admin and of role.admin once it has one.
+//
+// Separation of duties (三权分立, 等保 2.0 level 3):
+//  - Nobody changes their own roles, department or password here, nor the permissions of a role
+//    they hold (kPermissionDenied).
+//  - What one administrator alone must not grant waits for a second: a role that brings a
+//    permission for which NeedsSecondApproval holds, such a permission added to a role, and a new
+//    password for a privileged user (one who holds such a permission or user.admin, whom a reset
+//    would let the administrator impersonate). The rest of the same change applies at once; each
+//    of these becomes a PendingChange, audited as "change.requested", which takes effect when a
+//    holder of role.admin other than the requester and the user concerned approves it
+//    ("change.approved"), or never ("change.rejected", "change.cancelled", or expired after
+//    kPendingChangeLifetime).
+//  - Changes by an actor without a user id (the shell: `opencredit admin`, the demo seeding) take
+//    effect at once: whoever runs the binary on the server holds its keys anyway.
 //
 // Thread-safe; blocks on the database: call from worker threads.
 
+#include <chrono>
 #include <functional>
 #include <optional>
 #include <string>
@@ -18,6 +34,7 @@
 #include "audit/audit_log.h"
 #include "auth/organization.h"
 #include "auth/password.h"
+#include "auth/pending_changes.h"
 #include "core/clock.h"
 #include "storage/db.h"
 
@@ -98,12 +115,21 @@ class OrganizationService {
   // department, supervisor or role; unsupported language), kAlreadyExists (username taken),
   // kNotFound, kFailedPrecondition (stale version, supervisor cycle, disabling or demoting the
   // last active administrator).
-  Result<User> CreateUser(const audit::Actor& actor, const NewUser& input);
+  // The roles that need a second administrator are not given yet: they are appended to `pending`
+  // (when not null) as PendingChanges of kind kUserRole.
+  Result<User> CreateUser(const audit::Actor& actor, const NewUser& input,
+                          std::vector<PendingChange>* pending = nullptr);
+  // As CreateUser for the roles added; roles removed go at once. Errors: also kPermissionDenied
+  // for changing one's own roles or department.
   Result<User> UpdateUser(const audit::Actor& actor, UserId id, const UserPatch& patch,
-                          int64_t expected_version);
+                          int64_t expected_version, std::vector<PendingChange>* pending = nullptr);
   // Sets a new password chosen by an administrator, requires the user to change it at next
   // sign-in, lifts the user's sign-in lockouts at every address and ends the user's sessions.
-  Status ResetPassword(const audit::Actor& actor, UserId id, std::string_view new_password);
+  // For a privileged user the reset waits for a second administrator: the PendingChange is
+  // returned, and nothing has changed yet. Errors: also kPermissionDenied for one's own password
+  // (change it with the current one instead).
+  Result<std::optional<PendingChange>> ResetPassword(const audit::Actor& actor, UserId id,
+                                                     std::string_view new_password);
   Result<User> GetUser(UserId id);
   Result<std::optional<User>> FindUserByUsername(std::string_view username);
   Result<std::vector<User>> ListUsers(const UserFilter& filter);
@@ -112,24 +138,44 @@ class OrganizationService {
   // languages; unknown permission, entity or scope), kAlreadyExists, kNotFound,
   // kFailedPrecondition (changing or deleting a built-in role's key or permissions; deleting a
   // role still assigned; stale version).
-  Result<Role> CreateRole(const audit::Actor& actor, const NewRole& input);
+  // Permissions that need a second administrator are not added yet: they are appended to
+  // `pending` as PendingChanges of kind kRolePermission. Errors of UpdateRole: also
+  // kPermissionDenied for changing the permissions or scopes of a role the actor holds.
+  Result<Role> CreateRole(const audit::Actor& actor, const NewRole& input,
+                          std::vector<PendingChange>* pending = nullptr);
   Result<Role> UpdateRole(const audit::Actor& actor, RoleId id, const RolePatch& patch,
-                          int64_t expected_version);
+                          int64_t expected_version, std::vector<PendingChange>* pending = nullptr);
   Status DeleteRole(const audit::Actor& actor, RoleId id);
   Result<std::vector<Role>> ListRoles();
   Result<Role> GetRole(RoleId id);
 
+  // Privileged changes, newest first. Errors: kInvalidArgument for a limit outside 1..500.
+  Result<std::vector<PendingChange>> ListPendingChanges(const PendingFilter& filter);
+  // Carries out a pending change. The approver must be someone else than the requester and the
+  // user concerned, and must not hold the role it changes. Errors: kNotFound; kFailedPrecondition
+  // when it was already decided, has expired, or what it grants no longer exists;
+  // kPermissionDenied for the requester, the user concerned or a holder of the role.
+  Result<PendingChange> ApprovePendingChange(const audit::Actor& actor, int64_t id);
+  // Refuses it; the requester withdrawing their own request cancels it instead. Errors:
+  // kNotFound; kFailedPrecondition when it was already decided.
+  Result<PendingChange> RejectPendingChange(const audit::Actor& actor, int64_t id);
+
  private:
+  Status ApplyPasswordReset(storage::Tx& tx, const audit::Actor& actor, const User& user,
+                            const std::string& hash);
+
   storage::Db& db_;
   const Clock& clock_;
   const audit::AuditLog& audit_;
   const PasswordHasher& hasher_;
   PasswordPolicy policy_;
   std::function<void()> on_change_;
+  PendingChanges pending_;
 };
 
 // Row readers shared by the services of this module.
 Result<User> LoadUser(storage::Tx& tx, UserId id);
 Result<Department> LoadDepartment(storage::Tx& tx, DepartmentId id);
+Result<Role> LoadRole(storage::Tx& tx, RoleId id);
 
 }  // namespace oc::auth

@@ -175,7 +175,7 @@ TEST_P(OrganizationServiceTest, RolesAreValidatedAndBuiltinsProtected) {
 
   auto roles = org_->ListRoles();
   ASSERT_TRUE(roles);
-  ASSERT_EQ(roles->size(), 7u);
+  ASSERT_EQ(roles->size(), 8u);
   const Role& builtin = roles->front();
   EXPECT_TRUE(builtin.builtin);
   auto change = org_->UpdateRole(system_, builtin.id,
@@ -222,6 +222,65 @@ TEST_P(OrganizationServiceTest, ListUsersFiltersAndPages) {
   ASSERT_EQ(first->size(), 2u);
   auto rest = org_->ListUsers({.after_id = first->back().id.value(), .limit = 10});
   EXPECT_EQ(rest->size(), 2u);
+}
+
+audit::Actor PersonActor(const User& user) {
+  return {.user_id = user.id.value(), .username = user.username};
+}
+
+// A grant nobody confirms lapses: after kPendingChangeLifetime it can no longer be approved,
+// and it is listed as expired.
+TEST_P(OrganizationServiceTest, AGrantNobodyConfirmsInTimeLapses) {
+  auto security = AddUser("sec.one", head_office_.id, {"security_admin"});
+  auto second = AddUser("sec.two", head_office_.id, {"security_admin"});
+  auto target = AddUser("am.three", branch_.id, {"account_manager"});
+  ASSERT_TRUE(security && second && target);
+  std::vector<PendingChange> pending;
+  auto updated =
+      org_->UpdateUser(PersonActor(admin_), target->id,
+                       {.role_keys = std::vector<std::string>{"account_manager", "risk_officer"}},
+                       target->version, &pending);
+  ASSERT_TRUE(updated) << updated.error().message.en_us;
+  EXPECT_EQ(updated->role_keys, std::vector<std::string>{"account_manager"});
+  ASSERT_EQ(pending.size(), 1u);
+  EXPECT_EQ(pending[0].kind, PendingKind::kUserRole);
+  EXPECT_EQ(pending[0].role_key, "risk_officer");
+  EXPECT_EQ(CountAudit("change.requested"), 1);
+
+  clock_.Advance(kPendingChangeLifetime + std::chrono::minutes(1));
+  auto late = org_->ApprovePendingChange(PersonActor(*security), pending[0].id);
+  ASSERT_FALSE(late);
+  EXPECT_EQ(late.error().code, ErrorCode::kFailedPrecondition);
+  auto listed = org_->ListPendingChanges({.status = PendingStatus::kExpired});
+  ASSERT_TRUE(listed);
+  ASSERT_EQ(listed->size(), 1u);
+  EXPECT_EQ((*listed)[0].status, PendingStatus::kExpired);
+  EXPECT_EQ(org_->GetUser(target->id)->role_keys, std::vector<std::string>{"account_manager"});
+}
+
+// A role whose permission someone else already grants the user brings nothing new: no second
+// administrator needed. And the shell (no user id) is trusted as the owner of the server.
+TEST_P(OrganizationServiceTest, OnlyGrantsThatBringSomethingNewWait) {
+  auto risk = AddUser("risk.two", head_office_.id, {"risk_officer"});
+  ASSERT_TRUE(risk) << risk.error().message.en_us;
+  EXPECT_EQ(risk->role_keys, std::vector<std::string>{"risk_officer"}) << "the shell grants";
+  std::vector<PendingChange> pending;
+  auto both = org_->UpdateUser(PersonActor(admin_), risk->id,
+                               {.role_keys = std::vector<std::string>{"risk_officer", "finance"}},
+                               risk->version, &pending);
+  ASSERT_TRUE(both);
+  EXPECT_TRUE(pending.empty()) << "finance brings pii.unmask, which risk_officer grants already";
+  EXPECT_EQ(both->role_keys.size(), 2u);
+}
+
+// The organisation keeps someone who can grant roles.
+TEST_P(OrganizationServiceTest, TheLastSecurityAdministratorCannotBeDisabled) {
+  auto security = AddUser("sec.only", head_office_.id, {"security_admin"});
+  ASSERT_TRUE(security);
+  auto disabled = org_->UpdateUser(PersonActor(admin_), security->id,
+                                   {.status = UserStatus::kDisabled}, security->version);
+  ASSERT_FALSE(disabled);
+  EXPECT_EQ(disabled.error().code, ErrorCode::kFailedPrecondition);
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, OrganizationServiceTest,

@@ -7,7 +7,7 @@ namespace oc::auth {
 
 namespace {
 
-const std::array<PermissionInfo, 22> kPermissions = {{
+const std::array<PermissionInfo, 23> kPermissions = {{
     {"customer.read", {"查看客户", "View customers"}},
     {"customer.write", {"新建和编辑客户", "Create and edit customers"}},
     {"customer.delete", {"删除客户", "Delete customers"}},
@@ -25,6 +25,7 @@ const std::array<PermissionInfo, 22> kPermissions = {{
     {"workflow.admin", {"管理审批流程", "Manage approval flows"}},
     {"rule.admin", {"管理预警规则", "Manage rules"}},
     {"integration.admin", {"管理集成", "Manage integrations"}},
+    {"user.read", {"查看用户", "View users"}},
     {"user.admin", {"管理用户", "Manage users"}},
     {"role.admin", {"管理角色和权限", "Manage roles and permissions"}},
     {"department.admin", {"管理部门", "Manage departments"}},
@@ -61,16 +62,21 @@ const std::vector<BuiltinRole>& BuiltinRoleList() {
        {"总经理", "General manager"},
        {"customer.read", "customer.reassign", "application.approve", "loan.read", "report.read"},
        {{"customer", kAll}, {"application", kAll}, {"loan", kAll}}},
+      // 三权分立 (等保 2.0): system administration, security administration and audit are
+      // three roles. The system administrator runs the system and its accounts but grants no
+      // permission and reads no trail; the security administrator grants roles and permissions
+      // and confirms privileged changes; the auditor reads the trail.
       {"admin",
-       {"管理员", "Administrator"},
+       {"系统管理员", "System administrator"},
        {"customer.read", "customer.write", "customer.delete", "customer.reassign", "entity.admin",
-        "workflow.admin", "rule.admin", "integration.admin", "user.admin", "role.admin",
-        "department.admin", "audit.read", "dashboard.admin", "report.read", "loan.read"},
+        "workflow.admin", "rule.admin", "integration.admin", "user.read", "user.admin",
+        "department.admin", "dashboard.admin", "report.read", "loan.read"},
        {{"customer", kAll}, {"application", kAll}, {"loan", kAll}}},
       {"auditor",
-       {"审计", "Auditor"},
+       {"审计员", "Auditor"},
        {"audit.read", "customer.read", "loan.read", "report.read"},
        {{"customer", kAll}, {"application", kAll}, {"loan", kAll}}},
+      {"security_admin", {"安全管理员", "Security administrator"}, {"user.read", "role.admin"}, {}},
   };
   return *roles;
 }
@@ -110,5 +116,9 @@ bool IsScopedEntity(std::string_view entity) {
 }
 
 std::span<const BuiltinRole> BuiltinRoles() { return BuiltinRoleList(); }
+
+bool NeedsSecondApproval(std::string_view permission) {
+  return permission == "pii.unmask" || permission == "audit.read" || permission == "role.admin";
+}
 
 }  // namespace oc::auth

@@ -48,4 +48,9 @@ struct BuiltinRole {
 
 std::span<const BuiltinRole> BuiltinRoles();
 
+// Whether granting `permission` to anyone takes two administrators: pii.unmask (reading
+// personal data in full), audit.read (reading the trail) and role.admin (granting anything).
+// One administrator alone could otherwise give them to themselves or an accomplice.
+bool NeedsSecondApproval(std::string_view permission);
+
 }  // namespace oc::auth

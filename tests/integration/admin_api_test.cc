@@ -140,22 +140,32 @@ TEST_P(AdminApiTest, DepartmentTreeCanGrowAndMoveButNotLoop) {
 }
 
 TEST_P(AdminApiTest, CustomRolesGrantExactlyTheirPermissions) {
-  auto catalogue = admin_->Get("/api/v1/permissions");
+  // Roles are the security administrator's; reading the trail waits for a second one.
+  auto security = SignedIn("sec.zhou");
+  auto second = SignedIn("sec.wu");
+  auto catalogue = security->Get("/api/v1/permissions");
   ASSERT_EQ(catalogue.status, 200);
-  auto role = admin_->PostJson("/api/v1/roles",
-                               json::object{{"key", "collector"},
-                                            {"name", json::object{{"zh-CN", "催收专员"},
-                                                                  {"en-US", "Collector"}}},
-                                            {"permissions", json::array{"customer.read",
-                                                                        "audit.read"}},
-                                            {"scopes", json::object{{"customer", "department"}}}});
-  ASSERT_EQ(role.status, 201) << role.body;
-  auto bad_scope = admin_->PostJson(
+  auto role = security->PostJson(
       "/api/v1/roles",
-      json::object{{"key", "odd"},
-                   {"name", json::object{{"zh-CN", "怪"}, {"en-US", "Odd"}}},
-                   {"permissions", json::array{}},
-                   {"scopes", json::object{{"customer", "galaxy"}}}});
+      json::object{{"key", "collector"},
+                   {"name", json::object{{"zh-CN", "催收专员"}, {"en-US", "Collector"}}},
+                   {"permissions", json::array{"customer.read", "audit.read"}},
+                   {"scopes", json::object{{"customer", "department"}}}});
+  ASSERT_EQ(role.status, 201) << role.body;
+  EXPECT_EQ(role.Json().at("permissions"), (json::array{"customer.read"}));
+  const json::array waiting = role.Json().at("pending_changes").as_array();
+  ASSERT_EQ(waiting.size(), 1u);
+  auto approve = [&](TestClient& who, const json::value& change) {
+    return who.PostJson(
+        "/api/v1/pending-changes/" + std::to_string(change.at("id").as_int64()) + "/approve",
+        json::object{});
+  };
+  ASSERT_EQ(approve(*second, waiting[0]).status, 200);
+  auto bad_scope = security->PostJson(
+      "/api/v1/roles", json::object{{"key", "odd"},
+                                    {"name", json::object{{"zh-CN", "怪"}, {"en-US", "Odd"}}},
+                                    {"permissions", json::array{}},
+                                    {"scopes", json::object{{"customer", "galaxy"}}}});
   EXPECT_EQ(bad_scope.status, 422);
   EXPECT_EQ(bad_scope.ViolationCodes(), std::vector<std::string>{"scopes.customer:invalid_scope"});
 
@@ -167,6 +177,8 @@ TEST_P(AdminApiTest, CustomRolesGrantExactlyTheirPermissions) {
                                                {"roles", json::array{"collector"}},
                                                {"must_change_password", false}});
   ASSERT_EQ(created.status, 201) << created.body;
+  ASSERT_EQ(created.Json().at("pending_changes").as_array().size(), 1u);
+  ASSERT_EQ(approve(*security, created.Json().at("pending_changes").as_array()[0]).status, 200);
   auto collector = NewClient();
   ASSERT_EQ(collector->Login("collector.one", "Collector-Pass-2026").status, 200);
   EXPECT_EQ(collector->Get("/api/v1/audit-events").status, 200);

@@ -59,6 +59,7 @@ TEST_P(AttackTest, ControlCharactersAreRefusedInEveryTextField) {
                                             "\xe2\x80\xae"
                                             "txt",
                                             "esc\x1b[31m", "c1\xc2\x9b"};
+  auto security = SignedIn("sec.zhou");
   auto am = SignedIn("am.zhang");
   const int64_t customer = Create(*am, Individual("控制字符", 1));
   const int64_t customers_before = CountRows("customers");
@@ -89,7 +90,7 @@ TEST_P(AttackTest, ControlCharactersAreRefusedInEveryTextField) {
           {"password", "A-Strong-Password-2026" + poison},
           {"department_id", 1}},
          "password"},
-        {admin_.get(),
+        {security.get(),
          "/api/v1/roles",
          {{"key", "poisoned"},
           {"name", json::object{{"zh-CN", "角色" + poison}, {"en-US", "R"}}},
@@ -645,6 +646,176 @@ TEST_P(AttackTest, ProbingRecordIdsOutsideOnesScopeIsAudited) {
   ASSERT_EQ(trail.size(), 1u);
   EXPECT_EQ(trail[0].at("username"), "am.zhang");
   EXPECT_NE(trail[0].at("detail").as_string().find("/api/v1/customers/"), json::string::npos);
+}
+
+std::vector<std::string> PermissionsOf(TestClient& client) {
+  std::vector<std::string> out;
+  const json::value me = client.Get("/api/v1/auth/me").Json();
+  for (const auto& p : me.at("user").at("permissions").as_array()) out.emplace_back(p.as_string());
+  return out;
+}
+
+bool Holds(const std::vector<std::string>& permissions, const std::string& permission) {
+  return std::find(permissions.begin(), permissions.end(), permission) != permissions.end();
+}
+
+HttpResult Decide(TestClient& who, const json::value& change, const std::string& decision) {
+  return who.PostJson(
+      "/api/v1/pending-changes/" + std::to_string(change.at("id").as_int64()) + "/" + decision,
+      json::object{});
+}
+
+// The three requests that took an administrator to the plaintext of every customer: create a
+// role with pii.unmask, give it to oneself, unmask. The system administrator may not define
+// roles at all; the security administrator's role waits for a second security administrator;
+// nobody gives a role to themselves; the grant to someone else waits too; and the requester,
+// the user concerned and a system administrator cannot approve it. Every step is audited.
+TEST_P(AttackTest, NoAdministratorGrantsThemselvesOrAnAccompliceTheRightToUnmask) {
+  auto am = SignedIn("am.zhang");
+  const int64_t customer = Create(*am, Individual("被窥探的客户", 801));
+  const json::object role_body{{"key", "unmasker"},
+                               {"name", json::object{{"zh-CN", "查看明文"}, {"en-US", "Unmasker"}}},
+                               {"permissions", json::array{"customer.read", "pii.unmask"}},
+                               {"scopes", json::object{{"customer", "all"}}}};
+  EXPECT_EQ(admin_->PostJson("/api/v1/roles", role_body).status, 403);
+
+  auto zhou = SignedIn("sec.zhou");
+  auto wu = SignedIn("sec.wu");
+  auto role = zhou->PostJson("/api/v1/roles", role_body);
+  ASSERT_EQ(role.status, 201) << role.body;
+  EXPECT_EQ(role.Json().at("permissions"), (json::array{"customer.read"}));
+  ASSERT_EQ(role.Json().at("pending_changes").as_array().size(), 1u);
+  const json::value permission_change = role.Json().at("pending_changes").as_array()[0];
+  EXPECT_EQ(permission_change.at("status"), "pending");
+  EXPECT_EQ(Decide(*zhou, permission_change, "approve").status, 403) << "not one's own request";
+  EXPECT_EQ(Decide(*admin_, permission_change, "approve").status, 403) << "needs role.admin";
+  auto approved = Decide(*wu, permission_change, "approve");
+  ASSERT_EQ(approved.status, 200) << approved.body;
+  EXPECT_EQ(approved.Json().at("status"), "approved");
+  EXPECT_EQ(Decide(*wu, permission_change, "approve").status, 409) << "decided once";
+
+  // Giving it to oneself: refused outright, for a system administrator as for anyone.
+  const int64_t admin_id = UserIdOf(*admin_, "admin");
+  auto admin_json = admin_->Get("/api/v1/users/" + std::to_string(admin_id)).Json();
+  auto to_self = admin_->PatchJson(
+      "/api/v1/users/" + std::to_string(admin_id),
+      json::object{{"roles", json::array{"admin", "unmasker"}}},
+      {{"If-Match", "\"" + std::to_string(admin_json.at("version").as_int64()) + "\""}});
+  EXPECT_EQ(to_self.status, 403) << to_self.body;
+  EXPECT_FALSE(Holds(PermissionsOf(*admin_), "pii.unmask"));
+
+  // Giving it to an accomplice: recorded, and waiting.
+  const int64_t am_id = UserIdOf(*admin_, "am.zhang");
+  auto am_json = admin_->Get("/api/v1/users/" + std::to_string(am_id)).Json();
+  auto to_accomplice = admin_->PatchJson(
+      "/api/v1/users/" + std::to_string(am_id),
+      json::object{{"roles", json::array{"account_manager", "unmasker"}}},
+      {{"If-Match", "\"" + std::to_string(am_json.at("version").as_int64()) + "\""}});
+  ASSERT_EQ(to_accomplice.status, 200) << to_accomplice.body;
+  EXPECT_EQ(to_accomplice.Json().at("roles"), (json::array{"account_manager"}));
+  ASSERT_EQ(to_accomplice.Json().at("pending_changes").as_array().size(), 1u);
+  const json::value role_change = to_accomplice.Json().at("pending_changes").as_array()[0];
+  auto unmask = [&] {
+    return am->PostJson(Path(customer) + "/unmask",
+                        json::object{{"fields", json::array{"id_number"}}});
+  };
+  EXPECT_EQ(unmask().status, 403) << "not before a second administrator confirms";
+  EXPECT_EQ(Decide(*am, role_change, "approve").status, 403);
+  auto listed = zhou->Get("/api/v1/pending-changes?status=pending");
+  ASSERT_EQ(listed.status, 200);
+  ASSERT_EQ(listed.Json().at("items").as_array().size(), 1u);
+  EXPECT_EQ(listed.Json().at("items").as_array()[0].at("user").at("username"), "am.zhang");
+  ASSERT_EQ(Decide(*zhou, role_change, "approve").status, 200);
+  auto plain = unmask();
+  EXPECT_EQ(plain.status, 200) << plain.body;
+  EXPECT_EQ(plain.Json().at("id_number"), json::value(IdNumber(801)));
+
+  auto auditor = SignedIn("auditor.sun");
+  auto count = [&](const std::string& action) {
+    return auditor->Get("/api/v1/audit-events?action=" + action)
+        .Json()
+        .at("items")
+        .as_array()
+        .size();
+  };
+  EXPECT_EQ(count("change.requested"), 2u);
+  EXPECT_EQ(count("change.approved"), 2u);
+}
+
+// The built-in roles keep system administration, security administration and audit apart.
+TEST_P(AttackTest, TheBuiltInRolesKeepSystemSecurityAndAuditApart) {
+  auto system = PermissionsOf(*admin_);
+  auto security = PermissionsOf(*SignedIn("sec.zhou"));
+  auto audit = PermissionsOf(*SignedIn("auditor.sun"));
+  for (const char* p : {"role.admin", "audit.read", "pii.unmask"})
+    EXPECT_FALSE(Holds(system, p)) << p;
+  for (const char* p : {"user.admin", "audit.read", "pii.unmask"})
+    EXPECT_FALSE(Holds(security, p)) << p;
+  for (const char* p : {"user.admin", "role.admin", "pii.unmask"})
+    EXPECT_FALSE(Holds(audit, p)) << p;
+  EXPECT_TRUE(Holds(system, "user.admin"));
+  EXPECT_TRUE(Holds(security, "role.admin"));
+  EXPECT_TRUE(Holds(audit, "audit.read"));
+  EXPECT_EQ(admin_->Get("/api/v1/audit-events").status, 403);
+  EXPECT_EQ(admin_->Get("/api/v1/roles").status, 403);
+}
+
+// A security administrator cannot widen a role they hold, and a password reset of someone who
+// may unmask — which would let the system administrator sign in as them — waits for a second
+// administrator; until then the user's password and session stand.
+TEST_P(AttackTest, ChangingOnesOwnPowersOrTakingOverAPrivilegedAccountTakesTwo) {
+  auto zhou = SignedIn("sec.zhou");
+  auto wu = SignedIn("sec.wu");
+  auto role =
+      zhou->PostJson("/api/v1/roles",
+                     json::object{{"key", "reviewer"},
+                                  {"name", json::object{{"zh-CN", "复核"}, {"en-US", "Reviewer"}}},
+                                  {"permissions", json::array{"customer.read"}}});
+  ASSERT_EQ(role.status, 201) << role.body;
+  const int64_t zhou_id = UserIdOf(*admin_, "sec.zhou");
+  auto zhou_json = admin_->Get("/api/v1/users/" + std::to_string(zhou_id)).Json();
+  auto given = admin_->PatchJson(
+      "/api/v1/users/" + std::to_string(zhou_id),
+      json::object{{"roles", json::array{"security_admin", "reviewer"}}},
+      {{"If-Match", "\"" + std::to_string(zhou_json.at("version").as_int64()) + "\""}});
+  ASSERT_EQ(given.status, 200) << given.body;
+  ASSERT_TRUE(given.Json().at("pending_changes").as_array().empty());
+  auto widen = zhou->PatchJson(
+      "/api/v1/roles/" + std::to_string(role.Json().at("id").as_int64()),
+      json::object{{"permissions", json::array{"customer.read", "customer.write"}}},
+      {{"If-Match", "\"" + std::to_string(role.Json().at("version").as_int64()) + "\""}});
+  EXPECT_EQ(widen.status, 403) << widen.body;
+
+  auto risk = SignedIn("risk.li");
+  const int64_t risk_id = UserIdOf(*admin_, "risk.li");
+  auto reset = admin_->PostJson("/api/v1/users/" + std::to_string(risk_id) + "/reset-password",
+                                json::object{{"password", "Taken-Over-2026"}});
+  ASSERT_EQ(reset.status, 202) << reset.body;
+  EXPECT_EQ(reset.Json().at("kind"), "password_reset");
+  EXPECT_EQ(risk->Get("/api/v1/auth/me").status, 200) << "the session stands";
+  EXPECT_EQ(NewClient()->Login("risk.li", "Taken-Over-2026").status, 401);
+  EXPECT_EQ(Decide(*admin_, reset.Json(), "approve").status, 403);
+  EXPECT_EQ(reset.body.find("Taken-Over"), std::string::npos);
+  ASSERT_EQ(Decide(*wu, reset.Json(), "approve").status, 200);
+  EXPECT_EQ(risk->Get("/api/v1/auth/me").status, 401);
+  EXPECT_EQ(NewClient()->Login("risk.li", "Taken-Over-2026").status, 200);
+
+  // An ordinary account manager's reset needs no second administrator; a rejected or withdrawn
+  // request never takes effect.
+  const int64_t liu_id = UserIdOf(*admin_, "am.liu");
+  EXPECT_EQ(admin_
+                ->PostJson("/api/v1/users/" + std::to_string(liu_id) + "/reset-password",
+                           json::object{{"password", "Plain-Reset-2026"}})
+                .status,
+            204);
+  auto again = admin_->PostJson("/api/v1/users/" + std::to_string(risk_id) + "/reset-password",
+                                json::object{{"password", "Second-Try-2026"}});
+  ASSERT_EQ(again.status, 202);
+  auto rejected = Decide(*wu, again.Json(), "reject");
+  ASSERT_EQ(rejected.status, 200);
+  EXPECT_EQ(rejected.Json().at("status"), "rejected");
+  EXPECT_EQ(Decide(*zhou, again.Json(), "approve").status, 409);
+  EXPECT_EQ(NewClient()->Login("risk.li", "Second-Try-2026").status, 401);
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, AttackTest, ::testing::ValuesIn(storage::testing::AllBackends()),

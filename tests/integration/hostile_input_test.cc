@@ -33,6 +33,7 @@ class HostileInputTest : public ServerTest {
     if (HasFatalFailure() || IsSkipped()) return;
     admin_ = SignedIn("admin");
     ASSERT_FALSE(admin_->session_cookie().empty());
+    security_ = SignedIn("sec.zhou");
     users_ = CountRows("users");
     departments_ = CountRows("departments");
     roles_ = CountRows("roles");
@@ -43,9 +44,11 @@ class HostileInputTest : public ServerTest {
     am_zhang_etag_ = "\"" + std::to_string(user.at("version").as_int64()) + "\"";
   }
 
+  // Roles are the security administrator's; everything else the system administrator's.
   HttpResult Post(const std::string& target, const std::string& body,
                   const std::string& content_type = "application/json") {
-    return admin_->Send("POST", target, body, {{"Content-Type", content_type}});
+    TestClient& client = target.starts_with("/api/v1/roles") ? *security_ : *admin_;
+    return client.Send("POST", target, body, {{"Content-Type", content_type}});
   }
 
   HttpResult PatchUser(const std::string& body) {
@@ -96,6 +99,7 @@ class HostileInputTest : public ServerTest {
   }
 
   std::unique_ptr<TestClient> admin_;
+  std::unique_ptr<TestClient> security_;
   int64_t users_ = 0;
   int64_t departments_ = 0;
   int64_t roles_ = 0;
@@ -220,12 +224,12 @@ TEST_P(HostileInputTest, SqlInjectionStringsAreJustData) {
                                                    {"department_id", 1},
                                                    {"roles", json::array{"account_manager"}}}),
                      {"username:invalid_format"});
-    ExpectViolations(admin_->PostJson("/api/v1/roles",
-                                      json::object{{"key", evil},
-                                                   {"name", json::object{{"zh-CN", evil},
-                                                                         {"en-US", evil}}},
-                                                   {"permissions", json::array{}}}),
-                     {"key:invalid_format"});
+    ExpectViolations(
+        security_->PostJson("/api/v1/roles",
+                            json::object{{"key", evil},
+                                         {"name", json::object{{"zh-CN", evil}, {"en-US", evil}}},
+                                         {"permissions", json::array{}}}),
+        {"key:invalid_format"});
     auto login = NewClient()->Login(evil, "' OR '1'='1");
     ExpectProblem(login, 401, "unauthenticated");
     EXPECT_FALSE(login.Header("set-cookie"));
