@@ -134,7 +134,7 @@ export interface paths {
         /** List users */
         get: operations["get/api/v1/users"];
         put?: never;
-        /** Create a user */
+        /** Create a user; a role bringing pii.unmask, audit.read or role.admin waits for a second administrator (pending_changes) */
         post: operations["post/api/v1/users"];
         delete?: never;
         options?: never;
@@ -156,7 +156,7 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
-        /** Update a user (roles, department, status…) */
+        /** Update a user (roles, department, status…); privileged roles wait as on create */
         patch: operations["patch/api/v1/users/{id}"];
         trace?: never;
     };
@@ -169,8 +169,59 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Set a new password the user must change */
+        /** Set a new password the user must change (204); for a privileged user, 202 with the change that waits for a second administrator */
         post: operations["post/api/v1/users/{id}/reset-password"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/pending-changes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Privileged changes waiting for, or decided by, a second administrator */
+        get: operations["get/api/v1/pending-changes"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/pending-changes/{id}/approve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Approve another administrator's privileged change */
+        post: operations["post/api/v1/pending-changes/{id}/approve"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/pending-changes/{id}/reject": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Reject a privileged change, or withdraw one's own */
+        post: operations["post/api/v1/pending-changes/{id}/reject"];
         delete?: never;
         options?: never;
         head?: never;
@@ -527,6 +578,7 @@ export interface components {
                 code: string;
                 message: string;
             }[];
+            errors_not_listed?: number;
         };
         Principal: {
             id: number;
@@ -563,10 +615,34 @@ export interface components {
             language?: string;
             roles: string[];
             must_change_password?: boolean;
-            locked_until?: string | null;
             version: number;
             created_at?: string;
             updated_at?: string;
+            pending_changes?: components["schemas"]["PendingChange"][];
+        };
+        PendingChange: {
+            id: number;
+            /** @enum {string} */
+            kind: "user_role" | "role_permission" | "password_reset";
+            /** @enum {string} */
+            status: "pending" | "approved" | "rejected" | "cancelled" | "expired";
+            user?: {
+                id?: number;
+                username?: string;
+            };
+            role?: {
+                id?: number;
+                key?: string;
+            };
+            permission?: string | null;
+            requested_by: {
+                id?: number;
+                display_name?: string;
+            };
+            requested_at: string;
+            expires_at: string;
+            decided_by?: number | null;
+            decided_at?: string | null;
         };
         Department: {
             id: number;
@@ -590,6 +666,7 @@ export interface components {
                 [key: string]: components["schemas"]["DataScope"];
             };
             version: number;
+            pending_changes?: components["schemas"]["PendingChange"][];
         };
         AuditEvent: {
             id: number;
@@ -680,6 +757,7 @@ export interface components {
             builtin?: boolean;
             read_only?: boolean;
             sensitive?: boolean;
+            masked_to_year?: boolean;
             filterable?: boolean;
             sortable?: boolean;
             options?: components["schemas"]["FieldOption"][];
@@ -1361,6 +1439,167 @@ export interface operations {
             };
             /** @description Invalid fields */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "get/api/v1/pending-changes": {
+        parameters: {
+            query?: {
+                status?: string;
+                limit?: string;
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["PendingChange"][];
+                        next_cursor: string | null;
+                    };
+                };
+            };
+            /** @description Malformed request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing permission or CSRF token */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid fields */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "post/api/v1/pending-changes/{id}/approve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PendingChange"];
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing permission or CSRF token */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "post/api/v1/pending-changes/{id}/reject": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PendingChange"];
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing permission or CSRF token */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
