@@ -164,6 +164,8 @@ app::Config BenchConfig(const std::filesystem::path& data_dir) {
   // Sign-in is not what is measured: the cheapest argon2 cost the configuration takes.
   config.password_hash_memory_kib = 256;
   config.password_hash_passes = 1;
+  // The lookups are what is measured, each still audited and counted: no user's rate ends them.
+  config.pii_lookups_per_hour = 1'000'000'000;
   return config;
 }
 
