@@ -213,11 +213,11 @@ describe('OpenCredit in the browser', () => {
     await page.getByLabel('微信号').waitFor();
     await screenshot(page, '07-customer-form-custom-field');
 
+    // The system administrator grants no roles and reads no trail: those pages are the security
+    // administrator's and the auditor's (see below).
     for (const [path, name] of [
       ['/admin/users', '08-admin-users'],
       ['/admin/departments', '09-admin-departments'],
-      ['/admin/roles', '10-admin-roles'],
-      ['/admin/audit', '11-admin-audit'],
     ] as const) {
       await page.goto(path);
       await page.locator('.ant-card').first().waitFor();
@@ -264,6 +264,126 @@ describe('OpenCredit in the browser', () => {
     await page.getByRole('button', { name: '保存' }).click();
     await page.waitForURL(/\/customers$/);
     server.passwords.set('am.liu', fresh);
+  });
+
+  // After the password reset above: once am.liu holds risk_officer, resetting it waits too.
+  it('makes a role that brings unmasking wait for a second administrator', async () => {
+    const page = await open();
+    await login(page, 'admin', password('admin'));
+    await page.goto('/admin/users');
+    const row = page.locator('tr.ant-table-row', { hasText: 'am.liu' });
+    await row.getByRole('button', { name: '编辑' }).click();
+    const dialog = page.getByRole('dialog');
+    await pickOption(page, '角色', '风控专员');
+    await dialog.locator('.ant-modal-title').click();
+    await dialog.getByRole('button', { name: '保存' }).click();
+    const notice = page.locator('.ant-notification-notice');
+    await notice.waitFor();
+    expect(await notice.locator('.ant-notification-notice-message').textContent()).toBe('已提交');
+    expect(await notice.locator('.ant-notification-notice-description').textContent()).toContain('以下授权需另一名安全管理员确认后生效：风控专员');
+    await dialog.waitFor({ state: 'hidden' });
+    expect(await row.locator('.ant-tag').allTextContents()).toEqual(['客户经理', '正常']);
+    await screenshot(page, '14-users-grant-waits');
+
+    // The system administrator's own roles are not theirs to change.
+    await page.locator('tr.ant-table-row', { hasText: '系统管理员' }).getByRole('button', { name: '编辑' }).click();
+    expect(await dialog.getByRole('combobox', { name: /角色$/ }).isDisabled()).toBe(true);
+    await dialog.getByText('不能修改自己的角色或部门').waitFor();
+    await dialog.getByRole('button', { name: '取消' }).click();
+  });
+
+  it('lets a second security administrator confirm it, and not their own request', async () => {
+    const page = await open();
+    await login(page, 'sec.zhou', password('sec.zhou'));
+    // A role given a permission that needs a second administrator waits as well.
+    await page.getByRole('menuitem', { name: '角色' }).click();
+    await page.getByRole('button', { name: '新建角色' }).click();
+    const drawer = page.locator('.ant-drawer');
+    await drawer.getByLabel('角色标识').fill('unmasker');
+    await drawer.getByLabel('中文名称').fill('查看明文');
+    await drawer.getByLabel('英文名称').fill('Unmasker');
+    await drawer.getByRole('checkbox', { name: /pii\.unmask/ }).check();
+    await drawer.getByRole('button', { name: '保存' }).click();
+    const notice = page.locator('.ant-notification-notice');
+    await notice.waitFor();
+    expect(await notice.locator('.ant-notification-notice-message').textContent()).toBe('已保存');
+    expect(await notice.locator('.ant-notification-notice-description').textContent()).toContain('以下权限需另一名安全管理员确认后生效：查看未脱敏的个人信息');
+    await page.getByRole('cell', { name: '查看明文' }).waitFor();
+    await screenshot(page, '10-admin-roles');
+
+    await page.getByRole('menuitem', { name: '待确认变更' }).click();
+    await page.waitForURL(/\/admin\/pending-changes$/);
+    const table = page.getByTestId('pending-changes');
+    const grant = table.locator('tr.ant-table-row', { hasText: '授予刘客户经理（am.liu）角色「风控专员（risk_officer）」' });
+    await grant.waitFor();
+    expect(await grant.textContent()).toContain('系统管理员');
+    const own = table.locator('tr.ant-table-row', { hasText: '为角色「查看明文（unmasker）」增加权限「查看未脱敏的个人信息（pii.unmask）」' });
+    expect(await own.getByRole('button', { name: '确认' }).isDisabled()).toBe(true);
+    await own.getByRole('button', { name: '确认' }).hover();
+    await page.locator('.ant-tooltip', { hasText: '不能确认自己提出的变更，须由另一名安全管理员确认' }).waitFor();
+    expect(await own.getByRole('button', { name: '撤回' }).count()).toBe(1);
+    await screenshot(page, '15-pending-changes');
+
+    await grant.getByRole('button', { name: '确认' }).click();
+    const confirm = page.locator('.ant-popconfirm');
+    await confirm.getByText('授予刘客户经理（am.liu）角色「风控专员（risk_officer）」，确认后立即生效。').waitFor();
+    await screenshot(page, '16-pending-confirm');
+    await confirm.getByRole('button', { name: '确认' }).click();
+    await page.getByText('已确认，变更已生效').waitFor();
+    await grant.waitFor({ state: 'detached' });
+
+    await page.getByRole('tab', { name: '已通过' }).click();
+    const approved = table.locator('tr.ant-table-row', { hasText: 'am.liu' });
+    await approved.waitFor();
+    expect(await approved.textContent()).toContain('周安全');
+    expect(await approved.locator('.ant-tag').textContent()).toBe('已通过');
+    await screenshot(page, '17-pending-approved');
+
+    // A security administrator sees the users read-only; am.liu now holds the role.
+    await page.getByRole('menuitem', { name: '用户' }).click();
+    const row = page.locator('tr.ant-table-row', { hasText: 'am.liu' });
+    await expect.poll(() => row.locator('.ant-tag').allTextContents()).toEqual(['客户经理', '风控专员', '正常']);
+    expect(await page.getByRole('button', { name: '新建用户' }).count()).toBe(0);
+    expect(await page.getByRole('button', { name: '编辑' }).count()).toBe(0);
+    await screenshot(page, '18-users-read-only');
+  });
+
+  it('shows the system administrator no confirm button, only their own requests to withdraw', async () => {
+    const page = await open();
+    await login(page, 'admin', password('admin'));
+    await page.goto('/admin/users');
+    // Whoever sets a privileged user's password could sign in as them: it waits too.
+    await page.locator('tr.ant-table-row', { hasText: 'risk.li' }).getByRole('button', { name: '重置密码' }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByLabel('新密码').fill(`Tmp-${Date.now()}-kR4`);
+    await dialog.getByRole('button', { name: '确定' }).click();
+    await page.locator('.ant-notification-notice', { hasText: '需另一名安全管理员确认后生效' }).waitFor();
+    expect(await page.getByText('密码已重置').count()).toBe(0);
+
+    await page.getByRole('menuitem', { name: '待确认变更' }).click();
+    const table = page.getByTestId('pending-changes');
+    const reset = table.locator('tr.ant-table-row', { hasText: '重置李风控（risk.li）的密码' });
+    await reset.waitFor();
+    await table.locator('tr.ant-table-row', { hasText: 'unmasker' }).waitFor();
+    expect(await table.getByRole('button', { name: '确认' }).count()).toBe(0);
+    expect(await table.locator('tr.ant-table-row', { hasText: 'unmasker' }).getByRole('button', { name: '拒绝' }).count()).toBe(1);
+    await screenshot(page, '19-pending-changes-admin');
+
+    await reset.getByRole('button', { name: '撤回' }).click();
+    await page.locator('.ant-popconfirm').getByRole('button', { name: '撤回' }).click();
+    await page.getByText('已撤回该申请').waitFor();
+    await reset.waitFor({ state: 'detached' });
+    await page.getByRole('tab', { name: '已撤回' }).click();
+    await table.locator('tr.ant-table-row', { hasText: '重置李风控（risk.li）的密码' }).waitFor();
+  });
+
+  it('shows the auditor the trail of the confirmation', async () => {
+    const page = await open();
+    await login(page, 'auditor.sun', password('auditor.sun'));
+    await page.getByRole('menuitem', { name: '审计日志' }).click();
+    await page.waitForURL(/\/admin\/audit$/);
+    await page.getByRole('cell', { name: 'change.approved' }).first().waitFor();
+    await screenshot(page, '11-admin-audit');
   });
 
   it('switches to English and remembers it for the user', async () => {

@@ -129,7 +129,8 @@ export async function screenshot(page: Page, name: string): Promise<void> {
   // A request error shows as a notification: a page that raised one is broken.
   const notices = await page.locator('.ant-notification-notice-error').allTextContents();
   if (notices.length > 0) throw new Error(`error notification on ${page.url()}: ${notices.join(' | ')}`);
-  await page.screenshot({ path: join(screenshotDir, `${name}.png`), fullPage: true });
+  // Finished animations: a popup caught opening (or a page fading in) shows as it ends.
+  await page.screenshot({ path: join(screenshotDir, `${name}.png`), fullPage: true, animations: 'disabled' });
 }
 
 export async function login(page: Page, username: string, password: string): Promise<void> {

@@ -4,6 +4,7 @@ import { useAuth } from './auth/AuthContext';
 import PageLoading from './components/PageLoading';
 import ErrorBoundary from './components/ErrorBoundary';
 import BasicLayout from './layouts/BasicLayout';
+import { visibleMenu } from './layouts/menu';
 
 // One chunk per page.
 const LoginPage = lazy(() => import('./pages/user/login'));
@@ -14,6 +15,7 @@ const CustomerDetailPage = lazy(() => import('./pages/customers/detail'));
 const UsersPage = lazy(() => import('./pages/admin/users'));
 const DepartmentsPage = lazy(() => import('./pages/admin/departments'));
 const RolesPage = lazy(() => import('./pages/admin/roles'));
+const PendingChangesPage = lazy(() => import('./pages/admin/pending-changes'));
 const FieldsPage = lazy(() => import('./pages/admin/fields'));
 const AuditPage = lazy(() => import('./pages/admin/audit'));
 const NotFoundPage = lazy(() => import('./pages/exception/not-found'));
@@ -49,6 +51,12 @@ function RequireSession({ children }: { children: ReactNode }) {
   return <>{children}</>;
 }
 
+/** The first page the user's menu offers: a security administrator, say, reads no customers. */
+function Home() {
+  const { can } = useAuth();
+  return <Navigate to={visibleMenu(can)[0]?.items[0]?.path ?? '/customers'} replace />;
+}
+
 export default function AppRoutes() {
   return (
     <Routes>
@@ -60,15 +68,16 @@ export default function AppRoutes() {
           </RequireSession>
         }
       >
-        <Route index element={<Navigate to="/customers" replace />} />
+        <Route index element={<Home />} />
         <Route path="/account/password" element={<Page><ChangePasswordPage /></Page>} />
         <Route path="/customers" element={<Page permission="customer.read"><CustomerListPage /></Page>} />
         <Route path="/customers/new" element={<Page permission="customer.write"><CustomerFormPage /></Page>} />
         <Route path="/customers/:id" element={<Page permission="customer.read"><CustomerDetailPage /></Page>} />
         <Route path="/customers/:id/edit" element={<Page permission="customer.write"><CustomerFormPage /></Page>} />
-        <Route path="/admin/users" element={<Page permission="user.admin"><UsersPage /></Page>} />
+        <Route path="/admin/users" element={<Page permission="user.read"><UsersPage /></Page>} />
         <Route path="/admin/departments" element={<Page permission="department.admin"><DepartmentsPage /></Page>} />
         <Route path="/admin/roles" element={<Page permission="role.admin"><RolesPage /></Page>} />
+        <Route path="/admin/pending-changes" element={<Page permission="user.read"><PendingChangesPage /></Page>} />
         <Route path="/admin/fields" element={<Page permission="entity.admin"><FieldsPage /></Page>} />
         <Route path="/admin/audit" element={<Page permission="audit.read"><AuditPage /></Page>} />
         <Route path="*" element={<Page><NotFoundPage /></Page>} />

@@ -1,5 +1,5 @@
 // Friendly names for the generated OpenAPI types (src/api/schema.d.ts, never edited by hand).
-import type { components } from './schema';
+import type { components, operations } from './schema';
 
 type S = components['schemas'];
 export type Session = S['Session'];
@@ -18,6 +18,8 @@ export type Entity = S['Entity'];
 export type FieldOption = S['FieldOption'];
 export type LocalizedName = EntityField['label'];
 export type Problem = S['Problem'];
+export type PendingChange = S['PendingChange'];
+export type PermissionCatalogue = operations['get/api/v1/permissions']['responses'][200]['content']['application/json'];
 
 export interface Page<T> {
   items: T[];

@@ -1,15 +1,25 @@
 import { describe, expect, it } from 'vitest';
 import { visibleMenu } from './menu';
 
+function adminPaths(...perms: string[]): string[] | undefined {
+  const held = new Set(perms);
+  return visibleMenu((p) => held.has(p)).find((g) => g.key === 'admin')?.items.map((i) => i.path);
+}
+
 describe('visibleMenu', () => {
   it('shows an account manager no administration', () => {
     const perms = new Set(['customer.read', 'customer.write', 'followup.write']);
     const groups = visibleMenu((p) => perms.has(p));
     expect(groups.map((g) => g.key)).toEqual(['customers']);
   });
-  it('shows an administrator the administration entries they hold', () => {
-    const perms = new Set(['customer.read', 'user.admin', 'audit.read']);
-    const groups = visibleMenu((p) => perms.has(p));
-    expect(groups.find((g) => g.key === 'admin')?.items.map((i) => i.path)).toEqual(['/admin/users', '/admin/audit']);
+  it('shows each of the three administrators only their own duties', () => {
+    expect(adminPaths('customer.read', 'user.read', 'user.admin', 'department.admin', 'entity.admin')).toEqual([
+      '/admin/users',
+      '/admin/departments',
+      '/admin/pending-changes',
+      '/admin/fields',
+    ]);
+    expect(adminPaths('user.read', 'role.admin')).toEqual(['/admin/users', '/admin/roles', '/admin/pending-changes']);
+    expect(adminPaths('customer.read', 'audit.read')).toEqual(['/admin/audit']);
   });
 });

@@ -2,6 +2,7 @@ import type { ReactNode } from 'react';
 import {
   ApartmentOutlined,
   AuditOutlined,
+  FileProtectOutlined,
   FormOutlined,
   SafetyCertificateOutlined,
   TeamOutlined,
@@ -32,9 +33,10 @@ export const MENU: MenuGroup[] = [
     key: 'admin',
     labelKey: 'menu.system',
     items: [
-      { path: '/admin/users', labelKey: 'menu.users', icon: <UserOutlined />, permission: 'user.admin' },
+      { path: '/admin/users', labelKey: 'menu.users', icon: <UserOutlined />, permission: 'user.read' },
       { path: '/admin/departments', labelKey: 'menu.departments', icon: <ApartmentOutlined />, permission: 'department.admin' },
       { path: '/admin/roles', labelKey: 'menu.roles', icon: <SafetyCertificateOutlined />, permission: 'role.admin' },
+      { path: '/admin/pending-changes', labelKey: 'menu.pendingChanges', icon: <FileProtectOutlined />, permission: 'user.read' },
       { path: '/admin/fields', labelKey: 'menu.fields', icon: <FormOutlined />, permission: 'entity.admin' },
       { path: '/admin/audit', labelKey: 'menu.audit', icon: <AuditOutlined />, permission: 'audit.read' },
     ],

@@ -13,7 +13,7 @@ import type { AuditFilterValues } from './types';
 export default function AuditPage() {
   const { t } = useTranslation();
   const { can } = useAuth();
-  const users = useUsers(can('user.admin'));
+  const users = useUsers(can('user.read'));
   const [filters, setFilters] = useState<AuditFilterValues>({});
   const query = useMemo(() => toAuditQuery(filters), [filters]);
   const list = useInfiniteQuery({
@@ -36,7 +36,7 @@ export default function AuditPage() {
     <Card title={t('audit.title')}>
       <Form name="auditFilter" layout="inline" onFinish={(v: AuditFilterValues) => setFilters(v)} style={{ marginBottom: 16, rowGap: 8 }}>
         <Form.Item name="user_id" label={t('audit.user')}>
-          {can('user.admin') ? (
+          {can('user.read') ? (
             <Select allowClear showSearch optionFilterProp="label" style={{ width: 180 }} options={(users.data?.items ?? []).map((u) => ({ value: u.id, label: `${u.display_name} (${u.username})` }))} />
           ) : (
             <InputNumber min={1} precision={0} />

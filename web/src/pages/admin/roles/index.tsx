@@ -1,29 +1,41 @@
 import { useState } from 'react';
-import { Button, Card, Checkbox, Col, Drawer, Form, Input, Popconfirm, Row, Select, Space, Table, Tag } from 'antd';
+import { App, Button, Card, Checkbox, Col, Drawer, Form, Input, Popconfirm, Row, Select, Space, Table, Tag } from 'antd';
 import type { TableColumnsType } from 'antd';
 import { PlusOutlined } from '@ant-design/icons';
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import type { Role } from '../../../api/types';
 import { reportError } from '../../../api/errors';
+import { listOf, needsSecondApproval, permissionName, usePermissionCatalogue, useRoles } from '../../../services/access';
 import { localized } from '../../../services/entity';
-import { createRole, deleteRole, getPermissions, listRoles, updateRole } from './service';
+import { createRole, deleteRole, updateRole } from './service';
 import type { RoleFormValues } from './types';
 
 export default function RolesPage() {
   const { t, i18n } = useTranslation();
+  const { message, notification } = App.useApp();
   const queryClient = useQueryClient();
-  const roles = useQuery({ queryKey: ['roles'], queryFn: listRoles });
-  const catalogue = useQuery({ queryKey: ['permissions'], queryFn: getPermissions });
+  const roles = useRoles(true);
+  const catalogue = usePermissionCatalogue(true);
   const [editing, setEditing] = useState<Role | null>(null);
   const [open, setOpen] = useState(false);
   const [form] = Form.useForm<RoleFormValues>();
   const invalidate = () => queryClient.invalidateQueries({ queryKey: ['roles'] });
   const save = useMutation({
     mutationFn: (v: RoleFormValues) => (editing ? updateRole(editing, v) : createRole(v)),
-    onSuccess: () => {
+    onSuccess: (saved) => {
       setOpen(false);
       void invalidate();
+      const waiting = (saved.pending_changes ?? []).map((c) => permissionName(c.permission ?? '', catalogue.data, i18n.language, t));
+      if (waiting.length > 0) {
+        notification.info({
+          message: t('common.saved'),
+          description: t('roles.pendingPermissions', { permissions: listOf(waiting, i18n.language) }),
+          duration: 10,
+        });
+      } else {
+        void message.success(t('common.saved'));
+      }
     },
     onError: (e) => reportError(e, form),
   });
@@ -107,6 +119,9 @@ export default function RolesPage() {
                   <Col span={24} key={p.key}>
                     <Checkbox value={p.key}>
                       <code>{p.key}</code> — {localized(p.description, i18n.language)}
+                      {p.key && needsSecondApproval(p.key) && (
+                        <Tag color="orange" style={{ marginInlineStart: 8 }}>{t('roles.dualControl')}</Tag>
+                      )}
                     </Checkbox>
                   </Col>
                 ))}

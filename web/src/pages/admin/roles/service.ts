@@ -1,10 +1,7 @@
 import { http } from '../../../api/request';
 import { etagOf } from '../../../api/etag';
-import type { DataScope, Page, Role } from '../../../api/types';
-import type { PermissionCatalogue, RoleFormValues } from './types';
-
-export const listRoles = () => http.get<Page<Role>>('/api/v1/roles');
-export const getPermissions = () => http.get<PermissionCatalogue>('/api/v1/permissions');
+import type { DataScope, Role } from '../../../api/types';
+import type { RoleFormValues } from './types';
 
 function body(v: RoleFormValues) {
   const scopes: Record<string, DataScope> = {};

@@ -1,10 +1,4 @@
-import type { DataScope, LocalizedName } from '../../../api/types';
-
-export interface PermissionCatalogue {
-  items?: { key: string; description: LocalizedName }[];
-  scoped_entities?: string[];
-  scopes?: DataScope[];
-}
+import type { DataScope } from '../../../api/types';
 
 export interface RoleFormValues {
   key: string;

@@ -1,20 +1,24 @@
 import { useMemo, useState } from 'react';
-import { App, Button, Card, Form, Input, Modal, Popconfirm, Select, Space, Table, Tag, TreeSelect } from 'antd';
+import { App, Button, Card, Form, Input, Modal, Popconfirm, Select, Space, Table, Tag, Tooltip, TreeSelect } from 'antd';
 import type { TableColumnsType } from 'antd';
 import { PlusOutlined } from '@ant-design/icons';
-import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useInfiniteQuery, useMutation, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import type { User } from '../../../api/types';
 import { reportError } from '../../../api/errors';
+import { useAuth } from '../../../auth/AuthContext';
+import { useRoleNames } from '../../../services/access';
 import { departmentTree, useDepartments, useUsers } from '../../../services/directory';
-import { localized } from '../../../services/entity';
 import UserModal from './components/UserModal';
-import { listRoles, listUsers, resetPassword, updateUser } from './service';
+import { listUsers, resetPassword, updateUser } from './service';
 import type { UserFilters } from './types';
 
 export default function UsersPage() {
-  const { t, i18n } = useTranslation();
-  const { message } = App.useApp();
+  const { t } = useTranslation();
+  const { message, notification } = App.useApp();
+  const { can, user: me } = useAuth();
+  // A security administrator sees who holds which role but manages no accounts.
+  const manage = can('user.admin');
   const queryClient = useQueryClient();
   const [filters, setFilters] = useState<UserFilters>({});
   const [editing, setEditing] = useState<User | null>(null);
@@ -22,7 +26,7 @@ export default function UsersPage() {
   const [resetting, setResetting] = useState<User | null>(null);
   const [resetForm] = Form.useForm<{ password: string }>();
   const departments = useDepartments();
-  const roles = useQuery({ queryKey: ['roles'], queryFn: listRoles });
+  const { roleName, keys: roleKeys } = useRoleNames();
   const allUsers = useUsers(true);
   const list = useInfiniteQuery({
     queryKey: ['users', 'list', filters],
@@ -32,7 +36,11 @@ export default function UsersPage() {
   });
   const rows = useMemo(() => list.data?.pages.flatMap((p) => p.items) ?? [], [list.data]);
   const deptNames = new Map((departments.data?.items ?? []).map((d) => [d.id, d.name]));
-  const roleNames = new Map((roles.data?.items ?? []).map((r) => [r.key, localized(r.name, i18n.language)]));
+  // Without the role list (role.admin) a custom role is known only from the users who hold it.
+  const roleOptions = [...new Set([...roleKeys, ...(allUsers.data?.items ?? []).flatMap((u) => u.roles)])].map((key) => ({
+    value: key,
+    label: roleName(key),
+  }));
   const tree = departmentTree(departments.data?.items ?? []);
 
   const toggle = useMutation({
@@ -42,9 +50,10 @@ export default function UsersPage() {
   });
   const reset = useMutation({
     mutationFn: (v: { password: string }) => resetPassword(resetting?.id ?? 0, v.password),
-    onSuccess: () => {
+    onSuccess: (pending) => {
       setResetting(null);
-      void message.success(t('users.passwordReset'));
+      if (pending) notification.info({ message: t('common.submitted'), description: t('users.resetPending'), duration: 10 });
+      else void message.success(t('users.passwordReset'));
     },
     onError: (e) => reportError(e, resetForm),
   });
@@ -53,13 +62,15 @@ export default function UsersPage() {
     { key: 'username', title: t('users.username'), dataIndex: 'username' },
     { key: 'display_name', title: t('users.displayName'), dataIndex: 'display_name' },
     { key: 'department', title: t('users.department'), render: (_v, u) => deptNames.get(u.department_id) ?? `#${u.department_id}` },
-    { key: 'roles', title: t('users.roles'), render: (_v, u) => u.roles.map((r) => <Tag key={r}>{roleNames.get(r) ?? r}</Tag>) },
+    { key: 'roles', title: t('users.roles'), render: (_v, u) => u.roles.map((r) => <Tag key={r}>{roleName(r)}</Tag>) },
     {
       key: 'status',
       title: t('users.status'),
       render: (_v, u) => <Tag color={u.status === 'active' ? 'green' : 'default'}>{t(`users.statuses.${u.status}`)}</Tag>,
     },
-    {
+  ];
+  if (manage) {
+    columns.push({
       key: 'actions',
       title: t('common.actions'),
       render: (_v, u) => (
@@ -67,9 +78,17 @@ export default function UsersPage() {
           <Button type="link" size="small" onClick={() => { setEditing(u); setOpen(true); }}>
             {t('common.edit')}
           </Button>
-          <Button type="link" size="small" onClick={() => { resetForm.resetFields(); setResetting(u); }}>
-            {t('users.resetPassword')}
-          </Button>
+          {u.id === me?.id ? (
+            <Tooltip title={t('users.selfReset')}>
+              <Button type="link" size="small" disabled>
+                {t('users.resetPassword')}
+              </Button>
+            </Tooltip>
+          ) : (
+            <Button type="link" size="small" onClick={() => { resetForm.resetFields(); setResetting(u); }}>
+              {t('users.resetPassword')}
+            </Button>
+          )}
           <Popconfirm
             title={u.status === 'active' ? t('users.disableConfirm') : t('users.enableConfirm')}
             onConfirm={() => toggle.mutate(u)}
@@ -82,16 +101,18 @@ export default function UsersPage() {
           </Popconfirm>
         </Space>
       ),
-    },
-  ];
+    });
+  }
 
   return (
     <Card
       title={t('users.title')}
       extra={
-        <Button type="primary" icon={<PlusOutlined />} onClick={() => { setEditing(null); setOpen(true); }}>
-          {t('users.create')}
-        </Button>
+        manage && (
+          <Button type="primary" icon={<PlusOutlined />} onClick={() => { setEditing(null); setOpen(true); }}>
+            {t('users.create')}
+          </Button>
+        )
       }
     >
       <Form name="userFilter" layout="inline" onFinish={(v: UserFilters) => setFilters(v)} style={{ marginBottom: 16 }}>
@@ -117,7 +138,8 @@ export default function UsersPage() {
       <UserModal
         open={open}
         user={editing}
-        roles={roles.data?.items ?? []}
+        roleOptions={roleOptions}
+        roleName={roleName}
         users={allUsers.data?.items ?? []}
         departments={tree}
         onClose={() => setOpen(false)}

@@ -12,7 +12,7 @@ import { departmentTree, useDepartments, useUsers } from '../../../services/dire
 import { fieldMap, localized, useEntity } from '../../../services/entity';
 import ColumnChooser from './components/ColumnChooser';
 import CustomerFilters from './components/CustomerFilters';
-import { listCustomers, loadColumnChoice, saveColumnChoice, toQuery } from './service';
+import { isSortable, listCustomers, loadColumnChoice, saveColumnChoice, toQuery } from './service';
 import type { CustomerFilterValues } from './types';
 
 const ALL_COLUMNS = ['name', 'type', 'phone', 'id_number', 'credit_code', 'risk_level', 'status', 'source_channel', 'tags', 'owner_id', 'department_id', 'created_at'];
@@ -30,7 +30,7 @@ export default function CustomerListPage() {
   const entity = useEntity('customer');
   const fields = useMemo(() => fieldMap(entity.data), [entity.data]);
   const departments = useDepartments();
-  const users = useUsers(can('user.admin'));
+  const users = useUsers(can('user.read'));
 
   const query = useMemo(() => toQuery(filters, sort), [filters, sort]);
   const list = useInfiniteQuery({
@@ -62,7 +62,7 @@ export default function CustomerListPage() {
       key,
       dataIndex: key,
       title: title(key),
-      sorter: field?.sortable ?? false,
+      sorter: isSortable(field, can('pii.unmask')),
       sortOrder: sortOrder(key),
       ellipsis: true,
       render: (value: unknown, record: Customer) => {

@@ -1,5 +1,5 @@
 import { http } from '../../../api/request';
-import type { Customer, Page } from '../../../api/types';
+import type { Customer, EntityField, Page } from '../../../api/types';
 import type { CustomerFilterValues, CustomerQuery } from './types';
 
 export const PAGE_SIZE = 20;
@@ -20,6 +20,14 @@ export function toQuery(filters: CustomerFilterValues, sort: string | undefined)
     'created_at.to': to ? to.endOf('day').format() : undefined,
     sort: sort ?? '-created_at',
   };
+}
+
+/**
+ * Whether the list may sort by a field. A date masked to its year would give its hidden day away
+ * through the order, so the server refuses (422 not_sortable) unless the user may see it plainly.
+ */
+export function isSortable(field: EntityField | undefined, canUnmask: boolean): boolean {
+  return Boolean(field?.sortable) && (canUnmask || !field?.masked_to_year);
 }
 
 export function listCustomers(query: CustomerQuery, cursor: string | undefined): Promise<Page<Customer>> {

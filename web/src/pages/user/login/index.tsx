@@ -21,7 +21,7 @@ export default function LoginPage() {
   const [busy, setBusy] = useState(false);
 
   const redirect = params.get('redirect');
-  const target = redirect && redirect.startsWith('/') && !redirect.startsWith('//') ? redirect : '/customers';
+  const target = redirect && redirect.startsWith('/') && !redirect.startsWith('//') ? redirect : '/';
 
   if (session) return <Navigate to={session.must_change_password ? '/account/password' : target} replace />;
 

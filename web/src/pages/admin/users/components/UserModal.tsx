@@ -1,10 +1,11 @@
 import { useEffect } from 'react';
-import { Form, Input, Modal, Select, Switch, TreeSelect } from 'antd';
+import { App, Form, Input, Modal, Select, Switch, TreeSelect } from 'antd';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
-import type { Role, User } from '../../../../api/types';
+import type { User } from '../../../../api/types';
 import { reportError } from '../../../../api/errors';
-import { localized } from '../../../../services/entity';
+import { useAuth } from '../../../../auth/AuthContext';
+import { listOf } from '../../../../services/access';
 import type { TreeNode } from '../../../../services/directory';
 import { createUser, updateUser } from '../service';
 import type { UserFormValues } from '../types';
@@ -12,14 +13,19 @@ import type { UserFormValues } from '../types';
 interface Props {
   open: boolean;
   user: User | null;
-  roles: Role[];
+  roleOptions: { value: string; label: string }[];
+  roleName: (key: string) => string;
   users: User[];
   departments: TreeNode[];
   onClose: () => void;
 }
 
-export default function UserModal({ open, user, roles, users, departments, onClose }: Props) {
+export default function UserModal({ open, user, roleOptions, roleName, users, departments, onClose }: Props) {
   const { t, i18n } = useTranslation();
+  const { message, notification } = App.useApp();
+  const { user: me } = useAuth();
+  // The server refuses a change to one's own roles or department; say so before it has to.
+  const self = user !== null && user.id === me?.id;
   const [form] = Form.useForm<UserFormValues>();
   const queryClient = useQueryClient();
   useEffect(() => {
@@ -40,9 +46,15 @@ export default function UserModal({ open, user, roles, users, departments, onClo
       user
         ? updateUser(user, { display_name: v.display_name, department_id: v.department_id, supervisor_id: v.supervisor_id ?? null, roles: v.roles })
         : createUser({ ...v, supervisor_id: v.supervisor_id ?? null, must_change_password: v.must_change_password ?? true }),
-    onSuccess: () => {
+    onSuccess: (saved) => {
       void queryClient.invalidateQueries({ queryKey: ['users'] });
       onClose();
+      const waiting = (saved.pending_changes ?? []).map((c) => roleName(c.role?.key ?? ''));
+      if (waiting.length > 0) {
+        notification.info({ message: t('common.submitted'), description: t('users.pendingRoles', { roles: listOf(waiting, i18n.language) }), duration: 10 });
+      } else {
+        void message.success(t('common.saved'));
+      }
     },
     onError: (e) => reportError(e, form),
   });
@@ -75,7 +87,7 @@ export default function UserModal({ open, user, roles, users, departments, onClo
           </>
         )}
         <Form.Item name="department_id" label={t('users.department')} rules={[{ required: true, message: t('validation.required') }]}>
-          <TreeSelect treeData={departments} treeDefaultExpandAll />
+          <TreeSelect treeData={departments} treeDefaultExpandAll disabled={self} />
         </Form.Item>
         <Form.Item name="supervisor_id" label={t('users.supervisor')}>
           <Select
@@ -85,8 +97,13 @@ export default function UserModal({ open, user, roles, users, departments, onClo
             options={users.filter((u) => u.id !== user?.id).map((u) => ({ value: u.id, label: `${u.display_name} (${u.username})` }))}
           />
         </Form.Item>
-        <Form.Item name="roles" label={t('users.roles')} rules={[{ required: true, message: t('validation.required') }]}>
-          <Select mode="multiple" options={roles.map((r) => ({ value: r.key, label: localized(r.name, i18n.language) }))} />
+        <Form.Item
+          name="roles"
+          label={t('users.roles')}
+          rules={[{ required: true, message: t('validation.required') }]}
+          extra={self ? t('users.selfRoles') : undefined}
+        >
+          <Select mode="multiple" optionFilterProp="label" options={roleOptions} disabled={self} />
         </Form.Item>
       </Form>
     </Modal>

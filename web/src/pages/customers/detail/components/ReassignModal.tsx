@@ -17,7 +17,7 @@ export default function ReassignModal({ customerId, open, onClose }: Props) {
   const { can } = useAuth();
   const queryClient = useQueryClient();
   const [form] = Form.useForm<{ owner_id: number }>();
-  const users = useUsers(open && can('user.admin'));
+  const users = useUsers(open && can('user.read'));
   const mutation = useMutation({
     mutationFn: (v: { owner_id: number }) => reassign(customerId, v.owner_id),
     onSuccess: () => {
@@ -41,7 +41,7 @@ export default function ReassignModal({ customerId, open, onClose }: Props) {
     >
       <Form form={form} name="reassign" layout="vertical" onFinish={(v) => mutation.mutate(v)}>
         <Form.Item name="owner_id" label={t('customers.newOwner')} rules={[{ required: true, message: t('validation.required') }]}>
-          {can('user.admin') ? (
+          {can('user.read') ? (
             <Select showSearch optionFilterProp="label" options={options} loading={users.isLoading} />
           ) : (
             <InputNumber min={1} precision={0} style={{ width: '100%' }} placeholder={t('customers.ownerIdPlaceholder')} />
