@@ -35,6 +35,8 @@ struct Operation {
   std::optional<json::value> response;  // success body schema; none: no content
   std::vector<std::string_view> query;  // query parameter names (strings)
   bool if_match = false;
+  // A second success: a change accepted but waiting for a second administrator (202).
+  std::optional<std::pair<int, json::value>> also;
 };
 
 json::array PathParameters(std::string_view path) {
@@ -84,6 +86,10 @@ json::object OperationJson(const Operation& op) {
   json::object success{{"description", "OK"}};
   if (op.response) success["content"] = JsonContent(*op.response);
   responses[std::to_string(op.success)] = std::move(success);
+  if (op.also) {
+    responses[std::to_string(op.also->first)] =
+        json::object{{"description", "Accepted"}, {"content", JsonContent(op.also->second)}};
+  }
   if (op.request || !op.query.empty()) {
     responses["400"] = Problem("Malformed request");
     responses["422"] = Problem("Invalid fields");
@@ -116,6 +122,9 @@ json::object Object(std::initializer_list<std::pair<std::string_view, json::valu
 
 json::object Type(std::string_view type) { return {{"type", type}}; }
 json::object Nullable(std::string_view type) { return {{"type", json::array{type, "null"}}}; }
+json::object OrNull(json::object schema) {
+  return {{"oneOf", json::array{std::move(schema), json::object{{"type", "null"}}}}};
+}
 json::object ArrayOf(json::value items) { return {{"type", "array"}, {"items", std::move(items)}}; }
 json::object ListOf(std::string_view schema) {
   return Object({{"items", ArrayOf(Ref(schema))}, {"next_cursor", Nullable("string")}},
@@ -183,8 +192,8 @@ json::object Schemas() {
        {"status", json::object{{"type", "string"},
                                {"enum", json::array{"pending", "approved", "rejected", "cancelled",
                                                     "expired"}}}},
-       {"user", Object({{"id", Type("integer")}, {"username", Type("string")}})},
-       {"role", Object({{"id", Type("integer")}, {"key", Type("string")}})},
+       {"user", OrNull(Object({{"id", Type("integer")}, {"username", Type("string")}}))},
+       {"role", OrNull(Object({{"id", Type("integer")}, {"key", Type("string")}}))},
        {"permission", Nullable("string")},
        {"requested_by", Object({{"id", Type("integer")}, {"display_name", Type("string")}})},
        {"requested_at", Type("string")},
@@ -369,7 +378,8 @@ std::vector<Operation> Operations() {
       {"post", "/api/v1/users/{id}/reset-password", "users",
        "Set a new password the user must change (204); for a privileged user, 202 with the "
        "change that waits for a second administrator",
-       "user.admin", Object({{"password", Type("string")}}, {"password"}), 204, {}},
+       "user.admin", Object({{"password", Type("string")}}, {"password"}), 204, {}, {}, false,
+       std::pair{202, json::value(Ref("PendingChange"))}},
       {"get", "/api/v1/pending-changes", "users",
        "Privileged changes waiting for, or decided by, a second administrator", "user.read", {},
        200, ListOf("PendingChange"), {"status", "limit", "cursor"}},

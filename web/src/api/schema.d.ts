@@ -629,11 +629,11 @@ export interface components {
             user?: {
                 id?: number;
                 username?: string;
-            };
+            } | null;
             role?: {
                 id?: number;
                 key?: string;
-            };
+            } | null;
             permission?: string | null;
             requested_by: {
                 id?: number;
@@ -1394,6 +1394,15 @@ export interface operations {
             };
         };
         responses: {
+            /** @description Accepted */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PendingChange"];
+                };
+            };
             /** @description OK */
             204: {
                 headers: {
