@@ -45,17 +45,19 @@ void AddCustomerRoutes(http::Router& router, const ApiContext& ctx,
 
   router.Add(http::Method::kPost, "/api/v1/customers",
              guard.Protect(write, [services](http::Request& request, const Caller& caller) {
-               return services.idempotency.Run(request, caller.principal.user_id.value(), [&] {
-                 http::Response error;
-                 auto body = BodyObject(request, &error);
-                 if (!body) return error;
-                 auto created = services.customers.Create(caller.principal, caller.actor, *body);
-                 if (!created) return ErrorResponse(created.error(), request);
-                 http::Response response = CustomerResponse(201, *created);
-                 response.Set("Location", "/api/v1/customers/" +
-                                              std::to_string(created->at("id").as_int64()));
-                 return response;
-               });
+               return services.idempotency.Run(
+                   request, caller.principal.user_id.value(), [&](storage::UnitOfWork& unit) {
+                     http::Response error;
+                     auto body = BodyObject(request, &error);
+                     if (!body) return error;
+                     auto created =
+                         services.customers.Create(unit, caller.principal, caller.actor, *body);
+                     if (!created) return ErrorResponse(created.error(), request);
+                     http::Response response = CustomerResponse(201, *created);
+                     response.Set("Location", "/api/v1/customers/" +
+                                                  std::to_string(created->at("id").as_int64()));
+                     return response;
+                   });
              }));
 
   router.Add(http::Method::kGet, "/api/v1/customers",
@@ -192,9 +194,13 @@ void AddCustomerRoutes(http::Router& router, const ApiContext& ctx,
                input.note =
                    reader.String("note", false, 4000, JsonReader::Lines::kMany).value_or("");
                if (auto s = reader.Finish(); !s) return ErrorResponse(s.error(), request);
-               auto added = services.relationships.Add(caller.principal, caller.actor, *id, input);
-               if (!added) return ErrorResponse(added.error(), request);
-               return http::JsonResponse(201, *added);
+               return services.idempotency.Run(
+                   request, caller.principal.user_id.value(), [&](storage::UnitOfWork& unit) {
+                     auto added = services.relationships.Add(unit, caller.principal, caller.actor,
+                                                             *id, input);
+                     if (!added) return ErrorResponse(added.error(), request);
+                     return http::JsonResponse(201, *added);
+                   });
              }));
 
   router.Add(http::Method::kDelete, "/api/v1/customers/{id}/relations/{relation_id}",
@@ -219,28 +225,31 @@ void AddCustomerRoutes(http::Router& router, const ApiContext& ctx,
                return ItemsResponse(std::move(*list));
              }));
 
-  router.Add(http::Method::kPost, "/api/v1/customers/{id}/followups",
-             guard.Protect({.permission = "followup.write"},
-                           [services](http::Request& request, const Caller& caller) {
-               http::Response error;
-               auto id = PathId(request, "id", &error);
-               if (!id) return error;
-               auto body = http::ParseJsonBody(request);
-               if (!body) return body.error();
-               JsonReader reader(*body);
-               customers::NewFollowUp input;
-               input.channel = reader.String("channel", true, 32).value_or("");
-               input.content =
-                   reader.String("content", true, 20000, JsonReader::Lines::kMany).value_or("");
-               input.outcome =
-                   reader.String("outcome", false, 4000, JsonReader::Lines::kMany).value_or("");
-               input.next_followup_date =
-                   reader.String("next_followup_date", false, 32).value_or("");
-               if (auto s = reader.Finish(); !s) return ErrorResponse(s.error(), request);
-               auto added = services.followups.Add(caller.principal, caller.actor, *id, input);
-               if (!added) return ErrorResponse(added.error(), request);
-               return http::JsonResponse(201, *added);
-             }));
+  router.Add(
+      http::Method::kPost, "/api/v1/customers/{id}/followups",
+      guard.Protect({.permission = "followup.write"}, [services](http::Request& request,
+                                                                 const Caller& caller) {
+        http::Response error;
+        auto id = PathId(request, "id", &error);
+        if (!id) return error;
+        auto body = http::ParseJsonBody(request);
+        if (!body) return body.error();
+        JsonReader reader(*body);
+        customers::NewFollowUp input;
+        input.channel = reader.String("channel", true, 32).value_or("");
+        input.content =
+            reader.String("content", true, 20000, JsonReader::Lines::kMany).value_or("");
+        input.outcome =
+            reader.String("outcome", false, 4000, JsonReader::Lines::kMany).value_or("");
+        input.next_followup_date = reader.String("next_followup_date", false, 32).value_or("");
+        if (auto s = reader.Finish(); !s) return ErrorResponse(s.error(), request);
+        return services.idempotency.Run(
+            request, caller.principal.user_id.value(), [&](storage::UnitOfWork& unit) {
+              auto added = services.followups.Add(unit, caller.principal, caller.actor, *id, input);
+              if (!added) return ErrorResponse(added.error(), request);
+              return http::JsonResponse(201, *added);
+            });
+      }));
 
   router.Add(http::Method::kGet, "/api/v1/customers/{id}/timeline",
              guard.Protect(read, [services](http::Request& request, const Caller& caller) {

@@ -10,7 +10,6 @@ namespace {
 
 constexpr std::chrono::hours kRetention{24};
 constexpr size_t kMaxKeyLength = 128;
-constexpr int64_t kPending = 0;  // status of a key whose first request is still running
 
 }  // namespace
 
@@ -33,103 +32,143 @@ CREATE INDEX idempotency_keys_by_age ON idempotency_keys (created_at_us);
           // nothing to send.
           {.id = "api_0002_idempotency_etag", .sql = R"sql(
 ALTER TABLE idempotency_keys ADD COLUMN etag TEXT NOT NULL DEFAULT '';
+)sql"},
+          // Keys claimed by the earlier three-transaction protocol whose request died half-way
+          // stayed pending (status 0) and answered every retry with 409. Nothing of theirs
+          // remains to replay; free them.
+          {.id = "api_0003_free_stuck_keys", .sql = R"sql(
+DELETE FROM idempotency_keys WHERE status = 0;
 )sql"}};
 }
 
-http::Response IdempotencyKeys::Run(const http::Request& request, int64_t user_id,
-                                    const std::function<http::Response()>& handle) {
-  auto header = request.Header("Idempotency-Key");
-  if (!header) return handle();
-  std::string key(*header);
-  if (key.empty() || key.size() > kMaxKeyLength) {
-    return http::ProblemResponse(400, "invalid_idempotency_key",
-                                 {"Idempotency-Key 须为 1–128 个字符",
-                                  "Idempotency-Key must be 1–128 characters"},
-                                 request);
-  }
-  std::string request_hash =
-      crypto::Sha256Hex(std::string(http::MethodName(request.method)) + " " + request.path +
-                        "\n" + request.body);
-  int64_t now = ToUnixMicros(clock_.Now());
+namespace {
 
-  struct Stored {
-    std::string request_hash;
-    int64_t status;
-    std::string content_type;
-    std::string location;
-    std::string body;
-    std::string etag;
-  };
-  std::optional<Stored> stored;
-  auto claimed = db_.Write([&](storage::Tx& tx) -> Status {
-    RETURN_IF_ERROR(tx.Execute("DELETE FROM idempotency_keys WHERE created_at_us < ?",
-                               {now - std::chrono::duration_cast<std::chrono::microseconds>(
-                                          kRetention)
-                                          .count()}));
+struct StoredResponse {
+  std::string request_hash;
+  http::Response response;
+};
+
+bool Succeeded(const http::Response& response) {
+  return response.status >= 200 && response.status < 300;
+}
+
+}  // namespace
+
+http::Response IdempotencyKeys::Run(const http::Request& request, int64_t user_id,
+                                    const Handler& handle) {
+  auto header = request.Header("Idempotency-Key");
+  std::optional<std::string> key;
+  if (header) {
+    key.emplace(*header);
+    if (key->empty() || key->size() > kMaxKeyLength) {
+      return http::ProblemResponse(
+          400, "invalid_idempotency_key",
+          {"Idempotency-Key 须为 1–128 个字符", "Idempotency-Key must be 1–128 characters"},
+          request);
+    }
+  }
+  const std::string request_hash = crypto::Sha256Hex(std::string(http::MethodName(request.method)) +
+                                                     " " + request.path + "\n" + request.body);
+  const int64_t now = ToUnixMicros(clock_.Now());
+  const int64_t oldest_kept = now - std::chrono::microseconds(kRetention).count();
+
+  auto find_stored = [&](storage::Tx& tx) -> Result<std::optional<StoredResponse>> {
     ASSIGN_OR_RETURN(auto row, tx.QueryOne("SELECT request_hash, status, content_type, location, "
                                            "body, etag FROM idempotency_keys WHERE user_id = ? "
-                                           "AND idempotency_key = ?",
-                                           {user_id, key}));
-    if (row) {
-      stored = Stored{row->Text(0), row->Int(1),
-                      row->Text(2), row->Text(3), row->Text(4), row->Text(5)};
-      return Ok();
-    }
-    RETURN_IF_ERROR(tx.Execute("INSERT INTO idempotency_keys (user_id, idempotency_key, "
-                               "request_hash, status, content_type, location, body, "
-                               "created_at_us) VALUES (?, ?, ?, ?, '', '', '', ?)",
-                               {user_id, key, request_hash, kPending, now}));
-    return Ok();
-  });
-  if (!claimed) return ErrorResponse(claimed.error(), request);
-
-  if (stored) {
-    if (stored->request_hash != request_hash) {
+                                           "AND idempotency_key = ? AND created_at_us >= ?",
+                                           {user_id, *key, oldest_kept}));
+    if (!row) return std::optional<StoredResponse>();
+    StoredResponse stored{.request_hash = row->Text(0)};
+    http::Response& replay = stored.response;
+    replay.status = static_cast<int>(row->Int(1));
+    replay.body = row->Text(4);
+    replay.Set("Content-Type", row->Text(2));
+    if (!row->Text(3).empty()) replay.Set("Location", row->Text(3));
+    if (!row->Text(5).empty()) replay.Set("ETag", row->Text(5));
+    replay.Set("Idempotent-Replayed", "true");
+    return std::optional<StoredResponse>(std::move(stored));
+  };
+  auto replay = [&](const StoredResponse& stored) {
+    if (stored.request_hash != request_hash) {
       return http::ProblemResponse(422, "idempotency_key_reused",
                                    {"该 Idempotency-Key 已用于另一个请求",
                                     "This Idempotency-Key was used for a different request"},
                                    request);
     }
-    if (stored->status == kPending) {
-      return http::ProblemResponse(409, "request_in_progress",
-                                   {"相同的请求正在处理中，请稍后重试",
-                                    "The same request is still being processed; retry shortly"},
-                                   request);
-    }
-    http::Response replay;
-    replay.status = static_cast<int>(stored->status);
-    replay.body = stored->body;
-    replay.Set("Content-Type", stored->content_type);
-    if (!stored->location.empty()) replay.Set("Location", stored->location);
-    if (!stored->etag.empty()) replay.Set("ETag", stored->etag);
-    replay.Set("Idempotent-Replayed", "true");
-    return replay;
-  }
+    return stored.response;
+  };
 
-  http::Response response = handle();
-  // Only successes are remembered: after a validation error the client fixes the request and may
-  // reuse its key.
-  auto remember = db_.Write([&](storage::Tx& tx) -> Status {
-    if (response.status >= 200 && response.status < 300) {
-      auto header_value = [&](std::string_view name) {
-        auto it = response.headers.find(name);
-        return it == response.headers.end() ? std::string() : it->second;
-      };
-      RETURN_IF_ERROR(tx.Execute("UPDATE idempotency_keys SET status = ?, content_type = ?, "
-                                 "location = ?, body = ?, etag = ? WHERE user_id = ? AND "
-                                 "idempotency_key = ?",
-                                 {int64_t{response.status}, header_value("Content-Type"),
-                                  header_value("Location"), response.body, header_value("ETag"),
-                                  user_id, key}));
-    } else {
-      RETURN_IF_ERROR(tx.Execute("DELETE FROM idempotency_keys WHERE user_id = ? AND "
-                                 "idempotency_key = ?",
-                                 {user_id, key}));
+  // The key is claimed, the use case runs and its response is remembered in one unit of work:
+  // they commit together or not at all, so a failure at any point leaves nothing behind and the
+  // retry starts afresh. A concurrent request with the same key waits on the claimed row (on
+  // PostgreSQL; SQLite has one writer) and then finds the committed response.
+  std::optional<http::Response> response;
+  std::optional<StoredResponse> stored;
+  Status ran = storage::UnitOfWork::Run(db_, [&](storage::UnitOfWork& unit) -> Status {
+    response.reset();
+    stored.reset();
+    storage::Tx& tx = unit.tx();
+    if (key) {
+      ASSIGN_OR_RETURN(stored, find_stored(tx));
+      if (stored) return Ok();
+      // A key older than the retention, not yet purged, is free again.
+      RETURN_IF_ERROR(
+          tx.Execute("DELETE FROM idempotency_keys WHERE user_id = ? AND "
+                     "idempotency_key = ?",
+                     {user_id, *key}));
+      RETURN_IF_ERROR(
+          tx.Execute("INSERT INTO idempotency_keys (user_id, idempotency_key, "
+                     "request_hash, status, content_type, location, body, "
+                     "created_at_us) VALUES (?, ?, ?, 0, '', '', '', ?)",
+                     {user_id, *key, request_hash, now}));
     }
+    response = handle(unit);
+    // A refusal rolls back whatever the handler did; it is not remembered, so the client may fix
+    // the request and send it again under the same key.
+    if (!Succeeded(*response)) {
+      return MakeError(ErrorCode::kFailedPrecondition, {"请求未成功", "The request failed"});
+    }
+    if (!key) return Ok();
+    auto header_value = [&](std::string_view name) {
+      auto it = response->headers.find(name);
+      return it == response->headers.end() ? std::string() : it->second;
+    };
+    ASSIGN_OR_RETURN(int64_t remembered,
+                     tx.Execute("UPDATE idempotency_keys SET status = ?, content_type = ?, "
+                                "location = ?, body = ?, etag = ? WHERE user_id = ? AND "
+                                "idempotency_key = ?",
+                                {int64_t{response->status}, header_value("Content-Type"),
+                                 header_value("Location"), response->body, header_value("ETag"),
+                                 user_id, *key}));
+    if (remembered != 1) return Internal("claimed idempotency key vanished");
     return Ok();
   });
-  if (!remember) return ErrorResponse(remember.error(), request);
-  return response;
+  if (stored) return replay(*stored);
+  if (ran) return std::move(*response);
+  if (response && !Succeeded(*response)) {
+    if (!key) return std::move(*response);
+    // The handler may have been refused because a concurrent request with the same key won
+    // (a duplicate of the record it just created): the winner's response is the answer.
+    auto winner = db_.ReadValue<std::optional<StoredResponse>>(find_stored);
+    if (winner && *winner) return replay(**winner);
+    return std::move(*response);
+  }
+  if (key && ran.error().code == ErrorCode::kAlreadyExists) {
+    auto winner = db_.ReadValue<std::optional<StoredResponse>>(find_stored);
+    if (!winner) return ErrorResponse(winner.error(), request);
+    if (*winner) return replay(**winner);
+  }
+  return ErrorResponse(ran.error(), request);
+}
+
+Status IdempotencyKeys::PurgeExpired() {
+  const int64_t oldest_kept =
+      ToUnixMicros(clock_.Now()) - std::chrono::microseconds(kRetention).count();
+  return db_.Write([&](storage::Tx& tx) -> Status {
+    RETURN_IF_ERROR(
+        tx.Execute("DELETE FROM idempotency_keys WHERE created_at_us < ?", {oldest_kept}));
+    return Ok();
+  });
 }
 
 }  // namespace oc::api

@@ -1,8 +1,7 @@
 #include "customers/customer_service.h"
 
-#include <boost/json.hpp>
-
 #include <algorithm>
+#include <boost/json.hpp>
 #include <set>
 
 #include "core/resident_id.h"
@@ -215,10 +214,9 @@ Result<std::shared_ptr<const forms::EntityDef>> CustomerService::Entity() {
   return registry_.Get(kCustomerEntity);
 }
 
-Status CustomerService::CheckDuplicateBudget(const auth::Principal& principal) {
-  ASSIGN_OR_RETURN(auto retry, db_.ReadValue<std::optional<std::chrono::seconds>>([&](Tx& tx) {
-    return limiter_.RetryAfter(tx, safeguards_.duplicate_findings, RateSubject(principal));
-  }));
+Status CustomerService::CheckDuplicateBudget(Tx& tx, const auth::Principal& principal) {
+  ASSIGN_OR_RETURN(auto retry,
+                   limiter_.RetryAfter(tx, safeguards_.duplicate_findings, RateSubject(principal)));
   if (!retry) return Ok();
   Error error = MakeError(ErrorCode::kResourceExhausted,
                           {"短时间内查到的重复客户过多，请 " + Minutes(*retry) + " 分钟后再登记",
@@ -229,22 +227,25 @@ Status CustomerService::CheckDuplicateBudget(const auth::Principal& principal) {
   return error;
 }
 
-Error CustomerService::RecordDuplicateFinding(const auth::Principal& principal,
+Error CustomerService::RecordDuplicateFinding(storage::UnitOfWork& unit,
+                                              const auth::Principal& principal,
                                               const audit::Actor& actor, Error found) {
   const auto existing = found.extensions.find("existing_id");
   const std::string field =
       found.field_violations.empty() ? std::string() : found.field_violations.front().field;
-  auto recorded = db_.Write([&](Tx& tx) -> Status {
-    RETURN_IF_ERROR(limiter_.Record(tx, safeguards_.duplicate_findings, RateSubject(principal)));
+  // The finding is kept when the use case rolls back, as it does on the refusal it causes.
+  unit.Regardless([this, subject = RateSubject(principal), actor,
+                   entity_id = existing == found.extensions.end()
+                                   ? std::string()
+                                   : std::to_string(std::get<int64_t>(existing->second)),
+                   detail = "by " + field](Tx& tx) -> Status {
+    RETURN_IF_ERROR(limiter_.Record(tx, safeguards_.duplicate_findings, subject));
     return audit_.Append(tx, actor,
                          {.action = "customer.duplicate_found",
                           .entity_type = "customer",
-                          .entity_id = existing == found.extensions.end()
-                                           ? std::string()
-                                           : std::to_string(std::get<int64_t>(existing->second)),
-                          .detail = "by " + field});
+                          .entity_id = entity_id,
+                          .detail = detail});
   });
-  if (!recorded) return recorded.error();
   return found;
 }
 
@@ -381,55 +382,58 @@ Result<int64_t> CustomerService::OwnerDepartment(Tx& tx, const auth::Principal& 
 }
 
 Result<int64_t> CustomerService::Insert(Tx& tx, Prepared& prepared) {
-  // PostgreSQL fails the whole transaction on a failed statement, so a duplicate is looked for
-  // first. SQLite undoes only the failed statement: there the unique indexes decide, and the
-  // lookup runs only to name the customer who already holds the number.
-  const bool look_first = tx.dialect() == storage::Dialect::kPostgres;
-  if (look_first) RETURN_IF_ERROR(CheckNoDuplicate(tx, prepared.values, std::nullopt));
   if (!prepared.owner_is_caller) {
     ASSIGN_OR_RETURN(prepared.params[prepared.department_param],
                      OwnerDepartment(tx, *prepared.principal, prepared.owner_id));
   }
-  auto inserted = tx.Insert(prepared.insert_sql, prepared.params);
-  if (!inserted && inserted.error().code == ErrorCode::kAlreadyExists && !look_first) {
-    RETURN_IF_ERROR(CheckNoDuplicate(tx, prepared.values, std::nullopt));
+  // The unique indexes decide; the lookup runs only to name the customer who already holds the
+  // number. SQLite undoes just the failed statement. PostgreSQL would end the whole unit of work
+  // on a failed statement, so there a conflict inserts nothing instead (after waiting for a
+  // concurrent clerk's commit, whose row the lookup then sees).
+  std::optional<int64_t> id;
+  if (tx.dialect() == storage::Dialect::kPostgres) {
+    ASSIGN_OR_RETURN(
+        auto rows,
+        tx.Query(prepared.insert_sql + " ON CONFLICT DO NOTHING RETURNING id", prepared.params));
+    if (!rows.empty()) id = rows.front().Int(0);
+  } else {
+    auto inserted = tx.Insert(prepared.insert_sql, prepared.params);
+    if (inserted) {
+      id = *inserted;
+    } else if (inserted.error().code != ErrorCode::kAlreadyExists) {
+      return inserted.error();
+    }
   }
-  ASSIGN_OR_RETURN(int64_t id, std::move(inserted));
-  prepared.audit.entity_id = std::to_string(id);
-  return id;
+  if (!id) {
+    RETURN_IF_ERROR(CheckNoDuplicate(tx, prepared.values, std::nullopt));
+    return Internal("customer refused by a unique index that names no duplicate");
+  }
+  prepared.audit.entity_id = std::to_string(*id);
+  return *id;
 }
 
 Result<json::object> CustomerService::Create(const auth::Principal& principal,
-                                             const audit::Actor& actor,
-                                             const json::object& input) {
+                                             const audit::Actor& actor, const json::object& input) {
+  return storage::UnitOfWork::RunValue<json::object>(
+      db_, [&](storage::UnitOfWork& unit) { return Create(unit, principal, actor, input); });
+}
+
+Result<json::object> CustomerService::Create(storage::UnitOfWork& unit,
+                                             const auth::Principal& principal,
+                                             const audit::Actor& actor, const json::object& input) {
   RETURN_IF_ERROR(principal.Require("customer.write"));
-  ASSIGN_OR_RETURN(auto entity, registry_.Get(kCustomerEntity));
+  ASSIGN_OR_RETURN(auto entity, registry_.Get(unit.tx(), kCustomerEntity));
   ASSIGN_OR_RETURN(Prepared prepared, Prepare(principal, actor, *entity, input));
-  if (CarriesIdentity(prepared.values)) RETURN_IF_ERROR(CheckDuplicateBudget(principal));
-  auto created = db_.WriteValue<int64_t>([&](Tx& tx) -> Result<int64_t> {
-    ASSIGN_OR_RETURN(int64_t id, Insert(tx, prepared));
-    audit::Entry* const entry[] = {&prepared.audit};
-    RETURN_IF_ERROR(audit_.AppendPrepared(tx, entry));
-    return id;
-  });
-  if (!created && created.error().code == ErrorCode::kAlreadyExists &&
-      created.error().extensions.empty()) {
-    // Lost a race with another clerk: the unique index refused the row. Name the winner.
-    auto winner = db_.Read(
-        [&](Tx& tx) { return CheckNoDuplicate(tx, prepared.values, std::nullopt); });
-    if (!winner && !winner.error().extensions.empty()) {
-      return RecordDuplicateFinding(principal, actor, winner.error());
-    }
+  Tx& tx = unit.tx();
+  if (CarriesIdentity(prepared.values)) RETURN_IF_ERROR(CheckDuplicateBudget(tx, principal));
+  auto id = Insert(tx, prepared);
+  if (!id && id.error().code == ErrorCode::kAlreadyExists) {
+    return RecordDuplicateFinding(unit, principal, actor, std::move(id).error());
   }
-  if (!created && created.error().code == ErrorCode::kAlreadyExists) {
-    return RecordDuplicateFinding(principal, actor, created.error());
-  }
-  if (!created) return created.error();
-  // Read back after the commit, on a reader: decrypting and masking the record is work the one
-  // writer (and, on PostgreSQL, the audit chain's lock) need not wait for.
-  return db_.ReadValue<json::object>([&](Tx& tx) {
-    return Load(tx, principal, *entity, *created, forms::OutputMode::kMasked);
-  });
+  if (!id) return id.error();
+  audit::Entry* const entry[] = {&prepared.audit};
+  RETURN_IF_ERROR(audit_.AppendPrepared(tx, entry));
+  return Load(tx, principal, *entity, *id, forms::OutputMode::kMasked);
 }
 
 Result<std::vector<BatchItemResult>> CustomerService::CreateBatch(
@@ -495,17 +499,25 @@ Result<json::object> CustomerService::Load(Tx& tx, const auth::Principal& princi
 Result<json::object> CustomerService::Get(const auth::Principal& principal, int64_t id) {
   RETURN_IF_ERROR(principal.Require("customer.read"));
   ASSIGN_OR_RETURN(auto entity, registry_.Get(kCustomerEntity));
-  return db_.ReadValue<json::object>([&](Tx& tx) {
-    return Load(tx, principal, *entity, id, forms::OutputMode::kMasked);
-  });
+  return db_.ReadValue<json::object>(
+      [&](Tx& tx) { return Load(tx, principal, *entity, id, forms::OutputMode::kMasked); });
 }
 
 Result<json::object> CustomerService::Update(const auth::Principal& principal,
                                              const audit::Actor& actor, int64_t id,
+                                             const json::object& patch, int64_t expected_version) {
+  return storage::UnitOfWork::RunValue<json::object>(db_, [&](storage::UnitOfWork& unit) {
+    return Update(unit, principal, actor, id, patch, expected_version);
+  });
+}
+
+Result<json::object> CustomerService::Update(storage::UnitOfWork& unit,
+                                             const auth::Principal& principal,
+                                             const audit::Actor& actor, int64_t id,
                                              const json::object& raw_patch,
                                              int64_t expected_version) {
   RETURN_IF_ERROR(principal.Require("customer.write"));
-  ASSIGN_OR_RETURN(auto entity, registry_.Get(kCustomerEntity));
+  ASSIGN_OR_RETURN(auto entity, registry_.Get(unit.tx(), kCustomerEntity));
   std::vector<FieldViolation> violations;
   for (const char* immutable : {"type", "owner_id", "department_id"}) {
     if (raw_patch.contains(immutable)) {
@@ -518,11 +530,12 @@ Result<json::object> CustomerService::Update(const auth::Principal& principal,
     const json::value* v = raw_patch.if_contains(field);
     return v && !v->is_null();
   };
+  Tx& tx = unit.tx();
   if (names_identity("id_number") || names_identity("credit_code")) {
-    RETURN_IF_ERROR(CheckDuplicateBudget(principal));
+    RETURN_IF_ERROR(CheckDuplicateBudget(tx, principal));
   }
 
-  auto updated = db_.WriteValue<json::object>([&](Tx& tx) -> Result<json::object> {
+  auto updated = [&]() -> Result<json::object> {
     auth::ScopePredicate scope = principal.ScopeSql("customer", "c.owner_id", "c.department_id");
     storage::Params params{id};
     params.insert(params.end(), scope.params.begin(), scope.params.end());
@@ -577,29 +590,34 @@ Result<json::object> CustomerService::Update(const auth::Principal& principal,
                                      .changes = std::move(changes)}));
     }
     return Load(tx, principal, *entity, id, forms::OutputMode::kMasked);
-  });
+  }();
   if (!updated && updated.error().code == ErrorCode::kAlreadyExists) {
-    return RecordDuplicateFinding(principal, actor, updated.error());
+    return RecordDuplicateFinding(unit, principal, actor, std::move(updated).error());
   }
   return updated;
 }
 
 Status CustomerService::Delete(const auth::Principal& principal, const audit::Actor& actor,
                                int64_t id) {
+  return storage::UnitOfWork::Run(
+      db_, [&](storage::UnitOfWork& unit) { return Delete(unit, principal, actor, id); });
+}
+
+Status CustomerService::Delete(storage::UnitOfWork& unit, const auth::Principal& principal,
+                               const audit::Actor& actor, int64_t id) {
   RETURN_IF_ERROR(principal.Require("customer.delete"));
-  return db_.Write([&](Tx& tx) -> Status {
-    RETURN_IF_ERROR(CheckVisible(tx, principal, id));
-    int64_t now = ToUnixMicros(clock_.Now());
-    storage::Value by =
-        actor.user_id ? storage::Value(*actor.user_id) : storage::Value(storage::Null{});
-    RETURN_IF_ERROR(tx.Execute("UPDATE customers SET deleted_at_us = ?, deleted_by = ?, version = "
-                               "version + 1 WHERE id = ?",
-                               {now, by, id}));
-    return audit_.Append(tx, actor,
-                         {.action = "customer.delete",
-                          .entity_type = "customer",
-                          .entity_id = std::to_string(id)});
-  });
+  Tx& tx = unit.tx();
+  RETURN_IF_ERROR(CheckVisible(tx, principal, id));
+  int64_t now = ToUnixMicros(clock_.Now());
+  storage::Value by =
+      actor.user_id ? storage::Value(*actor.user_id) : storage::Value(storage::Null{});
+  RETURN_IF_ERROR(
+      tx.Execute("UPDATE customers SET deleted_at_us = ?, deleted_by = ?, version = "
+                 "version + 1 WHERE id = ?",
+                 {now, by, id}));
+  return audit_.Append(
+      tx, actor,
+      {.action = "customer.delete", .entity_type = "customer", .entity_id = std::to_string(id)});
 }
 
 Status CustomerService::RecordLookup(const auth::Principal& principal, const audit::Actor& actor,
@@ -702,17 +720,25 @@ Result<CustomerPage> CustomerService::List(const auth::Principal& principal,
 Result<json::object> CustomerService::Unmask(const auth::Principal& principal,
                                              const audit::Actor& actor, int64_t id,
                                              const std::vector<std::string>& fields) {
-  ASSIGN_OR_RETURN(auto entity, registry_.Get(kCustomerEntity));
+  return storage::UnitOfWork::RunValue<json::object>(
+      db_, [&](storage::UnitOfWork& unit) { return Unmask(unit, principal, actor, id, fields); });
+}
+
+Result<json::object> CustomerService::Unmask(storage::UnitOfWork& unit,
+                                             const auth::Principal& principal,
+                                             const audit::Actor& actor, int64_t id,
+                                             const std::vector<std::string>& fields) {
+  ASSIGN_OR_RETURN(auto entity, registry_.Get(unit.tx(), kCustomerEntity));
   std::string names;
   for (const auto& f : fields) names += (names.empty() ? "" : ",") + f;
   if (auto allowed = principal.Require("pii.unmask"); !allowed) {
-    RETURN_IF_ERROR(db_.Write([&](Tx& tx) {
+    unit.Regardless([this, actor, id, names](Tx& tx) {
       return audit_.Append(tx, actor,
                            {.action = "pii.unmask_denied",
                             .entity_type = "customer",
                             .entity_id = std::to_string(id),
                             .detail = "fields: " + names});
-    }));
+    });
     return allowed.error();
   }
   std::vector<FieldViolation> violations;
@@ -727,22 +753,28 @@ Result<json::object> CustomerService::Unmask(const auth::Principal& principal,
     }
   }
   if (!violations.empty()) return InvalidArgument(std::move(violations));
-  return db_.WriteValue<json::object>([&](Tx& tx) -> Result<json::object> {
-    ASSIGN_OR_RETURN(json::object full,
-                     Load(tx, principal, *entity, id, forms::OutputMode::kPlain));
-    RETURN_IF_ERROR(audit_.Append(tx, actor,
-                                  {.action = "pii.unmask",
-                                   .entity_type = "customer",
-                                   .entity_id = std::to_string(id),
-                                   .detail = "fields: " + names}));
-    json::object out;
-    for (const auto& name : fields) out[name] = full.at(name);
-    return out;
-  });
+  Tx& tx = unit.tx();
+  ASSIGN_OR_RETURN(json::object full, Load(tx, principal, *entity, id, forms::OutputMode::kPlain));
+  RETURN_IF_ERROR(audit_.Append(tx, actor,
+                                {.action = "pii.unmask",
+                                 .entity_type = "customer",
+                                 .entity_id = std::to_string(id),
+                                 .detail = "fields: " + names}));
+  json::object out;
+  for (const auto& name : fields) out[name] = full.at(name);
+  return out;
 }
 
 Status CustomerService::Reassign(const auth::Principal& principal, const audit::Actor& actor,
                                  const std::vector<int64_t>& ids, int64_t new_owner_id) {
+  return storage::UnitOfWork::Run(db_, [&](storage::UnitOfWork& unit) {
+    return Reassign(unit, principal, actor, ids, new_owner_id);
+  });
+}
+
+Status CustomerService::Reassign(storage::UnitOfWork& unit, const auth::Principal& principal,
+                                 const audit::Actor& actor, const std::vector<int64_t>& ids,
+                                 int64_t new_owner_id) {
   RETURN_IF_ERROR(principal.Require("customer.reassign"));
   if (ids.empty() || ids.size() > kMaxReassign) {
     const std::string most = std::to_string(kMaxReassign);
@@ -750,32 +782,30 @@ Status CustomerService::Reassign(const auth::Principal& principal, const audit::
                         {"一次可调整 1 到 " + most + " 个客户",
                          "Reassign between 1 and " + most + " customers at a time"});
   }
-  return db_.Write([&](Tx& tx) -> Status {
-    ASSIGN_OR_RETURN(int64_t department, OwnerDepartment(tx, principal, new_owner_id));
-    int64_t now = ToUnixMicros(clock_.Now());
-    for (int64_t id : std::set<int64_t>(ids.begin(), ids.end())) {
-      RETURN_IF_ERROR(CheckVisible(tx, principal, id));
-      ASSIGN_OR_RETURN(auto before, tx.QueryOne("SELECT owner_id, department_id FROM customers "
-                                                "WHERE id = ?",
-                                                {id}));
-      if (before->Int(0) == new_owner_id) continue;
-      RETURN_IF_ERROR(tx.Execute("UPDATE customers SET owner_id = ?, department_id = ?, version = "
-                                 "version + 1, updated_at_us = ?, updated_by = ? WHERE id = ?",
-                                 {new_owner_id, department, now,
-                                  actor.user_id ? storage::Value(*actor.user_id)
-                                                : storage::Value(storage::Null{}),
-                                  id}));
-      RETURN_IF_ERROR(audit_.Append(
-          tx, actor,
-          {.action = "customer.reassign",
-           .entity_type = "customer",
-           .entity_id = std::to_string(id),
-           .changes = {{"owner_id", std::to_string(before->Int(0)), std::to_string(new_owner_id)},
-                       {"department_id", std::to_string(before->Int(1)),
-                        std::to_string(department)}}}));
-    }
-    return Ok();
-  });
+  Tx& tx = unit.tx();
+  ASSIGN_OR_RETURN(int64_t department, OwnerDepartment(tx, principal, new_owner_id));
+  int64_t now = ToUnixMicros(clock_.Now());
+  for (int64_t id : std::set<int64_t>(ids.begin(), ids.end())) {
+    RETURN_IF_ERROR(CheckVisible(tx, principal, id));
+    ASSIGN_OR_RETURN(auto before, tx.QueryOne("SELECT owner_id, department_id FROM customers "
+                                              "WHERE id = ?",
+                                              {id}));
+    if (before->Int(0) == new_owner_id) continue;
+    RETURN_IF_ERROR(tx.Execute(
+        "UPDATE customers SET owner_id = ?, department_id = ?, version = "
+        "version + 1, updated_at_us = ?, updated_by = ? WHERE id = ?",
+        {new_owner_id, department, now,
+         actor.user_id ? storage::Value(*actor.user_id) : storage::Value(storage::Null{}), id}));
+    RETURN_IF_ERROR(audit_.Append(
+        tx, actor,
+        {.action = "customer.reassign",
+         .entity_type = "customer",
+         .entity_id = std::to_string(id),
+         .changes = {
+             {"owner_id", std::to_string(before->Int(0)), std::to_string(new_owner_id)},
+             {"department_id", std::to_string(before->Int(1)), std::to_string(department)}}}));
+  }
+  return Ok();
 }
 
 Status CustomerService::CheckVisible(Tx& tx, const auth::Principal& principal, int64_t id) {

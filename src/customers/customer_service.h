@@ -12,6 +12,9 @@
 // Visibility: a customer outside the caller's data scope is reported as kNotFound, exactly like
 // a customer that does not exist, so ids cannot be probed.
 //
+// Each use case that changes something comes in two forms: one that takes part in the caller's
+// unit of work (storage/unit_of_work.h), and one that runs in a unit of its own.
+//
 // Thread-safe; blocks on the database: call from worker threads.
 
 #include <boost/json/object.hpp>
@@ -30,6 +33,7 @@
 #include "forms/record_codec.h"
 #include "forms/record_query.h"
 #include "storage/db.h"
+#include "storage/unit_of_work.h"
 
 namespace oc::customers {
 
@@ -81,6 +85,8 @@ class CustomerService {
   // or credit code is kResourceExhausted (with retry_after) before anything is looked up.
   Result<boost::json::object> Create(const auth::Principal& principal, const audit::Actor& actor,
                                      const boost::json::object& input);
+  Result<boost::json::object> Create(storage::UnitOfWork& unit, const auth::Principal& principal,
+                                     const audit::Actor& actor, const boost::json::object& input);
 
   // Creates many customers in one transaction per call, for imports and bulk loads: each input is
   // validated as in Create, and the valid ones are written together (one commit). Results are in
@@ -104,10 +110,15 @@ class CustomerService {
   Result<boost::json::object> Update(const auth::Principal& principal, const audit::Actor& actor,
                                      int64_t id, const boost::json::object& patch,
                                      int64_t expected_version);
+  Result<boost::json::object> Update(storage::UnitOfWork& unit, const auth::Principal& principal,
+                                     const audit::Actor& actor, int64_t id,
+                                     const boost::json::object& patch, int64_t expected_version);
 
   // Soft delete: the record stays for its history, leaves every list, and frees its ID number
   // for a new record. Errors: kPermissionDenied without customer.delete; as Get.
   Status Delete(const auth::Principal& principal, const audit::Actor& actor, int64_t id);
+  Status Delete(storage::UnitOfWork& unit, const auth::Principal& principal,
+                const audit::Actor& actor, int64_t id);
 
   // A page of customers in the caller's scope. Parameters: every filterable field of the entity
   // (see forms/record_query.h: name=…, name.prefix=…, created_at.from=…, tags=…, sort=…,
@@ -126,6 +137,9 @@ class CustomerService {
   // masked; as Get.
   Result<boost::json::object> Unmask(const auth::Principal& principal, const audit::Actor& actor,
                                      int64_t id, const std::vector<std::string>& fields);
+  Result<boost::json::object> Unmask(storage::UnitOfWork& unit, const auth::Principal& principal,
+                                     const audit::Actor& actor, int64_t id,
+                                     const std::vector<std::string>& fields);
 
   // Moves customers to another account manager (and the manager's department). All or nothing;
   // at most 500 at a time; each move audited.
@@ -134,6 +148,8 @@ class CustomerService {
   // kNotFound naming the first id that is absent or out of scope.
   Status Reassign(const auth::Principal& principal, const audit::Actor& actor,
                   const std::vector<int64_t>& ids, int64_t new_owner_id);
+  Status Reassign(storage::UnitOfWork& unit, const auth::Principal& principal,
+                  const audit::Actor& actor, const std::vector<int64_t>& ids, int64_t new_owner_id);
 
   // Whether the customer exists, is live and is in the caller's scope (for the related-party,
   // follow-up and timeline services). Errors: kNotFound otherwise.
@@ -167,10 +183,10 @@ class CustomerService {
   Status RecordLookup(const auth::Principal& principal, const audit::Actor& actor,
                       std::string_view field);
   // Refuses, before any lookup, a caller who has found too many duplicates lately.
-  Status CheckDuplicateBudget(const auth::Principal& principal);
-  // Counts and audits a duplicate finding; returns `found` to pass on.
-  Error RecordDuplicateFinding(const auth::Principal& principal, const audit::Actor& actor,
-                               Error found);
+  Status CheckDuplicateBudget(storage::Tx& tx, const auth::Principal& principal);
+  // Counts and audits a duplicate finding, whatever becomes of `unit`; returns `found`.
+  Error RecordDuplicateFinding(storage::UnitOfWork& unit, const auth::Principal& principal,
+                               const audit::Actor& actor, Error found);
 
   storage::Db& db_;
   const Clock& clock_;

@@ -89,6 +89,15 @@ FollowUpService::FollowUpService(storage::Db& db, const Clock& clock,
 Result<json::object> FollowUpService::Add(const auth::Principal& principal,
                                           const audit::Actor& actor, int64_t customer_id,
                                           const NewFollowUp& input) {
+  return storage::UnitOfWork::RunValue<json::object>(db_, [&](storage::UnitOfWork& unit) {
+    return Add(unit, principal, actor, customer_id, input);
+  });
+}
+
+Result<json::object> FollowUpService::Add(storage::UnitOfWork& unit,
+                                          const auth::Principal& principal,
+                                          const audit::Actor& actor, int64_t customer_id,
+                                          const NewFollowUp& input) {
   RETURN_IF_ERROR(principal.Require("followup.write"));
   std::vector<FieldViolation> violations;
   if (std::find(kChannels.begin(), kChannels.end(), input.channel) == kChannels.end()) {
@@ -120,29 +129,27 @@ Result<json::object> FollowUpService::Add(const auth::Principal& principal,
   }
   if (!violations.empty()) return InvalidArgument(std::move(violations));
   int64_t now = ToUnixMicros(clock_.Now());
-  return db_.WriteValue<json::object>([&](Tx& tx) -> Result<json::object> {
-    RETURN_IF_ERROR(customers_.CheckVisible(tx, principal, customer_id));
-    storage::Value next = input.next_followup_date.empty()
-                              ? storage::Value(storage::Null{})
-                              : storage::Value(input.next_followup_date);
-    ASSIGN_OR_RETURN(int64_t id,
-                     tx.Insert("INSERT INTO customer_followups (customer_id, channel, content, "
-                               "outcome, next_followup_date, created_at_us, created_by) VALUES "
-                               "(?, ?, ?, ?, ?, ?, ?)",
-                               {customer_id, input.channel, content, input.outcome, next, now,
-                                principal.user_id.value()}));
-    RETURN_IF_ERROR(audit_.Append(tx, actor,
-                                  {.action = "customer.followup_added",
-                                   .entity_type = "customer",
-                                   .entity_id = std::to_string(customer_id),
-                                   .detail = "follow-up " + std::to_string(id) + " by " +
-                                             input.channel}));
-    ASSIGN_OR_RETURN(auto row, tx.QueryOne("SELECT " + std::string(kFollowUpColumns) +
-                                               " FROM customer_followups f LEFT JOIN users u ON "
-                                               "u.id = f.created_by WHERE f.id = ?",
-                                           {id}));
-    return FollowUpJson(*row);
-  });
+  Tx& tx = unit.tx();
+  RETURN_IF_ERROR(customers_.CheckVisible(tx, principal, customer_id));
+  storage::Value next = input.next_followup_date.empty() ? storage::Value(storage::Null{})
+                                                         : storage::Value(input.next_followup_date);
+  ASSIGN_OR_RETURN(int64_t id,
+                   tx.Insert("INSERT INTO customer_followups (customer_id, channel, content, "
+                             "outcome, next_followup_date, created_at_us, created_by) VALUES "
+                             "(?, ?, ?, ?, ?, ?, ?)",
+                             {customer_id, input.channel, content, input.outcome, next, now,
+                              principal.user_id.value()}));
+  RETURN_IF_ERROR(
+      audit_.Append(tx, actor,
+                    {.action = "customer.followup_added",
+                     .entity_type = "customer",
+                     .entity_id = std::to_string(customer_id),
+                     .detail = "follow-up " + std::to_string(id) + " by " + input.channel}));
+  ASSIGN_OR_RETURN(auto row, tx.QueryOne("SELECT " + std::string(kFollowUpColumns) +
+                                             " FROM customer_followups f LEFT JOIN users u ON "
+                                             "u.id = f.created_by WHERE f.id = ?",
+                                         {id}));
+  return FollowUpJson(*row);
 }
 
 Result<std::vector<json::object>> FollowUpService::List(const auth::Principal& principal,

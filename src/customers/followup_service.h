@@ -46,6 +46,9 @@ class FollowUpService {
   // date or in the past).
   Result<boost::json::object> Add(const auth::Principal& principal, const audit::Actor& actor,
                                   int64_t customer_id, const NewFollowUp& input);
+  Result<boost::json::object> Add(storage::UnitOfWork& unit, const auth::Principal& principal,
+                                  const audit::Actor& actor, int64_t customer_id,
+                                  const NewFollowUp& input);
 
   // Newest first. Errors: as Add for visibility.
   Result<std::vector<boost::json::object>> List(const auth::Principal& principal,

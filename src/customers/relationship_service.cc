@@ -1,8 +1,7 @@
 #include "customers/relationship_service.h"
 
-#include <boost/json.hpp>
-
 #include <array>
+#include <boost/json.hpp>
 
 #include "core/contact.h"
 #include "core/masking.h"
@@ -66,6 +65,15 @@ RelationshipService::RelationshipService(storage::Db& db, const Clock& clock,
 Result<json::object> RelationshipService::Add(const auth::Principal& principal,
                                               const audit::Actor& actor, int64_t customer_id,
                                               const NewRelation& input) {
+  return storage::UnitOfWork::RunValue<json::object>(db_, [&](storage::UnitOfWork& unit) {
+    return Add(unit, principal, actor, customer_id, input);
+  });
+}
+
+Result<json::object> RelationshipService::Add(storage::UnitOfWork& unit,
+                                              const auth::Principal& principal,
+                                              const audit::Actor& actor, int64_t customer_id,
+                                              const NewRelation& input) {
   RETURN_IF_ERROR(principal.Require("customer.write"));
   std::vector<FieldViolation> violations;
   std::string person_name = NormalizeName(input.person_name);
@@ -120,61 +128,56 @@ Result<json::object> RelationshipService::Add(const auth::Principal& principal,
     phone_cipher = std::move(c);
   }
   int64_t now = ToUnixMicros(clock_.Now());
-  auto relation_id = db_.WriteValue<int64_t>([&](Tx& tx) -> Result<int64_t> {
-    RETURN_IF_ERROR(customers_.CheckVisible(tx, principal, customer_id));
-    std::string role(RelationRoleName(input.role));
-    if (input.related_customer_id) {
-      // The counterpart must be readable by the caller; one outside their scope is answered
-      // like one that does not exist, so that ids cannot be probed through links.
-      if (auto visible = customers_.CheckVisible(tx, principal, *input.related_customer_id);
-          !visible) {
-        if (visible.error().code != ErrorCode::kNotFound) return visible.error();
-        return InvalidField("related_customer_id", "unknown_customer",
-                            {"关联客户不存在", "The related customer does not exist"});
-      }
-      ASSIGN_OR_RETURN(auto existing,
-                       tx.QueryOne("SELECT id FROM customer_relations WHERE customer_id = ? AND "
-                                   "role = ? AND related_customer_id = ? AND deleted_at_us IS "
-                                   "NULL",
-                                   {customer_id, role, *input.related_customer_id}));
-      if (existing) {
-        Error e = InvalidField("related_customer_id", "duplicate",
-                               {"该关联关系已存在", "This relation already exists"});
-        e.code = ErrorCode::kAlreadyExists;
-        return e;
-      }
+  Tx& tx = unit.tx();
+  RETURN_IF_ERROR(customers_.CheckVisible(tx, principal, customer_id));
+  std::string role(RelationRoleName(input.role));
+  if (input.related_customer_id) {
+    // The counterpart must be readable by the caller; one outside their scope is answered
+    // like one that does not exist, so that ids cannot be probed through links.
+    if (auto visible = customers_.CheckVisible(tx, principal, *input.related_customer_id);
+        !visible) {
+      if (visible.error().code != ErrorCode::kNotFound) return visible.error();
+      return InvalidField("related_customer_id", "unknown_customer",
+                          {"关联客户不存在", "The related customer does not exist"});
     }
-    storage::Value related = input.related_customer_id
-                                 ? storage::Value(*input.related_customer_id)
-                                 : storage::Value(storage::Null{});
-    ASSIGN_OR_RETURN(
-        int64_t id,
-        tx.Insert("INSERT INTO customer_relations (customer_id, role, related_customer_id, "
-                  "person_name, person_phone_enc, share_ppm, note, created_at_us, created_by) "
-                  "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                  {customer_id, role, related,
-                   person_name.empty() ? storage::Value(storage::Null{})
-                                       : storage::Value(person_name),
-                   phone_cipher ? storage::Value(storage::Blob{*phone_cipher})
-                                : storage::Value(storage::Null{}),
-                   share_ppm ? storage::Value(*share_ppm) : storage::Value(storage::Null{}),
-                   input.note, now, principal.user_id.value()}));
-    std::string counterpart = input.related_customer_id
-                                  ? "customer " + std::to_string(*input.related_customer_id)
-                                  : person_name;
-    RETURN_IF_ERROR(audit_.Append(
-        tx, actor,
-        {.action = "customer.relation_added",
-         .entity_type = "customer",
-         .entity_id = std::to_string(customer_id),
-         .changes = {{"relation." + role, std::nullopt, counterpart}},
-         .detail = "relation " + std::to_string(id)}));
-    return id;
-  });
-  if (!relation_id) return relation_id.error();
-  ASSIGN_OR_RETURN(auto all, List(principal, customer_id));
+    ASSIGN_OR_RETURN(auto existing,
+                     tx.QueryOne("SELECT id FROM customer_relations WHERE customer_id = ? AND "
+                                 "role = ? AND related_customer_id = ? AND deleted_at_us IS "
+                                 "NULL",
+                                 {customer_id, role, *input.related_customer_id}));
+    if (existing) {
+      Error e = InvalidField("related_customer_id", "duplicate",
+                             {"该关联关系已存在", "This relation already exists"});
+      e.code = ErrorCode::kAlreadyExists;
+      return e;
+    }
+  }
+  storage::Value related = input.related_customer_id ? storage::Value(*input.related_customer_id)
+                                                     : storage::Value(storage::Null{});
+  ASSIGN_OR_RETURN(
+      int64_t id,
+      tx.Insert(
+          "INSERT INTO customer_relations (customer_id, role, related_customer_id, "
+          "person_name, person_phone_enc, share_ppm, note, created_at_us, created_by) "
+          "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+          {customer_id, role, related,
+           person_name.empty() ? storage::Value(storage::Null{}) : storage::Value(person_name),
+           phone_cipher ? storage::Value(storage::Blob{*phone_cipher})
+                        : storage::Value(storage::Null{}),
+           share_ppm ? storage::Value(*share_ppm) : storage::Value(storage::Null{}), input.note,
+           now, principal.user_id.value()}));
+  std::string counterpart = input.related_customer_id
+                                ? "customer " + std::to_string(*input.related_customer_id)
+                                : person_name;
+  RETURN_IF_ERROR(audit_.Append(tx, actor,
+                                {.action = "customer.relation_added",
+                                 .entity_type = "customer",
+                                 .entity_id = std::to_string(customer_id),
+                                 .changes = {{"relation." + role, std::nullopt, counterpart}},
+                                 .detail = "relation " + std::to_string(id)}));
+  ASSIGN_OR_RETURN(auto all, ListIn(tx, principal, customer_id));
   for (auto& item : all) {
-    if (item.at("id").as_int64() == *relation_id) return item;
+    if (item.at("id").as_int64() == id) return item;
   }
   return Internal("new relation not listed");
 }
@@ -183,82 +186,93 @@ Result<std::vector<json::object>> RelationshipService::List(const auth::Principa
                                                             int64_t customer_id) {
   RETURN_IF_ERROR(principal.Require("customer.read"));
   return db_.ReadValue<std::vector<json::object>>(
-      [&](Tx& tx) -> Result<std::vector<json::object>> {
-        RETURN_IF_ERROR(customers_.CheckVisible(tx, principal, customer_id));
-        ASSIGN_OR_RETURN(auto rows,
-                         tx.Query("SELECT id, customer_id, role, related_customer_id, "
-                                  "person_name, person_phone_enc, share_ppm, note, "
-                                  "created_at_us FROM customer_relations WHERE deleted_at_us IS "
-                                  "NULL AND (customer_id = ? OR related_customer_id = ?) ORDER "
-                                  "BY id",
-                                  {customer_id, customer_id}));
-        std::vector<json::object> out;
-        for (const auto& row : rows) {
-          bool outgoing = row.Int("customer_id") == customer_id;
-          json::object item;
-          item["id"] = row.Int("id");
-          item["role"] = row.Text("role");
-          item["direction"] = outgoing ? "outgoing" : "incoming";
-          json::object counterpart;
-          std::optional<int64_t> other =
-              outgoing ? row.OptInt("related_customer_id") : row.OptInt("customer_id");
-          if (other) {
-            counterpart["customer_id"] = *other;
-            // The name of a customer outside the caller's scope stays hidden, like the rest.
-            if (customers_.CheckVisible(tx, principal, *other)) {
-              ASSIGN_OR_RETURN(auto name, customers_.NameOf(tx, *other));
-              counterpart["name"] = name ? json::value(*name) : json::value(nullptr);
-            } else {
-              counterpart["name"] = nullptr;
-            }
-          } else {
-            counterpart["name"] = row.OptText("person_name").value_or("");
-            if (auto enc = row.OptBytes("person_phone_enc")) {
-              ASSIGN_OR_RETURN(auto phone, cipher_.Decrypt(*enc, kPhoneContext));
-              counterpart["phone"] = MaskMobile(phone);
-            }
-          }
-          item["counterpart"] = std::move(counterpart);
-          if (auto ppm = row.OptInt("share_ppm")) item["share_percent"] = FormatSharePercent(*ppm);
-          item["note"] = row.Text("note");
-          item["created_at"] = FormatInstant(FromUnixMicros(row.Int("created_at_us")));
-          out.push_back(std::move(item));
-        }
-        return out;
-      });
+      [&](Tx& tx) { return ListIn(tx, principal, customer_id); });
+}
+
+Result<std::vector<json::object>> RelationshipService::ListIn(Tx& tx,
+                                                              const auth::Principal& principal,
+                                                              int64_t customer_id) {
+  RETURN_IF_ERROR(customers_.CheckVisible(tx, principal, customer_id));
+  ASSIGN_OR_RETURN(auto rows,
+                   tx.Query("SELECT id, customer_id, role, related_customer_id, "
+                            "person_name, person_phone_enc, share_ppm, note, "
+                            "created_at_us FROM customer_relations WHERE deleted_at_us IS "
+                            "NULL AND (customer_id = ? OR related_customer_id = ?) ORDER "
+                            "BY id",
+                            {customer_id, customer_id}));
+  std::vector<json::object> out;
+  for (const auto& row : rows) {
+    bool outgoing = row.Int("customer_id") == customer_id;
+    json::object item;
+    item["id"] = row.Int("id");
+    item["role"] = row.Text("role");
+    item["direction"] = outgoing ? "outgoing" : "incoming";
+    json::object counterpart;
+    std::optional<int64_t> other =
+        outgoing ? row.OptInt("related_customer_id") : row.OptInt("customer_id");
+    if (other) {
+      counterpart["customer_id"] = *other;
+      // The name of a customer outside the caller's scope stays hidden, like the rest.
+      if (customers_.CheckVisible(tx, principal, *other)) {
+        ASSIGN_OR_RETURN(auto name, customers_.NameOf(tx, *other));
+        counterpart["name"] = name ? json::value(*name) : json::value(nullptr);
+      } else {
+        counterpart["name"] = nullptr;
+      }
+    } else {
+      counterpart["name"] = row.OptText("person_name").value_or("");
+      if (auto enc = row.OptBytes("person_phone_enc")) {
+        ASSIGN_OR_RETURN(auto phone, cipher_.Decrypt(*enc, kPhoneContext));
+        counterpart["phone"] = MaskMobile(phone);
+      }
+    }
+    item["counterpart"] = std::move(counterpart);
+    if (auto ppm = row.OptInt("share_ppm")) item["share_percent"] = FormatSharePercent(*ppm);
+    item["note"] = row.Text("note");
+    item["created_at"] = FormatInstant(FromUnixMicros(row.Int("created_at_us")));
+    out.push_back(std::move(item));
+  }
+  return out;
 }
 
 Status RelationshipService::Remove(const auth::Principal& principal, const audit::Actor& actor,
                                    int64_t customer_id, int64_t relation_id) {
-  RETURN_IF_ERROR(principal.Require("customer.write"));
-  return db_.Write([&](Tx& tx) -> Status {
-    RETURN_IF_ERROR(customers_.CheckVisible(tx, principal, customer_id));
-    ASSIGN_OR_RETURN(auto row, tx.QueryOne("SELECT role, customer_id, related_customer_id FROM "
-                                           "customer_relations WHERE id = ? AND deleted_at_us IS "
-                                           "NULL AND (customer_id = ? OR related_customer_id = ?)",
-                                           {relation_id, customer_id, customer_id}));
-    if (!row) return NotFound({"关联关系不存在", "Relation not found"});
-    // A link belongs to both ends: removing it from one side changes the other's relations too,
-    // so the caller must see both.
-    for (std::optional<int64_t> end :
-         {row->OptInt("customer_id"), row->OptInt("related_customer_id")}) {
-      if (!end) continue;
-      if (auto visible = customers_.CheckVisible(tx, principal, *end); !visible) {
-        if (visible.error().code != ErrorCode::kNotFound) return visible.error();
-        return NotFound({"关联关系不存在", "Relation not found"});
-      }
-    }
-    RETURN_IF_ERROR(tx.Execute("UPDATE customer_relations SET deleted_at_us = ?, deleted_by = ? "
-                               "WHERE id = ?",
-                               {ToUnixMicros(clock_.Now()), principal.user_id.value(),
-                                relation_id}));
-    return audit_.Append(tx, actor,
-                         {.action = "customer.relation_removed",
-                          .entity_type = "customer",
-                          .entity_id = std::to_string(customer_id),
-                          .changes = {{"relation." + row->Text(0),
-                                       "relation " + std::to_string(relation_id), std::nullopt}}});
+  return storage::UnitOfWork::Run(db_, [&](storage::UnitOfWork& unit) {
+    return Remove(unit, principal, actor, customer_id, relation_id);
   });
+}
+
+Status RelationshipService::Remove(storage::UnitOfWork& unit, const auth::Principal& principal,
+                                   const audit::Actor& actor, int64_t customer_id,
+                                   int64_t relation_id) {
+  RETURN_IF_ERROR(principal.Require("customer.write"));
+  Tx& tx = unit.tx();
+  RETURN_IF_ERROR(customers_.CheckVisible(tx, principal, customer_id));
+  ASSIGN_OR_RETURN(auto row, tx.QueryOne("SELECT role, customer_id, related_customer_id FROM "
+                                         "customer_relations WHERE id = ? AND deleted_at_us IS "
+                                         "NULL AND (customer_id = ? OR related_customer_id = ?)",
+                                         {relation_id, customer_id, customer_id}));
+  if (!row) return NotFound({"关联关系不存在", "Relation not found"});
+  // A link belongs to both ends: removing it from one side changes the other's relations too,
+  // so the caller must see both.
+  for (std::optional<int64_t> end :
+       {row->OptInt("customer_id"), row->OptInt("related_customer_id")}) {
+    if (!end) continue;
+    if (auto visible = customers_.CheckVisible(tx, principal, *end); !visible) {
+      if (visible.error().code != ErrorCode::kNotFound) return visible.error();
+      return NotFound({"关联关系不存在", "Relation not found"});
+    }
+  }
+  RETURN_IF_ERROR(
+      tx.Execute("UPDATE customer_relations SET deleted_at_us = ?, deleted_by = ? "
+                 "WHERE id = ?",
+                 {ToUnixMicros(clock_.Now()), principal.user_id.value(), relation_id}));
+  return audit_.Append(tx, actor,
+                       {.action = "customer.relation_removed",
+                        .entity_type = "customer",
+                        .entity_id = std::to_string(customer_id),
+                        .changes = {{"relation." + row->Text(0),
+                                     "relation " + std::to_string(relation_id), std::nullopt}}});
 }
 
 }  // namespace oc::customers

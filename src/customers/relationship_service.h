@@ -56,6 +56,9 @@ class RelationshipService {
   // allowed otherwise; person_phone invalid); kAlreadyExists when the same link exists.
   Result<boost::json::object> Add(const auth::Principal& principal, const audit::Actor& actor,
                                   int64_t customer_id, const NewRelation& input);
+  Result<boost::json::object> Add(storage::UnitOfWork& unit, const auth::Principal& principal,
+                                  const audit::Actor& actor, int64_t customer_id,
+                                  const NewRelation& input);
 
   // Both directions: {id, role, direction: "outgoing"|"incoming", customer_id, counterpart:
   // {customer_id?, name, phone (masked)}, share_percent?, note, created_at}. A counterpart
@@ -67,8 +70,13 @@ class RelationshipService {
   // (also when the other end is outside the caller's scope); kPermissionDenied.
   Status Remove(const auth::Principal& principal, const audit::Actor& actor, int64_t customer_id,
                 int64_t relation_id);
+  Status Remove(storage::UnitOfWork& unit, const auth::Principal& principal,
+                const audit::Actor& actor, int64_t customer_id, int64_t relation_id);
 
  private:
+  Result<std::vector<boost::json::object>> ListIn(storage::Tx& tx, const auth::Principal& principal,
+                                                  int64_t customer_id);
+
   storage::Db& db_;
   const Clock& clock_;
   const audit::AuditLog& audit_;

@@ -14,6 +14,7 @@
 #include "core/china_regions.h"
 #include "core/credit_code.h"
 #include "core/date.h"
+#include "storage/testing/faulty_db.h"
 #include "test_customers.h"
 #include "test_server.h"
 
@@ -884,6 +885,111 @@ TEST_P(CustomerApiTest, EveryCustomFieldTypeRoundTrips) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, CustomerApiTest,
+                         ::testing::ValuesIn(storage::testing::AllBackends()), BackendParamName);
+
+// A create is one unit of work: claiming the Idempotency-Key, the customer, its audit entry and
+// the remembered response. The database fails between those steps here, as a crash would.
+class IdempotentCreateFaultTest : public CustomerApiTest {
+ protected:
+  std::unique_ptr<storage::Db> WrapDb(std::unique_ptr<storage::Db> db) override {
+    auto faulty = std::make_unique<storage::testing::FaultyDb>(std::move(db));
+    faults_ = faulty.get();
+    return faulty;
+  }
+
+  int64_t CreatesAudited() {
+    auto count = application_->db().ReadValue<int64_t>([](storage::Tx& tx) -> Result<int64_t> {
+      ASSIGN_OR_RETURN(auto row, tx.QueryOne("SELECT COUNT(*) FROM audit_events WHERE action = "
+                                             "'customer.create'"));
+      return row->Int(0);
+    });
+    return count ? *count : -1;
+  }
+
+  // Fails the create at the statement containing `step`, then shows that nothing of it stayed
+  // and that retries with the same key create the customer once and then replay that response.
+  void CrashAtThenRetry(const std::string& step, const std::string& name, int sequence) {
+    SCOPED_TRACE(step);
+    auto am = SignedIn("am.zhang");
+    json::object body = Individual(name, sequence);
+    HeaderList key = {{"Idempotency-Key", "crash-" + std::to_string(sequence)}};
+    const int64_t customers = CountRows("customers");
+    const int64_t keys = CountRows("idempotency_keys");
+    const int64_t audited = CreatesAudited();
+
+    faults_->FailNextStatement(step);
+    auto crashed = am->PostJson("/api/v1/customers", body, key);
+    EXPECT_FALSE(faults_->armed()) << "the create never reached " << step;
+    EXPECT_EQ(crashed.status, 503) << crashed.body;
+    EXPECT_EQ(CountRows("customers"), customers);
+    EXPECT_EQ(CountRows("idempotency_keys"), keys);
+    EXPECT_EQ(CreatesAudited(), audited);
+
+    auto retried = am->PostJson("/api/v1/customers", body, key);
+    ASSERT_EQ(retried.status, 201) << retried.body;
+    EXPECT_FALSE(retried.Header("idempotent-replayed"));
+    auto again = am->PostJson("/api/v1/customers", body, key);
+    ASSERT_EQ(again.status, 201) << again.body;
+    EXPECT_EQ(again.Header("idempotent-replayed").value_or(""), "true");
+    EXPECT_EQ(again.body, retried.body);
+    EXPECT_EQ(again.Header("etag"), retried.Header("etag"));
+    EXPECT_EQ(CountRows("customers"), customers + 1);
+    EXPECT_EQ(CreatesAudited(), audited + 1);
+  }
+
+  storage::testing::FaultyDb* faults_ = nullptr;
+};
+
+TEST_P(IdempotentCreateFaultTest, ACrashBetweenAnyTwoStepsLeavesNothingAndTheRetryIsAnsweredOnce) {
+  CrashAtThenRetry("INSERT INTO customers", "韩三〇一", 301);
+  CrashAtThenRetry("INSERT INTO audit_events", "韩三〇二", 302);
+  CrashAtThenRetry("UPDATE idempotency_keys", "韩三〇三", 303);
+}
+
+TEST_P(IdempotentCreateFaultTest, AFollowUpOrRelationCreatedTwiceUnderOneKeyIsStoredOnce) {
+  auto am = SignedIn("am.zhang");
+  int64_t id = Create(*am, Individual("韩三一〇", 310));
+  HeaderList key = {{"Idempotency-Key", "followup-310"}};
+  json::object followup{{"channel", "phone"}, {"content", "电话回访"}};
+  faults_->FailNextStatement("UPDATE idempotency_keys");
+  EXPECT_EQ(am->PostJson(Path(id) + "/followups", followup, key).status, 503);
+  EXPECT_EQ(CountRows("customer_followups"), 0);
+  auto first = am->PostJson(Path(id) + "/followups", followup, key);
+  ASSERT_EQ(first.status, 201) << first.body;
+  auto again = am->PostJson(Path(id) + "/followups", followup, key);
+  ASSERT_EQ(again.status, 201) << again.body;
+  EXPECT_EQ(again.body, first.body);
+  EXPECT_EQ(CountRows("customer_followups"), 1);
+
+  HeaderList relation_key = {{"Idempotency-Key", "relation-310"}};
+  json::object relation{{"role", "emergency_contact"}, {"person_name", "韩父"}};
+  auto linked = am->PostJson(Path(id) + "/relations", relation, relation_key);
+  ASSERT_EQ(linked.status, 201) << linked.body;
+  EXPECT_EQ(am->PostJson(Path(id) + "/relations", relation, relation_key).body, linked.body);
+  EXPECT_EQ(CountRows("customer_relations"), 1);
+}
+
+TEST_P(IdempotentCreateFaultTest, ARefusedCreateIsNotRememberedButItsDuplicateFindingIs) {
+  auto liu = SignedIn("am.liu");
+  auto zhang = SignedIn("am.zhang");
+  Create(*liu, Individual("韩三二〇", 320));
+  HeaderList key = {{"Idempotency-Key", "dup-320"}};
+  auto dup = zhang->PostJson("/api/v1/customers", Individual("韩三二〇", 320), key);
+  ASSERT_EQ(dup.status, 409) << dup.body;
+  EXPECT_EQ(CountRows("idempotency_keys"), 0);
+  auto found = application_->db().ReadValue<int64_t>([](storage::Tx& tx) -> Result<int64_t> {
+    ASSIGN_OR_RETURN(auto row, tx.QueryOne("SELECT COUNT(*) FROM audit_events WHERE action = "
+                                           "'customer.duplicate_found'"));
+    return row->Int(0);
+  });
+  ASSERT_TRUE(found);
+  EXPECT_EQ(*found, 1);
+  // The same key may carry the corrected request.
+  auto fixed = zhang->PostJson("/api/v1/customers", Individual("韩三二一", 321), key);
+  EXPECT_EQ(fixed.status, 201) << fixed.body;
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, IdempotentCreateFaultTest,
                          ::testing::ValuesIn(storage::testing::AllBackends()), BackendParamName);
 
 }  // namespace

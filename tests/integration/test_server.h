@@ -24,6 +24,8 @@ class ServerTest : public ::testing::TestWithParam<storage::testing::Backend> {
  protected:
   // Overridable before SetUp runs the server.
   virtual void Configure(app::Config& config) { (void)config; }
+  // The database the server will run on; a test may put something in front of it.
+  virtual std::unique_ptr<storage::Db> WrapDb(std::unique_ptr<storage::Db> db) { return db; }
 
   void SetUp() override {
     OC_REQUIRE_BACKEND(GetParam());
@@ -46,7 +48,7 @@ class ServerTest : public ::testing::TestWithParam<storage::testing::Backend> {
     auto access_sink = std::make_shared<spdlog::sinks::ostream_sink_mt>(access_stream_);
     access_sink->set_pattern("%v");
     auto access_log = std::make_shared<spdlog::logger>("access", access_sink);
-    auto application = app::Application::Create(config, std::move(*db), clock_,
+    auto application = app::Application::Create(config, WrapDb(std::move(*db)), clock_,
                                                 app::Logs{.app = app_log, .access = access_log});
     ASSERT_TRUE(application) << application.error().message.en_us << " "
                              << application.error().internal_detail;

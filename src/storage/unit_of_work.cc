@@ -1,0 +1,30 @@
+#include "storage/unit_of_work.h"
+
+namespace oc::storage {
+
+Status UnitOfWork::WriteKept(Tx& tx) const {
+  for (const Work& work : kept_) RETURN_IF_ERROR(work(tx));
+  return Ok();
+}
+
+Status UnitOfWork::Run(Db& db, const std::function<Status(UnitOfWork&)>& work) {
+  std::vector<Work> kept;
+  Status outcome = db.Write([&](Tx& tx) -> Status {
+    UnitOfWork unit(tx);
+    Status done = work(unit);
+    if (done) done = unit.WriteKept(tx);
+    kept = std::move(unit.kept_);
+    return done;
+  });
+  if (outcome || kept.empty()) return outcome;
+  // A refusal whose record could not be written is reported as the storage failure it is: the
+  // caller must not believe the refusal was recorded.
+  RETURN_IF_ERROR(db.Write([&](Tx& tx) -> Status {
+    UnitOfWork after_rollback(tx);
+    after_rollback.kept_ = kept;
+    return after_rollback.WriteKept(tx);
+  }));
+  return outcome;
+}
+
+}  // namespace oc::storage
