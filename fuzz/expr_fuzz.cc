@@ -37,7 +37,7 @@ const oc::expr::Schema& FuzzSchema() {
 }
 
 oc::expr::Record FuzzRecord() {
-  using oc::expr::Decimal;
+  using oc::Decimal;
   oc::expr::Record r(FuzzSchema());
   r.SetSlot(0, Value::Integer(7));
   r.SetSlot(1, Value::Number(*Decimal::Parse("-12.345")));

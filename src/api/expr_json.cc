@@ -14,11 +14,11 @@ using expr::Value;
 
 // The shortest fixed-point text that reads back as the same double ("0.1", not
 // "0.1000000000000000055511151231257827"): what the sender most likely wrote.
-std::optional<expr::Decimal> DecimalFromDouble(double d) {
+std::optional<Decimal> DecimalFromDouble(double d) {
   char buf[400];
   auto [end, ec] = std::to_chars(buf, buf + sizeof buf, d, std::chars_format::fixed);
   if (ec != std::errc()) return std::nullopt;
-  return expr::Decimal::Parse(std::string_view(buf, size_t(end - buf)));
+  return Decimal::Parse(std::string_view(buf, size_t(end - buf)));
 }
 
 std::optional<Instant> ParseDateTime(std::string_view text) {
@@ -101,17 +101,17 @@ Result<Value> ExprValueFromJson(const json::value& v, Type type, std::string_vie
       }
       if (v.is_double() || v.is_string()) {
         auto d = v.is_double() ? DecimalFromDouble(v.get_double())
-                               : expr::Decimal::Parse(v.get_string());
+                               : Decimal::Parse(v.get_string());
         auto i = d ? d->ToInt64() : std::nullopt;
         if (i) return Value::Integer(*i);
       }
       break;
     case TypeKind::kNumber: {
-      std::optional<expr::Decimal> d;
-      if (v.is_int64()) d = expr::Decimal::FromInt(v.get_int64());
-      if (v.is_uint64()) d = expr::Decimal::Parse(std::to_string(v.get_uint64()));
+      std::optional<Decimal> d;
+      if (v.is_int64()) d = Decimal::FromInt(v.get_int64());
+      if (v.is_uint64()) d = Decimal::Parse(std::to_string(v.get_uint64()));
       if (v.is_double()) d = DecimalFromDouble(v.get_double());
-      if (v.is_string()) d = expr::Decimal::Parse(v.get_string());
+      if (v.is_string()) d = Decimal::Parse(v.get_string());
       if (d) return Value::Number(*d);
       break;
     }

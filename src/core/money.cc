@@ -115,4 +115,32 @@ std::string Money::ToString() const {
   return buf;
 }
 
+std::optional<Money> Money::FromYuan(Decimal yuan, Decimal::Rounding mode) {
+  auto rounded = yuan.Round(2, mode);
+  if (!rounded) return std::nullopt;
+  auto fen = rounded->ToScaledInt64(2);
+  if (!fen) return std::nullopt;
+  return Money(*fen);
+}
+
+std::optional<Money> Money::Plus(Money other) const {
+  int64_t sum = 0;
+  if (__builtin_add_overflow(fen_, other.fen_, &sum)) return std::nullopt;
+  return Money(sum);
+}
+
+std::optional<Money> Money::Minus(Money other) const {
+  int64_t difference = 0;
+  if (__builtin_sub_overflow(fen_, other.fen_, &difference)) return std::nullopt;
+  return Money(difference);
+}
+
+std::optional<Money> Money::Times(Decimal factor, Decimal::Rounding mode) const {
+  auto product = Multiply(yuan(), factor, 2, mode);
+  if (!product) return std::nullopt;
+  auto fen = product->ToScaledInt64(2);
+  if (!fen) return std::nullopt;
+  return Money(*fen);
+}
+
 }  // namespace oc

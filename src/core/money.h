@@ -1,13 +1,16 @@
 #pragma once
 // An amount of renminbi in integer fen (分), the unit every ledger rounds to. Parsed from and
 // printed as decimal strings with two places ("100000.00"); never a binary floating point value,
-// so amounts add and compare exactly. Immutable; thread-safe.
+// so amounts add and compare exactly. Arithmetic beyond sums (interest, fees, ratios) goes through
+// Decimal and comes back to the fen by an explicit rounding mode. Immutable; thread-safe.
 
 #include <compare>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 
+#include "core/decimal.h"
 #include "core/error.h"
 
 namespace oc {
@@ -38,6 +41,18 @@ class Money {
                              bool allow_negative = false);
 
   constexpr int64_t fen() const { return fen_; }
+  // The amount in yuan, exactly, with two places.
+  Decimal yuan() const { return Decimal::FromParts(fen_, 2); }
+  // `yuan` rounded to the fen by `mode`; nullopt when it does not fit.
+  static std::optional<Money> FromYuan(Decimal yuan, Decimal::Rounding mode);
+
+  // Sums and differences; nullopt on overflow (they never wrap).
+  std::optional<Money> Plus(Money other) const;
+  std::optional<Money> Minus(Money other) const;
+  // This amount times `factor` (a rate, a share, days over a year's basis), rounded once to the
+  // fen by `mode`: 1,000,000.00 × 0.049 / 12 is interest only after the rounding the contract
+  // names. nullopt when the result does not fit.
+  std::optional<Money> Times(Decimal factor, Decimal::Rounding mode) const;
   // Two decimal places, '-' for negatives, no grouping: "100000.00", "-5.10", "0.00".
   std::string ToString() const;
 

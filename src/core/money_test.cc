@@ -112,5 +112,32 @@ TEST(MoneyTest, ComparesByValue) {
   EXPECT_EQ(*Money::Parse("1.5", "amount"), *Money::Parse("1.50", "amount"));
 }
 
+TEST(MoneyTest, AddsAndSubtractsExactlyAndRefusesToOverflow) {
+  const Money max = Money::FromFen(std::numeric_limits<int64_t>::max());
+  EXPECT_EQ(Money::FromFen(10).Plus(Money::FromFen(20)), Money::FromFen(30));
+  EXPECT_EQ(Money::FromFen(10).Minus(Money::FromFen(20)), Money::FromFen(-10));
+  EXPECT_FALSE(max.Plus(Money::FromFen(1)));
+  EXPECT_FALSE(Money::FromFen(std::numeric_limits<int64_t>::min()).Minus(Money::FromFen(1)));
+}
+
+TEST(MoneyTest, InterestIsRoundedToTheFenByTheModeTheContractNames) {
+  using R = Decimal::Rounding;
+  const Money principal = *Money::Parse("1000000.00", "amount");
+  // A month at 4.9% a year: 1,000,000 × 0.049 / 12 = 4,083.3333…
+  const Decimal monthly = *Divide(*Decimal::Parse("0.049"), Decimal::FromInt(12));
+  EXPECT_EQ(principal.Times(monthly, R::kHalfUp)->ToString(), "4083.33");
+  EXPECT_EQ(principal.Times(monthly, R::kUp)->ToString(), "4083.34");
+  // A day at 18.25% on 365 days of 10,000.01: 5.00000547… → down 5.00, up 5.01.
+  const Decimal daily = *Divide(*Decimal::Parse("0.1825"), Decimal::FromInt(365));
+  const Money balance = *Money::Parse("10000.01", "amount");
+  EXPECT_EQ(balance.Times(daily, R::kDown)->ToString(), "5.00");
+  EXPECT_EQ(balance.Times(daily, R::kUp)->ToString(), "5.01");
+  // Ties: 0.125 yuan is half a fen above 0.12.
+  EXPECT_EQ(Money::FromYuan(*Decimal::Parse("0.125"), R::kHalfEven)->ToString(), "0.12");
+  EXPECT_EQ(Money::FromYuan(*Decimal::Parse("0.125"), R::kHalfUp)->ToString(), "0.13");
+  EXPECT_EQ(Money::FromFen(-150).yuan().ToString(2), "-1.50");
+  EXPECT_FALSE(Money::FromYuan(*Decimal::Parse("92233720368547758.08"), R::kHalfUp));
+}
+
 }  // namespace
 }  // namespace oc

@@ -4,8 +4,8 @@
 #include <boost/json.hpp>
 
 #include "core/contact.h"
+#include "core/decimal.h"
 #include "core/masking.h"
-#include "core/money.h"
 #include "core/text_normalize.h"
 
 namespace oc::customers {
@@ -27,18 +27,25 @@ constexpr std::array<std::pair<RelationRole, std::string_view>, 7> kRoles = {{
     {RelationRole::kEmergencyContact, "emergency_contact"},
 }};
 
-// A share is a percentage with at most two decimals, reusing the exact money parser (hundredths).
+// A share is a percentage above 0 and at most 100, with at most two decimals ("35.5", "３５．５").
 Result<int64_t> ParseSharePpm(std::string_view text) {
-  auto hundredths = Money::Parse(text, "share_percent");
-  if (!hundredths || hundredths->fen() <= 0 || hundredths->fen() > 100'00) {
+  const std::string folded = FoldFullWidth(text);
+  std::string_view trimmed = folded;
+  while (!trimmed.empty() && trimmed.front() == ' ') trimmed.remove_prefix(1);
+  while (!trimmed.empty() && trimmed.back() == ' ') trimmed.remove_suffix(1);
+  auto percent = trimmed.starts_with('+') ? std::nullopt : Decimal::Parse(trimmed);
+  auto hundredths = percent ? percent->ToScaledInt64(2) : std::nullopt;
+  if (!hundredths || *hundredths <= 0 || *hundredths > 100'00) {
     return InvalidField("share_percent", "out_of_range",
                         {"持股比例须大于 0 且不超过 100，最多两位小数",
                          "The share must be above 0 and at most 100, with at most two decimals"});
   }
-  return hundredths->fen() * 100;  // hundredths of a percent → millionths of the whole
+  return *hundredths * 100;  // hundredths of a percent → millionths of the whole
 }
 
-std::string FormatSharePercent(int64_t ppm) { return Money::FromFen(ppm / 100).ToString(); }
+std::string FormatSharePercent(int64_t ppm) {
+  return Decimal::FromParts(ppm, 4).ToString(2);
+}
 
 }  // namespace
 

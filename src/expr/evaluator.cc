@@ -12,7 +12,7 @@ int CompareSame(const Value& a, const Value& b, CompareMode mode) {
       if (a.kind() == TypeKind::kInteger && b.kind() == TypeKind::kInteger) {
         return a.integer() < b.integer() ? -1 : a.integer() > b.integer() ? 1 : 0;
       }
-      return oc::expr::Compare(a.AsDecimal(), b.AsDecimal());
+      return oc::Compare(a.AsDecimal(), b.AsDecimal());
     case CompareMode::kText: {
       int c = a.text().compare(b.text());  // byte order of UTF-8 is code point order
       return c < 0 ? -1 : c > 0 ? 1 : 0;

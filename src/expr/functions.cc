@@ -31,7 +31,7 @@ std::optional<int64_t> WholeArg(Call& call, const Value& v) {
     }
     return v.integer();
   }
-  auto t = v.number().Round(0, Decimal::Rounding::kTowardZero);
+  auto t = v.number().Round(0, Decimal::Rounding::kDown);
   auto i = t ? t->ToInt64() : std::nullopt;
   if (!i || *i > INT32_MAX || *i < INT32_MIN) {
     call.Fail(ErrorKind::kNumberOverflow);
@@ -239,9 +239,9 @@ Value RoundWith(Call& call, Args a, Decimal::Rounding mode) {
   return NumberOrOverflow(call, a[0].AsDecimal().Round(int(digits), mode));
 }
 
-Value Round(Call& call, Args a) { return RoundWith(call, a, Decimal::Rounding::kHalfAwayFromZero); }
-Value RoundUp(Call& call, Args a) { return RoundWith(call, a, Decimal::Rounding::kAwayFromZero); }
-Value RoundDown(Call& call, Args a) { return RoundWith(call, a, Decimal::Rounding::kTowardZero); }
+Value Round(Call& call, Args a) { return RoundWith(call, a, Decimal::Rounding::kHalfUp); }
+Value RoundUp(Call& call, Args a) { return RoundWith(call, a, Decimal::Rounding::kUp); }
+Value RoundDown(Call& call, Args a) { return RoundWith(call, a, Decimal::Rounding::kDown); }
 
 Value Int(Call& call, Args a) {
   if (a[0].kind() == TypeKind::kInteger) return a[0];

@@ -42,7 +42,7 @@ std::optional<std::string> FormatNumber(const Decimal& value, std::string_view f
     if (!scaled) return std::nullopt;
     v = *scaled;
   }
-  auto rounded = v.Round(max_frac, Decimal::Rounding::kHalfAwayFromZero);
+  auto rounded = v.Round(max_frac, Decimal::Rounding::kHalfUp);
   if (!rounded) return std::nullopt;
   std::string digits = rounded->Abs().ToString();
   size_t dot = digits.find('.');

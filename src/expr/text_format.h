@@ -10,7 +10,7 @@
 #include <string_view>
 
 #include "core/date.h"
-#include "expr/decimal.h"
+#include "core/decimal.h"
 
 namespace oc::expr::internal {
 

@@ -18,7 +18,7 @@
 
 #include "core/clock.h"
 #include "core/date.h"
-#include "expr/decimal.h"
+#include "core/decimal.h"
 
 namespace oc::expr {
 

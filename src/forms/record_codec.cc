@@ -10,6 +10,7 @@
 #include "core/contact.h"
 #include "core/credit_code.h"
 #include "core/date.h"
+#include "core/decimal.h"
 #include "core/masking.h"
 #include "core/money.h"
 #include "core/resident_id.h"
@@ -91,77 +92,41 @@ std::string NormalizeLineBreaks(std::string_view s) {
   return out;
 }
 
-// Exact decimal text → value × 10^places, without floating point. Accepts an optional '-',
-// digits, and an optional '.' followed by digits; fractional digits beyond `places` must be
-// zeros. Returns the violation code on failure.
+// Exact decimal text → value × 10^places, through the one decimal type (never a double).
+// Accepts an optional '-', digits, and an optional '.' followed by digits; fractional digits
+// beyond `places` must be zeros. Returns the violation code on failure.
 struct ScaledParse {
   int64_t value = 0;
   std::string_view error;  // empty on success
 };
 
 ScaledParse ParseScaled(std::string_view text, int places) {
-  bool negative = false;
-  if (!text.empty() && text[0] == '-') {
-    negative = true;
-    text.remove_prefix(1);
-  }
-  const size_t point = text.find('.');
-  std::string_view whole = text.substr(0, point);
-  std::string_view fraction =
-      point == std::string_view::npos ? std::string_view() : text.substr(point + 1);
-  if (whole.empty() || (point != std::string_view::npos && fraction.empty())) {
+  std::string_view unsigned_text = text.starts_with('-') ? text.substr(1) : text;
+  if (unsigned_text.empty() || unsigned_text.find_first_not_of("0123456789.") != std::string_view::npos) {
     return {0, "invalid_decimal"};
   }
-  auto all_digits = [](std::string_view s) {
-    return std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
-  };
-  if (!all_digits(whole) || !all_digits(fraction)) return {0, "invalid_decimal"};
-  if (fraction.size() > static_cast<size_t>(places)) {
-    std::string_view extra = fraction.substr(places);
-    if (extra.find_first_not_of('0') != std::string_view::npos) return {0, "too_many_decimals"};
-    fraction = fraction.substr(0, places);
+  auto decimal = Decimal::Parse(text);
+  if (!decimal) {
+    const bool well_formed = unsigned_text.front() != '.' && unsigned_text.back() != '.' &&
+                             std::count(unsigned_text.begin(), unsigned_text.end(), '.') <= 1;
+    return {0, well_formed ? "out_of_range" : "invalid_decimal"};
   }
-  // Accumulate as a negative number so that INT64_MIN itself is representable.
-  int64_t value = 0;
-  auto push = [&](char c) {
-    const int digit = c - '0';
-    if (value < (std::numeric_limits<int64_t>::min() + digit) / 10) return false;
-    value = value * 10 - digit;
-    return true;
-  };
-  for (char c : whole) {
-    if (!push(c)) return {0, "out_of_range"};
+  // Decimal::Parse rounds beyond its own 18 places; a non-zero digit anywhere beyond `places`
+  // is refused, not rounded.
+  const size_t point = text.find('.');
+  if (point != std::string_view::npos && text.size() - point - 1 > static_cast<size_t>(places) &&
+      text.substr(point + 1 + places).find_first_not_of('0') != std::string_view::npos) {
+    return {0, "too_many_decimals"};
   }
-  for (int i = 0; i < places; ++i) {
-    if (!push(i < static_cast<int>(fraction.size()) ? fraction[i] : '0')) {
-      return {0, "out_of_range"};
-    }
-  }
-  if (!negative) {
-    if (value == std::numeric_limits<int64_t>::min()) return {0, "out_of_range"};
-    value = -value;
-  }
-  return {value, {}};
+  auto scaled = decimal->ToScaledInt64(places);
+  if (!scaled) return {0, "out_of_range"};
+  return {*scaled, {}};
 }
 
 // value / 10^places as decimal text with at least `min_places` fractional digits and no
 // trailing zeros beyond them.
 std::string FormatScaled(int64_t value, int places, int min_places) {
-  const bool negative = value < 0;
-  // Work in unsigned so that INT64_MIN negates safely.
-  uint64_t magnitude = negative ? uint64_t{0} - static_cast<uint64_t>(value)
-                                : static_cast<uint64_t>(value);
-  uint64_t scale = 1;
-  for (int i = 0; i < places; ++i) scale *= 10;
-  std::string out = negative ? "-" : "";
-  out += std::to_string(magnitude / scale);
-  std::string fraction = std::to_string(magnitude % scale);
-  fraction.insert(0, places - fraction.size(), '0');
-  while (static_cast<int>(fraction.size()) > min_places && fraction.back() == '0') {
-    fraction.pop_back();
-  }
-  if (!fraction.empty()) out += "." + fraction;
-  return out;
+  return Decimal::FromParts(value, places).ToString(min_places);
 }
 
 // Percent values are rates ("0.0490"): four places as the API conventions show them.

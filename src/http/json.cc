@@ -3,9 +3,11 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <boost/json/basic_parser_impl.hpp>
 #include <boost/json/serialize.hpp>
 #include <boost/json/storage_ptr.hpp>
-#include <boost/json/stream_parser.hpp>
+#include <boost/json/value_stack.hpp>
+#include <charconv>
 #include <cmath>
 #include <new>
 #include <string>
@@ -84,6 +86,143 @@ bool HasNonFiniteNumber(const json::value& root) {
   return false;
 }
 
+// A JSON number's value as sign, significant digits (no leading or trailing zeros) and the power
+// of ten of the last digit: "-0.0490" and "-4.9e-2" both become (true, "49", -3). Zero is ("", 0).
+struct NumberValue {
+  bool negative = false;
+  std::string digits;
+  int64_t exponent = 0;
+  friend bool operator==(const NumberValue&, const NumberValue&) = default;
+};
+
+// REQUIRES: `text` follows the JSON number grammar (the parser has checked it), or is what
+// std::to_chars prints for a finite double.
+NumberValue ValueOf(std::string_view text) {
+  NumberValue v;
+  size_t i = 0;
+  if (i < text.size() && text[i] == '-') {
+    v.negative = true;
+    ++i;
+  }
+  int64_t fraction_digits = 0;
+  bool in_fraction = false;
+  for (; i < text.size() && text[i] != 'e' && text[i] != 'E'; ++i) {
+    if (text[i] == '.') {
+      in_fraction = true;
+      continue;
+    }
+    if (in_fraction) ++fraction_digits;
+    if (text[i] != '0' || !v.digits.empty()) v.digits += text[i];
+  }
+  int64_t exponent = 0;
+  if (i < text.size()) {
+    std::string_view e = text.substr(i + 1);
+    if (!e.empty() && e.front() == '+') e.remove_prefix(1);
+    // A longer exponent than this is far outside a double either way.
+    if (e.size() > 6) e = e.front() == '-' ? "-999999" : "999999";
+    std::from_chars(e.data(), e.data() + e.size(), exponent);
+  }
+  v.exponent = exponent - fraction_digits;
+  while (!v.digits.empty() && v.digits.back() == '0') {
+    v.digits.pop_back();
+    ++v.exponent;
+  }
+  if (v.digits.empty()) return NumberValue{};
+  return v;
+}
+
+// Whether the double a JSON number was read as is that number, as far as anyone reading the
+// double back as its shortest text can tell: 0.83 is, 123456789012.345678 is not.
+bool DoubleIsExact(double d, std::string_view text) {
+  if (!std::isfinite(d)) return false;
+  char buffer[64];
+  auto [end, ec] = std::to_chars(buffer, buffer + sizeof buffer, d);
+  if (ec != std::errc()) return false;
+  return ValueOf(std::string_view(buffer, size_t(end - buffer))) == ValueOf(text);
+}
+
+// Builds the document as Boost.JSON's own parser does, except for a number that a double cannot
+// hold exactly: that one keeps its source text, as a JSON string, so that money and decimal
+// fields (which read decimal text) get the amount the client sent rather than its nearest
+// double. Integers stay integers.
+class ExactNumberHandler {
+ public:
+  static constexpr size_t max_object_size = json::object::max_size();
+  static constexpr size_t max_array_size = json::array::max_size();
+  static constexpr size_t max_key_size = json::string::max_size();
+  static constexpr size_t max_string_size = json::string::max_size();
+
+  explicit ExactNumberHandler(json::storage_ptr storage) : stack(storage) {}
+
+  bool on_document_begin(json::error_code&) { return true; }
+  bool on_document_end(json::error_code&) { return true; }
+  bool on_object_begin(json::error_code&) { return true; }
+  bool on_object_end(size_t n, json::error_code&) {
+    stack.push_object(n);
+    return true;
+  }
+  bool on_array_begin(json::error_code&) { return true; }
+  bool on_array_end(size_t n, json::error_code&) {
+    stack.push_array(n);
+    return true;
+  }
+  bool on_key_part(json::string_view s, size_t, json::error_code&) {
+    stack.push_chars(s);
+    return true;
+  }
+  bool on_key(json::string_view s, size_t, json::error_code&) {
+    stack.push_key(s);
+    return true;
+  }
+  bool on_string_part(json::string_view s, size_t, json::error_code&) {
+    stack.push_chars(s);
+    return true;
+  }
+  bool on_string(json::string_view s, size_t, json::error_code&) {
+    stack.push_string(s);
+    return true;
+  }
+  bool on_number_part(json::string_view s, json::error_code&) {
+    number_.append(s.data(), s.size());
+    return true;
+  }
+  bool on_int64(int64_t i, json::string_view, json::error_code&) {
+    number_.clear();
+    stack.push_int64(i);
+    return true;
+  }
+  bool on_uint64(uint64_t u, json::string_view, json::error_code&) {
+    number_.clear();
+    stack.push_uint64(u);
+    return true;
+  }
+  bool on_double(double d, json::string_view s, json::error_code&) {
+    number_.append(s.data(), s.size());
+    if (DoubleIsExact(d, number_) || !std::isfinite(d)) {
+      stack.push_double(d);
+    } else {
+      stack.push_string(number_);
+    }
+    number_.clear();
+    return true;
+  }
+  bool on_bool(bool b, json::error_code&) {
+    stack.push_bool(b);
+    return true;
+  }
+  bool on_null(json::error_code&) {
+    stack.push_null();
+    return true;
+  }
+  bool on_comment_part(json::string_view, json::error_code&) { return true; }
+  bool on_comment(json::string_view, json::error_code&) { return true; }
+
+  json::value_stack stack;
+
+ private:
+  std::string number_;  // the text of a number the input split into parts
+};
+
 Response BadBody(std::string_view code, Message message, const Request& request) {
   return ProblemResponse(400, code, message, request);
 }
@@ -135,15 +274,15 @@ tl::expected<json::value, Response> ParseJsonBody(const Request& request) {
   options.max_depth = kMaxJsonDepth;
   const size_t limit = kJsonMemoryAllowance + kJsonMemoryPerByte * request.body.size();
   json::storage_ptr bounded = json::make_shared_resource<BoundedResource>(limit);
-  json::stream_parser parser(bounded, options);
-  parser.reset(bounded);
   json::error_code ec;
   size_t consumed = 0;
   json::value parsed;
   try {
-    consumed = parser.write(request.body.data(), request.body.size(), ec);
-    if (!ec) parser.finish(ec);
-    if (!ec) parsed = parser.release();
+    json::basic_parser<ExactNumberHandler> parser(options, bounded);
+    parser.handler().stack.reset(bounded);
+    consumed = parser.write_some(false, request.body.data(), request.body.size(), ec);
+    if (!ec && consumed < request.body.size()) ec = json::error::extra_data;
+    if (!ec) parsed = parser.handler().stack.release();
   } catch (const std::bad_alloc&) {
     return tl::unexpected(ProblemResponse(413, "json_too_large",
                                           {"请求体中的 JSON 过于庞大，无法处理",

@@ -26,6 +26,10 @@ inline constexpr size_t kMaxListedViolations = 50;
 // malformed (the problem names the byte offset), not valid UTF-8, nested deeper than
 // kMaxJsonDepth, or holds a number too large for a double; 413 when the document would take more
 // memory than the bound above.
+// Numbers are kept exactly: integers as int64 (or uint64), other numbers as a double when the
+// double's shortest text is the number sent (0.83), and otherwise as their source text in a JSON
+// string ("123456789012.345678"), which money and decimal fields read exactly. Nothing in a body
+// ever reaches a field through the nearest double of what the client wrote.
 tl::expected<boost::json::value, Response> ParseJsonBody(const Request& request);
 
 // A JSON response with the given status.

@@ -119,6 +119,28 @@ TEST(ParseJsonBodyTest, HugeNumbersAreRejectedNotCrashed) {
   EXPECT_TRUE(ParseJsonBody(JsonRequest("[123456789012345678901234567890]")).has_value());
 }
 
+// A money or decimal field reads a number's text; the nearest double of 123456789012.345678 is
+// 123456789012.34567260…, whose shortest text drops the last digit.
+TEST(ParseJsonBodyTest, NumbersADoubleCannotHoldExactlyKeepTheirText) {
+  auto value = ParseJsonBody(JsonRequest(
+      R"({"rate":123456789012.345678,"neg":-0.10000000000000000001,"tiny":1e-400,)"
+      R"("big":123456789012345678901234567890,"score":0.83,"half":2.5e-1,"count":42,)"
+      R"("list":[9007199254740993.5, 1.5]})"));
+  ASSERT_TRUE(value.has_value()) << value.error().body;
+  const json::object& o = value->as_object();
+  EXPECT_EQ(o.at("rate"), json::value("123456789012.345678"));
+  EXPECT_EQ(o.at("neg"), json::value("-0.10000000000000000001"));
+  EXPECT_EQ(o.at("tiny"), json::value("1e-400"));
+  EXPECT_EQ(o.at("big"), json::value("123456789012345678901234567890"));
+  EXPECT_EQ(o.at("list").as_array().at(0), json::value("9007199254740993.5"));
+  ASSERT_TRUE(o.at("score").is_double());
+  EXPECT_EQ(o.at("score").as_double(), 0.83);
+  ASSERT_TRUE(o.at("half").is_double());
+  EXPECT_EQ(o.at("half").as_double(), 0.25);
+  EXPECT_EQ(o.at("list").as_array().at(1), json::value(1.5));
+  EXPECT_EQ(o.at("count"), json::value(42));
+}
+
 // Memory follows the body: a document of tiny values (sixteen bytes a value for two bytes of text)
 // is refused before the parse holds more than its bound, while an ordinary one parses.
 TEST(ParseJsonBodyTest, DocumentsThatWouldTakeTooMuchMemoryAre413) {

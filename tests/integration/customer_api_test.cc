@@ -832,6 +832,38 @@ TEST_P(CustomerApiTest, ACustomFieldBehavesLikeABuiltInOne) {
   EXPECT_EQ(am->PostJson("/api/v1/entities/customer/fields", field("by_am")).status, 403);
 }
 
+// A JSON number reaches a decimal or money field as the text the client wrote, never through a
+// double (whose nearest value of 123456789012.345678 would be stored as …34567).
+TEST_P(CustomerApiTest, NumbersInTheBodyAreStoredExactlyInDecimalAndMoneyFields) {
+  json::object label{{"zh-CN", "字段"}, {"en-US", "Field"}};
+  for (const char* type : {"decimal", "money", "percent"}) {
+    json::object field{{"name", std::string("f_") + type}, {"label", label}, {"type", type}};
+    ASSERT_EQ(admin_->PostJson("/api/v1/entities/customer/fields", field).status, 201) << type;
+  }
+  json::object body = Individual("精确数", 170);
+  std::string text = json::serialize(body);
+  text.pop_back();
+  text += R"(,"f_decimal":123456789012.345678,"f_money":12345678901234567.89,"f_percent":0.1234)";
+  text += "}";
+  auto created = admin_->Send("POST", "/api/v1/customers", text,
+                              {{"Content-Type", "application/json"}});
+  ASSERT_EQ(created.status, 201) << created.body;
+  auto doc = created.Json();
+  EXPECT_EQ(doc.at("f_decimal"), json::value("123456789012.345678"));
+  EXPECT_EQ(doc.at("f_money"), json::value("12345678901234567.89"));
+  EXPECT_EQ(doc.at("f_percent"), json::value("0.1234"));
+
+  // Digits beyond what the field keeps are refused, not rounded away.
+  std::string too_precise = json::serialize(Individual("精确数二", 171));
+  too_precise.pop_back();
+  too_precise += R"(,"f_decimal":0.1000000000000000000001,"f_money":1.005})";
+  auto refused = admin_->Send("POST", "/api/v1/customers", too_precise,
+                              {{"Content-Type", "application/json"}});
+  EXPECT_EQ(refused.status, 422) << refused.body;
+  EXPECT_TRUE(HasCode(refused, "f_decimal:too_many_decimals")) << refused.body;
+  EXPECT_TRUE(HasCode(refused, "f_money:too_many_decimals")) << refused.body;
+}
+
 TEST_P(CustomerApiTest, EveryCustomFieldTypeRoundTrips) {
   json::object label{{"zh-CN", "字段"}, {"en-US", "Field"}};
   json::array options{json::object{{"value", "a"}, {"label", label}},

@@ -1,7 +1,9 @@
 #pragma once
-// Exact decimal numbers for the expression language: a signed 128-bit coefficient and a scale of
-// 0..18 fractional digits (value = coefficient / 10^scale). Money and rates are computed here,
-// never in binary floating point, so 0.1 + 0.2 is exactly 0.3. The coefficient holds 38 decimal
+// Exact decimal numbers, the one number type of credit arithmetic (amounts in yuan, rates, ratios,
+// the expression language's numbers): a signed 128-bit coefficient and a scale of 0..18
+// fractional digits (value = coefficient / 10^scale). Money and rates are computed here, never in
+// binary floating point, so 0.1 + 0.2 is exactly 0.3. Money (core/money.h) is integer fen and
+// converts to and from Decimal with an explicit rounding mode. The coefficient holds 38 decimal
 // digits, so a value keeps at least 18 significant digits at full scale. Operations that cannot
 // be represented return nullopt (the caller reports a "number_overflow" error); they never wrap.
 // Results are not normalised (2.50 and 2.5 may both occur); Compare and ToString hide that.
@@ -12,17 +14,22 @@
 #include <string>
 #include <string_view>
 
-namespace oc::expr {
+namespace oc {
 
 class Decimal {
  public:
   static constexpr int kMaxScale = 18;
 
+  // How the digits a result cannot keep are dropped. Interest is usually rounded half up to the
+  // fen (四舍五入); some contracts and GB/T 8170 ask for half even (四舍六入五成双); fees and caps
+  // may be cut (舍去).
   enum class Rounding {
-    kHalfAwayFromZero,  // Excel ROUND
-    kAwayFromZero,      // Excel ROUNDUP
-    kTowardZero,        // Excel ROUNDDOWN
-    kFloor,             // Excel INT
+    kHalfUp,    // half away from zero: 2.5 → 3, -2.5 → -3 (Excel ROUND)
+    kHalfEven,  // half to the even neighbour: 2.5 → 2, 3.5 → 4 (banker's rounding)
+    kDown,      // toward zero: 1.29 → 1.2, -1.29 → -1.2 (Excel ROUNDDOWN)
+    kUp,        // away from zero: 1.21 → 1.3 (Excel ROUNDUP)
+    kFloor,     // toward negative infinity: -1.1 → -2 (Excel INT)
+    kCeiling,   // toward positive infinity: 1.1 → 2, -1.9 → -1
   };
 
   constexpr Decimal() = default;
@@ -47,6 +54,12 @@ class Decimal {
   long double ToLongDouble() const;
   // Shortest exact text: "-12.5", "0.3", "100" (no exponent, no trailing zeros).
   std::string ToString() const;
+  // As ToString, with at least `min_places` fractional digits: a rate as "0.0490" (4).
+  std::string ToString(int min_places) const;
+  // The coefficient of this value at exactly `places` fractional digits (the decimal as an
+  // integer count of 10^-places: fen for 2), or nullopt when that would drop a non-zero digit or
+  // does not fit in int64. REQUIRES: 0 <= places <= kMaxScale.
+  std::optional<int64_t> ToScaledInt64(int places) const;
 
   // The same value with trailing fractional zeros removed.
   Decimal Normalized() const;
@@ -61,6 +74,9 @@ class Decimal {
   friend std::optional<Decimal> Subtract(Decimal a, Decimal b);
   // The exact product rounded half away from zero to kMaxScale fractional digits.
   friend std::optional<Decimal> Multiply(Decimal a, Decimal b);
+  // The exact product rounded once, by `mode`, to `places` fractional digits (interest to the
+  // fen: places 2). REQUIRES: 0 <= places <= kMaxScale.
+  friend std::optional<Decimal> Multiply(Decimal a, Decimal b, int places, Rounding mode);
   // The quotient rounded half away from zero to kMaxScale fractional digits.
   // REQUIRES: !b.IsZero().
   friend std::optional<Decimal> Divide(Decimal a, Decimal b);
@@ -77,7 +93,8 @@ class Decimal {
 std::optional<Decimal> Add(Decimal a, Decimal b);
 std::optional<Decimal> Subtract(Decimal a, Decimal b);
 std::optional<Decimal> Multiply(Decimal a, Decimal b);
+std::optional<Decimal> Multiply(Decimal a, Decimal b, int places, Decimal::Rounding mode);
 std::optional<Decimal> Divide(Decimal a, Decimal b);
 int Compare(Decimal a, Decimal b);
 
-}  // namespace oc::expr
+}  // namespace oc

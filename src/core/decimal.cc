@@ -1,10 +1,10 @@
-#include "expr/decimal.h"
+#include "core/decimal.h"
 
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
 
-namespace oc::expr {
+namespace oc {
 namespace {
 
 using u128 = unsigned __int128;
@@ -46,10 +46,12 @@ std::optional<u128> ScaleUp(u128 magnitude, int k) {
 // Divides by 10^k and rounds the dropped digits according to `mode` (sign given separately,
 // since rounding is defined on the signed value).
 u128 DivideRounded(u128 magnitude, int k, bool negative, Decimal::Rounding mode) {
+  using Rounding = Decimal::Rounding;
   if (k <= 0) return magnitude;
   if (k > kMaxPow10) {
-    bool up = magnitude != 0 && (mode == Decimal::Rounding::kAwayFromZero ||
-                                 (mode == Decimal::Rounding::kFloor && negative));
+    bool up = magnitude != 0 &&
+              (mode == Rounding::kUp || (mode == Rounding::kFloor && negative) ||
+               (mode == Rounding::kCeiling && !negative));
     return up ? 1 : 0;  // callers turn a 1 at this size into overflow via scaling
   }
   u128 divisor = kPow10.value[k];
@@ -57,14 +59,19 @@ u128 DivideRounded(u128 magnitude, int k, bool negative, Decimal::Rounding mode)
   u128 r = magnitude % divisor;
   if (r == 0) return q;
   switch (mode) {
-    case Decimal::Rounding::kHalfAwayFromZero:
+    case Rounding::kHalfUp:
       return r >= divisor - r ? q + 1 : q;
-    case Decimal::Rounding::kAwayFromZero:
-      return q + 1;
-    case Decimal::Rounding::kTowardZero:
+    case Rounding::kHalfEven:
+      if (r != divisor - r) return r > divisor - r ? q + 1 : q;
+      return q % 2 == 0 ? q : q + 1;
+    case Rounding::kDown:
       return q;
-    case Decimal::Rounding::kFloor:
+    case Rounding::kUp:
+      return q + 1;
+    case Rounding::kFloor:
       return negative ? q + 1 : q;
+    case Rounding::kCeiling:
+      return negative ? q : q + 1;
   }
   return q;
 }
@@ -214,6 +221,32 @@ std::string Decimal::ToString() const {
   return out + digits.substr(0, point) + "." + digits.substr(point);
 }
 
+std::string Decimal::ToString(int min_places) const {
+  std::string text = ToString();
+  const size_t point = text.find('.');
+  const int places = point == std::string::npos ? 0 : static_cast<int>(text.size() - point - 1);
+  if (places >= min_places) return text;
+  if (point == std::string::npos) text += '.';
+  return text + std::string(size_t(min_places - places), '0');
+}
+
+std::optional<int64_t> Decimal::ToScaledInt64(int places) const {
+  i128 coefficient = coefficient_;
+  if (places < scale_) {
+    const u128 divisor = kPow10.value[scale_ - places];
+    if (Magnitude(coefficient) % divisor != 0) return std::nullopt;
+    coefficient /= i128(divisor);
+  } else if (places > scale_) {
+    auto scaled = ScaleUp(Magnitude(coefficient), places - scale_);
+    if (!scaled) return std::nullopt;
+    auto signed_value = Signed(*scaled, coefficient < 0);
+    if (!signed_value) return std::nullopt;
+    coefficient = *signed_value;
+  }
+  if (coefficient > INT64_MAX || coefficient < INT64_MIN) return std::nullopt;
+  return int64_t(coefficient);
+}
+
 Decimal Decimal::Normalized() const {
   Decimal out = *this;
   while (out.scale_ > 0 && out.coefficient_ % 10 == 0) {
@@ -289,6 +322,53 @@ std::optional<Decimal> Multiply(Decimal a, Decimal b) {
   return Decimal(*c, scale);
 }
 
+std::optional<Decimal> Multiply(Decimal a, Decimal b, int places, Decimal::Rounding mode) {
+  using Rounding = Decimal::Rounding;
+  const bool negative = (a.coefficient_ < 0) != (b.coefficient_ < 0);
+  U256 wide = MultiplyWide(Magnitude(a.coefficient_), Magnitude(b.coefficient_));
+  const int scale = a.scale_ + b.scale_;
+  auto narrow = [&]() -> std::optional<u128> {
+    if (wide.limb[2] != 0 || wide.limb[3] != 0) return std::nullopt;
+    return (u128(wide.limb[1]) << 64) | wide.limb[0];
+  };
+  if (scale <= places) {
+    auto exact = narrow();
+    if (!exact) return std::nullopt;
+    auto scaled = ScaleUp(*exact, places - scale);
+    if (!scaled) return std::nullopt;
+    auto c = Signed(*scaled, negative);
+    if (!c) return std::nullopt;
+    return Decimal(*c, places);
+  }
+  // Drop the surplus digits below the first one, remembering whether any was non-zero; the first
+  // dropped digit and that memory decide the rounding exactly, in one step (no double rounding).
+  bool sticky = false;
+  for (int rest = scale - places - 1; rest > 0;) {
+    const int step = std::min(rest, 18);
+    sticky |= DivideSmall(wide, uint64_t(kPow10.value[step])) != 0;
+    rest -= step;
+  }
+  const uint64_t first_dropped = DivideSmall(wide, 10);
+  auto kept = narrow();
+  if (!kept) return std::nullopt;
+  const bool inexact = first_dropped != 0 || sticky;
+  bool up = false;
+  switch (mode) {
+    case Rounding::kHalfUp: up = first_dropped >= 5; break;
+    case Rounding::kHalfEven:
+      up = first_dropped > 5 || (first_dropped == 5 && (sticky || *kept % 2 == 1));
+      break;
+    case Rounding::kDown: break;
+    case Rounding::kUp: up = inexact; break;
+    case Rounding::kFloor: up = inexact && negative; break;
+    case Rounding::kCeiling: up = inexact && !negative; break;
+  }
+  if (up) ++*kept;
+  auto c = Signed(*kept, negative);
+  if (!c) return std::nullopt;
+  return Decimal(*c, places);
+}
+
 std::optional<Decimal> Divide(Decimal a, Decimal b) {
   bool negative = (a.coefficient_ < 0) != (b.coefficient_ < 0);
   u128 x = Magnitude(a.coefficient_);
@@ -349,4 +429,4 @@ int Compare(Decimal a, Decimal b) {
   return flipped ? -result : result;
 }
 
-}  // namespace oc::expr
+}  // namespace oc
