@@ -7,6 +7,7 @@
 #include "auth/session_service.h"
 #include "api/guard.h"
 #include "core/clock.h"
+#include "core/time_zone.h"
 #include "storage/db.h"
 
 namespace oc::api {
@@ -18,6 +19,8 @@ struct ApiContext {
   auth::SessionService& sessions;
   auth::OrganizationService& organization;
   const Guard& guard;
+  // Where "today" is: TODAY() in expressions, dates of follow-ups.
+  const TimeZone& zone;
 };
 
 }  // namespace oc::api

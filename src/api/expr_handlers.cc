@@ -191,7 +191,7 @@ http::Response HandleExprCheck(http::Request& request, forms::EntityRegistry* en
                                               {"referenced_fields", std::move(fields)}});
 }
 
-http::Response HandleExprEvaluate(http::Request& request, const Clock& clock,
+http::Response HandleExprEvaluate(http::Request& request, const Clock& clock, const TimeZone& zone,
                                   forms::EntityRegistry* entities) {
   http::Response error;
   auto input = ReadRequest(request, true, entities, &error);
@@ -202,6 +202,7 @@ http::Response HandleExprEvaluate(http::Request& request, const Clock& clock,
   if (!record) return ErrorResponse(record.error(), request);
   expr::EvalContext ctx;
   ctx.clock = &clock;
+  ctx.utc_offset_minutes = zone.utc_offset_minutes();
   ctx.today = input->today;
   auto explained = expr::Explain(*compiled, *record, ctx);
   if (!explained) return DiagnosticsResponse({explained.error()}, request);
@@ -220,7 +221,7 @@ void AddExprRoutes(http::Router& router, const ApiContext& ctx, forms::EntityReg
              options);
   router.Add(http::Method::kPost, "/api/v1/expr/evaluate",
              ctx.guard.Protect({}, [&ctx, &entities](http::Request& request, const Caller&) {
-               return HandleExprEvaluate(request, ctx.clock, &entities);
+               return HandleExprEvaluate(request, ctx.clock, ctx.zone, &entities);
              }),
              options);
 }

@@ -16,6 +16,7 @@
 
 #include "api/api_context.h"
 #include "core/clock.h"
+#include "core/time_zone.h"
 #include "http/request.h"
 #include "http/router.h"
 
@@ -27,8 +28,8 @@ namespace oc::api {
 
 // `entities` resolves "entity"; null answers every entity 422 "unknown_entity".
 http::Response HandleExprCheck(http::Request& request, forms::EntityRegistry* entities);
-// TODAY() is the body's "today" if given, else the clock's date (UTC+8); NOW() is the clock.
-http::Response HandleExprEvaluate(http::Request& request, const Clock& clock,
+// TODAY() is the body's "today" if given, else the clock's date in `zone`; NOW() is the clock.
+http::Response HandleExprEvaluate(http::Request& request, const Clock& clock, const TimeZone& zone,
                                   forms::EntityRegistry* entities);
 
 // Registers both routes for any signed-in user. REQUIRES: `entities` outlives the router.

@@ -35,7 +35,7 @@ FakeClock TestClock() {
 TEST(ExprHandlersTest, EvaluateReturnsValueAndTypeWithExactDecimals) {
   auto clock = TestClock();
   auto request = Post(R"({"expression": "0.1 + 0.2", "variables": {}})");
-  auto response = HandleExprEvaluate(request, clock, nullptr);
+  auto response = HandleExprEvaluate(request, clock, TimeZone(), nullptr);
   ASSERT_EQ(response.status, 200) << response.body;
   auto body = Body(response);
   EXPECT_EQ(body["value"], json::value("0.3"));
@@ -49,7 +49,7 @@ TEST(ExprHandlersTest, EvaluateUsesInlineSchemaAndVariables) {
     "schema": [{"name": "负债率", "type": "number"}, {"name": "逾期天数", "type": "integer"}],
     "variables": {"负债率": "0.83", "逾期天数": 5},
     "explain": true})json");
-  auto response = HandleExprEvaluate(request, clock, nullptr);
+  auto response = HandleExprEvaluate(request, clock, TimeZone(), nullptr);
   ASSERT_EQ(response.status, 200) << response.body;
   auto body = Body(response);
   EXPECT_EQ(body["value"], json::value("高"));
@@ -61,9 +61,9 @@ TEST(ExprHandlersTest, EvaluateUsesInlineSchemaAndVariables) {
 TEST(ExprHandlersTest, TodayComesFromTheBodyOrTheClock) {
   auto clock = TestClock();
   auto request = Post(R"json({"expression": "TODAY()"})json");
-  EXPECT_EQ(Body(HandleExprEvaluate(request, clock, nullptr))["value"], json::value("2024-03-15"));
+  EXPECT_EQ(Body(HandleExprEvaluate(request, clock, TimeZone(), nullptr))["value"], json::value("2024-03-15"));
   request = Post(R"json({"expression": "TODAY() + 1", "today": "2024-02-28"})json");
-  EXPECT_EQ(Body(HandleExprEvaluate(request, clock, nullptr))["value"], json::value("2024-02-29"));
+  EXPECT_EQ(Body(HandleExprEvaluate(request, clock, TimeZone(), nullptr))["value"], json::value("2024-02-29"));
 }
 
 TEST(ExprHandlersTest, InvalidExpressionIs422WithPositionsInTheRequestLanguage) {
@@ -85,7 +85,7 @@ TEST(ExprHandlersTest, InvalidExpressionIs422WithPositionsInTheRequestLanguage) 
 TEST(ExprHandlersTest, RuntimeErrorIs422OnTheExpression) {
   auto clock = TestClock();
   auto request = Post(R"({"expression": "1 / 0"})");
-  auto response = HandleExprEvaluate(request, clock, nullptr);
+  auto response = HandleExprEvaluate(request, clock, TimeZone(), nullptr);
   ASSERT_EQ(response.status, 422) << response.body;
   EXPECT_EQ(Body(response)["errors"].as_array()[0].as_object()["code"],
             json::value("division_by_zero"));
@@ -113,12 +113,12 @@ TEST(ExprHandlersTest, BadVariablesAndFieldsAreNamed) {
   auto clock = TestClock();
   auto request = Post(R"({"expression": "a", "schema": {"a": "integer"},
                           "variables": {"a": "x", "b": 1}, "bogus": 1})");
-  auto response = HandleExprEvaluate(request, clock, nullptr);
+  auto response = HandleExprEvaluate(request, clock, TimeZone(), nullptr);
   ASSERT_EQ(response.status, 422) << response.body;
   EXPECT_EQ(Body(response)["errors"].as_array()[0].as_object()["field"], json::value("bogus"));
   request = Post(R"({"expression": "a", "schema": {"a": "integer"},
                      "variables": {"a": "x", "b": 1}})");
-  response = HandleExprEvaluate(request, clock, nullptr);
+  response = HandleExprEvaluate(request, clock, TimeZone(), nullptr);
   ASSERT_EQ(response.status, 422) << response.body;
   auto errors = Body(response)["errors"].as_array();
   ASSERT_EQ(errors.size(), 2u);

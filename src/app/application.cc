@@ -20,12 +20,14 @@
 #include "api/role_handlers.h"
 #include "api/user_handlers.h"
 #include "app/demo_data.h"
+#include "app/housekeeping.h"
 #include "app/json_log.h"
 #include "audit/audit_log.h"
 #include "auth/migrations.h"
 #include "auth/organization_service.h"
 #include "auth/session_service.h"
 #include "core/private_files.h"
+#include "core/time_zone.h"
 #include "crypto/field_cipher.h"
 #include "crypto/mac_keyring.h"
 #include "crypto/master_key.h"
@@ -132,6 +134,8 @@ struct Application::Parts {
   std::unique_ptr<customers::RelationshipService> relationships;
   std::unique_ptr<customers::FollowUpService> followups;
   std::unique_ptr<api::IdempotencyKeys> idempotency;
+  TimeZone zone;
+  std::unique_ptr<Housekeeping> housekeeping;
   http::Router router;
   AccessLog access_log;  // declared before the server, so it outlives it
   std::unique_ptr<http::Server> server;
@@ -166,6 +170,7 @@ Result<std::unique_ptr<Application>> Application::Create(const Config& config,
   const std::shared_ptr<spdlog::logger>& log = logs.app;
   RETURN_IF_ERROR(ValidateConfig(config));
   auto parts = std::make_unique<Parts>(config, std::move(db), clock, log);
+  ASSIGN_OR_RETURN(parts->zone, TimeZone::Parse(config.time_zone, "business.time_zone"));
   ASSIGN_OR_RETURN(parts->keys, LoadKeys(config, *log));
   parts->audit = std::make_unique<audit::AuditLog>(clock, *parts->keys.audit);
   ASSIGN_OR_RETURN(auto applied, Migrate(*parts->db, *parts->audit));
@@ -188,7 +193,8 @@ Result<std::unique_ptr<Application>> Application::Create(const Config& config,
   p->guard = std::make_unique<api::Guard>(*p->sessions, *p->audit, *p->db, clock,
                                           api::CookieOptions{.secure = config.cookie_secure});
   p->context = std::make_unique<api::ApiContext>(
-      api::ApiContext{*p->db, clock, *p->audit, *p->sessions, *p->organization, *p->guard});
+      api::ApiContext{*p->db, clock, *p->audit, *p->sessions, *p->organization, *p->guard,
+                      p->zone});
 
   p->registry = std::make_unique<forms::EntityRegistry>(*p->db, clock, *p->audit);
   customers::CustomerSafeguards safeguards;
@@ -199,9 +205,14 @@ Result<std::unique_ptr<Application>> Application::Create(const Config& config,
   RETURN_IF_ERROR(p->customers->RegisterEntity());
   p->relationships = std::make_unique<customers::RelationshipService>(
       *p->db, clock, *p->audit, *p->keys.cipher, *p->customers);
-  p->followups =
-      std::make_unique<customers::FollowUpService>(*p->db, clock, *p->audit, *p->customers);
+  p->followups = std::make_unique<customers::FollowUpService>(*p->db, clock, *p->audit,
+                                                              *p->customers, p->zone);
   p->idempotency = std::make_unique<api::IdempotencyKeys>(*p->db, clock);
+  p->housekeeping = std::make_unique<Housekeeping>(
+      std::vector<Housekeeping::Task>{
+          {"expired sessions", [p] { return p->sessions->PurgeExpired(); }},
+          {"expired idempotency keys", [p] { return p->idempotency->PurgeExpired(); }}},
+      std::chrono::minutes(config.housekeeping_minutes), log);
 
   api::AddHealthRoutes(p->router, *p->db);
   api::AddAuthRoutes(p->router, *p->context);
@@ -259,10 +270,17 @@ Result<bool> Application::SeedDemoIfEmpty(bool with_customers) {
   return true;
 }
 
-Status Application::Start() { return parts_->server->Start(); }
+Status Application::Start() {
+  RETURN_IF_ERROR(parts_->server->Start());
+  parts_->housekeeping->Start();
+  return Ok();
+}
 uint16_t Application::port() const { return parts_->server->port(); }
 void Application::Run(bool handle_signals) { parts_->server->Run(handle_signals); }
-void Application::Stop() { parts_->server->Stop(); }
+void Application::Stop() {
+  parts_->housekeeping->Stop();
+  parts_->server->Stop();
+}
 storage::Db& Application::db() { return *parts_->db; }
 
 std::vector<std::pair<std::string, std::string>> Application::Routes() const {

@@ -8,6 +8,8 @@
 #include <cstdlib>
 #include <variant>
 
+#include "core/time_zone.h"
+
 namespace oc::app {
 
 namespace {
@@ -59,6 +61,8 @@ const std::vector<Key>& Keys() {
       {"auth", "password_hash_passes", &Config::password_hash_passes},
       {"auth", "pii_lookups_per_hour", &Config::pii_lookups_per_hour},
       {"auth", "duplicate_findings_per_hour", &Config::duplicate_findings_per_hour},
+      {"business", "time_zone", &Config::time_zone},
+      {"business", "housekeeping_minutes", &Config::housekeeping_minutes},
       {"log", "level", &Config::log_level},
       {"log", "access_log", &Config::access_log},
       {"demo", "enabled", &Config::demo},
@@ -278,7 +282,8 @@ Status ValidateConfig(const Config& config) {
         Positive{"database.pool_size", config.database_pool_size},
         Positive{"auth.password_hash_passes", config.password_hash_passes},
         Positive{"auth.pii_lookups_per_hour", config.pii_lookups_per_hour},
-        Positive{"auth.duplicate_findings_per_hour", config.duplicate_findings_per_hour}}) {
+        Positive{"auth.duplicate_findings_per_hour", config.duplicate_findings_per_hour},
+        Positive{"business.housekeeping_minutes", config.housekeeping_minutes}}) {
     if (value <= 0) add(key, {"必须大于 0", "must be greater than 0"});
   }
   if (config.password_hash_memory_kib < 64 || config.password_hash_memory_kib > 4 * 1024 * 1024) {
@@ -298,6 +303,9 @@ Status ValidateConfig(const Config& config) {
   }
   if (config.password_min_length < 8) {
     add("auth.password_min_length", {"不能小于 8", "must be at least 8"});
+  }
+  if (auto zone = TimeZone::Parse(config.time_zone, "business.time_zone"); !zone) {
+    violations.push_back(zone.error().field_violations[0]);
   }
   static const std::vector<std::string> kLevels = {"trace", "debug", "info", "warn", "error"};
   if (std::find(kLevels.begin(), kLevels.end(), config.log_level) == kLevels.end()) {

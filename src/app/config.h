@@ -50,6 +50,12 @@ struct Config {
   // manager's customer (see customers::CustomerSafeguards).
   int64_t pii_lookups_per_hour = 60;
   int64_t duplicate_findings_per_hour = 30;
+  // [business]
+  // The zone whose date is "today" everywhere (follow-ups, TODAY() in expressions, later the
+  // business date): a fixed-offset zone name or an offset, see core/time_zone.h.
+  std::string time_zone = "Asia/Shanghai";
+  // How often expired sessions and idempotency keys are cleared away, in minutes.
+  int64_t housekeeping_minutes = 10;
   // [log]
   std::string log_level = "info";
   bool access_log = true;

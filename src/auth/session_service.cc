@@ -221,9 +221,6 @@ Result<LoginResult> SessionService::Login(std::string_view raw_username,
         {token_hash, account->id, csrf, now_us, now_us, ToUnixMicros(absolute_end),
          Truncated(client.ip, 64), Truncated(client.user_agent, 256)}));
     RETURN_IF_ERROR(limiter_.Forget(tx, kFailedSignIns, AccountSubject(username, client)));
-    // Expired sessions of this user are cleaned up as a side effect of signing in.
-    RETURN_IF_ERROR(tx.Execute("DELETE FROM sessions WHERE user_id = ? AND expires_at_us < ?",
-                               {account->id, now_us}));
     RETURN_IF_ERROR(audit_.Append(
         tx, actor, {.action = "auth.login", .entity_type = "user", .entity_id = user_id_text}));
     ASSIGN_OR_RETURN(principal, LoadPrincipal(tx, UserId(account->id)));
@@ -435,6 +432,16 @@ Result<std::shared_ptr<const Principal>> SessionService::LoadPrincipal(Tx& tx, U
     if (!inserted && scope > it->second) it->second = scope;
   }
   return std::shared_ptr<const Principal>(std::move(p));
+}
+
+Status SessionService::PurgeExpired() {
+  const int64_t now = ToUnixMicros(clock_.Now());
+  const int64_t idle_since = now - std::chrono::microseconds(options_.idle_timeout).count();
+  return db_.Write([&](Tx& tx) -> Status {
+    RETURN_IF_ERROR(tx.Execute("DELETE FROM sessions WHERE expires_at_us < ? OR last_seen_us < ?",
+                               {now, idle_since}));
+    return Ok();
+  });
 }
 
 }  // namespace oc::auth

@@ -109,6 +109,10 @@ class SessionService {
   // Drops every cached principal; called after organisation changes.
   void InvalidateCache();
 
+  // Deletes the sessions that can no longer be used (past their absolute end, or idle longer
+  // than the idle timeout): housekeeping, run in the background, never by a request.
+  Status PurgeExpired();
+
   const SessionOptions& options() const { return options_; }
 
  private:

@@ -42,6 +42,31 @@ TEST_P(SessionServiceTest, TheDatabaseKeepsOnlyAHashOfTheToken) {
   EXPECT_NE((*rows)[0].Text(0), login->token);
 }
 
+TEST_P(SessionServiceTest, HousekeepingDeletesOnlySessionsThatCanNoLongerBeUsed) {
+  auto count = [&] {
+    auto rows = db_->ReadValue<storage::Rows>(
+        [](storage::Tx& tx) { return tx.Query("SELECT COUNT(*) FROM sessions"); });
+    return rows ? (*rows)[0].Int(0) : -1;
+  };
+  auto idle = sessions_->Login("admin", kAdminPassword, client_);
+  ASSERT_TRUE(idle);
+  clock_.Advance(std::chrono::minutes(20));
+  auto busy = sessions_->Login("admin", kAdminPassword, client_);
+  ASSERT_TRUE(busy);
+  clock_.Advance(std::chrono::minutes(15));  // the first is idle past 30 minutes now
+  ASSERT_TRUE(sessions_->PurgeExpired());
+  EXPECT_EQ(count(), 1);
+  EXPECT_TRUE(sessions_->Authenticate(busy->token));
+  EXPECT_FALSE(sessions_->Authenticate(idle->token));
+
+  // Signing in no longer sweeps on the side: an expired session stays until housekeeping runs.
+  clock_.Advance(std::chrono::hours(13));
+  ASSERT_TRUE(sessions_->Login("admin", kAdminPassword, client_));
+  EXPECT_EQ(count(), 2);
+  ASSERT_TRUE(sessions_->PurgeExpired());
+  EXPECT_EQ(count(), 1);
+}
+
 TEST_P(SessionServiceTest, WrongPasswordAndUnknownUserLookTheSame) {
   auto wrong = sessions_->Login("admin", "not-the-password", client_);
   auto unknown = sessions_->Login("nobody", "not-the-password", client_);

@@ -83,8 +83,9 @@ constexpr std::string_view kFollowUpColumns =
 }  // namespace
 
 FollowUpService::FollowUpService(storage::Db& db, const Clock& clock,
-                                 const audit::AuditLog& audit, CustomerService& customers)
-    : db_(db), clock_(clock), audit_(audit), customers_(customers) {}
+                                 const audit::AuditLog& audit, CustomerService& customers,
+                                 TimeZone zone)
+    : db_(db), clock_(clock), audit_(audit), customers_(customers), zone_(std::move(zone)) {}
 
 Result<json::object> FollowUpService::Add(const auth::Principal& principal,
                                           const audit::Actor& actor, int64_t customer_id,
@@ -114,8 +115,7 @@ Result<json::object> FollowUpService::Add(storage::UnitOfWork& unit,
   if (Utf8Length(input.outcome) > 500) {
     violations.push_back({"outcome", "too_long", {"最多 500 字", "At most 500 characters"}});
   }
-  Date today = Date::FromDays(static_cast<int32_t>(
-      std::chrono::floor<std::chrono::days>(clock_.Now()).time_since_epoch().count()));
+  const Date today = zone_.Today(clock_);
   if (!input.next_followup_date.empty()) {
     auto next = Date::Parse(input.next_followup_date);
     if (!next) {

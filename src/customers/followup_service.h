@@ -17,6 +17,7 @@
 #include "audit/audit_log.h"
 #include "auth/principal.h"
 #include "core/clock.h"
+#include "core/time_zone.h"
 #include "core/date.h"
 #include "customers/customer_service.h"
 #include "storage/db.h"
@@ -37,13 +38,14 @@ struct TimelinePage {
 
 class FollowUpService {
  public:
+  // `zone` decides what "today" is for next_followup_date.
   FollowUpService(storage::Db& db, const Clock& clock, const audit::AuditLog& audit,
-                  CustomerService& customers);
+                  CustomerService& customers, TimeZone zone = {});
 
   // Records a follow-up. Errors: kPermissionDenied without followup.write; kNotFound when the
   // customer is not visible; kInvalidArgument naming the field (channel unknown, content
   // required or longer than 2,000 characters, outcome longer than 500, next_followup_date not a
-  // date or in the past).
+  // date or before today in the zone).
   Result<boost::json::object> Add(const auth::Principal& principal, const audit::Actor& actor,
                                   int64_t customer_id, const NewFollowUp& input);
   Result<boost::json::object> Add(storage::UnitOfWork& unit, const auth::Principal& principal,
@@ -64,6 +66,7 @@ class FollowUpService {
   const Clock& clock_;
   const audit::AuditLog& audit_;
   CustomerService& customers_;
+  const TimeZone zone_;
 };
 
 }  // namespace oc::customers

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "customers/customers_test_fixture.h"
+#include "expr/expr.h"
 
 namespace oc::customers {
 namespace {
@@ -27,6 +28,37 @@ TEST_P(FollowUpServiceTest, FollowUpsAreValidated) {
                                      .next_followup_date = "next week"});
   EXPECT_EQ(Codes(not_a_date.error()),
             std::vector<std::string>{"next_followup_date:invalid_date"});
+}
+
+// At 07:30 in Beijing it is still yesterday in UTC: the follow-up's "today" and the expression
+// language's TODAY() must both be Beijing's date, or staff could schedule a follow-up for a day
+// that has already passed while a rule on TODAY() sees another day.
+TEST_P(FollowUpServiceTest, TodayIsTheConfiguredZonesDateForFollowUpsAndExpressionsAlike) {
+  auto c = CreateAs("am.east", Individual(7));
+  ASSERT_TRUE(c);
+  const int64_t id = c->at("id").as_int64();
+  Instant morning;
+  ASSERT_TRUE(ParseInstant("2026-12-02T23:30:00Z", &morning));  // 2026-12-03 07:30 Beijing
+  clock_.Set(morning);
+  const TimeZone beijing;
+
+  auto yesterday = followups_->Add(As("am.east"), ActorOf("am.east"), id,
+                                   {.channel = "phone", .content = "晨间回访",
+                                    .next_followup_date = "2026-12-02"});
+  ASSERT_FALSE(yesterday);
+  EXPECT_EQ(Codes(yesterday.error()), std::vector<std::string>{"next_followup_date:in_the_past"});
+  ASSERT_TRUE(followups_->Add(As("am.east"), ActorOf("am.east"), id,
+                              {.channel = "phone", .content = "晨间回访",
+                               .next_followup_date = "2026-12-03"}));
+
+  const expr::Schema schema;
+  auto today = expr::Compile("TODAY()", schema);
+  ASSERT_TRUE(today);
+  expr::EvalContext context{.clock = &clock_, .utc_offset_minutes = beijing.utc_offset_minutes()};
+  auto value = expr::Evaluate(*today, expr::Record(schema), context);
+  ASSERT_TRUE(value);
+  EXPECT_EQ(value->date(), beijing.Today(clock_));
+  EXPECT_EQ(value->date().ToString(), "2026-12-03");
 }
 
 TEST_P(FollowUpServiceTest, TimelineMergesFollowUpsAndChangesNewestFirst) {
