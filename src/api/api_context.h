@@ -2,10 +2,10 @@
 // What the resource handlers need from the rest of the system. Built by the composition root;
 // the handlers hold references only.
 
+#include "api/guard.h"
 #include "audit/audit_log.h"
 #include "auth/organization_service.h"
 #include "auth/session_service.h"
-#include "api/guard.h"
 #include "core/clock.h"
 #include "core/time_zone.h"
 #include "storage/db.h"

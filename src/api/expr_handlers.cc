@@ -220,9 +220,10 @@ void AddExprRoutes(http::Router& router, const ApiContext& ctx, forms::EntityReg
              }),
              options);
   router.Add(http::Method::kPost, "/api/v1/expr/evaluate",
-             ctx.guard.Protect({}, [&ctx, &entities](http::Request& request, const Caller&) {
-               return HandleExprEvaluate(request, ctx.clock, ctx.zone, &entities);
-             }),
+             ctx.guard.Protect({},
+                               [&ctx, &entities](http::Request& request, const Caller&) {
+                                 return HandleExprEvaluate(request, ctx.clock, ctx.zone, &entities);
+                               }),
              options);
 }
 

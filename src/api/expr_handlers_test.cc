@@ -61,9 +61,11 @@ TEST(ExprHandlersTest, EvaluateUsesInlineSchemaAndVariables) {
 TEST(ExprHandlersTest, TodayComesFromTheBodyOrTheClock) {
   auto clock = TestClock();
   auto request = Post(R"json({"expression": "TODAY()"})json");
-  EXPECT_EQ(Body(HandleExprEvaluate(request, clock, TimeZone(), nullptr))["value"], json::value("2024-03-15"));
+  EXPECT_EQ(Body(HandleExprEvaluate(request, clock, TimeZone(), nullptr))["value"],
+            json::value("2024-03-15"));
   request = Post(R"json({"expression": "TODAY() + 1", "today": "2024-02-28"})json");
-  EXPECT_EQ(Body(HandleExprEvaluate(request, clock, TimeZone(), nullptr))["value"], json::value("2024-02-29"));
+  EXPECT_EQ(Body(HandleExprEvaluate(request, clock, TimeZone(), nullptr))["value"],
+            json::value("2024-02-29"));
 }
 
 TEST(ExprHandlersTest, InvalidExpressionIs422WithPositionsInTheRequestLanguage) {

@@ -100,8 +100,7 @@ Result<Value> ExprValueFromJson(const json::value& v, Type type, std::string_vie
         return Value::Integer(int64_t(v.get_uint64()));
       }
       if (v.is_double() || v.is_string()) {
-        auto d = v.is_double() ? DecimalFromDouble(v.get_double())
-                               : Decimal::Parse(v.get_string());
+        auto d = v.is_double() ? DecimalFromDouble(v.get_double()) : Decimal::Parse(v.get_string());
         auto i = d ? d->ToInt64() : std::nullopt;
         if (i) return Value::Integer(*i);
       }

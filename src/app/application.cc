@@ -192,9 +192,8 @@ Result<std::unique_ptr<Application>> Application::Create(const Config& config,
       [p] { p->sessions->InvalidateCache(); });
   p->guard = std::make_unique<api::Guard>(*p->sessions, *p->audit, *p->db, clock,
                                           api::CookieOptions{.secure = config.cookie_secure});
-  p->context = std::make_unique<api::ApiContext>(
-      api::ApiContext{*p->db, clock, *p->audit, *p->sessions, *p->organization, *p->guard,
-                      p->zone});
+  p->context = std::make_unique<api::ApiContext>(api::ApiContext{
+      *p->db, clock, *p->audit, *p->sessions, *p->organization, *p->guard, p->zone});
 
   p->registry = std::make_unique<forms::EntityRegistry>(*p->db, clock, *p->audit);
   customers::CustomerSafeguards safeguards;

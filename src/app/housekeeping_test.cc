@@ -10,8 +10,8 @@ namespace oc::app {
 namespace {
 
 std::shared_ptr<spdlog::logger> LogTo(std::ostringstream& out) {
-  return std::make_shared<spdlog::logger>(
-      "housekeeping", std::make_shared<spdlog::sinks::ostream_sink_st>(out));
+  return std::make_shared<spdlog::logger>("housekeeping",
+                                          std::make_shared<spdlog::sinks::ostream_sink_st>(out));
 }
 
 TEST(HousekeepingTest, EverySweepRunsAndAFailureIsLoggedWithoutStoppingTheOthers) {
@@ -19,11 +19,13 @@ TEST(HousekeepingTest, EverySweepRunsAndAFailureIsLoggedWithoutStoppingTheOthers
   int sessions = 0;
   int keys = 0;
   Housekeeping housekeeping(
-      {{"expired sessions", [&] {
+      {{"expired sessions",
+        [&] {
           ++sessions;
           return Status(MakeError(ErrorCode::kUnavailable, {"不可用", "unavailable"}, "db down"));
         }},
-       {"expired idempotency keys", [&] {
+       {"expired idempotency keys",
+        [&] {
           ++keys;
           return Ok();
         }}},
@@ -40,12 +42,13 @@ TEST(HousekeepingTest, TheThreadSweepsEachPeriodUntilStopped) {
   std::mutex mu;
   std::condition_variable swept;
   int sweeps = 0;
-  Housekeeping housekeeping({{"count", [&] {
-                               std::lock_guard lock(mu);
-                               ++sweeps;
-                               swept.notify_all();
-                               return Ok();
-                             }}},
+  Housekeeping housekeeping({{"count",
+                              [&] {
+                                std::lock_guard lock(mu);
+                                ++sweeps;
+                                swept.notify_all();
+                                return Ok();
+                              }}},
                             std::chrono::milliseconds(5), LogTo(log));
   housekeeping.Start();
   housekeeping.Start();  // a second start changes nothing

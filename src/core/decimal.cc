@@ -49,9 +49,8 @@ u128 DivideRounded(u128 magnitude, int k, bool negative, Decimal::Rounding mode)
   using Rounding = Decimal::Rounding;
   if (k <= 0) return magnitude;
   if (k > kMaxPow10) {
-    bool up = magnitude != 0 &&
-              (mode == Rounding::kUp || (mode == Rounding::kFloor && negative) ||
-               (mode == Rounding::kCeiling && !negative));
+    bool up = magnitude != 0 && (mode == Rounding::kUp || (mode == Rounding::kFloor && negative) ||
+                                 (mode == Rounding::kCeiling && !negative));
     return up ? 1 : 0;  // callers turn a 1 at this size into overflow via scaling
   }
   u128 divisor = kPow10.value[k];
@@ -354,14 +353,23 @@ std::optional<Decimal> Multiply(Decimal a, Decimal b, int places, Decimal::Round
   const bool inexact = first_dropped != 0 || sticky;
   bool up = false;
   switch (mode) {
-    case Rounding::kHalfUp: up = first_dropped >= 5; break;
+    case Rounding::kHalfUp:
+      up = first_dropped >= 5;
+      break;
     case Rounding::kHalfEven:
       up = first_dropped > 5 || (first_dropped == 5 && (sticky || *kept % 2 == 1));
       break;
-    case Rounding::kDown: break;
-    case Rounding::kUp: up = inexact; break;
-    case Rounding::kFloor: up = inexact && negative; break;
-    case Rounding::kCeiling: up = inexact && !negative; break;
+    case Rounding::kDown:
+      break;
+    case Rounding::kUp:
+      up = inexact;
+      break;
+    case Rounding::kFloor:
+      up = inexact && negative;
+      break;
+    case Rounding::kCeiling:
+      up = inexact && !negative;
+      break;
   }
   if (up) ++*kept;
   auto c = Signed(*kept, negative);
@@ -401,8 +409,8 @@ int Compare(Decimal a, Decimal b) {
   }
   // Fast path for the common case (rule thresholds against field values): coefficients within
   // int64 scaled by at most 10^18 stay far inside int128, so no overflow check is needed.
-  if (a.coefficient_ >= INT64_MIN && a.coefficient_ <= INT64_MAX &&
-      b.coefficient_ >= INT64_MIN && b.coefficient_ <= INT64_MAX) {
+  if (a.coefficient_ >= INT64_MIN && a.coefficient_ <= INT64_MAX && b.coefficient_ >= INT64_MIN &&
+      b.coefficient_ <= INT64_MAX) {
     i128 x = a.coefficient_;
     i128 y = b.coefficient_;
     if (a.scale_ < b.scale_) {

@@ -21,9 +21,9 @@ TEST(DecimalTest, ParsesAndPrintsShortestExactText) {
 
 TEST(DecimalTest, AdditionIsExact) {
   EXPECT_EQ(Compare(*Add(D("0.1"), D("0.2")), D("0.3")), 0);
-  EXPECT_EQ(Add(D("99999999999999999999.999999999999999999"), D("0.000000000000000001"))
-                ->ToString(),
-            "100000000000000000000");
+  EXPECT_EQ(
+      Add(D("99999999999999999999.999999999999999999"), D("0.000000000000000001"))->ToString(),
+      "100000000000000000000");
 }
 
 TEST(DecimalTest, KeepsAtLeastEighteenSignificantDigits) {
@@ -33,12 +33,11 @@ TEST(DecimalTest, KeepsAtLeastEighteenSignificantDigits) {
 
 TEST(DecimalTest, MultiplicationRoundsHalfAwayFromZeroPastEighteenPlaces) {
   EXPECT_EQ(Multiply(D("0.000000000000000005"), D("0.1"))->ToString(), "0.000000000000000001");
-  EXPECT_EQ(Multiply(D("-0.000000000000000005"), D("0.1"))->ToString(),
-            "-0.000000000000000001");
+  EXPECT_EQ(Multiply(D("-0.000000000000000005"), D("0.1"))->ToString(), "-0.000000000000000001");
   // A product wider than 128 bits before rescaling still comes out exact.
-  EXPECT_EQ(Multiply(D("12345678901234567890.123456789012345678"), D("1.000000000000000001"))
-                ->ToString(),
-            "12345678901234567902.469135690246913568");
+  EXPECT_EQ(
+      Multiply(D("12345678901234567890.123456789012345678"), D("1.000000000000000001"))->ToString(),
+      "12345678901234567902.469135690246913568");
 }
 
 TEST(DecimalTest, OverflowIsReportedNotWrapped) {

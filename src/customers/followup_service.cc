@@ -82,9 +82,8 @@ constexpr std::string_view kFollowUpColumns =
 
 }  // namespace
 
-FollowUpService::FollowUpService(storage::Db& db, const Clock& clock,
-                                 const audit::AuditLog& audit, CustomerService& customers,
-                                 TimeZone zone)
+FollowUpService::FollowUpService(storage::Db& db, const Clock& clock, const audit::AuditLog& audit,
+                                 CustomerService& customers, TimeZone zone)
     : db_(db), clock_(clock), audit_(audit), customers_(customers), zone_(std::move(zone)) {}
 
 Result<json::object> FollowUpService::Add(const auth::Principal& principal,

@@ -9,7 +9,6 @@
 // Thread-safe; blocks on the database.
 
 #include <boost/json/object.hpp>
-
 #include <optional>
 #include <string>
 #include <vector>
@@ -17,8 +16,8 @@
 #include "audit/audit_log.h"
 #include "auth/principal.h"
 #include "core/clock.h"
-#include "core/time_zone.h"
 #include "core/date.h"
+#include "core/time_zone.h"
 #include "customers/customer_service.h"
 #include "storage/db.h"
 

@@ -42,14 +42,14 @@ TEST_P(FollowUpServiceTest, TodayIsTheConfiguredZonesDateForFollowUpsAndExpressi
   clock_.Set(morning);
   const TimeZone beijing;
 
-  auto yesterday = followups_->Add(As("am.east"), ActorOf("am.east"), id,
-                                   {.channel = "phone", .content = "晨间回访",
-                                    .next_followup_date = "2026-12-02"});
+  auto yesterday = followups_->Add(
+      As("am.east"), ActorOf("am.east"), id,
+      {.channel = "phone", .content = "晨间回访", .next_followup_date = "2026-12-02"});
   ASSERT_FALSE(yesterday);
   EXPECT_EQ(Codes(yesterday.error()), std::vector<std::string>{"next_followup_date:in_the_past"});
-  ASSERT_TRUE(followups_->Add(As("am.east"), ActorOf("am.east"), id,
-                              {.channel = "phone", .content = "晨间回访",
-                               .next_followup_date = "2026-12-03"}));
+  ASSERT_TRUE(followups_->Add(
+      As("am.east"), ActorOf("am.east"), id,
+      {.channel = "phone", .content = "晨间回访", .next_followup_date = "2026-12-03"}));
 
   const expr::Schema schema;
   auto today = expr::Compile("TODAY()", schema);

@@ -43,9 +43,7 @@ Result<int64_t> ParseSharePpm(std::string_view text) {
   return *hundredths * 100;  // hundredths of a percent → millionths of the whole
 }
 
-std::string FormatSharePercent(int64_t ppm) {
-  return Decimal::FromParts(ppm, 4).ToString(2);
-}
+std::string FormatSharePercent(int64_t ppm) { return Decimal::FromParts(ppm, 4).ToString(2); }
 
 }  // namespace
 

@@ -1,8 +1,7 @@
 #include "forms/record_codec.h"
 
-#include <boost/json.hpp>
-
 #include <algorithm>
+#include <boost/json.hpp>
 #include <charconv>
 #include <limits>
 
@@ -102,7 +101,8 @@ struct ScaledParse {
 
 ScaledParse ParseScaled(std::string_view text, int places) {
   std::string_view unsigned_text = text.starts_with('-') ? text.substr(1) : text;
-  if (unsigned_text.empty() || unsigned_text.find_first_not_of("0123456789.") != std::string_view::npos) {
+  if (unsigned_text.empty() ||
+      unsigned_text.find_first_not_of("0123456789.") != std::string_view::npos) {
     return {0, "invalid_decimal"};
   }
   auto decimal = Decimal::Parse(text);

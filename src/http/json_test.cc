@@ -122,10 +122,10 @@ TEST(ParseJsonBodyTest, HugeNumbersAreRejectedNotCrashed) {
 // A money or decimal field reads a number's text; the nearest double of 123456789012.345678 is
 // 123456789012.34567260…, whose shortest text drops the last digit.
 TEST(ParseJsonBodyTest, NumbersADoubleCannotHoldExactlyKeepTheirText) {
-  auto value = ParseJsonBody(JsonRequest(
-      R"({"rate":123456789012.345678,"neg":-0.10000000000000000001,"tiny":1e-400,)"
-      R"("big":123456789012345678901234567890,"score":0.83,"half":2.5e-1,"count":42,)"
-      R"("list":[9007199254740993.5, 1.5]})"));
+  auto value = ParseJsonBody(
+      JsonRequest(R"({"rate":123456789012.345678,"neg":-0.10000000000000000001,"tiny":1e-400,)"
+                  R"("big":123456789012345678901234567890,"score":0.83,"half":2.5e-1,"count":42,)"
+                  R"("list":[9007199254740993.5, 1.5]})"));
   ASSERT_TRUE(value.has_value()) << value.error().body;
   const json::object& o = value->as_object();
   EXPECT_EQ(o.at("rate"), json::value("123456789012.345678"));

@@ -28,10 +28,10 @@ class UnitOfWorkTest : public ::testing::TestWithParam<testing::Backend> {
     ASSERT_TRUE(real) << real.error().internal_detail;
     db_ = std::make_unique<FaultyDb>(std::move(*real));
     ASSERT_TRUE(db_->Write([](Tx& tx) {
-      return tx.ExecuteScript(ExpandDialect(
-          "CREATE TABLE loans (id {{id}}, name TEXT NOT NULL UNIQUE);"
-          "CREATE TABLE trail (id {{id}}, what TEXT NOT NULL)",
-          tx.dialect()));
+      return tx.ExecuteScript(
+          ExpandDialect("CREATE TABLE loans (id {{id}}, name TEXT NOT NULL UNIQUE);"
+                        "CREATE TABLE trail (id {{id}}, what TEXT NOT NULL)",
+                        tx.dialect()));
     }));
   }
 

@@ -845,8 +845,8 @@ TEST_P(CustomerApiTest, NumbersInTheBodyAreStoredExactlyInDecimalAndMoneyFields)
   text.pop_back();
   text += R"(,"f_decimal":123456789012.345678,"f_money":12345678901234567.89,"f_percent":0.1234)";
   text += "}";
-  auto created = admin_->Send("POST", "/api/v1/customers", text,
-                              {{"Content-Type", "application/json"}});
+  auto created =
+      admin_->Send("POST", "/api/v1/customers", text, {{"Content-Type", "application/json"}});
   ASSERT_EQ(created.status, 201) << created.body;
   auto doc = created.Json();
   EXPECT_EQ(doc.at("f_decimal"), json::value("123456789012.345678"));

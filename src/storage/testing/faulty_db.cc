@@ -42,8 +42,9 @@ bool FaultyDb::armed() const {
 std::optional<Error> FaultyDb::Strike(std::string_view sql) {
   std::lock_guard lock(mu_);
   if (!fragment_ || sql.find(*fragment_) == std::string_view::npos) return std::nullopt;
-  Error error = MakeError(ErrorCode::kUnavailable, {"数据库暂不可用", "The database is unavailable"},
-                          "injected failure at: " + *fragment_);
+  Error error =
+      MakeError(ErrorCode::kUnavailable, {"数据库暂不可用", "The database is unavailable"},
+                "injected failure at: " + *fragment_);
   fragment_.reset();
   return error;
 }
