@@ -8,7 +8,7 @@ packages=(
   libboost1.81-dev libboost-json1.81-dev
   libexpected-dev libspdlog-dev libfmt-dev libcli11-dev libtomlplusplus-dev
   libsqlite3-dev sqlite3 libpq-dev postgresql postgresql-contrib
-  libssl-dev libargon2-dev libmimalloc-dev
+  libssl-dev libargon2-dev libmimalloc-dev libre2-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   curl wrk
 )

@@ -57,21 +57,6 @@ size_t CharCount(std::string_view s) {
   return n;
 }
 
-std::u32string Decode(std::string_view s) {
-  std::u32string out;
-  out.reserve(s.size());
-  for (size_t i = 0; i < s.size();) {
-    unsigned char c = static_cast<unsigned char>(s[i]);
-    int len = c < 0x80 ? 1 : c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 1;
-    if (i + size_t(len) > s.size()) len = 1;
-    char32_t v = len == 1 ? c : c & (0x7F >> len);
-    for (int k = 1; k < len; ++k) v = (v << 6) | (static_cast<unsigned char>(s[i + k]) & 0x3F);
-    out.push_back(v);
-    i += size_t(len);
-  }
-  return out;
-}
-
 Value InvalidArgument(Call& call, std::string zh, std::string en) {
   return call.Fail(ErrorKind::kInvalidArgument,
                    {std::string(call.name()), MessageArg(std::move(zh), std::move(en))});
@@ -569,12 +554,13 @@ Value Concat(Call& call, Args a) {
 
 Value RegexMatch(Call& call, Args a) {
   const Budget& budget = call.context().budget;
-  std::u32string input = Decode(a[0].text());
-  if (input.size() > budget.max_regex_input_chars) {
-    return call.Fail(ErrorKind::kRegexTooCostly,
-                     {MessageArg("文本超过 " + std::to_string(budget.max_regex_input_chars) + " 个字符",
-                                 "the text is longer than " +
-                                     std::to_string(budget.max_regex_input_chars) + " characters")});
+  std::string_view input = a[0].text();
+  if (CharCount(input) > budget.max_regex_input_chars) {
+    return call.Fail(
+        ErrorKind::kRegexTooCostly,
+        {MessageArg("文本超过 " + std::to_string(budget.max_regex_input_chars) + " 个字符",
+                    "the text is longer than " + std::to_string(budget.max_regex_input_chars) +
+                        " characters")});
   }
   const Regex* regex = call.constant_regex();
   std::optional<Regex> compiled;
@@ -587,8 +573,10 @@ Value RegexMatch(Call& call, Args a) {
     compiled = std::move(*r);
     regex = &*compiled;
   }
-  // The simulation costs at most program size × input length; charge it up front.
-  if (!call.Charge(uint64_t(input.size() + 1) * regex->program_size() / 16)) return Value();
+  // RE2's worst case (its NFA simulation) costs program size × input bytes; charge it up front.
+  if (!call.Charge(uint64_t(input.size() + 1) * uint64_t(regex->program_size()) / 16)) {
+    return Value();
+  }
   return Value::Boolean(regex->Search(input));
 }
 
