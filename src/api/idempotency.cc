@@ -15,6 +15,7 @@ constexpr int64_t kPending = 0;  // status of a key whose first request is still
 }  // namespace
 
 std::vector<storage::Migration> IdempotencyMigrations() {
+  // Migrations are frozen text: a change to the table needs a migration of its own.
   return {{.id = "api_0001_idempotency_keys", .sql = R"sql(
 CREATE TABLE idempotency_keys (
   user_id {{bigint}} NOT NULL,
