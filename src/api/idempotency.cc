@@ -14,6 +14,7 @@ constexpr size_t kMaxKeyLength = 128;
 }  // namespace
 
 std::vector<storage::Migration> IdempotencyMigrations() {
+  // Migrations are frozen text: a change to the table needs a migration of its own.
   return {{.id = "api_0001_idempotency_keys", .sql = R"sql(
 CREATE TABLE idempotency_keys (
   user_id {{bigint}} NOT NULL,

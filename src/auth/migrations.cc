@@ -1,46 +1,117 @@
 #include "auth/migrations.h"
 
-#include "auth/permissions.h"
+#include <string>
+#include <string_view>
 
 namespace oc::auth {
 
 namespace {
 
-std::string Quote(std::string_view text) {
-  std::string out = "'";
-  for (char c : text) {
-    if (c == '\'') out += '\'';
-    out += c;
-  }
-  return out + "'";
-}
+// auth_0002 as it was introduced (commit b7ba06a) and as the first release ran it, when it was
+// still rendered from BuiltinRoles(): seven roles, the administrator also granting roles and
+// reading the trail. The text is frozen because databases recorded the id as applied; auth_0006
+// brings the roles to today's BuiltinRoles() on every database alike.
+constexpr std::string_view kFirstBuiltinRoles =
+    "INSERT INTO roles (id, role_key, name_zh, name_en, builtin, version, created_at_us, "
+    "updated_at_us) VALUES (1, 'account_manager', '客户经理', 'Account manager', 1, 1, 0, 0);\n"
+    "INSERT INTO role_permissions (role_id, permission) VALUES (1, 'customer.read');\n"
+    "INSERT INTO role_permissions (role_id, permission) VALUES (1, 'customer.write');\n"
+    "INSERT INTO role_permissions (role_id, permission) VALUES (1, 'followup.write');\n"
+    "INSERT INTO role_permissions (role_id, permission) VALUES (1, 'application.submit');\n"
+    "INSERT INTO role_permissions (role_id, permission) VALUES (1, 'loan.read');\n"
+    "INSERT INTO role_permissions (role_id, permission) VALUES (1, 'report.read');\n"
+    "INSERT INTO role_scopes (role_id, entity, scope) VALUES (1, 'application', 'own');\n"
+    "INSERT INTO role_scopes (role_id, entity, scope) VALUES (1, 'customer', 'own');\n"
+    "INSERT INTO role_scopes (role_id, entity, scope) VALUES (1, 'loan', 'own');\n"
 
-// The built-in roles come from the same table the code checks against, so the two cannot drift.
-std::string BuiltinRolesSql() {
-  std::string sql;
-  int64_t role_id = 0;
-  for (const BuiltinRole& role : BuiltinRoles()) {
-    ++role_id;
-    std::string id = std::to_string(role_id);
-    sql += "INSERT INTO roles (id, role_key, name_zh, name_en, builtin, version, created_at_us, "
-           "updated_at_us) VALUES (" +
-           id + ", " + Quote(role.key) + ", " + Quote(role.name.zh_cn) + ", " +
-           Quote(role.name.en_us) + ", 1, 1, 0, 0);\n";
-    for (std::string_view permission : role.permissions) {
-      sql += "INSERT INTO role_permissions (role_id, permission) VALUES (" + id + ", " +
-             Quote(permission) + ");\n";
-    }
-    for (const auto& [entity, scope] : role.scopes) {
-      sql += "INSERT INTO role_scopes (role_id, entity, scope) VALUES (" + id + ", " +
-             Quote(entity) + ", " + Quote(DataScopeName(scope)) + ");\n";
-    }
-  }
-  return sql;
-}
+    "INSERT INTO roles (id, role_key, name_zh, name_en, builtin, version, created_at_us, "
+    "updated_at_us) VALUES (2, 'risk_officer', '风控专员', 'Risk officer', 1, 1, 0, 0);\n"
+    "INSERT INTO role_permissions (role_id, permission) VALUES (2, 'customer.read');\n"
+    "INSERT INTO role_permissions (role_id, permission) VALUES (2, 'followup.write');\n"
+    "INSERT INTO role_permissions (role_id, permission) VALUES (2, 'application.approve');\n"
+    "INSERT INTO role_permissions (role_id, permission) VALUES (2, 'loan.read');\n"
+    "INSERT INTO role_permissions (role_id, permission) VALUES (2, 'report.read');\n"
+    "INSERT INTO role_permissions (role_id, permission) VALUES (2, 'pii.unmask');\n"
+    "INSERT INTO role_scopes (role_id, entity, scope) VALUES (2, 'application', 'all');\n"
+    "INSERT INTO role_scopes (role_id, entity, scope) VALUES (2, 'customer', 'all');\n"
+    "INSERT INTO role_scopes (role_id, entity, scope) VALUES (2, 'loan', 'all');\n"
+
+    "INSERT INTO roles (id, role_key, name_zh, name_en, builtin, version, created_at_us, "
+    "updated_at_us) VALUES (3, 'department_manager', '部门经理', 'Department manager', "
+    "1, 1, 0, 0);\n"
+    "INSERT INTO role_permissions (role_id, permission) VALUES (3, 'customer.read');\n"
+    "INSERT INTO role_permissions (role_id, permission) VALUES (3, 'customer.write');\n"
+    "INSERT INTO role_permissions (role_id, permission) VALUES (3, 'customer.reassign');\n"
+    "INSERT INTO role_permissions (role_id, permission) VALUES (3, 'followup.write');\n"
+    "INSERT INTO role_permissions (role_id, permission) VALUES (3, 'application.submit');\n"
+    "INSERT INTO role_permissions (role_id, permission) VALUES (3, 'application.approve');\n"
+    "INSERT INTO role_permissions (role_id, permission) VALUES (3, 'loan.read');\n"
+    "INSERT INTO role_permissions (role_id, permission) VALUES (3, 'report.read');\n"
+    "INSERT INTO role_scopes (role_id, entity, scope) VALUES (3, 'application', 'subtree');\n"
+    "INSERT INTO role_scopes (role_id, entity, scope) VALUES (3, 'customer', 'subtree');\n"
+    "INSERT INTO role_scopes (role_id, entity, scope) VALUES (3, 'loan', 'subtree');\n"
+
+    "INSERT INTO roles (id, role_key, name_zh, name_en, builtin, version, created_at_us, "
+    "updated_at_us) VALUES (4, 'finance', '财务', 'Finance', 1, 1, 0, 0);\n"
+    "INSERT INTO role_permissions (role_id, permission) VALUES (4, 'customer.read');\n"
+    "INSERT INTO role_permissions (role_id, permission) VALUES (4, 'application.approve');\n"
+    "INSERT INTO role_permissions (role_id, permission) VALUES (4, 'loan.read');\n"
+    "INSERT INTO role_permissions (role_id, permission) VALUES (4, 'loan.write');\n"
+    "INSERT INTO role_permissions (role_id, permission) VALUES (4, 'loan.disburse');\n"
+    "INSERT INTO role_permissions (role_id, permission) VALUES (4, 'repayment.write');\n"
+    "INSERT INTO role_permissions (role_id, permission) VALUES (4, 'report.read');\n"
+    "INSERT INTO role_permissions (role_id, permission) VALUES (4, 'pii.unmask');\n"
+    "INSERT INTO role_scopes (role_id, entity, scope) VALUES (4, 'application', 'all');\n"
+    "INSERT INTO role_scopes (role_id, entity, scope) VALUES (4, 'customer', 'all');\n"
+    "INSERT INTO role_scopes (role_id, entity, scope) VALUES (4, 'loan', 'all');\n"
+
+    "INSERT INTO roles (id, role_key, name_zh, name_en, builtin, version, created_at_us, "
+    "updated_at_us) VALUES (5, 'general_manager', '总经理', 'General manager', 1, 1, 0, 0);\n"
+    "INSERT INTO role_permissions (role_id, permission) VALUES (5, 'customer.read');\n"
+    "INSERT INTO role_permissions (role_id, permission) VALUES (5, 'customer.reassign');\n"
+    "INSERT INTO role_permissions (role_id, permission) VALUES (5, 'application.approve');\n"
+    "INSERT INTO role_permissions (role_id, permission) VALUES (5, 'loan.read');\n"
+    "INSERT INTO role_permissions (role_id, permission) VALUES (5, 'report.read');\n"
+    "INSERT INTO role_scopes (role_id, entity, scope) VALUES (5, 'application', 'all');\n"
+    "INSERT INTO role_scopes (role_id, entity, scope) VALUES (5, 'customer', 'all');\n"
+    "INSERT INTO role_scopes (role_id, entity, scope) VALUES (5, 'loan', 'all');\n"
+
+    "INSERT INTO roles (id, role_key, name_zh, name_en, builtin, version, created_at_us, "
+    "updated_at_us) VALUES (6, 'admin', '管理员', 'Administrator', 1, 1, 0, 0);\n"
+    "INSERT INTO role_permissions (role_id, permission) VALUES (6, 'customer.read');\n"
+    "INSERT INTO role_permissions (role_id, permission) VALUES (6, 'customer.write');\n"
+    "INSERT INTO role_permissions (role_id, permission) VALUES (6, 'customer.delete');\n"
+    "INSERT INTO role_permissions (role_id, permission) VALUES (6, 'customer.reassign');\n"
+    "INSERT INTO role_permissions (role_id, permission) VALUES (6, 'entity.admin');\n"
+    "INSERT INTO role_permissions (role_id, permission) VALUES (6, 'workflow.admin');\n"
+    "INSERT INTO role_permissions (role_id, permission) VALUES (6, 'rule.admin');\n"
+    "INSERT INTO role_permissions (role_id, permission) VALUES (6, 'integration.admin');\n"
+    "INSERT INTO role_permissions (role_id, permission) VALUES (6, 'user.admin');\n"
+    "INSERT INTO role_permissions (role_id, permission) VALUES (6, 'role.admin');\n"
+    "INSERT INTO role_permissions (role_id, permission) VALUES (6, 'department.admin');\n"
+    "INSERT INTO role_permissions (role_id, permission) VALUES (6, 'audit.read');\n"
+    "INSERT INTO role_permissions (role_id, permission) VALUES (6, 'dashboard.admin');\n"
+    "INSERT INTO role_permissions (role_id, permission) VALUES (6, 'report.read');\n"
+    "INSERT INTO role_permissions (role_id, permission) VALUES (6, 'loan.read');\n"
+    "INSERT INTO role_scopes (role_id, entity, scope) VALUES (6, 'application', 'all');\n"
+    "INSERT INTO role_scopes (role_id, entity, scope) VALUES (6, 'customer', 'all');\n"
+    "INSERT INTO role_scopes (role_id, entity, scope) VALUES (6, 'loan', 'all');\n"
+
+    "INSERT INTO roles (id, role_key, name_zh, name_en, builtin, version, created_at_us, "
+    "updated_at_us) VALUES (7, 'auditor', '审计', 'Auditor', 1, 1, 0, 0);\n"
+    "INSERT INTO role_permissions (role_id, permission) VALUES (7, 'audit.read');\n"
+    "INSERT INTO role_permissions (role_id, permission) VALUES (7, 'customer.read');\n"
+    "INSERT INTO role_permissions (role_id, permission) VALUES (7, 'loan.read');\n"
+    "INSERT INTO role_permissions (role_id, permission) VALUES (7, 'report.read');\n"
+    "INSERT INTO role_scopes (role_id, entity, scope) VALUES (7, 'application', 'all');\n"
+    "INSERT INTO role_scopes (role_id, entity, scope) VALUES (7, 'customer', 'all');\n"
+    "INSERT INTO role_scopes (role_id, entity, scope) VALUES (7, 'loan', 'all');\n";
 
 }  // namespace
 
 std::vector<storage::Migration> Migrations() {
+  // Migrations are frozen text: none is rendered from BuiltinRoles(), so a change to the
+  // built-in roles needs a migration of its own, as auth_0006 is.
   std::vector<storage::Migration> migrations;
   migrations.push_back({.id = "auth_0001_organisation", .sql = R"sql(
 CREATE TABLE departments (
@@ -123,7 +194,7 @@ CREATE TABLE login_failures (
 );
 CREATE INDEX login_failures_by_user ON login_failures (user_id, at_us);
 )sql"});
-  migrations.push_back({.id = "auth_0002_builtin_roles", .sql = BuiltinRolesSql()});
+  migrations.push_back({.id = "auth_0002_builtin_roles", .sql = std::string(kFirstBuiltinRoles)});
   // Explicit ids above bypass PostgreSQL's identity sequence; move it past them.
   migrations.push_back({.id = "auth_0003_role_sequence",
                         .sqlite_sql = "SELECT 1;",
@@ -145,10 +216,11 @@ DROP TABLE login_failures;
 ALTER TABLE users DROP COLUMN locked_until_us;
 )sql"});
   // 三权分立: the administrator of the first version also granted roles and read the trail. The
-  // built-in roles become system administrator, security administrator and auditor, apart. On
-  // a database made by this version the role statements find nothing left to do. An upgraded
-  // one has no security administrator until one is made (`opencredit admin create-user --role
-  // security_admin`): merging the duties into the old administrators would undo the point.
+  // built-in roles become system administrator, security administrator and auditor, apart. The
+  // role statements change only what differs, so databases made while auth_0002 was rendered
+  // from these roles pass through unchanged. An upgraded one has no security administrator
+  // until one is made (`opencredit admin create-user --role security_admin`): merging the
+  // duties into the old administrators would undo the point.
   migrations.push_back({.id = "auth_0006_separation_of_duties", .sql = R"sql(
 DELETE FROM role_permissions WHERE permission IN ('role.admin', 'audit.read')
   AND role_id = (SELECT id FROM roles WHERE role_key = 'admin');

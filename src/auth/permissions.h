@@ -1,8 +1,10 @@
 #pragma once
 // The catalogue of named permissions and the built-in roles. A role is a set of permissions plus
-// a data scope per entity; the built-in roles are the seven jobs of a lending organisation and
-// are created by a migration, so every installation starts with them. Administrators can add
-// roles of their own from the same catalogue.
+// a data scope per entity; the built-in roles are the jobs of a lending organisation and are
+// created by migrations, so every installation starts with them. Those migrations are frozen
+// text, not rendered from BuiltinRoles(): a change to a built-in role needs a migration of its
+// own (src/app/schema_upgrade_test.cc fails until the migrated roles match). Administrators can
+// add roles of their own from the same catalogue.
 
 #include <map>
 #include <optional>

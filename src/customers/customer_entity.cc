@@ -1,6 +1,6 @@
 #include "customers/customer_entity.h"
 
-#include <algorithm>
+#include <string>
 
 namespace oc::customers {
 
@@ -216,72 +216,160 @@ forms::EntityDef CustomerEntity() {
 
 namespace {
 
-// Columns the service maintains beside the fields.
-constexpr std::string_view kSystemColumns =
-    "  version {{bigint}} NOT NULL,\n"
-    "  created_by {{bigint}},\n"
-    "  updated_by {{bigint}},\n"
-    "  deleted_at_us {{bigint}},\n"
-    "  deleted_by {{bigint}}";
+// customers_0001 as the first release ran it (commit 32dff7e), when it was still rendered from
+// that release's CustomerEntity(): every field's columns, and an index on every filterable or
+// sortable field (PostgreSQL's sorting NULLs first, as list queries order them). The text is
+// frozen because databases recorded the id as applied; a fresh database must take the same
+// steps to reach the same schema.
+constexpr std::string_view kFirstCustomersTable = R"sql(CREATE TABLE customers (
+  id {{id}},
+  type TEXT NOT NULL,
+  name TEXT NOT NULL,
+  industry TEXT,
+  id_type TEXT,
+  id_number_enc {{blob}},
+  id_number_bidx {{blob}},
+  gender TEXT,
+  birth_date TEXT,
+  marital_status TEXT,
+  education TEXT,
+  occupation TEXT,
+  employer TEXT,
+  monthly_income {{bigint}},
+  bank_card_enc {{blob}},
+  bank_card_bidx {{blob}},
+  credit_code TEXT,
+  legal_representative TEXT,
+  registered_capital {{bigint}},
+  established_date TEXT,
+  annual_revenue {{bigint}},
+  registered_address TEXT,
+  operating_address TEXT,
+  contact_person TEXT,
+  contact_phone_enc {{blob}},
+  contact_phone_bidx {{blob}},
+  phone_enc {{blob}},
+  phone_bidx {{blob}},
+  email_enc {{blob}},
+  email_bidx {{blob}},
+  province TEXT,
+  city TEXT,
+  district TEXT,
+  address_detail_enc {{blob}},
+  address_detail_bidx {{blob}},
+  source_channel TEXT,
+  tags TEXT,
+  risk_level TEXT,
+  status TEXT,
+  remarks TEXT,
+  owner_id {{bigint}} NOT NULL REFERENCES users (id),
+  department_id {{bigint}} NOT NULL REFERENCES departments (id),
+  created_at_us {{bigint}} NOT NULL,
+  updated_at_us {{bigint}} NOT NULL,
+  version {{bigint}} NOT NULL,
+  created_by {{bigint}},
+  updated_by {{bigint}},
+  deleted_at_us {{bigint}},
+  deleted_by {{bigint}}
+);
+)sql";
 
-// Every index costs each insert a B-tree descent and, once the table outgrows memory, a page
-// written per commit; at a million customers the 30-odd single-column indexes of the first
-// version cut bulk intake to an eighth. Indexed are the columns that lists look up, page or sort
-// by at scale: the name (prefix search), the scope columns, the dates, and the blind indexes of
-// personal data (exact lookup; partial, so customers without a value cost nothing). The ID
-// number and credit code are served by their unique indexes below. The remaining filters are
-// answered by walking the list's order until a page is full, which is quick for the common values
-// of low-cardinality fields (status, risk level, channel, gender …). The street address is not
-// searched at all.
-bool HasOwnIndex(const forms::FieldDef& field) {
-  if (field.name == "id_number" || field.name == "credit_code") return false;
-  if (field.sensitive) return true;
-  static constexpr std::string_view kIndexed[] = {"name", "department_id", "created_at",
-                                                  "updated_at"};
-  return std::find(std::begin(kIndexed), std::end(kIndexed), field.name) != std::end(kIndexed);
-}
+constexpr std::string_view kFirstCustomersSqliteIndexes =
+    R"sql(CREATE INDEX customers_type_idx ON customers (type);
+CREATE INDEX customers_name_idx ON customers (name);
+CREATE INDEX customers_industry_idx ON customers (industry);
+CREATE INDEX customers_id_type_idx ON customers (id_type);
+CREATE INDEX customers_id_number_bidx_idx ON customers (id_number_bidx);
+CREATE INDEX customers_gender_idx ON customers (gender);
+CREATE INDEX customers_birth_date_idx ON customers (birth_date);
+CREATE INDEX customers_marital_status_idx ON customers (marital_status);
+CREATE INDEX customers_education_idx ON customers (education);
+CREATE INDEX customers_occupation_idx ON customers (occupation);
+CREATE INDEX customers_employer_idx ON customers (employer);
+CREATE INDEX customers_monthly_income_idx ON customers (monthly_income);
+CREATE INDEX customers_bank_card_bidx_idx ON customers (bank_card_bidx);
+CREATE INDEX customers_credit_code_idx ON customers (credit_code);
+CREATE INDEX customers_legal_representative_idx ON customers (legal_representative);
+CREATE INDEX customers_registered_capital_idx ON customers (registered_capital);
+CREATE INDEX customers_established_date_idx ON customers (established_date);
+CREATE INDEX customers_annual_revenue_idx ON customers (annual_revenue);
+CREATE INDEX customers_contact_person_idx ON customers (contact_person);
+CREATE INDEX customers_contact_phone_bidx_idx ON customers (contact_phone_bidx);
+CREATE INDEX customers_phone_bidx_idx ON customers (phone_bidx);
+CREATE INDEX customers_email_bidx_idx ON customers (email_bidx);
+CREATE INDEX customers_province_idx ON customers (province);
+CREATE INDEX customers_city_idx ON customers (city);
+CREATE INDEX customers_district_idx ON customers (district);
+CREATE INDEX customers_address_detail_bidx_idx ON customers (address_detail_bidx);
+CREATE INDEX customers_source_channel_idx ON customers (source_channel);
+CREATE INDEX customers_risk_level_idx ON customers (risk_level);
+CREATE INDEX customers_status_idx ON customers (status);
+CREATE INDEX customers_owner_id_idx ON customers (owner_id);
+CREATE INDEX customers_department_id_idx ON customers (department_id);
+CREATE INDEX customers_created_at_us_idx ON customers (created_at_us);
+CREATE INDEX customers_updated_at_us_idx ON customers (updated_at_us);
+)sql";
 
-std::string CustomersTable(storage::Dialect dialect) {
-  forms::EntityDef entity = CustomerEntity();
-  std::string sql = "CREATE TABLE customers (\n  id {{id}},\n";
-  for (const auto& field : entity.fields) {
-    for (const auto& column : forms::ColumnDefinitions(field)) {
-      sql += "  " + column;
-      if (field.name == "type" || field.name == "name") sql += " NOT NULL";
-      if (field.name == "owner_id") sql += " NOT NULL REFERENCES users (id)";
-      if (field.name == "department_id") sql += " NOT NULL REFERENCES departments (id)";
-      if (field.name == "created_at" || field.name == "updated_at") sql += " NOT NULL";
-      sql += ",\n";
-    }
-  }
-  sql += std::string(kSystemColumns) + "\n);\n";
-  for (const auto& field : entity.fields) {
-    if (!HasOwnIndex(field)) continue;
-    for (const auto& index : forms::IndexStatements(entity, field, dialect)) sql += index + ";\n";
-  }
-  // One live customer per identity document and per credit code: the index turns a race between
-  // two clerks into a clean "already exists" instead of an island.
-  sql += "CREATE UNIQUE INDEX customers_identity_unique ON customers (id_number_bidx) "
-         "WHERE deleted_at_us IS NULL AND id_number_bidx IS NOT NULL;\n"
-         "CREATE UNIQUE INDEX customers_credit_code_unique ON customers (credit_code) "
-         "WHERE deleted_at_us IS NULL AND credit_code IS NOT NULL;\n"
-         "CREATE INDEX customers_by_owner_live ON customers (owner_id, id) "
-         "WHERE deleted_at_us IS NULL;\n"
-         // An account manager's name search: their customers, already in name order.
-         "CREATE INDEX customers_by_owner_name ON customers (owner_id, name) "
-         "WHERE deleted_at_us IS NULL;\n";
-  return storage::ExpandDialect(sql, dialect);
+constexpr std::string_view kFirstCustomersPostgresIndexes =
+    R"sql(CREATE INDEX customers_type_idx ON customers (type NULLS FIRST);
+CREATE INDEX customers_name_idx ON customers (name NULLS FIRST);
+CREATE INDEX customers_industry_idx ON customers (industry NULLS FIRST);
+CREATE INDEX customers_id_type_idx ON customers (id_type NULLS FIRST);
+CREATE INDEX customers_id_number_bidx_idx ON customers (id_number_bidx);
+CREATE INDEX customers_gender_idx ON customers (gender NULLS FIRST);
+CREATE INDEX customers_birth_date_idx ON customers (birth_date NULLS FIRST);
+CREATE INDEX customers_marital_status_idx ON customers (marital_status NULLS FIRST);
+CREATE INDEX customers_education_idx ON customers (education NULLS FIRST);
+CREATE INDEX customers_occupation_idx ON customers (occupation NULLS FIRST);
+CREATE INDEX customers_employer_idx ON customers (employer NULLS FIRST);
+CREATE INDEX customers_monthly_income_idx ON customers (monthly_income NULLS FIRST);
+CREATE INDEX customers_bank_card_bidx_idx ON customers (bank_card_bidx);
+CREATE INDEX customers_credit_code_idx ON customers (credit_code NULLS FIRST);
+CREATE INDEX customers_legal_representative_idx ON customers (legal_representative NULLS FIRST);
+CREATE INDEX customers_registered_capital_idx ON customers (registered_capital NULLS FIRST);
+CREATE INDEX customers_established_date_idx ON customers (established_date NULLS FIRST);
+CREATE INDEX customers_annual_revenue_idx ON customers (annual_revenue NULLS FIRST);
+CREATE INDEX customers_contact_person_idx ON customers (contact_person NULLS FIRST);
+CREATE INDEX customers_contact_phone_bidx_idx ON customers (contact_phone_bidx);
+CREATE INDEX customers_phone_bidx_idx ON customers (phone_bidx);
+CREATE INDEX customers_email_bidx_idx ON customers (email_bidx);
+CREATE INDEX customers_province_idx ON customers (province NULLS FIRST);
+CREATE INDEX customers_city_idx ON customers (city NULLS FIRST);
+CREATE INDEX customers_district_idx ON customers (district NULLS FIRST);
+CREATE INDEX customers_address_detail_bidx_idx ON customers (address_detail_bidx);
+CREATE INDEX customers_source_channel_idx ON customers (source_channel NULLS FIRST);
+CREATE INDEX customers_risk_level_idx ON customers (risk_level NULLS FIRST);
+CREATE INDEX customers_status_idx ON customers (status NULLS FIRST);
+CREATE INDEX customers_owner_id_idx ON customers (owner_id NULLS FIRST);
+CREATE INDEX customers_department_id_idx ON customers (department_id NULLS FIRST);
+CREATE INDEX customers_created_at_us_idx ON customers (created_at_us NULLS FIRST);
+CREATE INDEX customers_updated_at_us_idx ON customers (updated_at_us NULLS FIRST);
+)sql";
+
+// One live customer per identity document and per credit code: the index turns a race between
+// two clerks into a clean "already exists" instead of an island.
+constexpr std::string_view kFirstCustomersKeys =
+    "CREATE UNIQUE INDEX customers_identity_unique ON customers (id_number_bidx) "
+    "WHERE deleted_at_us IS NULL AND id_number_bidx IS NOT NULL;\n"
+    "CREATE UNIQUE INDEX customers_credit_code_unique ON customers (credit_code) "
+    "WHERE deleted_at_us IS NULL AND credit_code IS NOT NULL;\n"
+    "CREATE INDEX customers_by_owner_live ON customers (owner_id, id) "
+    "WHERE deleted_at_us IS NULL;\n";
+
+std::string FirstCustomersSql(std::string_view indexes) {
+  return std::string(kFirstCustomersTable) + std::string(indexes) +
+         std::string(kFirstCustomersKeys);
 }
 
 }  // namespace
 
 std::vector<storage::Migration> Migrations() {
-  // The table holds the field set of this first version; fields added to CustomerEntity() later
-  // need a migration of their own that adds their columns.
+  // Migrations are frozen text: none is rendered from CustomerEntity(), so a field added to it,
+  // or an index it should have, needs a migration of its own.
   return {
       {.id = "customers_0001_customers",
-       .sqlite_sql = CustomersTable(storage::Dialect::kSqlite),
-       .postgres_sql = CustomersTable(storage::Dialect::kPostgres)},
+       .sqlite_sql = FirstCustomersSql(kFirstCustomersSqliteIndexes),
+       .postgres_sql = FirstCustomersSql(kFirstCustomersPostgresIndexes)},
       {.id = "customers_0002_relations_and_followups", .sql = R"sql(
 CREATE TABLE customer_relations (
   id {{id}},
@@ -313,8 +401,15 @@ CREATE TABLE customer_followups (
 CREATE INDEX customer_followups_by_customer ON customer_followups (customer_id, created_at_us);
 CREATE INDEX customer_followups_by_next_date ON customer_followups (next_followup_date);
 )sql"},
-      // Databases made by the first version carry an index on every filterable field; keep the
-      // ones HasOwnIndex keeps, and make the blind indexes of optional personal data partial.
+      // The first release indexed every filterable field. Every index costs each insert a B-tree
+      // descent and, once the table outgrows memory, a page written per commit; at a million
+      // customers those 30-odd indexes cut bulk intake to an eighth. Kept are the columns lists
+      // look up, page or sort by at scale: the name (prefix search), the scope columns, the
+      // dates, and the blind indexes of personal data (exact lookup; partial, so customers
+      // without a value cost nothing). The ID number and credit code are served by their unique
+      // indexes. The other filters walk the list's order until a page is full, which is quick
+      // for the common values of low-cardinality fields (status, risk level, channel, gender …).
+      // The street address is not searched at all.
       {.id = "customers_0003_lean_indexes", .sql = R"sql(
 DROP INDEX IF EXISTS customers_type_idx;
 DROP INDEX IF EXISTS customers_industry_idx;
@@ -364,6 +459,12 @@ DROP INDEX IF EXISTS customers_name_idx;
 DROP INDEX IF EXISTS customers_by_owner_name;
 CREATE INDEX customers_by_name ON customers (name, id, owner_id, department_id)
   WHERE deleted_at_us IS NULL;
+)sql"},
+      // customers_0003 drops the street address's blind index only since commit 5144c6d; a
+      // database that applied its earlier text (from commit e715a45 on) still carries that
+      // index, which no list uses and every insert updates.
+      {.id = "customers_0005_no_street_address_index", .sql = R"sql(
+DROP INDEX IF EXISTS customers_address_detail_bidx_idx;
 )sql"}};
 }
 

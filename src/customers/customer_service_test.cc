@@ -4,6 +4,7 @@
 
 #include <fstream>
 #include <map>
+#include <span>
 #include <sstream>
 
 #include "customers/customers_test_fixture.h"
@@ -403,7 +404,7 @@ TEST_P(SqliteFileTest, PlaintextIdNumberAndPhoneAppearNowhereInTheDatabase) {
   }
 }
 
-// A database made by the first version, which indexed every filterable field, loses those
+// A database made by the first release, which indexed every filterable field, loses those
 // indexes on upgrade and keeps the ones lists use.
 class CustomerMigrationsTest : public storage::testing::BackendTest {
  protected:
@@ -435,21 +436,17 @@ TEST_P(CustomerMigrationsTest, UpgradeDropsTheFirstVersionsIndexesAndKeepsWhatLi
   first_version.push_back(customer_migrations[0]);
   first_version.push_back(customer_migrations[1]);
   ASSERT_TRUE(storage::ApplyMigrations(db(), first_version));
-  // What the first version had beside them: an index per filterable field, a full blind index.
-  ASSERT_TRUE(db().Write([](storage::Tx& tx) {
-    return tx.ExecuteScript(
-        "CREATE INDEX customers_status_idx ON customers (status);"
-        "CREATE INDEX customers_province_idx ON customers (province);"
-        "CREATE INDEX customers_address_detail_bidx_idx ON customers (address_detail_bidx);"
-        "DROP INDEX customers_phone_bidx_idx;"
-        "CREATE INDEX customers_phone_bidx_idx ON customers (phone_bidx);");
-  }));
+  auto first = CustomerIndexes();
+  ASSERT_TRUE(first.contains("customers_status_idx"));
+  ASSERT_EQ(first["customers_phone_bidx_idx"].find("IS NOT NULL"), std::string::npos)
+      << first["customers_phone_bidx_idx"];
 
   for (auto& m : customer_migrations) migrations.push_back(std::move(m));
   auto applied = storage::ApplyMigrations(db(), migrations);
   ASSERT_TRUE(applied) << applied.error().internal_detail;
   ASSERT_EQ(*applied, (std::vector<std::string>{"customers_0003_lean_indexes",
-                                                 "customers_0004_one_name_index"}));
+                                                "customers_0004_one_name_index",
+                                                "customers_0005_no_street_address_index"}));
 
   auto indexes = CustomerIndexes();
   for (const char* gone : {"customers_status_idx", "customers_province_idx",
@@ -464,6 +461,27 @@ TEST_P(CustomerMigrationsTest, UpgradeDropsTheFirstVersionsIndexesAndKeepsWhatLi
   ASSERT_TRUE(indexes.contains("customers_phone_bidx_idx"));
   EXPECT_NE(indexes["customers_phone_bidx_idx"].find("IS NOT NULL"), std::string::npos)
       << indexes["customers_phone_bidx_idx"];
+}
+
+// customers_0003 as commits e715a45 to 5144c6d ran it kept the street address's blind index.
+TEST_P(CustomerMigrationsTest, UpgradeDropsTheStreetAddressIndexTheFirstLeanIndexesKept) {
+  std::vector<storage::Migration> migrations;
+  for (auto module :
+       {audit::Migrations(), auth::Migrations(), forms::Migrations(), customers::Migrations()}) {
+    for (auto& m : module) migrations.push_back(std::move(m));
+  }
+  ASSERT_EQ(migrations.back().id, "customers_0005_no_street_address_index");
+  ASSERT_TRUE(storage::ApplyMigrations(db(), std::span(migrations).first(migrations.size() - 1)));
+  ASSERT_TRUE(db().Write([](storage::Tx& tx) {
+    return tx.ExecuteScript(
+        "CREATE INDEX customers_address_detail_bidx_idx ON customers (address_detail_bidx) "
+        "WHERE address_detail_bidx IS NOT NULL");
+  }));
+
+  auto applied = storage::ApplyMigrations(db(), migrations);
+  ASSERT_TRUE(applied) << applied.error().internal_detail;
+  ASSERT_EQ(*applied, std::vector<std::string>{"customers_0005_no_street_address_index"});
+  EXPECT_FALSE(CustomerIndexes().contains("customers_address_detail_bidx_idx"));
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, CustomerMigrationsTest,

@@ -6,7 +6,6 @@
 #include <set>
 
 #include "core/text_normalize.h"
-#include "crypto/field_cipher.h"
 
 namespace oc::forms {
 
@@ -355,23 +354,22 @@ Error EntityNotFound(std::string_view key) {
                    "forms: entity " + std::string(key));
 }
 
-// Blind indexes were the whole 32-byte HMAC before forms_0002 and are its first
-// FieldCipher::kBlindIndexSize bytes since, so stored ones are cut to match what lookups
-// compute. entity_fields lists every sensitive field of every entity, custom ones included.
+// Blind indexes were the whole 32-byte HMAC before forms_0002 and are its first 16 bytes since,
+// so stored ones are cut to match what lookups compute. entity_fields lists every sensitive
+// field of every entity, custom ones included. The size and the column's name are written out
+// instead of read from FieldCipher::kBlindIndexSize and BlindIndexColumn: a migration must do
+// what it did when it was released, whatever those become.
 Status ShortenBlindIndexes(storage::Tx& tx) {
   ASSIGN_OR_RETURN(auto fields, tx.Query("SELECT e.table_name, f.column_name FROM entity_fields f "
                                          "JOIN entities e ON e.entity_key = f.entity_key "
                                          "WHERE f.sensitive = 1 ORDER BY 1, 2"));
-  const std::string size = std::to_string(crypto::FieldCipher::kBlindIndexSize);
   for (const auto& row : fields) {
-    FieldDef field;
-    field.column = row.Text(1);
-    const std::string column = BlindIndexColumn(field);
+    const std::string column = row.Text(1) + "_bidx";
     const std::string prefix = tx.dialect() == storage::Dialect::kPostgres
-                                   ? "substring(" + column + " from 1 for " + size + ")"
-                                   : "substr(" + column + ", 1, " + size + ")";
+                                   ? "substring(" + column + " from 1 for 16)"
+                                   : "substr(" + column + ", 1, 16)";
     RETURN_IF_ERROR(tx.Execute("UPDATE " + row.Text(0) + " SET " + column + " = " + prefix +
-                               " WHERE length(" + column + ") > " + size));
+                               " WHERE length(" + column + ") > 16"));
   }
   return Ok();
 }
@@ -379,6 +377,8 @@ Status ShortenBlindIndexes(storage::Tx& tx) {
 }  // namespace
 
 std::vector<storage::Migration> Migrations() {
+  // Migrations are frozen text, and a code step reads only the database, never today's
+  // definitions: a change to what they created needs a migration of its own.
   return {{.id = "forms_0001_entity_metadata", .sql = R"sql(
 CREATE TABLE entities (
   entity_key TEXT PRIMARY KEY,

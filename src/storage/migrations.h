@@ -14,6 +14,13 @@
 // Anything else that differs gets `sqlite` / `postgres` overrides. A change that SQL alone
 // cannot express, because what it touches is listed in data (such as the columns an
 // administrator added), is written as code: `run`.
+//
+// A migration is frozen once released. Its SQL is fixed text, never rendered from today's
+// definitions (an entity's fields, the built-in roles, a constant), and a code step reads only
+// the database: databases that recorded its id will never run it again, so a fresh database
+// must take exactly the steps they took. A changed definition gets a new migration.
+// src/app/schema_upgrade_test.cc upgrades a database of the first release and compares it with a
+// fresh one on both backends.
 
 #include <functional>
 #include <span>
