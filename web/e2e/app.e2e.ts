@@ -1,18 +1,34 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { ConsoleWatch, launchBrowser, login, mobile, newPage, residentId, screenshot, startServer, wrongCheckDigit, type Server } from './harness';
+import {
+  createConfirmedUser,
+  createCustomer,
+  createRole,
+  createUser,
+  demoPassword,
+  demoSession,
+  mobile,
+  residentId,
+  userSession,
+  wrongCheckDigit,
+} from './fixtures';
+import { ConsoleWatch, launchBrowser, login, newPage, screenshot, startServer, type Server } from './harness';
+
+// Every test sets up the customers and users it needs (./fixtures) with data of its own, and
+// changes no demo account another test signs in with: any one test runs alone, or in any order.
 
 let server: Server;
 let browser: Browser;
 let context: BrowserContext | null = null;
 let watch: ConsoleWatch;
 
-const customer = { name: `测试客户${Date.now() % 100000}`, id: residentId(), phone: mobile(), url: '' };
-
 function password(user: string): string {
-  const p = server.passwords.get(user);
-  if (!p) throw new Error(`no password for ${user}`);
-  return p;
+  return demoPassword(server, user);
+}
+
+/** A customer of am.zhang's, made for one test; `n` is that test's own number (see fixtures). */
+async function customerOfZhang(name: string, n: number) {
+  return createCustomer(await demoSession(server, 'am.zhang'), name, n);
 }
 
 async function open(): Promise<Page> {
@@ -73,6 +89,7 @@ describe('OpenCredit in the browser', () => {
   });
 
   it('lets an account manager create an individual customer, first with a wrong ID number', async () => {
+    const customer = { name: '新建测试客户', id: residentId(2), phone: mobile(2) };
     const page = await open();
     await login(page, 'am.zhang', password('am.zhang'));
     await page.getByRole('button', { name: '新建客户' }).click();
@@ -98,12 +115,12 @@ describe('OpenCredit in the browser', () => {
     await textbox(page, '手机号码').fill(customer.phone);
     await page.getByRole('button', { name: '保存' }).click();
     await page.waitForURL(/\/customers\/\d+$/);
-    customer.url = new URL(page.url()).pathname;
     await expect.poll(() => page.getByTestId('customer-name').textContent()).toBe(customer.name);
     await screenshot(page, '04-customer-360');
   });
 
-  it('finds the customer by phone, records a follow-up and shows it on the timeline', async () => {
+  it('finds a customer by phone, records a follow-up and shows it on the timeline', async () => {
+    const customer = await customerOfZhang('跟进测试客户', 3);
     const page = await open();
     await login(page, 'am.zhang', password('am.zhang'));
     await page.goto('/customers');
@@ -128,7 +145,7 @@ describe('OpenCredit in the browser', () => {
     const dialog = page.getByRole('dialog');
     await pickOption(page, '关系', '配偶');
     await dialog.getByLabel('姓名').fill('王配偶');
-    await dialog.getByLabel('电话').fill(mobile());
+    await dialog.getByLabel('电话').fill(mobile(103));
     await dialog.getByRole('button', { name: '保存' }).click();
     const relation = page.locator('tr.ant-table-row', { hasText: '王配偶' });
     await relation.waitFor();
@@ -137,9 +154,10 @@ describe('OpenCredit in the browser', () => {
     await relation.waitFor({ state: 'detached' });
 
     await page.getByRole('tab', { name: '跟进记录' }).click();
-    const note = `电话沟通，客户有贷款意向 ${Date.now()}`;
+    const note = '电话沟通，客户有贷款意向';
     await page.getByLabel('跟进内容').fill(note);
     await page.getByLabel('跟进结果').fill('有意向');
+    // A week from today: the server refuses a next follow-up date before its business date.
     const next = new Date(Date.now() + 7 * 86400_000).toISOString().slice(0, 10);
     await page.getByLabel('下次跟进日期').click();
     await page.getByLabel('下次跟进日期').fill(next);
@@ -152,6 +170,7 @@ describe('OpenCredit in the browser', () => {
   });
 
   it('keeps a masked phone that was typed into and cleared while another field is saved', async () => {
+    const customer = await customerOfZhang('脱敏测试客户', 4);
     const page = await open();
     await login(page, 'am.zhang', password('am.zhang'));
     await page.goto(`${customer.url}/edit`);
@@ -162,7 +181,7 @@ describe('OpenCredit in the browser', () => {
     expect(await phone.getAttribute('placeholder')).toContain(masked);
     await phone.pressSequentially('138');
     await phone.clear();
-    const occupation = `教师${Date.now() % 10000}`;
+    const occupation = '教师';
     await textbox(page, '职业').fill(occupation);
     const patch = page.waitForRequest((r) => r.method() === 'PATCH' && r.url().includes('/api/v1/customers/'));
     await page.getByRole('button', { name: '保存' }).click();
@@ -185,6 +204,7 @@ describe('OpenCredit in the browser', () => {
   });
 
   it("does not show an account manager another manager's customer", async () => {
+    const customer = await customerOfZhang('他人客户测试', 5);
     const page = await open();
     await login(page, 'am.liu', password('am.liu'));
     await page.goto('/customers');
@@ -229,6 +249,7 @@ describe('OpenCredit in the browser', () => {
   });
 
   it('lets a risk officer unmask a phone number', async () => {
+    const customer = await customerOfZhang('明文测试客户', 7);
     const page = await open();
     await login(page, 'risk.li', password('risk.li'));
     await page.goto(customer.url);
@@ -240,12 +261,13 @@ describe('OpenCredit in the browser', () => {
   });
 
   it('forces a user whose password an administrator reset to change it', async () => {
+    const user = await createUser(server, 'e2e.reset', '重置测试', ['account_manager']);
     const page = await open();
     await login(page, 'admin', password('admin'));
     await page.goto('/admin/users');
-    const row = page.locator('tr.ant-table-row', { hasText: 'am.liu' });
+    const row = page.locator('tr.ant-table-row', { hasText: user.username });
     await row.getByRole('button', { name: '重置密码' }).click();
-    const temporary = `Tmp-${Date.now()}-xQ7`;
+    const temporary = 'Temporary-Pw-xQ7';
     const dialog = page.getByRole('dialog');
     await dialog.getByLabel('新密码').fill(temporary);
     await dialog.getByRole('button', { name: '确定' }).click();
@@ -254,24 +276,23 @@ describe('OpenCredit in the browser', () => {
     await page.getByRole('menuitem', { name: '退出登录' }).click();
     await page.waitForURL(/\/login/);
 
-    await login(page, 'am.liu', temporary);
+    await login(page, user.username, temporary);
     await page.waitForURL(/\/account\/password$/);
     await page.getByText('请先修改密码').waitFor();
-    const fresh = `New-${Date.now()}-pW9`;
+    const fresh = 'Changed-Pw-pW9';
     await page.getByLabel('当前密码').fill(temporary);
     await page.getByLabel('新密码', { exact: true }).fill(fresh);
     await page.getByLabel('确认新密码').fill(fresh);
     await page.getByRole('button', { name: '保存' }).click();
     await page.waitForURL(/\/customers$/);
-    server.passwords.set('am.liu', fresh);
   });
 
-  // After the password reset above: once am.liu holds risk_officer, resetting it waits too.
   it('makes a role that brings unmasking wait for a second administrator', async () => {
+    const user = await createUser(server, 'e2e.grant', '授权测试', ['account_manager']);
     const page = await open();
     await login(page, 'admin', password('admin'));
     await page.goto('/admin/users');
-    const row = page.locator('tr.ant-table-row', { hasText: 'am.liu' });
+    const row = page.locator('tr.ant-table-row', { hasText: user.username });
     await row.getByRole('button', { name: '编辑' }).click();
     const dialog = page.getByRole('dialog');
     await pickOption(page, '角色', '风控专员');
@@ -292,7 +313,10 @@ describe('OpenCredit in the browser', () => {
     await dialog.getByRole('button', { name: '取消' }).click();
   });
 
-  it('lets a second security administrator confirm it, and not their own request', async () => {
+  it('lets a second security administrator confirm a grant, and not their own request', async () => {
+    // The system administrator asked for the role; it waits.
+    const user = await createUser(server, 'e2e.confirm', '确认测试', ['account_manager', 'risk_officer']);
+    expect(user.pending).toHaveLength(1);
     const page = await open();
     await login(page, 'sec.zhou', password('sec.zhou'));
     // A role given a permission that needs a second administrator waits as well.
@@ -314,7 +338,7 @@ describe('OpenCredit in the browser', () => {
     await page.getByRole('menuitem', { name: '待确认变更' }).click();
     await page.waitForURL(/\/admin\/pending-changes$/);
     const table = page.getByTestId('pending-changes');
-    const grant = table.locator('tr.ant-table-row', { hasText: '授予刘客户经理（am.liu）角色「风控专员（risk_officer）」' });
+    const grant = table.locator('tr.ant-table-row', { hasText: '授予确认测试（e2e.confirm）角色「风控专员（risk_officer）」' });
     await grant.waitFor();
     expect(await grant.textContent()).toContain('系统管理员');
     const own = table.locator('tr.ant-table-row', { hasText: '为角色「查看明文（unmasker）」增加权限「查看未脱敏的个人信息（pii.unmask）」' });
@@ -326,22 +350,22 @@ describe('OpenCredit in the browser', () => {
 
     await grant.getByRole('button', { name: '确认' }).click();
     const confirm = page.locator('.ant-popconfirm');
-    await confirm.getByText('授予刘客户经理（am.liu）角色「风控专员（risk_officer）」，确认后立即生效。').waitFor();
+    await confirm.getByText('授予确认测试（e2e.confirm）角色「风控专员（risk_officer）」，确认后立即生效。').waitFor();
     await screenshot(page, '16-pending-confirm');
     await confirm.getByRole('button', { name: '确认' }).click();
     await page.getByText('已确认，变更已生效').waitFor();
     await grant.waitFor({ state: 'detached' });
 
     await page.getByRole('tab', { name: '已通过' }).click();
-    const approved = table.locator('tr.ant-table-row', { hasText: 'am.liu' });
+    const approved = table.locator('tr.ant-table-row', { hasText: user.username });
     await approved.waitFor();
     expect(await approved.textContent()).toContain('周安全');
     expect(await approved.locator('.ant-tag').textContent()).toBe('已通过');
     await screenshot(page, '17-pending-approved');
 
-    // A security administrator sees the users read-only; am.liu now holds the role.
+    // A security administrator sees the users read-only; the user now holds the role.
     await page.getByRole('menuitem', { name: '用户' }).click();
-    const row = page.locator('tr.ant-table-row', { hasText: 'am.liu' });
+    const row = page.locator('tr.ant-table-row', { hasText: user.username });
     await expect.poll(() => row.locator('.ant-tag').allTextContents()).toEqual(['客户经理', '风控专员', '正常']);
     expect(await page.getByRole('button', { name: '新建用户' }).count()).toBe(0);
     expect(await page.getByRole('button', { name: '编辑' }).count()).toBe(0);
@@ -349,24 +373,28 @@ describe('OpenCredit in the browser', () => {
   });
 
   it('shows the system administrator no confirm button, only their own requests to withdraw', async () => {
+    const privileged = await createConfirmedUser(server, 'e2e.withdraw', '撤回测试', ['account_manager', 'risk_officer']);
+    // Another administrator's request, which the system administrator may only reject.
+    await createRole(server, 'sec.zhou', 'reject_check', { 'zh-CN': '拒绝测试', 'en-US': 'Reject check' }, 'pii.unmask');
     const page = await open();
     await login(page, 'admin', password('admin'));
     await page.goto('/admin/users');
     // Whoever sets a privileged user's password could sign in as them: it waits too.
-    await page.locator('tr.ant-table-row', { hasText: 'risk.li' }).getByRole('button', { name: '重置密码' }).click();
+    await page.locator('tr.ant-table-row', { hasText: privileged.username }).getByRole('button', { name: '重置密码' }).click();
     const dialog = page.getByRole('dialog');
-    await dialog.getByLabel('新密码').fill(`Tmp-${Date.now()}-kR4`);
+    await dialog.getByLabel('新密码').fill('Temporary-Pw-kR4');
     await dialog.getByRole('button', { name: '确定' }).click();
     await page.locator('.ant-notification-notice', { hasText: '需另一名安全管理员确认后生效' }).waitFor();
     expect(await page.getByText('密码已重置').count()).toBe(0);
 
     await page.getByRole('menuitem', { name: '待确认变更' }).click();
     const table = page.getByTestId('pending-changes');
-    const reset = table.locator('tr.ant-table-row', { hasText: '重置李风控（risk.li）的密码' });
+    const reset = table.locator('tr.ant-table-row', { hasText: '重置撤回测试（e2e.withdraw）的密码' });
     await reset.waitFor();
-    await table.locator('tr.ant-table-row', { hasText: 'unmasker' }).waitFor();
+    const others = table.locator('tr.ant-table-row', { hasText: 'reject_check' });
+    await others.waitFor();
     expect(await table.getByRole('button', { name: '确认' }).count()).toBe(0);
-    expect(await table.locator('tr.ant-table-row', { hasText: 'unmasker' }).getByRole('button', { name: '拒绝' }).count()).toBe(1);
+    expect(await others.getByRole('button', { name: '拒绝' }).count()).toBe(1);
     await screenshot(page, '19-pending-changes-admin');
 
     await reset.getByRole('button', { name: '撤回' }).click();
@@ -374,10 +402,11 @@ describe('OpenCredit in the browser', () => {
     await page.getByText('已撤回该申请').waitFor();
     await reset.waitFor({ state: 'detached' });
     await page.getByRole('tab', { name: '已撤回' }).click();
-    await table.locator('tr.ant-table-row', { hasText: '重置李风控（risk.li）的密码' }).waitFor();
+    await table.locator('tr.ant-table-row', { hasText: '重置撤回测试（e2e.withdraw）的密码' }).waitFor();
   });
 
-  it('shows the auditor the trail of the confirmation', async () => {
+  it('shows the auditor the trail of a confirmation', async () => {
+    await createConfirmedUser(server, 'e2e.audit', '审计测试', ['account_manager', 'risk_officer']);
     const page = await open();
     await login(page, 'auditor.sun', password('auditor.sun'));
     await page.getByRole('menuitem', { name: '审计日志' }).click();
@@ -387,8 +416,11 @@ describe('OpenCredit in the browser', () => {
   });
 
   it('switches to English and remembers it for the user', async () => {
+    // A user of its own: the language stays with the user, and other tests read Chinese.
+    const user = await createUser(server, 'e2e.english', '英文测试', ['account_manager']);
+    await createCustomer(await userSession(server, user), '英文界面测试客户', 13);
     const page = await open();
-    await login(page, 'am.zhang', password('am.zhang'));
+    await login(page, user.username, user.password);
     await page.getByText('English', { exact: true }).click();
     await page.getByRole('menuitem', { name: 'Customer list' }).waitFor();
     await page.getByRole('button', { name: 'New customer' }).waitFor();

@@ -140,23 +140,3 @@ export async function login(page: Page, username: string, password: string): Pro
   await page.getByRole('button', { name: /^(登录|Sign in)$/ }).click();
   await page.waitForURL((u) => !u.pathname.startsWith('/login'));
 }
-
-/** A valid resident ID with a random sequence part. */
-export function residentId(): string {
-  const seq = String(Math.floor(Math.random() * 900) + 100);
-  const body = `110105198806${String(Math.floor(Math.random() * 28) + 1).padStart(2, '0')}${seq}`;
-  const w = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
-  let sum = 0;
-  for (let i = 0; i < 17; i++) sum += Number(body[i]) * (w[i] ?? 0);
-  return body + ('10X98765432'[sum % 11] ?? '0');
-}
-
-export function wrongCheckDigit(id: string): string {
-  const last = id.slice(-1);
-  const replacement = last === '1' ? '2' : '1';
-  return id.slice(0, -1) + replacement;
-}
-
-export function mobile(): string {
-  return `139${String(Math.floor(Math.random() * 1e8)).padStart(8, '0')}`;
-}

@@ -2,54 +2,60 @@ import type { FormRule } from 'antd';
 import type { TFunction } from 'i18next';
 import type { EntityField } from '../../../api/types';
 import {
-  isValidBankCard,
-  isValidCreditCode,
-  isValidEmail,
-  isValidIdDocument,
-  isValidMobile,
-  isValidResidentId,
+  checkBankCard,
+  checkCreditCode,
+  checkEmail,
+  checkIdDocument,
+  checkMobile,
+  checkMoney,
+  checkResidentId,
+  type Checked,
 } from '../../../utils/validators';
 
-type Check = (v: string) => boolean;
+type Check<Code extends string> = (v: string) => Checked<Code>;
 
-function rule(check: Check, message: string): FormRule {
-  return {
-    validator: (_r, value: unknown) =>
-      typeof value !== 'string' || value.trim() === '' || check(value) ? Promise.resolve() : Promise.reject(new Error(message)),
-  };
+// The form sends a text trimmed (toApiValue in service.ts), so the trimmed text is what is checked:
+// the same text the server will see.
+function verdict<Code extends string>(check: Check<Code>, value: unknown, message: (code: Code) => string): Promise<void> {
+  if (typeof value !== 'string' || value.trim() === '') return Promise.resolve();
+  const checked = check(value.trim());
+  return checked.ok ? Promise.resolve() : Promise.reject(new Error(message(checked.code)));
 }
 
-/** Live client-side rules for one field, mirroring the server's checks. */
+function rule<Code extends string>(check: Check<Code>, message: (code: Code) => string): FormRule {
+  return { validator: (_r, value: unknown) => verdict(check, value, message) };
+}
+
+/** Live client-side rules for one field, refusing what the server would refuse. */
 export function rulesFor(field: EntityField, t: TFunction, label: string, required: boolean): FormRule[] {
   const rules: FormRule[] = [];
   if (required) rules.push({ required: true, message: t('validation.requiredField', { label }) });
   if (field.max_length) rules.push({ max: field.max_length, message: t('validation.maxLength', { max: field.max_length }) });
+  const residentId = (code: string) => t(`validation.residentId.${code}`);
+  if (field.type === 'money') rules.push(rule(checkMoney, (code) => t(`validation.money.${code}`)));
   switch (field.format) {
     case 'resident_id':
-      rules.push(rule(isValidResidentId, t('validation.residentId')));
+      rules.push(rule(checkResidentId, residentId));
       break;
     case 'credit_code':
-      rules.push(rule(isValidCreditCode, t('validation.creditCode')));
+      rules.push(rule(checkCreditCode, (code) => t(`validation.creditCode.${code}`)));
       break;
     case 'mobile':
-      rules.push(rule(isValidMobile, t('validation.mobile')));
+      rules.push(rule(checkMobile, () => t('validation.mobile')));
       break;
     case 'email':
-      rules.push(rule(isValidEmail, t('validation.email')));
+      rules.push(rule(checkEmail, () => t('validation.email')));
       break;
     case 'bank_card':
-      rules.push(rule(isValidBankCard, t('validation.bankCard')));
+      rules.push(rule(checkBankCard, (code) => t(`validation.bankCard.${code}`)));
       break;
     case 'id_document':
-      // The ID number depends on the document type: a resident ID card gets the check digit.
+      // The ID number depends on the document type: a resident ID card gets the full check.
       rules.push(({ getFieldValue }) => ({
         validator: (_r, value: unknown) => {
-          if (typeof value !== 'string' || value.trim() === '') return Promise.resolve();
           const type: unknown = getFieldValue('id_type');
-          if (type === 'resident_id' || type === undefined || type === null) {
-            return isValidResidentId(value) ? Promise.resolve() : Promise.reject(new Error(t('validation.residentId')));
-          }
-          return isValidIdDocument(value) ? Promise.resolve() : Promise.reject(new Error(t('validation.idDocument')));
+          if (type === 'resident_id' || type === undefined || type === null) return verdict(checkResidentId, value, residentId);
+          return verdict(checkIdDocument, value, () => t('validation.idDocument'));
         },
       }));
       break;

@@ -21,7 +21,10 @@ export default function FieldInput({ field, placeholder, disabled, ...rest }: Pr
     case 'integer':
       return <InputNumber {...common} precision={0} style={{ width: '100%' }} />;
     case 'money':
-      return <InputNumber<string> {...common} stringMode precision={2} min="0" style={{ width: '100%' }} />;
+      // Text, not a number box: the number box silently rounds 1.005 to 1.01, clamps -5 to 0, drops
+      // full-width digits and reads "1,00,000" as 100000 and "5%" as 5, where the server refuses
+      // or folds. The field's rule checks the amount as the server parses it.
+      return <Input {...common} allowClear inputMode="decimal" />;
     case 'decimal':
     case 'percent':
       return <InputNumber<string> {...common} stringMode style={{ width: '100%' }} />;
