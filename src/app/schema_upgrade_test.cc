@@ -72,6 +72,8 @@ constexpr PinnedText kReleasedText[] = {
      "8edd204c91e3786a7b2cd7d79c5d0cc61ee3a89b61945d4b03ac79505ac9627b"},
     {"api_0002_idempotency_etag",
      "1942a15a0c4c024c7328fdcee19ad3dbf52f5f17bfc6b832a80530f175dd755c"},
+    {"api_0003_free_stuck_keys",
+     "8bf1c8a2eb4797ce81f9641bc6ad94533c10a4ad7d02f2c973ca9e705e722371"},
     {"customers_0001_customers",
      "2ea6a0d08390814e573ca3d6922f4718c87c2ac3122f93026d6850458e502c7f"},
     {"customers_0002_relations_and_followups",
