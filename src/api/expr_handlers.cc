@@ -2,12 +2,11 @@
 
 #include <boost/json.hpp>
 
-#include <set>
-
 #include "api/conventions.h"
 #include "api/expr_json.h"
 #include "expr/expr.h"
 #include "forms/entity_registry.h"
+#include "forms/expr_binding.h"
 #include "http/json.h"
 
 namespace oc::api {
@@ -19,6 +18,7 @@ constexpr size_t kMaxExpressionBytes = 16 * 1024;
 
 struct ExprRequest {
   std::string expression;
+  std::optional<forms::ExprBinding> binding;  // when the schema is an entity's
   expr::Schema schema;
   json::object variables;
   std::optional<Date> today;
@@ -46,44 +46,16 @@ http::Response DiagnosticsResponse(const std::vector<expr::Diagnostic>& diagnost
   return response;
 }
 
-expr::Type ExprTypeOf(forms::FieldType type) {
-  using forms::FieldType;
-  using expr::TypeKind;
-  switch (type) {
-    case FieldType::kInteger: return expr::Type::Of(TypeKind::kInteger);
-    case FieldType::kDecimal:
-    case FieldType::kMoney:
-    case FieldType::kPercent: return expr::Type::Of(TypeKind::kNumber);
-    case FieldType::kDate: return expr::Type::Of(TypeKind::kDate);
-    case FieldType::kDateTime: return expr::Type::Of(TypeKind::kDateTime);
-    case FieldType::kBoolean: return expr::Type::Of(TypeKind::kBoolean);
-    case FieldType::kMultiSelect: return expr::Type::ListOf(TypeKind::kText);
-    case FieldType::kText:
-    case FieldType::kLongText:
-    case FieldType::kSingleSelect: return expr::Type::Of(TypeKind::kText);
-  }
-  return expr::Type::Of(TypeKind::kText);
-}
-
-// The schema of an entity's fields: each under its name and, where that differs and is unique,
-// its Chinese label, because business staff write 负债率 > 0.8. `variables` keyed by field name
-// are copied to the label too, so either spelling reads the same value.
-Result<expr::Schema> EntitySchema(const forms::EntityDef& entity, json::object& variables) {
-  std::vector<expr::FieldSchema> fields;
-  std::set<std::string> names;
-  for (const auto& f : entity.fields) names.insert(f.name);
-  for (const auto& f : entity.fields) {
-    fields.push_back({f.name, ExprTypeOf(f.type)});
-    const std::string& label = f.label.zh_cn;
-    if (!label.empty() && names.insert(label).second) {
-      fields.push_back({label, ExprTypeOf(f.type)});
-      if (const auto* v = variables.if_contains(f.name)) {
-        json::value copy = *v;  // inserting may rehash and move what `v` points at
-        variables[label] = std::move(copy);
-      }
+// Staff write 负债率 > 0.8: the entity's typed schema takes labels beside keys, so `variables`
+// keyed by field key are copied to each label of the field too, and either spelling reads the
+// same value.
+void CopyVariablesToLabels(const forms::ExprBinding& binding, json::object& variables) {
+  for (const auto& [label, key] : binding.key_by_label()) {
+    if (const auto* v = variables.if_contains(key)) {
+      json::value copy = *v;  // inserting may rehash and move what `v` points at
+      variables[label] = std::move(copy);
     }
   }
-  return expr::Schema::Create(std::move(fields));
 }
 
 // Reads and validates the body; on failure returns the response to send.
@@ -162,7 +134,14 @@ std::optional<ExprRequest> ReadRequest(http::Request& request, bool allow_eval_f
           request);
       return std::nullopt;
     }
-    schema = EntitySchema(**def, out.variables);
+    auto binding = forms::ExprBinding::Of(**def);
+    if (!binding) {
+      *error = ErrorResponse(binding.error(), request);
+      return std::nullopt;
+    }
+    CopyVariablesToLabels(*binding, out.variables);
+    schema = binding->typed_schema();
+    out.binding = std::move(*binding);
   } else if (const auto* s = object.if_contains("schema"); s && !s->is_null()) {
     schema = ExprSchemaFromJson(*s);
   } else {
@@ -184,11 +163,21 @@ http::Response HandleExprCheck(http::Request& request, forms::EntityRegistry* en
   if (!input) return error;
   auto compiled = expr::Compile(input->expression, input->schema);
   if (!compiled) return DiagnosticsResponse(compiled.error(), request);
+  json::object body{{"valid", true}, {"type", compiled->result_type().Name()}};
   json::array fields;
-  for (const auto& f : compiled->referenced_fields()) fields.push_back(json::string(f));
-  return http::JsonResponse(200, json::object{{"valid", true},
-                                              {"type", compiled->result_type().Name()},
-                                              {"referenced_fields", std::move(fields)}});
+  if (input->binding) {
+    // What a designer saves: keys only, so a renamed label cannot break it.
+    auto stored = input->binding->ToStored(input->expression);
+    if (!stored) return DiagnosticsResponse(stored.error(), request);
+    auto by_key = input->binding->Compile(*stored);
+    if (!by_key) return DiagnosticsResponse(by_key.error(), request);
+    for (const auto& f : by_key->referenced_fields()) fields.push_back(json::string(f));
+    body["stored"] = *stored;
+  } else {
+    for (const auto& f : compiled->referenced_fields()) fields.push_back(json::string(f));
+  }
+  body["referenced_fields"] = std::move(fields);
+  return http::JsonResponse(200, body);
 }
 
 http::Response HandleExprEvaluate(http::Request& request, const Clock& clock, const TimeZone& zone,

@@ -428,6 +428,7 @@ std::vector<Operation> Operations() {
        200,
        Object({{"valid", Type("boolean")},
                {"type", Type("string")},
+               {"stored", Type("string")},
                {"referenced_fields", ArrayOf(Type("string"))}})},
       {"post", "/api/v1/expr/evaluate", "expressions",
        "Evaluate an expression (with explain: the value of every sub-expression)", "session",

@@ -133,6 +133,32 @@ CompileResult Compile(std::string_view source, const Schema& schema,
   return expr;
 }
 
+tl::expected<std::string, std::vector<Diagnostic>> RenameFields(std::string_view source,
+                                                                const FieldRename& rename,
+                                                                const CompileOptions& options) {
+  std::vector<Diagnostic> diagnostics;
+  SyntaxTree tree;
+  ParseLimits limits{options.max_source_bytes, options.max_depth};
+  if (!Parse(source, limits, &tree, &diagnostics)) return tl::unexpected(std::move(diagnostics));
+  std::vector<const SyntaxNode*> references;
+  for (const SyntaxNode& node : tree.nodes) {
+    if (node.kind == SyntaxKind::kField) references.push_back(&node);
+  }
+  std::sort(references.begin(), references.end(),
+            [](const SyntaxNode* a, const SyntaxNode* b) { return a->span.begin < b->span.begin; });
+  std::string out;
+  size_t copied = 0;
+  for (const SyntaxNode* reference : references) {
+    std::optional<std::string> renamed = rename(reference->text);
+    if (!renamed) continue;
+    out.append(source.substr(copied, reference->span.begin - copied));
+    out += IsPlainFieldName(*renamed) ? *renamed : "{" + *renamed + "}";
+    copied = reference->span.end;
+  }
+  out.append(source.substr(copied));
+  return out;
+}
+
 EvalResult Evaluate(const CompiledExpr& expr, const Record& record, const EvalContext& context) {
   return internal::Evaluator(ProgramOf(expr), record, context, nullptr).Run();
 }

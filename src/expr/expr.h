@@ -28,6 +28,7 @@
 // be shared between threads; a Record is a plain value (one per evaluating thread).
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <span>
@@ -157,6 +158,16 @@ using EvalResult = tl::expected<Value, Diagnostic>;
 // parser does not guess past one), or else every name and type error in source order.
 CompileResult Compile(std::string_view source, const Schema& schema,
                       const CompileOptions& options = {});
+
+// The source with field references renamed: each reference whose name `rename` maps to a new
+// name is rewritten (bare when the new name allows it, else in braces); everything else —
+// spacing, texts, function names, other references — stays exactly as written. Hosts store
+// expressions under field keys and show them under labels with it.
+// Errors: the syntax error, as Compile reports it.
+// REQUIRES: every new name is non-empty, without '}' and without surrounding blanks.
+using FieldRename = std::function<std::optional<std::string>(std::string_view name)>;
+tl::expected<std::string, std::vector<Diagnostic>> RenameFields(
+    std::string_view source, const FieldRename& rename, const CompileOptions& options = {});
 
 // Evaluates against one record. The value has the kind of expr.result_type() (or is null; an
 // integer-typed expression never yields a number). Errors: "record_mismatch" when the record was

@@ -50,6 +50,21 @@ TEST(CompileTest, ConditionMustBeBooleanWhenRequested) {
   EXPECT_EQ(compiled.error().front().code, "wrong_result_type");
 }
 
+TEST(RenameFieldsTest, RenamesReferencesOnlyAndBracesNamesThatNeedIt) {
+  auto rename = [](std::string_view name) -> std::optional<std::string> {
+    if (name == "负债率") return "debt_ratio";
+    if (name == "amount") return "Loan amount";
+    if (name == "flag") return "and";
+    return std::nullopt;
+  };
+  auto renamed = RenameFields(R"(IF(负债率 > 0.8, "负债率", amount) & {负债率} & flag & other)",
+                              rename);
+  ASSERT_TRUE(renamed);
+  EXPECT_EQ(*renamed,
+            R"(IF(debt_ratio > 0.8, "负债率", {Loan amount}) & debt_ratio & {and} & other)");
+  EXPECT_FALSE(RenameFields("负债率 >", rename));
+}
+
 TEST(CompileTest, ListsReferencedFieldsOnce) {
   Schema schema = CreditSchema();
   auto compiled = Compile("逾期天数 > 3 OR 负债率 > 0.8 OR 逾期天数 < 0", schema);

@@ -659,4 +659,18 @@ bool Parse(std::string_view source, const ParseLimits& limits, SyntaxTree* tree,
   return parser.Run();
 }
 
+bool IsPlainFieldName(std::string_view name) {
+  if (name.empty()) return false;
+  for (size_t i = 0; i < name.size();) {
+    char32_t cp = 0;
+    const int length = DecodeUtf8(name, i, &cp);
+    if (length == 0 || !(i == 0 ? IsNameStart(cp) : IsNameContinue(cp))) return false;
+    i += size_t(length);
+  }
+  static constexpr std::string_view kKeywords[] = {"TRUE", "FALSE", "NULL", "AND",
+                                                   "OR",   "NOT",   "IN",   "BETWEEN"};
+  const std::string upper = Upper(name);
+  return std::find(std::begin(kKeywords), std::end(kKeywords), upper) == std::end(kKeywords);
+}
+
 }  // namespace oc::expr

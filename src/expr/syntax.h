@@ -61,6 +61,10 @@ struct ParseLimits {
   int max_depth = 128;  // nesting of the tree, which bounds every recursive pass
 };
 
+// Whether `name` can be written as a field reference without braces: one name token that is no
+// keyword (TRUE, NULL, AND, IN …). Otherwise it is written {name}.
+bool IsPlainFieldName(std::string_view name);
+
 // Parses `source`. On failure appends diagnostics (the first syntax error; the parser does not
 // guess past it) and returns false.
 bool Parse(std::string_view source, const ParseLimits& limits, SyntaxTree* tree,

@@ -28,6 +28,19 @@ TEST_P(ExprApiTest, EvaluatesAgainstTheCustomerEntityByNameOrChineseLabel) {
   EXPECT_FALSE(doc.at("explain").as_array().empty());
 }
 
+TEST_P(ExprApiTest, CheckGivesTheExpressionToStoreWithFieldKeysInsteadOfLabels) {
+  auto client = SignedIn("admin");
+  auto result = client->PostJson(
+      "/api/v1/expr/check",
+      json::object{{"expression", "月收入 > 10000 AND {Monthly income} < 20000 AND 客户类型 = \"月收入\""},
+                   {"entity", "customer"}});
+  ASSERT_EQ(result.status, 200) << result.body;
+  auto doc = result.Json();
+  EXPECT_EQ(doc.at("stored").as_string(),
+            "monthly_income > 10000 AND monthly_income < 20000 AND type = \"月收入\"");
+  EXPECT_EQ(doc.at("referenced_fields"), (json::array{"monthly_income", "type"}));
+}
+
 TEST_P(ExprApiTest, CheckReportsTheUnknownFieldWithItsPositionInTheRequestLanguage) {
   auto client = SignedIn("admin");
   auto result = client->PostJson("/api/v1/expr/check",
