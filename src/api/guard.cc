@@ -35,7 +35,7 @@ std::optional<http::Response> Guard::Admit(http::Request& request,
   if (request.IsStateChanging()) {
     auto csrf = request.Header(kCsrfHeader);
     if (!csrf || !crypto::ConstantTimeEquals(*csrf, session->csrf_token)) {
-      return Refuse(request, &principal, "security.csrf_rejected",
+      return Refuse(request, &principal, audit::Action::kSecurityCsrfRejected,
                     std::string(http::MethodName(request.method)) + " " + request.path,
                     http::ProblemResponse(403, "csrf_token_invalid",
                                           {"缺少或无效的 CSRF 令牌，请刷新页面后重试",
@@ -50,7 +50,7 @@ std::optional<http::Response> Guard::Admit(http::Request& request,
   }
   if (!protection.permission.empty()) {
     if (auto allowed = principal.Require(protection.permission); !allowed) {
-      return Refuse(request, &principal, "permission.denied",
+      return Refuse(request, &principal, audit::Action::kPermissionDenied,
                     std::string(http::MethodName(request.method)) + " " + request.path +
                         " requires " + protection.permission,
                     ErrorResponse(allowed.error(), request));
@@ -79,11 +79,11 @@ http::Endpoint Guard::Protect(Protection protection, ProtectedHandler handler) c
 }
 
 http::Response Guard::Refuse(const http::Request& request, const auth::Principal* principal,
-                             std::string action, std::string detail,
+                             audit::Action action, std::string detail,
                              http::Response response) const {
   auto status = db_.Write([&](storage::Tx& tx) {
     return audit_.Append(tx, ActorOf(request, principal),
-                         {.action = std::move(action), .detail = std::move(detail)});
+                         {.action = action, .detail = std::move(detail)});
   });
   if (!status) {
     spdlog::error("could not audit a refused request {}: {}", request.request_id,
@@ -99,7 +99,7 @@ void Guard::CountNotFound(const http::Request& request, const auth::Principal& p
     if (count != kScopeProbes.max_events) return Ok();
     return audit_.Append(
         tx, ActorOf(request, &principal),
-        {.action = "security.scope_probe",
+        {.action = audit::Action::kSecurityScopeProbe,
          .detail = std::to_string(count) + " record lookups not found within " +
                    std::to_string(kScopeProbes.window.count() / 60) + " minutes; the last: " +
                    std::string(http::MethodName(request.method)) + " " + request.path});

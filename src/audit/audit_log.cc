@@ -264,7 +264,7 @@ Entry AuditLog::Prepare(const Actor& actor, const Event& event) const {
   Entry e;
   e.user_id = actor.user_id;
   e.username = actor.username;
-  e.action = event.action;
+  e.action = std::string(ActionName(event.action));
   e.entity_type = event.entity_type;
   e.entity_id = event.entity_id;
   e.changes_json = ChangesJson(event.changes);
@@ -494,7 +494,7 @@ Status AuditLog::SealUpgradedChain(storage::Db& db) const {
                                               "DESC LIMIT 1"));
     if (!newest || newest->Int(0) >= kFirstKeyedVersion) return Ok();
     return Append(tx, Actor{.username = "system"},
-                  {.action = "audit.chain_keyed",
+                  {.action = Action::kAuditChainKeyed,
                    .detail = "entries before this one were hashed without a key; from here on "
                              "every entry is sealed under the master key"});
   });

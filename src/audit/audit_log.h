@@ -23,6 +23,7 @@
 #include <string>
 #include <vector>
 
+#include "audit/action.h"
 #include "core/clock.h"
 #include "core/error.h"
 #include "crypto/mac_keyring.h"
@@ -54,7 +55,7 @@ struct FieldChange {
 };
 
 struct Event {
-  std::string action;       // "user.create", "auth.login_failed", "pii.unmask", …
+  Action action = Action::kAuthLogin;
   std::string entity_type;  // "user", "department", "customer", …; may be empty
   std::string entity_id;    // may be empty
   std::vector<FieldChange> changes;
@@ -66,7 +67,7 @@ struct Entry {
   Instant at;
   std::optional<int64_t> user_id;
   std::string username;
-  std::string action;
+  std::string action;  // the stored name (ActionName); older trails may hold names since retired
   std::string entity_type;
   std::string entity_id;
   std::string changes_json;  // [{"field","before","after"}], sensitive values already masked

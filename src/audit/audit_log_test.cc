@@ -28,7 +28,7 @@ class AuditLogTest : public ::testing::TestWithParam<Backend> {
     for (int i = 0; i < n; ++i) {
       ASSERT_TRUE(db_->Write([&](storage::Tx& tx) {
         return log_.Append(tx, actor_,
-                           Event{.action = "user.update",
+                           Event{.action = Action::kUserUpdate,
                                  .entity_type = "user",
                                  .entity_id = std::to_string(i),
                                  .changes = {{"display_name", "old", "new"}}});
@@ -55,7 +55,7 @@ TEST_P(AuditLogTest, AppendedEntriesFormAnIntactChain) {
 
 TEST_P(AuditLogTest, EntryIsRolledBackWithItsTransaction) {
   auto status = db_->Write([&](storage::Tx& tx) -> Status {
-    RETURN_IF_ERROR(log_.Append(tx, actor_, Event{.action = "user.create"}));
+    RETURN_IF_ERROR(log_.Append(tx, actor_, Event{.action = Action::kUserCreate}));
     return MakeError(ErrorCode::kAborted, {"冲突", "conflict"});
   });
   EXPECT_FALSE(status);
@@ -217,7 +217,7 @@ TEST_P(AuditLogTest, AnEntrySealedUnderAnotherKeyIsCaught) {
   ASSERT_TRUE(forged_keys);
   AuditLog forger(clock_, *forged_keys);
   ASSERT_TRUE(db_->Write([&](storage::Tx& tx) {
-    return forger.Append(tx, actor_, Event{.action = "user.delete", .entity_type = "user"});
+    return forger.Append(tx, actor_, Event{.action = Action::kUserDelete, .entity_type = "user"});
   }));
   auto report = log_.Verify(*db_);
   ASSERT_TRUE(report);
@@ -236,7 +236,7 @@ TEST_P(AuditLogTest, EntriesSealedBeforeAKeyRotationKeepVerifying) {
   ASSERT_TRUE(rotated);
   AuditLog after(clock_, *rotated);
   ASSERT_TRUE(db_->Write([&](storage::Tx& tx) {
-    return after.Append(tx, actor_, Event{.action = "user.update", .entity_type = "user"});
+    return after.Append(tx, actor_, Event{.action = Action::kUserUpdate, .entity_type = "user"});
   }));
   auto report = after.Verify(*db_);
   ASSERT_TRUE(report);
@@ -294,7 +294,7 @@ TEST_P(AuditLogTest, ATrailWrittenByTheUnkeyedRulesStillVerifiesAfterTheUpgrade)
   RechainWithoutTheKey(db, 2);
   ASSERT_TRUE(log_.SealUpgradedChain(db));
   ASSERT_TRUE(db.Write([&](storage::Tx& tx) {
-    return log_.Append(tx, actor_, Event{.action = "customer.update", .entity_type = "customer",
+    return log_.Append(tx, actor_, Event{.action = Action::kCustomerUpdate, .entity_type = "customer",
                                          .entity_id = "1", .changes = {{"name", "王伟", "王薇"}}});
   }));
   auto report = log_.Verify(db);
@@ -334,7 +334,7 @@ TEST_P(AuditLogTest, SecretsAreWithheld) {
   ASSERT_TRUE(db_->Write([&](storage::Tx& tx) {
     return log_.Append(
         tx, actor_,
-        Event{.action = "user.password_reset",
+        Event{.action = Action::kUserPasswordReset,
               .entity_type = "user",
               .entity_id = "1",
               .changes = {{"password", std::nullopt, "hunter2hunter2", Sensitivity::kSecret}}});
@@ -350,7 +350,7 @@ TEST_P(AuditLogTest, SecretsAreWithheld) {
 TEST_P(AuditLogTest, ChangesAreAJsonArrayOfFieldBeforeAfter) {
   ASSERT_TRUE(db_->Write([&](storage::Tx& tx) {
     return log_.Append(tx, actor_,
-                       Event{.action = "customer.update",
+                       Event{.action = Action::kCustomerUpdate,
                              .entity_type = "customer",
                              .entity_id = "1",
                              .changes = {{"remarks", std::nullopt, "说\"明\"\n第二行\\"},
@@ -367,7 +367,7 @@ TEST_P(AuditLogTest, ChangedTextIsEscapedExactlyAsAJsonSerializerWouldWriteIt) {
   std::string text = "引号\"反斜杠\\斜杠/删除\x7f";
   for (char c = 1; c < 0x20; ++c) text += c;
   ASSERT_TRUE(db_->Write([&](storage::Tx& tx) {
-    return log_.Append(tx, actor_, Event{.action = "customer.update", .entity_type = "customer",
+    return log_.Append(tx, actor_, Event{.action = Action::kCustomerUpdate, .entity_type = "customer",
                                          .entity_id = "1", .changes = {{"remarks", text, "x"}}});
   }));
   auto entries = log_.List(*db_, Filter{});
@@ -381,7 +381,7 @@ TEST_P(AuditLogTest, PreparedEntriesAreChainedInOrderInOneAppend) {
   AppendN(2);
   std::vector<Entry> batch;
   for (const char* id : {"7", "8", "9"}) {
-    batch.push_back(log_.Prepare(actor_, Event{.action = "customer.create",
+    batch.push_back(log_.Prepare(actor_, Event{.action = Action::kCustomerCreate,
                                                .entity_type = "customer",
                                                .changes = {{"name", std::nullopt, "王伟"}}}));
     batch.back().entity_id = id;
@@ -405,7 +405,7 @@ TEST_P(AuditLogTest, ListFiltersByUserEntityActionPrefixAndTime) {
   AppendN(3);
   Actor other{.user_id = 9, .username = "risk"};
   ASSERT_TRUE(db_->Write([&](storage::Tx& tx) {
-    return log_.Append(tx, other, Event{.action = "auth.login", .entity_type = "user",
+    return log_.Append(tx, other, Event{.action = Action::kAuthLogin, .entity_type = "user",
                                         .entity_id = "9"});
   }));
   auto by_user = log_.List(*db_, Filter{.user_id = 9});

@@ -498,7 +498,7 @@ Result<Department> OrganizationService::CreateDepartment(const audit::Actor& act
     RETURN_IF_ERROR(tx.Execute("UPDATE departments SET path = ? WHERE id = ?", {path, id.value()}));
     RETURN_IF_ERROR(audit_.Append(
         tx, actor,
-        {.action = "department.create",
+        {.action = audit::Action::kDepartmentCreate,
          .entity_type = "department",
          .entity_id = std::to_string(id.value()),
          .changes = {{"name", std::nullopt, name},
@@ -569,7 +569,7 @@ Result<Department> OrganizationService::UpdateDepartment(const audit::Actor& act
         "UPDATE departments SET version = version + 1, updated_at_us = ? WHERE id = ?",
         {now, id.value()}));
     RETURN_IF_ERROR(audit_.Append(tx, actor,
-                                  {.action = "department.update",
+                                  {.action = audit::Action::kDepartmentUpdate,
                                    .entity_type = "department",
                                    .entity_id = std::to_string(id.value()),
                                    .changes = std::move(changes)}));
@@ -594,7 +594,7 @@ Status OrganizationService::DeleteDepartment(const audit::Actor& actor, Departme
     }
     RETURN_IF_ERROR(tx.Execute("DELETE FROM departments WHERE id = ?", {id.value()}));
     return audit_.Append(tx, actor,
-                         {.action = "department.delete",
+                         {.action = audit::Action::kDepartmentDelete,
                           .entity_type = "department",
                           .entity_id = std::to_string(id.value()),
                           .changes = {{"name", before.name, std::nullopt}}});
@@ -676,7 +676,7 @@ Result<User> OrganizationService::CreateUser(const audit::Actor& actor, const Ne
     RETURN_IF_ERROR(ReplaceUserRoles(tx, id, roles.now));
     RETURN_IF_ERROR(audit_.Append(
         tx, actor,
-        {.action = "user.create",
+        {.action = audit::Action::kUserCreate,
          .entity_type = "user",
          .entity_id = std::to_string(id.value()),
          .changes = {{"username", std::nullopt, input.username},
@@ -791,7 +791,7 @@ Result<User> OrganizationService::UpdateUser(const audit::Actor& actor, UserId i
         "UPDATE users SET version = version + 1, updated_at_us = ? WHERE id = ?",
         {now, id.value()}));
     RETURN_IF_ERROR(audit_.Append(tx, actor,
-                                  {.action = "user.update",
+                                  {.action = audit::Action::kUserUpdate,
                                    .entity_type = "user",
                                    .entity_id = std::to_string(id.value()),
                                    .changes = std::move(changes)}));
@@ -819,7 +819,7 @@ Status OrganizationService::ApplyPasswordReset(Tx& tx, const audit::Actor& actor
   RETURN_IF_ERROR(
       tx.Execute("UPDATE sessions SET revoked = 1 WHERE user_id = ?", {user.id.value()}));
   return audit_.Append(tx, actor,
-                       {.action = "user.password_reset",
+                       {.action = audit::Action::kUserPasswordReset,
                         .entity_type = "user",
                         .entity_id = std::to_string(user.id.value()),
                         .changes = {{"password", "old", "new", audit::Sensitivity::kSecret}}});
@@ -931,7 +931,7 @@ Result<Role> OrganizationService::CreateRole(const audit::Actor& actor, const Ne
     RETURN_IF_ERROR(WriteRoleGrants(tx, id, granted, input.scopes));
     RETURN_IF_ERROR(
         audit_.Append(tx, actor,
-                      {.action = "role.create",
+                      {.action = audit::Action::kRoleCreate,
                        .entity_type = "role",
                        .entity_id = std::to_string(id.value()),
                        .changes = {{"key", std::nullopt, input.key},
@@ -1008,7 +1008,7 @@ Result<Role> OrganizationService::UpdateRole(const audit::Actor& actor, RoleId i
                                "id = ?",
                                {now, id.value()}));
     RETURN_IF_ERROR(audit_.Append(tx, actor,
-                                  {.action = "role.update",
+                                  {.action = audit::Action::kRoleUpdate,
                                    .entity_type = "role",
                                    .entity_id = std::to_string(id.value()),
                                    .changes = std::move(changes)}));
@@ -1033,7 +1033,7 @@ Status OrganizationService::DeleteRole(const audit::Actor& actor, RoleId id) {
     }
     RETURN_IF_ERROR(tx.Execute("DELETE FROM roles WHERE id = ?", {id.value()}));
     return audit_.Append(tx, actor,
-                         {.action = "role.delete",
+                         {.action = audit::Action::kRoleDelete,
                           .entity_type = "role",
                           .entity_id = std::to_string(id.value()),
                           .changes = {{"key", before.key, std::nullopt}}});
@@ -1128,7 +1128,7 @@ Result<PendingChange> OrganizationService::ApprovePendingChange(const audit::Act
     }
     RETURN_IF_ERROR(audit_.Append(
         tx, actor,
-        {.action = "change.approved",
+        {.action = audit::Action::kChangeApproved,
          .entity_type = entity_type,
          .entity_id = entity_id,
          .changes = std::move(changes),
@@ -1149,7 +1149,7 @@ Result<PendingChange> OrganizationService::RejectPendingChange(const audit::Acto
         tx, actor, id, withdrawn ? PendingStatus::kCancelled : PendingStatus::kRejected));
     RETURN_IF_ERROR(audit_.Append(
         tx, actor,
-        {.action = withdrawn ? "change.cancelled" : "change.rejected",
+        {.action = withdrawn ? audit::Action::kChangeCancelled : audit::Action::kChangeRejected,
          .entity_type = loaded.change.kind == PendingKind::kRolePermission ? "role" : "user",
          .entity_id = std::to_string(loaded.change.kind == PendingKind::kRolePermission
                                          ? loaded.change.role_id->value()

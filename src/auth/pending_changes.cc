@@ -125,7 +125,7 @@ Result<PendingChange> PendingChanges::Request(Tx& tx, const audit::Actor& actor,
   const PendingChange& change = loaded.change;
   RETURN_IF_ERROR(audit_.Append(
       tx, actor,
-      {.action = "change.requested",
+      {.action = audit::Action::kChangeRequested,
        .entity_type = change.kind == PendingKind::kRolePermission ? "role" : "user",
        .entity_id =
            std::to_string(change.kind == PendingKind::kRolePermission ? change.role_id->value()

@@ -97,7 +97,7 @@ Result<std::optional<Error>> SessionService::RecordFailure(std::string_view user
                                                            const ClientInfo& client,
                                                            const audit::Actor& actor,
                                                            std::string entity_id,
-                                                           std::string action, std::string detail) {
+                                                           audit::Action action, std::string detail) {
   const RateLimit failures{kFailedSignIns, options_.max_failed_logins, options_.failure_window};
   const RateLimit address_failures{kFailedAddressSignIns, options_.max_failed_logins_per_address,
                                    options_.failure_window};
@@ -109,7 +109,7 @@ Result<std::optional<Error>> SessionService::RecordFailure(std::string_view user
     ASSIGN_OR_RETURN(int64_t failed, limiter_.Record(tx, failures, subject));
     ASSIGN_OR_RETURN(int64_t failed_here, limiter_.Record(tx, address_failures, client.ip));
     RETURN_IF_ERROR(audit_.Append(tx, actor,
-                                  {.action = std::move(action),
+                                  {.action = action,
                                    .entity_type = "user",
                                    .entity_id = entity_id,
                                    .detail = std::move(detail)}));
@@ -119,7 +119,7 @@ Result<std::optional<Error>> SessionService::RecordFailure(std::string_view user
       RETURN_IF_ERROR(limiter_.Forget(tx, kFailedSignIns, subject));
       RETURN_IF_ERROR(audit_.Append(
           tx, actor,
-          {.action = "auth.lockout",
+          {.action = audit::Action::kAuthLockout,
            .entity_type = "user",
            .entity_id = entity_id,
            .detail = std::to_string(failed) + " failed sign-ins as " + Truncated(username, 64) +
@@ -131,7 +131,7 @@ Result<std::optional<Error>> SessionService::RecordFailure(std::string_view user
       RETURN_IF_ERROR(limiter_.Forget(tx, kFailedAddressSignIns, client.ip));
       RETURN_IF_ERROR(
           audit_.Append(tx, actor,
-                        {.action = "auth.address_lockout",
+                        {.action = audit::Action::kAuthAddressLockout,
                          .detail = std::to_string(failed_here) + " failed sign-ins from " +
                                    client.ip + " within " + window}));
       lockout = LockedOut(options_.lockout);
@@ -151,7 +151,7 @@ Result<LoginResult> SessionService::Login(std::string_view raw_username,
   if (throttled) {
     RETURN_IF_ERROR(db_.Write([&](Tx& tx) {
       return audit_.Append(tx, ActorFor(std::nullopt, "", client),
-                           {.action = "auth.login_locked",
+                           {.action = audit::Action::kAuthLoginLocked,
                             .entity_type = "user",
                             .detail = "sign-in as " + username + " refused while locked"});
     }));
@@ -184,7 +184,7 @@ Result<LoginResult> SessionService::Login(std::string_view raw_username,
     hasher_.VerifyDummy(password);
     ASSIGN_OR_RETURN(auto lockout,
                      RecordFailure(username, client, ActorFor(std::nullopt, "", client), "",
-                                   "auth.login_failed", "unknown username: " + username));
+                                   audit::Action::kAuthLoginFailed, "unknown username: " + username));
     return lockout ? *lockout : WrongCredentials();
   }
   audit::Actor actor = ActorFor(account->id, username, client);
@@ -192,13 +192,13 @@ Result<LoginResult> SessionService::Login(std::string_view raw_username,
 
   if (!hasher_.Verify(password, account->password_hash)) {
     ASSIGN_OR_RETURN(auto lockout, RecordFailure(username, client, actor, user_id_text,
-                                                 "auth.login_failed", "wrong password"));
+                                                 audit::Action::kAuthLoginFailed, "wrong password"));
     return lockout ? *lockout : WrongCredentials();
   }
   if (account->status != "active") {
     RETURN_IF_ERROR(db_.Write([&](Tx& tx) {
       return audit_.Append(tx, actor,
-                           {.action = "auth.login_failed",
+                           {.action = audit::Action::kAuthLoginFailed,
                             .entity_type = "user",
                             .entity_id = user_id_text,
                             .detail = "account disabled"});
@@ -222,7 +222,7 @@ Result<LoginResult> SessionService::Login(std::string_view raw_username,
          Truncated(client.ip, 64), Truncated(client.user_agent, 256)}));
     RETURN_IF_ERROR(limiter_.Forget(tx, kFailedSignIns, AccountSubject(username, client)));
     RETURN_IF_ERROR(audit_.Append(
-        tx, actor, {.action = "auth.login", .entity_type = "user", .entity_id = user_id_text}));
+        tx, actor, {.action = audit::Action::kAuthLogin, .entity_type = "user", .entity_id = user_id_text}));
     ASSIGN_OR_RETURN(principal, LoadPrincipal(tx, UserId(account->id)));
     return Ok();
   }));
@@ -251,7 +251,7 @@ Status SessionService::Logout(std::string_view token, const ClientInfo& client) 
     RETURN_IF_ERROR(
         tx.Execute("UPDATE sessions SET revoked = 1 WHERE token_hash = ?", {token_hash}));
     return audit_.Append(tx, ActorFor(row->Int(0), row->Text(1), client),
-                         {.action = "auth.logout",
+                         {.action = audit::Action::kAuthLogout,
                           .entity_type = "user",
                           .entity_id = std::to_string(row->Int(0))});
   });
@@ -349,7 +349,7 @@ Status SessionService::ChangePassword(const Principal& principal,
     // Guessing the password through the change form is guessing it through the sign-in.
     ASSIGN_OR_RETURN(auto lockout,
                      RecordFailure(principal.username, client, actor, std::to_string(user_id),
-                                   "auth.password_change_failed", "wrong current password"));
+                                   audit::Action::kAuthPasswordChangeFailed, "wrong current password"));
     if (lockout) return *lockout;
     return InvalidField("current_password", "incorrect",
                         {"当前密码不正确", "The current password is incorrect"});
@@ -373,7 +373,7 @@ Status SessionService::ChangePassword(const Principal& principal,
                                "token_hash <> ?",
                                {user_id, keep_hash}));
     return audit_.Append(tx, actor,
-                         {.action = "auth.password_change",
+                         {.action = audit::Action::kAuthPasswordChange,
                           .entity_type = "user",
                           .entity_id = std::to_string(user_id),
                           .changes = {{"password", "old", "new", audit::Sensitivity::kSecret}}});

@@ -132,7 +132,7 @@ class SessionService {
   // about, if any.
   Result<std::optional<Error>> RecordFailure(std::string_view username, const ClientInfo& client,
                                              const audit::Actor& actor, std::string entity_id,
-                                             std::string action, std::string detail);
+                                             audit::Action action, std::string detail);
 
   storage::Db& db_;
   const Clock& clock_;

@@ -241,7 +241,7 @@ Error CustomerService::RecordDuplicateFinding(storage::UnitOfWork& unit,
                    detail = "by " + field](Tx& tx) -> Status {
     RETURN_IF_ERROR(limiter_.Record(tx, safeguards_.duplicate_findings, subject));
     return audit_.Append(tx, actor,
-                         {.action = "customer.duplicate_found",
+                         {.action = audit::Action::kCustomerDuplicateFound,
                           .entity_type = "customer",
                           .entity_id = entity_id,
                           .detail = detail});
@@ -328,7 +328,7 @@ Result<CustomerService::Prepared> CustomerService::Prepare(const auth::Principal
 
   ASSIGN_OR_RETURN(auto changes, forms::ChangesForAudit(entity, nullptr, v, cipher_));
   changes.push_back({"owner_id", std::nullopt, std::to_string(prepared.owner_id)});
-  prepared.audit = audit_.Prepare(actor, {.action = "customer.create",
+  prepared.audit = audit_.Prepare(actor, {.action = audit::Action::kCustomerCreate,
                                           .entity_type = "customer",
                                           .changes = std::move(changes)});
   return prepared;
@@ -584,7 +584,7 @@ Result<json::object> CustomerService::Update(storage::UnitOfWork& unit,
     if (changed != 1) return Internal("customer row changed inside its own transaction");
     if (!changes.empty()) {
       RETURN_IF_ERROR(audit_.Append(tx, actor,
-                                    {.action = "customer.update",
+                                    {.action = audit::Action::kCustomerUpdate,
                                      .entity_type = "customer",
                                      .entity_id = std::to_string(id),
                                      .changes = std::move(changes)}));
@@ -617,7 +617,7 @@ Status CustomerService::Delete(storage::UnitOfWork& unit, const auth::Principal&
                  {now, by, id}));
   return audit_.Append(
       tx, actor,
-      {.action = "customer.delete", .entity_type = "customer", .entity_id = std::to_string(id)});
+      {.action = audit::Action::kCustomerDelete, .entity_type = "customer", .entity_id = std::to_string(id)});
 }
 
 Status CustomerService::RecordLookup(const auth::Principal& principal, const audit::Actor& actor,
@@ -636,7 +636,7 @@ Status CustomerService::RecordLookup(const auth::Principal& principal, const aud
     RETURN_IF_ERROR(limiter_.Record(tx, safeguards_.pii_lookups, RateSubject(principal)));
     return audit_.Append(
         tx, actor,
-        {.action = "pii.lookup", .entity_type = "customer", .detail = "by " + std::string(field)});
+        {.action = audit::Action::kPiiLookup, .entity_type = "customer", .detail = "by " + std::string(field)});
   });
 }
 
@@ -734,7 +734,7 @@ Result<json::object> CustomerService::Unmask(storage::UnitOfWork& unit,
   if (auto allowed = principal.Require("pii.unmask"); !allowed) {
     unit.Regardless([this, actor, id, names](Tx& tx) {
       return audit_.Append(tx, actor,
-                           {.action = "pii.unmask_denied",
+                           {.action = audit::Action::kPiiUnmaskDenied,
                             .entity_type = "customer",
                             .entity_id = std::to_string(id),
                             .detail = "fields: " + names});
@@ -756,7 +756,7 @@ Result<json::object> CustomerService::Unmask(storage::UnitOfWork& unit,
   Tx& tx = unit.tx();
   ASSIGN_OR_RETURN(json::object full, Load(tx, principal, *entity, id, forms::OutputMode::kPlain));
   RETURN_IF_ERROR(audit_.Append(tx, actor,
-                                {.action = "pii.unmask",
+                                {.action = audit::Action::kPiiUnmask,
                                  .entity_type = "customer",
                                  .entity_id = std::to_string(id),
                                  .detail = "fields: " + names}));
@@ -798,7 +798,7 @@ Status CustomerService::Reassign(storage::UnitOfWork& unit, const auth::Principa
          actor.user_id ? storage::Value(*actor.user_id) : storage::Value(storage::Null{}), id}));
     RETURN_IF_ERROR(audit_.Append(
         tx, actor,
-        {.action = "customer.reassign",
+        {.action = audit::Action::kCustomerReassign,
          .entity_type = "customer",
          .entity_id = std::to_string(id),
          .changes = {

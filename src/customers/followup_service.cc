@@ -140,7 +140,7 @@ Result<json::object> FollowUpService::Add(storage::UnitOfWork& unit,
                               principal.user_id.value()}));
   RETURN_IF_ERROR(
       audit_.Append(tx, actor,
-                    {.action = "customer.followup_added",
+                    {.action = audit::Action::kCustomerFollowupAdded,
                      .entity_type = "customer",
                      .entity_id = std::to_string(customer_id),
                      .detail = "follow-up " + std::to_string(id) + " by " + input.channel}));

@@ -175,7 +175,7 @@ Result<json::object> RelationshipService::Add(storage::UnitOfWork& unit,
                                 ? "customer " + std::to_string(*input.related_customer_id)
                                 : person_name;
   RETURN_IF_ERROR(audit_.Append(tx, actor,
-                                {.action = "customer.relation_added",
+                                {.action = audit::Action::kCustomerRelationAdded,
                                  .entity_type = "customer",
                                  .entity_id = std::to_string(customer_id),
                                  .changes = {{"relation." + role, std::nullopt, counterpart}},
@@ -273,7 +273,7 @@ Status RelationshipService::Remove(storage::UnitOfWork& unit, const auth::Princi
                  "WHERE id = ?",
                  {ToUnixMicros(clock_.Now()), principal.user_id.value(), relation_id}));
   return audit_.Append(tx, actor,
-                       {.action = "customer.relation_removed",
+                       {.action = audit::Action::kCustomerRelationRemoved,
                         .entity_type = "customer",
                         .entity_id = std::to_string(customer_id),
                         .changes = {{"relation." + row->Text(0),

@@ -668,7 +668,7 @@ Result<FieldDef> EntityRegistry::AddCustomField(const audit::Actor& actor,
     RETURN_IF_ERROR(InsertField(tx, key, added, now_us, actor.user_id));
     RETURN_IF_ERROR(audit_.Append(
         tx, actor,
-        {.action = "entity.field_added",
+        {.action = audit::Action::kEntityFieldAdded,
          .entity_type = "entity",
          .entity_id = key,
          .changes = {{.field = "name", .after = added.name},

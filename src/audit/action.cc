@@ -1,0 +1,88 @@
+#include "audit/action.h"
+
+#include <array>
+#include <cstdlib>
+
+namespace oc::audit {
+namespace {
+
+// In declaration order, so that an action's index is its position here (checked in the test).
+const std::array<ActionInfo, 38>& Table() {
+  static const auto* table = new std::array<ActionInfo, 38>{{
+      {Action::kAuthLogin, "auth.login", {"登录", "Sign-in"}},
+      {Action::kAuthLoginFailed, "auth.login_failed", {"登录失败", "Failed sign-in"}},
+      {Action::kAuthLoginLocked, "auth.login_locked", {"锁定期间登录", "Sign-in while locked"}},
+      {Action::kAuthLockout, "auth.lockout", {"账号锁定", "Account locked"}},
+      {Action::kAuthAddressLockout, "auth.address_lockout", {"地址锁定", "Address locked"}},
+      {Action::kAuthLogout, "auth.logout", {"退出登录", "Sign-out"}},
+      {Action::kAuthPasswordChange, "auth.password_change", {"修改密码", "Password changed"}},
+      {Action::kAuthPasswordChangeFailed,
+       "auth.password_change_failed",
+       {"修改密码失败", "Failed password change"}},
+      {Action::kPermissionDenied, "permission.denied", {"越权访问被拒绝", "Permission denied"}},
+      {Action::kSecurityCsrfRejected,
+       "security.csrf_rejected",
+       {"跨站请求被拒绝", "Cross-site request refused"}},
+      {Action::kSecurityScopeProbe,
+       "security.scope_probe",
+       {"越范围探测", "Probing outside the data scope"}},
+      {Action::kUserCreate, "user.create", {"新建用户", "User created"}},
+      {Action::kUserUpdate, "user.update", {"修改用户", "User changed"}},
+      {Action::kUserDelete, "user.delete", {"删除用户", "User deleted"}},
+      {Action::kUserPasswordReset, "user.password_reset", {"重置密码", "Password reset"}},
+      {Action::kRoleCreate, "role.create", {"新建角色", "Role created"}},
+      {Action::kRoleUpdate, "role.update", {"修改角色", "Role changed"}},
+      {Action::kRoleDelete, "role.delete", {"删除角色", "Role deleted"}},
+      {Action::kDepartmentCreate, "department.create", {"新建部门", "Department created"}},
+      {Action::kDepartmentUpdate, "department.update", {"修改部门", "Department changed"}},
+      {Action::kDepartmentDelete, "department.delete", {"删除部门", "Department deleted"}},
+      {Action::kChangeRequested, "change.requested", {"提交待复核变更", "Change requested"}},
+      {Action::kChangeApproved, "change.approved", {"复核通过", "Change approved"}},
+      {Action::kChangeRejected, "change.rejected", {"复核驳回", "Change rejected"}},
+      {Action::kChangeCancelled, "change.cancelled", {"撤回变更", "Change withdrawn"}},
+      {Action::kEntityFieldAdded, "entity.field_added", {"新增字段", "Field added"}},
+      {Action::kCustomerCreate, "customer.create", {"新建客户", "Customer created"}},
+      {Action::kCustomerUpdate, "customer.update", {"修改客户", "Customer changed"}},
+      {Action::kCustomerDelete, "customer.delete", {"删除客户", "Customer deleted"}},
+      {Action::kCustomerReassign, "customer.reassign", {"调整客户经理", "Customer reassigned"}},
+      {Action::kCustomerRelationAdded,
+       "customer.relation_added",
+       {"新增关联人", "Related party added"}},
+      {Action::kCustomerRelationRemoved,
+       "customer.relation_removed",
+       {"移除关联人", "Related party removed"}},
+      {Action::kCustomerFollowupAdded,
+       "customer.followup_added",
+       {"新增跟进记录", "Follow-up recorded"}},
+      {Action::kCustomerDuplicateFound,
+       "customer.duplicate_found",
+       {"发现重复客户", "Duplicate customer found"}},
+      {Action::kPiiLookup, "pii.lookup", {"按个人信息查询", "Lookup by personal data"}},
+      {Action::kPiiUnmask, "pii.unmask", {"查看明文", "Personal data unmasked"}},
+      {Action::kPiiUnmaskDenied, "pii.unmask_denied", {"查看明文被拒绝", "Unmask refused"}},
+      {Action::kAuditChainKeyed, "audit.chain_keyed", {"审计链启用密钥", "Audit chain keyed"}},
+  }};
+  return *table;
+}
+
+}  // namespace
+
+std::span<const ActionInfo> AllActions() { return Table(); }
+
+std::string_view ActionName(Action action) {
+  const auto index = static_cast<size_t>(action);
+  // Only a value cast from outside the enumeration can miss; that is a programming error.
+  if (index >= Table().size()) std::abort();
+  return Table()[index].name;
+}
+
+std::optional<Action> ActionFromName(std::string_view name) {
+  for (const ActionInfo& info : Table()) {
+    if (info.name == name) return info.action;
+  }
+  return std::nullopt;
+}
+
+const Message& ActionLabel(Action action) { return Table()[static_cast<size_t>(action)].label; }
+
+}  // namespace oc::audit
