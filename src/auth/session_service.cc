@@ -195,7 +195,7 @@ Result<LoginResult> SessionService::Login(std::string_view raw_username,
                                                  audit::Action::kAuthLoginFailed, "wrong password"));
     return lockout ? *lockout : WrongCredentials();
   }
-  if (account->status != "active") {
+  if (UserStatusFromName(account->status) != UserStatus::kActive) {
     RETURN_IF_ERROR(db_.Write([&](Tx& tx) {
       return audit_.Append(tx, actor,
                            {.action = audit::Action::kAuthLoginFailed,

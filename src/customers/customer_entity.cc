@@ -82,7 +82,8 @@ forms::EntityDef CustomerEntity() {
       // Basic facts of every customer.
       {"type", "客户类型", "Customer type", FieldType::kSingleSelect, "basic", FieldFormat::kNone,
        true, false, true, true,
-       {{"individual", {"个人", "Individual"}}, {"enterprise", {"企业", "Enterprise"}}}},
+       {{std::string(kIndividualSection), {"个人", "Individual"}},
+        {std::string(kEnterpriseSection), {"企业", "Enterprise"}}}},
       {"name", "客户名称", "Name", FieldType::kText, "basic", FieldFormat::kPersonName, true,
        false, true, true, {}, 100},
       {"industry", "行业", "Industry", FieldType::kSingleSelect, "basic", FieldFormat::kNone,
@@ -466,6 +467,13 @@ CREATE INDEX customers_by_name ON customers (name, id, owner_id, department_id)
       {.id = "customers_0005_no_street_address_index", .sql = R"sql(
 DROP INDEX IF EXISTS customers_address_detail_bidx_idx;
 )sql"}};
+}
+
+std::optional<CustomerType> CustomerTypeFromName(std::string_view name) {
+  for (CustomerType type : {CustomerType::kIndividual, CustomerType::kEnterprise}) {
+    if (CustomerTypeName(type) == name) return type;
+  }
+  return std::nullopt;
 }
 
 }  // namespace oc::customers

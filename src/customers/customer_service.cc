@@ -141,8 +141,9 @@ void StandardiseIdentity(json::object& input, std::string_view id_type,
 
 // Fields of the other customer type must stay empty: an enterprise has no marital status.
 void CheckApplicable(const forms::EntityDef& entity, const json::object& input,
-                     std::string_view type, std::vector<FieldViolation>& violations) {
-  std::string_view foreign = type == "individual" ? kEnterpriseSection : kIndividualSection;
+                     std::optional<CustomerType> type, std::vector<FieldViolation>& violations) {
+  std::string_view foreign =
+      type == CustomerType::kIndividual ? kEnterpriseSection : kIndividualSection;
   for (const auto& field : entity.fields) {
     if (field.section == foreign && HasValue(input, field.name)) {
       violations.push_back({field.name, "not_applicable",
@@ -153,12 +154,12 @@ void CheckApplicable(const forms::EntityDef& entity, const json::object& input,
 }
 
 // The fields each type of customer must have, beyond the entity's required ones.
-std::vector<std::pair<const char*, Message>> RequiredForType(std::string_view type) {
-  if (type == "individual") {
+std::vector<std::pair<const char*, Message>> RequiredForType(std::optional<CustomerType> type) {
+  if (type == CustomerType::kIndividual) {
     return {{"id_number", {"个人客户必须填写证件号码", "An individual needs an ID number"}},
             {"phone", {"个人客户必须填写手机号码", "An individual needs a mobile phone"}}};
   }
-  if (type == "enterprise") {
+  if (type == CustomerType::kEnterprise) {
     return {
         {"credit_code", {"企业客户必须填写统一社会信用代码", "An enterprise needs a credit code"}}};
   }
@@ -166,7 +167,7 @@ std::vector<std::pair<const char*, Message>> RequiredForType(std::string_view ty
 }
 
 // A new customer of `type` has every field its type requires.
-void CheckRequiredForType(const json::object& input, std::string_view type,
+void CheckRequiredForType(const json::object& input, std::optional<CustomerType> type,
                           std::vector<FieldViolation>& violations) {
   for (auto& [name, message] : RequiredForType(type)) {
     if (!HasValue(input, name)) violations.push_back({name, "required", message});
@@ -174,7 +175,7 @@ void CheckRequiredForType(const json::object& input, std::string_view type,
 }
 
 // A patch keeps them: it may change such a field but not clear it (null or an empty text).
-void CheckRequiredKept(const json::object& patch, std::string_view type,
+void CheckRequiredKept(const json::object& patch, std::optional<CustomerType> type,
                        std::vector<FieldViolation>& violations) {
   for (auto& [name, message] : RequiredForType(type)) {
     if (patch.contains(name) && !HasValue(patch, name)) {
@@ -289,8 +290,9 @@ Result<CustomerService::Prepared> CustomerService::Prepare(const auth::Principal
     }
   }
 
-  std::string type = StringMember(input, "type").value_or("");
-  if (type == "individual") {
+  const std::optional<CustomerType> type =
+      CustomerTypeFromName(StringMember(input, "type").value_or(""));
+  if (type == CustomerType::kIndividual) {
     if (!HasValue(input, "id_type")) input["id_type"] = "resident_id";
     StandardiseIdentity(input, StringMember(input, "id_type").value_or(""), violations);
   }
@@ -551,10 +553,10 @@ Result<json::object> CustomerService::Update(storage::UnitOfWork& unit,
                                              "The customer was changed by someone else; reload "
                                              "and try again"});
     }
-    std::string type = before->Text("type");
+    const std::optional<CustomerType> type = CustomerTypeFromName(before->Text("type"));
     json::object patch = raw_patch;
     std::vector<FieldViolation> violations;
-    if (type == "individual" && patch.contains("id_number")) {
+    if (type == CustomerType::kIndividual && patch.contains("id_number")) {
       std::string id_type = StringMember(patch, "id_type")
                                 .value_or(before->OptText("id_type").value_or("resident_id"));
       StandardiseIdentity(patch, id_type, violations);

@@ -15,8 +15,13 @@ namespace {
 namespace json = boost::json;
 using storage::Tx;
 
-constexpr std::array<std::string_view, 5> kChannels = {"phone", "visit", "wechat", "email",
-                                                       "other"};
+constexpr std::array<std::pair<FollowUpChannel, std::string_view>, 5> kChannels = {{
+    {FollowUpChannel::kPhone, "phone"},
+    {FollowUpChannel::kVisit, "visit"},
+    {FollowUpChannel::kWechat, "wechat"},
+    {FollowUpChannel::kEmail, "email"},
+    {FollowUpChannel::kOther, "other"},
+}};
 
 // The timeline orders by (time, source, id), newest first; follow-ups rank above audit entries
 // recorded in the same microsecond.
@@ -82,6 +87,20 @@ constexpr std::string_view kFollowUpColumns =
 
 }  // namespace
 
+std::string_view FollowUpChannelName(FollowUpChannel channel) {
+  for (const auto& [value, name] : kChannels) {
+    if (value == channel) return name;
+  }
+  return "other";
+}
+
+std::optional<FollowUpChannel> FollowUpChannelFromName(std::string_view name) {
+  for (const auto& [value, spelled] : kChannels) {
+    if (spelled == name) return value;
+  }
+  return std::nullopt;
+}
+
 FollowUpService::FollowUpService(storage::Db& db, const Clock& clock, const audit::AuditLog& audit,
                                  CustomerService& customers, TimeZone zone)
     : db_(db), clock_(clock), audit_(audit), customers_(customers), zone_(std::move(zone)) {}
@@ -100,7 +119,8 @@ Result<json::object> FollowUpService::Add(storage::UnitOfWork& unit,
                                           const NewFollowUp& input) {
   RETURN_IF_ERROR(principal.Require("followup.write"));
   std::vector<FieldViolation> violations;
-  if (std::find(kChannels.begin(), kChannels.end(), input.channel) == kChannels.end()) {
+  const std::optional<FollowUpChannel> channel = FollowUpChannelFromName(input.channel);
+  if (!channel) {
     violations.push_back({"channel", "invalid_option",
                           {"沟通方式只能是 phone、visit、wechat、email 或 other",
                            "The channel must be phone, visit, wechat, email or other"}});
@@ -136,14 +156,16 @@ Result<json::object> FollowUpService::Add(storage::UnitOfWork& unit,
                    tx.Insert("INSERT INTO customer_followups (customer_id, channel, content, "
                              "outcome, next_followup_date, created_at_us, created_by) VALUES "
                              "(?, ?, ?, ?, ?, ?, ?)",
-                             {customer_id, input.channel, content, input.outcome, next, now,
+                             {customer_id, std::string(FollowUpChannelName(*channel)), content,
+                              input.outcome, next, now,
                               principal.user_id.value()}));
   RETURN_IF_ERROR(
       audit_.Append(tx, actor,
                     {.action = audit::Action::kCustomerFollowupAdded,
                      .entity_type = "customer",
                      .entity_id = std::to_string(customer_id),
-                     .detail = "follow-up " + std::to_string(id) + " by " + input.channel}));
+                     .detail = "follow-up " + std::to_string(id) + " by " +
+                                           std::string(FollowUpChannelName(*channel))}));
   ASSIGN_OR_RETURN(auto row, tx.QueryOne("SELECT " + std::string(kFollowUpColumns) +
                                              " FROM customer_followups f LEFT JOIN users u ON "
                                              "u.id = f.created_by WHERE f.id = ?",

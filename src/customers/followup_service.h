@@ -23,8 +23,16 @@
 
 namespace oc::customers {
 
+// How staff reached the customer (沟通方式).
+enum class FollowUpChannel { kPhone, kVisit, kWechat, kEmail, kOther };
+
+// The stored and API name: "phone", "visit", "wechat", "email", "other".
+std::string_view FollowUpChannelName(FollowUpChannel channel);
+// The channel named `name`, or nullopt.
+std::optional<FollowUpChannel> FollowUpChannelFromName(std::string_view name);
+
 struct NewFollowUp {
-  std::string channel;  // phone, visit, wechat, email, other
+  std::string channel;  // a FollowUpChannelName, as the client sent it
   std::string content;
   std::string outcome;
   std::string next_followup_date;  // "YYYY-MM-DD" or empty

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include "customers/customer_entity.h"
 #include "customers/customers_test_fixture.h"
 #include "expr/expr.h"
 
@@ -13,6 +14,18 @@ using testing::Codes;
 using testing::CustomersFixture;
 
 class FollowUpServiceTest : public CustomersFixture {};
+
+TEST(VocabularyTest, ChannelsAndCustomerTypesReadBackFromTheirNames) {
+  for (auto channel : {FollowUpChannel::kPhone, FollowUpChannel::kVisit, FollowUpChannel::kWechat,
+                       FollowUpChannel::kEmail, FollowUpChannel::kOther}) {
+    EXPECT_EQ(FollowUpChannelFromName(FollowUpChannelName(channel)), channel);
+  }
+  EXPECT_EQ(FollowUpChannelName(FollowUpChannel::kWechat), "wechat");
+  EXPECT_FALSE(FollowUpChannelFromName("fax"));
+  EXPECT_EQ(CustomerTypeFromName("enterprise"), CustomerType::kEnterprise);
+  EXPECT_EQ(CustomerTypeName(CustomerType::kIndividual), kIndividualSection);
+  EXPECT_FALSE(CustomerTypeFromName("Individual"));
+}
 
 TEST_P(FollowUpServiceTest, FollowUpsAreValidated) {
   auto c = CreateAs("am.east", Individual(1));
