@@ -69,8 +69,7 @@ class Guard {
   // in request.context.
   std::optional<http::Response> Admit(http::Request& request, const Protection& protection) const;
   http::Response Refuse(const http::Request& request, const auth::Principal* principal,
-                        audit::Action action, std::string detail,
-                        http::Response response) const;
+                        audit::Action action, std::string detail, http::Response response) const;
   // Counts a record lookup answered 404 and audits the user once their count reaches
   // kScopeProbes.
   void CountNotFound(const http::Request& request, const auth::Principal& principal) const;

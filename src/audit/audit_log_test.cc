@@ -294,8 +294,11 @@ TEST_P(AuditLogTest, ATrailWrittenByTheUnkeyedRulesStillVerifiesAfterTheUpgrade)
   RechainWithoutTheKey(db, 2);
   ASSERT_TRUE(log_.SealUpgradedChain(db));
   ASSERT_TRUE(db.Write([&](storage::Tx& tx) {
-    return log_.Append(tx, actor_, Event{.action = Action::kCustomerUpdate, .entity_type = "customer",
-                                         .entity_id = "1", .changes = {{"name", "王伟", "王薇"}}});
+    return log_.Append(tx, actor_,
+                       Event{.action = Action::kCustomerUpdate,
+                             .entity_type = "customer",
+                             .entity_id = "1",
+                             .changes = {{"name", "王伟", "王薇"}}});
   }));
   auto report = log_.Verify(db);
   ASSERT_TRUE(report);
@@ -367,8 +370,11 @@ TEST_P(AuditLogTest, ChangedTextIsEscapedExactlyAsAJsonSerializerWouldWriteIt) {
   std::string text = "引号\"反斜杠\\斜杠/删除\x7f";
   for (char c = 1; c < 0x20; ++c) text += c;
   ASSERT_TRUE(db_->Write([&](storage::Tx& tx) {
-    return log_.Append(tx, actor_, Event{.action = Action::kCustomerUpdate, .entity_type = "customer",
-                                         .entity_id = "1", .changes = {{"remarks", text, "x"}}});
+    return log_.Append(tx, actor_,
+                       Event{.action = Action::kCustomerUpdate,
+                             .entity_type = "customer",
+                             .entity_id = "1",
+                             .changes = {{"remarks", text, "x"}}});
   }));
   auto entries = log_.List(*db_, Filter{});
   ASSERT_TRUE(entries);
@@ -405,8 +411,8 @@ TEST_P(AuditLogTest, ListFiltersByUserEntityActionPrefixAndTime) {
   AppendN(3);
   Actor other{.user_id = 9, .username = "risk"};
   ASSERT_TRUE(db_->Write([&](storage::Tx& tx) {
-    return log_.Append(tx, other, Event{.action = Action::kAuthLogin, .entity_type = "user",
-                                        .entity_id = "9"});
+    return log_.Append(
+        tx, other, Event{.action = Action::kAuthLogin, .entity_type = "user", .entity_id = "9"});
   }));
   auto by_user = log_.List(*db_, Filter{.user_id = 9});
   ASSERT_TRUE(by_user);

@@ -93,11 +93,9 @@ Result<std::optional<Error>> SessionService::Throttled(std::string_view username
   });
 }
 
-Result<std::optional<Error>> SessionService::RecordFailure(std::string_view username,
-                                                           const ClientInfo& client,
-                                                           const audit::Actor& actor,
-                                                           std::string entity_id,
-                                                           audit::Action action, std::string detail) {
+Result<std::optional<Error>> SessionService::RecordFailure(
+    std::string_view username, const ClientInfo& client, const audit::Actor& actor,
+    std::string entity_id, audit::Action action, std::string detail) {
   const RateLimit failures{kFailedSignIns, options_.max_failed_logins, options_.failure_window};
   const RateLimit address_failures{kFailedAddressSignIns, options_.max_failed_logins_per_address,
                                    options_.failure_window};
@@ -182,17 +180,19 @@ Result<LoginResult> SessionService::Login(std::string_view raw_username,
   if (!account) {
     // The same work as a wrong password, so that timing tells nothing either.
     hasher_.VerifyDummy(password);
-    ASSIGN_OR_RETURN(auto lockout,
-                     RecordFailure(username, client, ActorFor(std::nullopt, "", client), "",
-                                   audit::Action::kAuthLoginFailed, "unknown username: " + username));
+    ASSIGN_OR_RETURN(
+        auto lockout,
+        RecordFailure(username, client, ActorFor(std::nullopt, "", client), "",
+                      audit::Action::kAuthLoginFailed, "unknown username: " + username));
     return lockout ? *lockout : WrongCredentials();
   }
   audit::Actor actor = ActorFor(account->id, username, client);
   std::string user_id_text = std::to_string(account->id);
 
   if (!hasher_.Verify(password, account->password_hash)) {
-    ASSIGN_OR_RETURN(auto lockout, RecordFailure(username, client, actor, user_id_text,
-                                                 audit::Action::kAuthLoginFailed, "wrong password"));
+    ASSIGN_OR_RETURN(auto lockout,
+                     RecordFailure(username, client, actor, user_id_text,
+                                   audit::Action::kAuthLoginFailed, "wrong password"));
     return lockout ? *lockout : WrongCredentials();
   }
   if (UserStatusFromName(account->status) != UserStatus::kActive) {
@@ -222,7 +222,8 @@ Result<LoginResult> SessionService::Login(std::string_view raw_username,
          Truncated(client.ip, 64), Truncated(client.user_agent, 256)}));
     RETURN_IF_ERROR(limiter_.Forget(tx, kFailedSignIns, AccountSubject(username, client)));
     RETURN_IF_ERROR(audit_.Append(
-        tx, actor, {.action = audit::Action::kAuthLogin, .entity_type = "user", .entity_id = user_id_text}));
+        tx, actor,
+        {.action = audit::Action::kAuthLogin, .entity_type = "user", .entity_id = user_id_text}));
     ASSIGN_OR_RETURN(principal, LoadPrincipal(tx, UserId(account->id)));
     return Ok();
   }));
@@ -347,9 +348,10 @@ Status SessionService::ChangePassword(const Principal& principal,
   }));
   if (!hasher_.Verify(current_password, stored_hash)) {
     // Guessing the password through the change form is guessing it through the sign-in.
-    ASSIGN_OR_RETURN(auto lockout,
-                     RecordFailure(principal.username, client, actor, std::to_string(user_id),
-                                   audit::Action::kAuthPasswordChangeFailed, "wrong current password"));
+    ASSIGN_OR_RETURN(
+        auto lockout,
+        RecordFailure(principal.username, client, actor, std::to_string(user_id),
+                      audit::Action::kAuthPasswordChangeFailed, "wrong current password"));
     if (lockout) return *lockout;
     return InvalidField("current_password", "incorrect",
                         {"当前密码不正确", "The current password is incorrect"});

@@ -617,9 +617,10 @@ Status CustomerService::Delete(storage::UnitOfWork& unit, const auth::Principal&
       tx.Execute("UPDATE customers SET deleted_at_us = ?, deleted_by = ?, version = "
                  "version + 1 WHERE id = ?",
                  {now, by, id}));
-  return audit_.Append(
-      tx, actor,
-      {.action = audit::Action::kCustomerDelete, .entity_type = "customer", .entity_id = std::to_string(id)});
+  return audit_.Append(tx, actor,
+                       {.action = audit::Action::kCustomerDelete,
+                        .entity_type = "customer",
+                        .entity_id = std::to_string(id)});
 }
 
 Status CustomerService::RecordLookup(const auth::Principal& principal, const audit::Actor& actor,
@@ -636,9 +637,10 @@ Status CustomerService::RecordLookup(const auth::Principal& principal, const aud
       return error;
     }
     RETURN_IF_ERROR(limiter_.Record(tx, safeguards_.pii_lookups, RateSubject(principal)));
-    return audit_.Append(
-        tx, actor,
-        {.action = audit::Action::kPiiLookup, .entity_type = "customer", .detail = "by " + std::string(field)});
+    return audit_.Append(tx, actor,
+                         {.action = audit::Action::kPiiLookup,
+                          .entity_type = "customer",
+                          .detail = "by " + std::string(field)});
   });
 }
 

@@ -157,14 +157,12 @@ Result<json::object> FollowUpService::Add(storage::UnitOfWork& unit,
                              "outcome, next_followup_date, created_at_us, created_by) VALUES "
                              "(?, ?, ?, ?, ?, ?, ?)",
                              {customer_id, std::string(FollowUpChannelName(*channel)), content,
-                              input.outcome, next, now,
-                              principal.user_id.value()}));
-  RETURN_IF_ERROR(
-      audit_.Append(tx, actor,
-                    {.action = audit::Action::kCustomerFollowupAdded,
-                     .entity_type = "customer",
-                     .entity_id = std::to_string(customer_id),
-                     .detail = "follow-up " + std::to_string(id) + " by " +
+                              input.outcome, next, now, principal.user_id.value()}));
+  RETURN_IF_ERROR(audit_.Append(tx, actor,
+                                {.action = audit::Action::kCustomerFollowupAdded,
+                                 .entity_type = "customer",
+                                 .entity_id = std::to_string(customer_id),
+                                 .detail = "follow-up " + std::to_string(id) + " by " +
                                            std::string(FollowUpChannelName(*channel))}));
   ASSIGN_OR_RETURN(auto row, tx.QueryOne("SELECT " + std::string(kFollowUpColumns) +
                                              " FROM customer_followups f LEFT JOIN users u ON "

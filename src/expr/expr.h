@@ -34,9 +34,8 @@
 #include <span>
 #include <string>
 #include <string_view>
-#include <vector>
-
 #include <tl/expected.hpp>
+#include <vector>
 
 #include "core/clock.h"
 #include "core/date.h"
@@ -166,8 +165,9 @@ CompileResult Compile(std::string_view source, const Schema& schema,
 // Errors: the syntax error, as Compile reports it.
 // REQUIRES: every new name is non-empty, without '}' and without surrounding blanks.
 using FieldRename = std::function<std::optional<std::string>(std::string_view name)>;
-tl::expected<std::string, std::vector<Diagnostic>> RenameFields(
-    std::string_view source, const FieldRename& rename, const CompileOptions& options = {});
+tl::expected<std::string, std::vector<Diagnostic>> RenameFields(std::string_view source,
+                                                                const FieldRename& rename,
+                                                                const CompileOptions& options = {});
 
 // Evaluates against one record. The value has the kind of expr.result_type() (or is null; an
 // integer-typed expression never yields a number). Errors: "record_mismatch" when the record was

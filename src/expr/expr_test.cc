@@ -57,8 +57,8 @@ TEST(RenameFieldsTest, RenamesReferencesOnlyAndBracesNamesThatNeedIt) {
     if (name == "flag") return "and";
     return std::nullopt;
   };
-  auto renamed = RenameFields(R"(IF(负债率 > 0.8, "负债率", amount) & {负债率} & flag & other)",
-                              rename);
+  auto renamed =
+      RenameFields(R"(IF(负债率 > 0.8, "负债率", amount) & {负债率} & flag & other)", rename);
   ASSERT_TRUE(renamed);
   EXPECT_EQ(*renamed,
             R"(IF(debt_ratio > 0.8, "负债率", {Loan amount}) & debt_ratio & {and} & other)");

@@ -7,17 +7,24 @@ namespace oc::forms {
 expr::Type ExprTypeOf(FieldType type) {
   using expr::TypeKind;
   switch (type) {
-    case FieldType::kInteger: return expr::Type::Of(TypeKind::kInteger);
+    case FieldType::kInteger:
+      return expr::Type::Of(TypeKind::kInteger);
     case FieldType::kDecimal:
     case FieldType::kMoney:
-    case FieldType::kPercent: return expr::Type::Of(TypeKind::kNumber);
-    case FieldType::kDate: return expr::Type::Of(TypeKind::kDate);
-    case FieldType::kDateTime: return expr::Type::Of(TypeKind::kDateTime);
-    case FieldType::kBoolean: return expr::Type::Of(TypeKind::kBoolean);
-    case FieldType::kMultiSelect: return expr::Type::ListOf(TypeKind::kText);
+    case FieldType::kPercent:
+      return expr::Type::Of(TypeKind::kNumber);
+    case FieldType::kDate:
+      return expr::Type::Of(TypeKind::kDate);
+    case FieldType::kDateTime:
+      return expr::Type::Of(TypeKind::kDateTime);
+    case FieldType::kBoolean:
+      return expr::Type::Of(TypeKind::kBoolean);
+    case FieldType::kMultiSelect:
+      return expr::Type::ListOf(TypeKind::kText);
     case FieldType::kText:
     case FieldType::kLongText:
-    case FieldType::kSingleSelect: return expr::Type::Of(TypeKind::kText);
+    case FieldType::kSingleSelect:
+      return expr::Type::Of(TypeKind::kText);
   }
   return expr::Type::Of(TypeKind::kText);
 }

@@ -32,8 +32,9 @@ TEST_P(ExprApiTest, CheckGivesTheExpressionToStoreWithFieldKeysInsteadOfLabels) 
   auto client = SignedIn("admin");
   auto result = client->PostJson(
       "/api/v1/expr/check",
-      json::object{{"expression", "月收入 > 10000 AND {Monthly income} < 20000 AND 客户类型 = \"月收入\""},
-                   {"entity", "customer"}});
+      json::object{
+          {"expression", "月收入 > 10000 AND {Monthly income} < 20000 AND 客户类型 = \"月收入\""},
+          {"entity", "customer"}});
   ASSERT_EQ(result.status, 200) << result.body;
   auto doc = result.Json();
   EXPECT_EQ(doc.at("stored").as_string(),
