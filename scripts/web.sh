@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Front end helper: `scripts/web.sh build` and `scripts/web.sh test [path/to/opencredit]`.
 #   build  npm ci (when node_modules is missing or package-lock.json changed), then vite build into web/dist
-#   test   type check, unit tests (Vitest), then browser tests (Playwright driving Debian's Chromium)
-#          against a real `opencredit serve`; the binary comes from the argument or OC_BINARY.
+#   test   type check, unit tests (Vitest), the API document against Redocly's recommended rules,
+#          then browser tests (Playwright driving Debian's Chromium) against a real
+#          `opencredit serve`; the binary comes from the argument or OC_BINARY.
 # Installs Debian's nodejs/npm and chromium with apt-get when they are missing. Never downloads a browser.
 set -euo pipefail
 
@@ -79,6 +80,8 @@ run_tests() {
   (cd "$WEB" && npx --no-install tsc --noEmit -p tsconfig.json)
   log "unit tests"
   (cd "$WEB" && npx --no-install vitest run)
+  log "API document lint (Redocly, offline)"
+  (cd "$WEB" && npm run --silent lint:api)
   build
   log "browser tests (screenshots in web/e2e/screenshots/)"
   (cd "$WEB" && npx --no-install vitest run --config e2e/vitest.config.ts)

@@ -7,6 +7,7 @@
 #include <memory>
 
 #include "api/conventions.h"
+#include "api/openapi.h"
 #include "forms/record_codec.h"
 #include "http/json.h"
 
@@ -41,10 +42,14 @@ Error BadParam(std::string field, Message message) {
 }  // namespace
 
 void AddAuditRoutes(http::Router& router, const ApiContext& ctx, forms::EntityRegistry& entities) {
-  router.Add(
-      http::Method::kGet, "/api/v1/audit-events",
-      ctx.guard.Protect({.permission = "audit.read"}, [&ctx, &entities](http::Request& request,
-                                                                        const Caller&) {
+  AddProtectedRoute(
+      router, ctx.guard, http::Method::kGet, "/api/v1/audit-events", {.permission = "audit.read"},
+      {.id = "listAuditEvents",
+       .tag = "audit",
+       .summary = "Search the audit trail",
+       .response = ListOf("AuditEvent"),
+       .query = {"user_id", "entity_type", "entity_id", "action", "from", "to", "limit", "cursor"}},
+      [&ctx, &entities](http::Request& request, const Caller&) {
         http::Response error;
         auto page = ReadPage(request, &error);
         if (!page) return error;
@@ -104,7 +109,7 @@ void AddAuditRoutes(http::Router& router, const ApiContext& ctx, forms::EntityRe
           items.push_back(EntryJson(e, forms::RemaskRecordedChanges(*definition, e.changes_json)));
         }
         return http::JsonResponse(200, ListBody(std::move(items), next));
-      }));
+      });
 }
 
 }  // namespace oc::api

@@ -4,6 +4,7 @@
 
 #include "api/conventions.h"
 #include "api/json_reader.h"
+#include "api/openapi.h"
 #include "http/json.h"
 
 namespace oc::api {
@@ -51,77 +52,98 @@ boost::json::object PrincipalJson(const auth::Principal& p) {
 }
 
 void AddAuthRoutes(http::Router& router, const ApiContext& ctx) {
-  router.Add(http::Method::kPost, "/api/v1/auth/login",
-             [&ctx](http::Request& request) {
-               auto body = http::ParseJsonBody(request);
-               if (!body) return body.error();
-               JsonReader reader(*body);
-               auto username = reader.String("username", true, 256);
-               auto password = reader.String("password", true, 1024);
-               if (auto s = reader.Finish(); !s) return ErrorResponse(s.error(), request);
+  AddPublicRoute(router, http::Method::kPost, "/api/v1/auth/login",
+                 {.id = "login",
+                  .tag = "auth",
+                  .summary = "Sign in; sets the session cookie",
+                  .request = Object({{"username", Type("string")}, {"password", Type("string")}},
+                                    {"username", "password"}),
+                  .response = Ref("Session")},
+                 [&ctx](http::Request& request) {
+                   auto body = http::ParseJsonBody(request);
+                   if (!body) return body.error();
+                   JsonReader reader(*body);
+                   auto username = reader.String("username", true, 256);
+                   auto password = reader.String("password", true, 1024);
+                   if (auto s = reader.Finish(); !s) return ErrorResponse(s.error(), request);
 
-               auto login = ctx.sessions.Login(*username, *password, ClientOf(request));
-               if (!login) return ErrorResponse(login.error(), request);
-               http::Response response = http::JsonResponse(200, SessionJson(login->session));
-               response.Set("Set-Cookie",
-                            ctx.guard.SessionCookie(
-                                login->token, std::chrono::duration_cast<std::chrono::seconds>(
-                                                  ctx.sessions.options().absolute_timeout)));
-               return response;
-             },
-             {.max_body_bytes = kLoginBodyLimit});
+                   auto login = ctx.sessions.Login(*username, *password, ClientOf(request));
+                   if (!login) return ErrorResponse(login.error(), request);
+                   http::Response response = http::JsonResponse(200, SessionJson(login->session));
+                   response.Set("Set-Cookie",
+                                ctx.guard.SessionCookie(
+                                    login->token, std::chrono::duration_cast<std::chrono::seconds>(
+                                                      ctx.sessions.options().absolute_timeout)));
+                   return response;
+                 },
+                 {.max_body_bytes = kLoginBodyLimit});
 
-  router.Add(http::Method::kPost, "/api/v1/auth/logout",
-             ctx.guard.Protect({.allowed_before_password_change = true},
-                               [&ctx](http::Request& request, const Caller& caller) {
-                                 auto s = ctx.sessions.Logout(caller.token, ClientOf(request));
-                                 if (!s) return ErrorResponse(s.error(), request);
-                                 http::Response response = NoContent();
-                                 response.Set("Set-Cookie", ctx.guard.ClearedSessionCookie());
-                                 return response;
-                               }));
+  AddProtectedRoute(router, ctx.guard, http::Method::kPost, "/api/v1/auth/logout",
+                    {.allowed_before_password_change = true},
+                    {.id = "logout", .tag = "auth", .summary = "Sign out", .success = 204},
+                    [&ctx](http::Request& request, const Caller& caller) {
+                      auto s = ctx.sessions.Logout(caller.token, ClientOf(request));
+                      if (!s) return ErrorResponse(s.error(), request);
+                      http::Response response = NoContent();
+                      response.Set("Set-Cookie", ctx.guard.ClearedSessionCookie());
+                      return response;
+                    });
 
-  router.Add(http::Method::kGet, "/api/v1/auth/me",
-             ctx.guard.Protect({.allowed_before_password_change = true},
-                               [](http::Request&, const Caller& caller) {
-                                 return http::JsonResponse(200, SessionJson(caller.session));
-                               }));
+  AddProtectedRoute(router, ctx.guard, http::Method::kGet, "/api/v1/auth/me",
+                    {.allowed_before_password_change = true},
+                    {.id = "getMe",
+                     .tag = "auth",
+                     .summary = "The signed-in user and the CSRF token",
+                     .response = Ref("Session")},
+                    [](http::Request&, const Caller& caller) {
+                      return http::JsonResponse(200, SessionJson(caller.session));
+                    });
 
   // Self-service preferences: today the interface language, remembered per user.
-  router.Add(http::Method::kPatch, "/api/v1/auth/me",
-             ctx.guard.Protect(
-                 {.allowed_before_password_change = true},
-                 [&ctx](http::Request& request, const Caller& caller) {
-                   auto body = http::ParseJsonBody(request);
-                   if (!body) return body.error();
-                   JsonReader reader(*body);
-                   auto language = reader.String("language", true, 16);
-                   if (auto s = reader.Finish(); !s) return ErrorResponse(s.error(), request);
-                   auto user = ctx.organization.GetUser(caller.principal.user_id);
-                   if (!user) return ErrorResponse(user.error(), request);
-                   auto updated = ctx.organization.UpdateUser(
-                       caller.actor, user->id, {.language = *language}, user->version);
-                   if (!updated) return ErrorResponse(updated.error(), request);
-                   auto session = ctx.sessions.Authenticate(caller.token);
-                   if (!session) return ErrorResponse(session.error(), request);
-                   return http::JsonResponse(200, SessionJson(*session));
-                 }));
+  AddProtectedRoute(router, ctx.guard, http::Method::kPatch, "/api/v1/auth/me",
+                    {.allowed_before_password_change = true},
+                    {.id = "updateMe",
+                     .tag = "auth",
+                     .summary = "Change own preferences (language)",
+                     .request = Object({{"language", Type("string")}}, {"language"}),
+                     .response = Ref("Session")},
+                    [&ctx](http::Request& request, const Caller& caller) {
+                      auto body = http::ParseJsonBody(request);
+                      if (!body) return body.error();
+                      JsonReader reader(*body);
+                      auto language = reader.String("language", true, 16);
+                      if (auto s = reader.Finish(); !s) return ErrorResponse(s.error(), request);
+                      auto user = ctx.organization.GetUser(caller.principal.user_id);
+                      if (!user) return ErrorResponse(user.error(), request);
+                      auto updated = ctx.organization.UpdateUser(
+                          caller.actor, user->id, {.language = *language}, user->version);
+                      if (!updated) return ErrorResponse(updated.error(), request);
+                      auto session = ctx.sessions.Authenticate(caller.token);
+                      if (!session) return ErrorResponse(session.error(), request);
+                      return http::JsonResponse(200, SessionJson(*session));
+                    });
 
-  router.Add(http::Method::kPost, "/api/v1/auth/password",
-             ctx.guard.Protect(
-                 {.allowed_before_password_change = true},
-                 [&ctx](http::Request& request, const Caller& caller) {
-                   auto body = http::ParseJsonBody(request);
-                   if (!body) return body.error();
-                   JsonReader reader(*body);
-                   auto current = reader.String("current_password", true, 1024);
-                   auto next = reader.String("new_password", true, 1024);
-                   if (auto s = reader.Finish(); !s) return ErrorResponse(s.error(), request);
-                   auto changed = ctx.sessions.ChangePassword(caller.principal, *current, *next,
-                                                              caller.token, ClientOf(request));
-                   if (!changed) return ErrorResponse(changed.error(), request);
-                   return NoContent();
-                 }));
+  AddProtectedRoute(
+      router, ctx.guard, http::Method::kPost, "/api/v1/auth/password",
+      {.allowed_before_password_change = true},
+      {.id = "changePassword",
+       .tag = "auth",
+       .summary = "Change own password",
+       .request = Object({{"current_password", Type("string")}, {"new_password", Type("string")}},
+                         {"current_password", "new_password"}),
+       .success = 204},
+      [&ctx](http::Request& request, const Caller& caller) {
+        auto body = http::ParseJsonBody(request);
+        if (!body) return body.error();
+        JsonReader reader(*body);
+        auto current = reader.String("current_password", true, 1024);
+        auto next = reader.String("new_password", true, 1024);
+        if (auto s = reader.Finish(); !s) return ErrorResponse(s.error(), request);
+        auto changed = ctx.sessions.ChangePassword(caller.principal, *current, *next, caller.token,
+                                                   ClientOf(request));
+        if (!changed) return ErrorResponse(changed.error(), request);
+        return NoContent();
+      });
 }
 
 }  // namespace oc::api

@@ -4,6 +4,7 @@
 
 #include "api/conventions.h"
 #include "api/json_reader.h"
+#include "api/openapi.h"
 #include "http/json.h"
 
 namespace oc::api {
@@ -110,18 +111,30 @@ void AddEntityRoutes(http::Router& router, const ApiContext& ctx,
                      forms::EntityRegistry& registry) {
   const Guard& guard = ctx.guard;
 
-  router.Add(http::Method::kGet, "/api/v1/entities/{key}",
-             guard.Protect({}, [&registry](http::Request& request, const Caller&) {
-               auto entity = registry.Get(request.PathParam("key"));
-               if (!entity) return ErrorResponse(entity.error(), request);
-               http::Response response = http::JsonResponse(200, EntityJson(**entity));
-               response.Set("ETag", ETag((*entity)->version));
-               return response;
-             }));
+  AddProtectedRoute(
+      router, guard, http::Method::kGet, "/api/v1/entities/{key}", {},
+      {.id = "getEntity",
+       .tag = "entities",
+       .summary = "An entity's metadata",
+       .description = "Fields, types, labels, options and sections: forms render from it.",
+       .response = Ref("Entity")},
+      [&registry](http::Request& request, const Caller&) {
+        auto entity = registry.Get(request.PathParam("key"));
+        if (!entity) return ErrorResponse(entity.error(), request);
+        http::Response response = http::JsonResponse(200, EntityJson(**entity));
+        response.Set("ETag", ETag((*entity)->version));
+        return response;
+      });
 
-  router.Add(
-      http::Method::kPost, "/api/v1/entities/{key}/fields",
-      guard.Protect({.permission = std::string(kAdminPermission)},
+  AddProtectedRoute(router, guard, http::Method::kPost, "/api/v1/entities/{key}/fields",
+                    {.permission = std::string(kAdminPermission)},
+                    {.id = "addEntityField",
+                     .tag = "entities",
+                     .summary = "Add a custom field",
+                     .description = "A typed column, added online.",
+                     .request = Ref("Field"),
+                     .success = 201,
+                     .response = Ref("Field")},
                     [&registry](http::Request& request, const Caller& caller) {
                       auto body = http::ParseJsonBody(request);
                       if (!body) return body.error();
@@ -131,7 +144,8 @@ void AddEntityRoutes(http::Router& router, const ApiContext& ctx,
                       json::value rest = *body;
                       if (json::object* object = rest.if_object()) {
                         if (const json::value* options = object->if_contains("options")) {
-                          if (!options->is_null()) input.options = ReadOptions(*options, violations);
+                          if (!options->is_null())
+                            input.options = ReadOptions(*options, violations);
                           object->erase("options");
                         }
                         input.label = ReadLabel(object->if_contains("label"), "label", violations);
@@ -182,7 +196,7 @@ void AddEntityRoutes(http::Router& router, const ApiContext& ctx,
                       response.Set("Location", "/api/v1/entities/" +
                                                    std::string(request.PathParam("key")));
                       return response;
-                    }));
+                    });
 }
 
 }  // namespace oc::api

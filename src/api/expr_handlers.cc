@@ -4,6 +4,7 @@
 
 #include "api/conventions.h"
 #include "api/expr_json.h"
+#include "api/openapi.h"
 #include "expr/expr.h"
 #include "forms/entity_registry.h"
 #include "forms/expr_binding.h"
@@ -203,17 +204,45 @@ http::Response HandleExprEvaluate(http::Request& request, const Clock& clock, co
 
 void AddExprRoutes(http::Router& router, const ApiContext& ctx, forms::EntityRegistry& entities) {
   http::RouteOptions options{.max_body_bytes = 256 * 1024};
-  router.Add(http::Method::kPost, "/api/v1/expr/check",
-             ctx.guard.Protect({}, [&entities](http::Request& request, const Caller&) {
-               return HandleExprCheck(request, &entities);
-             }),
-             options);
-  router.Add(http::Method::kPost, "/api/v1/expr/evaluate",
-             ctx.guard.Protect({},
-                               [&ctx, &entities](http::Request& request, const Caller&) {
-                                 return HandleExprEvaluate(request, ctx.clock, ctx.zone, &entities);
-                               }),
-             options);
+  AddProtectedRoute(
+      router, ctx.guard, http::Method::kPost, "/api/v1/expr/check", {},
+      {.id = "checkExpression",
+       .tag = "expressions",
+       .summary = "Type-check an expression",
+       .description = "Against a schema or an entity's fields.",
+       .request = Object({{"expression", Type("string")},
+                          {"schema", Type("array")},
+                          {"entity", Type("string")},
+                          {"variables", Type("object")}},
+                         {"expression"}),
+       .response = Object({{"valid", Type("boolean")},
+                           {"type", Type("string")},
+                           // With an entity: the expression to store, by field key.
+                           {"stored", Type("string")},
+                           {"referenced_fields", ArrayOf(Type("string"))}})},
+      [&entities](http::Request& request, const Caller&) {
+        return HandleExprCheck(request, &entities);
+      },
+      options);
+  AddProtectedRoute(
+      router, ctx.guard, http::Method::kPost, "/api/v1/expr/evaluate", {},
+      {.id = "evaluateExpression",
+       .tag = "expressions",
+       .summary = "Evaluate an expression",
+       .description = "With explain: the value of every sub-expression.",
+       .request = Object({{"expression", Type("string")},
+                          {"schema", Type("array")},
+                          {"entity", Type("string")},
+                          {"variables", Type("object")},
+                          {"today", Type("string")},
+                          {"explain", Type("boolean")}},
+                         {"expression"}),
+       .response = Object(
+           {{"value", json::object{}}, {"type", Type("string")}, {"explain", Type("array")}})},
+      [&ctx, &entities](http::Request& request, const Caller&) {
+        return HandleExprEvaluate(request, ctx.clock, ctx.zone, &entities);
+      },
+      options);
 }
 
 }  // namespace oc::api

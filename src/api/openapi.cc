@@ -1,12 +1,11 @@
 #include "api/openapi.h"
 
 #include <boost/json.hpp>
+#include <memory>
 
 #include "http/json.h"
 
 namespace oc::api {
-
-namespace {
 
 namespace json = boost::json;
 
@@ -14,101 +13,8 @@ json::object Ref(std::string_view schema) {
   return {{"$ref", "#/components/schemas/" + std::string(schema)}};
 }
 
-json::object JsonContent(json::value schema) {
-  return {{"application/json", json::object{{"schema", std::move(schema)}}}};
-}
-
-json::object Problem(std::string_view description) {
-  return {{"description", description},
-          {"content", json::object{{"application/problem+json",
-                                    json::object{{"schema", Ref("Problem")}}}}}};
-}
-
-struct Operation {
-  std::string_view method;  // "get", "post", …
-  std::string_view path;
-  std::string_view tag;
-  std::string_view summary;
-  std::string_view permission;        // "" public, "session" any signed-in user
-  std::optional<json::value> request;  // request body schema
-  int success = 200;
-  std::optional<json::value> response;  // success body schema; none: no content
-  std::vector<std::string_view> query;  // query parameter names (strings)
-  bool if_match = false;
-  // A second success: a change accepted but waiting for a second administrator (202).
-  std::optional<std::pair<int, json::value>> also;
-};
-
-json::array PathParameters(std::string_view path) {
-  json::array params;
-  size_t pos = 0;
-  while ((pos = path.find('{', pos)) != std::string_view::npos) {
-    size_t end = path.find('}', pos);
-    std::string_view name = path.substr(pos + 1, end - pos - 1);
-    // Records are addressed by 64-bit ids; entities by their key ("customer").
-    json::object schema = name == "key" ? json::object{{"type", "string"}}
-                                        : json::object{{"type", "integer"}, {"minimum", 1}};
-    params.push_back(json::object{
-        {"name", name}, {"in", "path"}, {"required", true}, {"schema", std::move(schema)}});
-    pos = end;
-  }
-  return params;
-}
-
-json::object OperationJson(const Operation& op) {
-  json::object out;
-  out["tags"] = json::array{op.tag};
-  out["summary"] = op.summary;
-  out["operationId"] = std::string(op.method) + std::string(op.path);
-  json::array params = PathParameters(op.path);
-  for (auto name : op.query) {
-    params.push_back(json::object{{"name", name},
-                                  {"in", "query"},
-                                  {"required", false},
-                                  {"schema", json::object{{"type", "string"}}}});
-  }
-  if (op.if_match) {
-    params.push_back(json::object{{"name", "If-Match"},
-                                  {"in", "header"},
-                                  {"required", true},
-                                  {"schema", json::object{{"type", "string"}}}});
-  }
-  if (!params.empty()) out["parameters"] = std::move(params);
-  if (op.permission.empty()) {
-    out["security"] = json::array{};
-  } else if (op.permission != "session") {
-    out["x-permission"] = op.permission;
-  }
-  if (op.request) {
-    out["requestBody"] = json::object{{"required", true}, {"content", JsonContent(*op.request)}};
-  }
-  json::object responses;
-  json::object success{{"description", "OK"}};
-  if (op.response) success["content"] = JsonContent(*op.response);
-  responses[std::to_string(op.success)] = std::move(success);
-  if (op.also) {
-    responses[std::to_string(op.also->first)] =
-        json::object{{"description", "Accepted"}, {"content", JsonContent(op.also->second)}};
-  }
-  if (op.request || !op.query.empty()) {
-    responses["400"] = Problem("Malformed request");
-    responses["422"] = Problem("Invalid fields");
-  }
-  if (!op.permission.empty()) {
-    responses["401"] = Problem("Not signed in");
-    responses["403"] = Problem("Missing permission or CSRF token");
-  }
-  if (op.path.find('{') != std::string_view::npos) responses["404"] = Problem("Not found");
-  if (op.if_match) {
-    responses["412"] = Problem("Stale If-Match version");
-    responses["428"] = Problem("If-Match missing");
-  }
-  out["responses"] = std::move(responses);
-  return out;
-}
-
 json::object Object(std::initializer_list<std::pair<std::string_view, json::value>> props,
-                    std::initializer_list<std::string_view> required = {}) {
+                    std::initializer_list<std::string_view> required) {
   json::object properties;
   for (const auto& [k, v] : props) properties[k] = v;
   json::object out{{"type", "object"}, {"properties", std::move(properties)}};
@@ -126,6 +32,9 @@ json::object OrNull(json::object schema) {
   return {{"oneOf", json::array{std::move(schema), json::object{{"type", "null"}}}}};
 }
 json::object ArrayOf(json::value items) { return {{"type", "array"}, {"items", std::move(items)}}; }
+json::object MapOf(json::value values) {
+  return {{"type", "object"}, {"additionalProperties", std::move(values)}};
+}
 json::object ListOf(std::string_view schema) {
   return Object({{"items", ArrayOf(Ref(schema))}, {"next_cursor", Nullable("string")}},
                 {"items", "next_cursor"});
@@ -133,6 +42,8 @@ json::object ListOf(std::string_view schema) {
 json::object LocalizedName() {
   return Object({{"zh-CN", Type("string")}, {"en-US", Type("string")}}, {"zh-CN", "en-US"});
 }
+
+namespace {
 
 json::object Schemas() {
   json::object s;
@@ -311,203 +222,194 @@ json::object Schemas() {
   return s;
 }
 
-std::vector<Operation> Operations() {
-  json::object user_input = Object({{"username", Type("string")},
-                                    {"display_name", Type("string")},
-                                    {"password", Type("string")},
-                                    {"department_id", Type("integer")},
-                                    {"supervisor_id", Nullable("integer")},
-                                    {"roles", ArrayOf(Type("string"))},
-                                    {"language", Type("string")},
-                                    {"must_change_password", Type("boolean")}},
-                                   {"username", "display_name", "password", "department_id",
-                                    "roles"});
-  json::object user_patch = Object({{"display_name", Type("string")},
-                                    {"department_id", Type("integer")},
-                                    {"supervisor_id", Nullable("integer")},
-                                    {"roles", ArrayOf(Type("string"))},
-                                    {"language", Type("string")},
-                                    {"status", Type("string")}});
-  json::object role_input = Object({{"key", Type("string")},
-                                    {"name", LocalizedName()},
-                                    {"permissions", ArrayOf(Type("string"))},
-                                    {"scopes", json::object{{"type", "object"},
-                                                            {"additionalProperties",
-                                                             Ref("DataScope")}}}},
-                                   {"key", "name", "permissions"});
-  json::object role_patch = Object({{"name", LocalizedName()},
-                                    {"permissions", ArrayOf(Type("string"))},
-                                    {"scopes", json::object{{"type", "object"},
-                                                            {"additionalProperties",
-                                                             Ref("DataScope")}}}});
-  json::object department_input =
-      Object({{"name", Type("string")}, {"parent_id", Nullable("integer")}}, {"name"});
-  json::object status = Object({{"status", Type("string")}}, {"status"});
-  json::object permissions = Object(
-      {{"items", ArrayOf(Object({{"key", Type("string")}, {"description", LocalizedName()}}))},
-       {"scoped_entities", ArrayOf(Type("string"))},
-       {"scopes", ArrayOf(Ref("DataScope"))}});
-
-  return {
-      {"get", "/healthz", "system", "Process is up", "", {}, 200, status},
-      {"get", "/readyz", "system", "Database is reachable", "", {}, 200, status},
-      {"get", "/api/v1/openapi.json", "system", "This document", "", {}, 200, Type("object")},
-      {"post", "/api/v1/auth/login", "auth", "Sign in; sets the session cookie", "",
-       Object({{"username", Type("string")}, {"password", Type("string")}},
-              {"username", "password"}),
-       200, Ref("Session")},
-      {"post", "/api/v1/auth/logout", "auth", "Sign out", "session", {}, 204, {}},
-      {"get", "/api/v1/auth/me", "auth", "The signed-in user and the CSRF token", "session", {},
-       200, Ref("Session")},
-      {"patch", "/api/v1/auth/me", "auth", "Change own preferences (language)", "session",
-       Object({{"language", Type("string")}}, {"language"}), 200, Ref("Session")},
-      {"post", "/api/v1/auth/password", "auth", "Change own password", "session",
-       Object({{"current_password", Type("string")}, {"new_password", Type("string")}},
-              {"current_password", "new_password"}),
-       204, {}},
-      {"get", "/api/v1/users", "users", "List users", "user.read", {}, 200, ListOf("User"),
-       {"q", "department_id", "status", "limit", "cursor"}},
-      {"post", "/api/v1/users", "users",
-       "Create a user; a role bringing pii.unmask, audit.read or role.admin waits for a second "
-       "administrator (pending_changes)",
-       "user.admin", user_input, 201, Ref("User")},
-      {"get", "/api/v1/users/{id}", "users", "Get a user", "user.read", {}, 200, Ref("User")},
-      {"patch", "/api/v1/users/{id}", "users",
-       "Update a user (roles, department, status…); privileged roles wait as on create",
-       "user.admin", user_patch, 200, Ref("User"), {}, true},
-      {"post", "/api/v1/users/{id}/reset-password", "users",
-       "Set a new password the user must change (204); for a privileged user, 202 with the "
-       "change that waits for a second administrator",
-       "user.admin", Object({{"password", Type("string")}}, {"password"}), 204, {}, {}, false,
-       std::pair{202, json::value(Ref("PendingChange"))}},
-      {"get", "/api/v1/pending-changes", "users",
-       "Privileged changes waiting for, or decided by, a second administrator", "user.read", {},
-       200, ListOf("PendingChange"), {"status", "limit", "cursor"}},
-      {"post", "/api/v1/pending-changes/{id}/approve", "users",
-       "Approve another administrator's privileged change", "role.admin", {}, 200,
-       Ref("PendingChange")},
-      {"post", "/api/v1/pending-changes/{id}/reject", "users",
-       "Reject a privileged change, or withdraw one's own", "user.read", {}, 200,
-       Ref("PendingChange")},
-      {"get", "/api/v1/departments", "departments", "The department tree (flat, by path)",
-       "session", {}, 200, ListOf("Department")},
-      {"post", "/api/v1/departments", "departments", "Create a department", "department.admin",
-       department_input, 201, Ref("Department")},
-      {"get", "/api/v1/departments/{id}", "departments", "Get a department", "session", {}, 200,
-       Ref("Department")},
-      {"patch", "/api/v1/departments/{id}", "departments", "Rename or move a department",
-       "department.admin", department_input, 200, Ref("Department"), {}, true},
-      {"delete", "/api/v1/departments/{id}", "departments", "Delete an empty department",
-       "department.admin", {}, 204, {}},
-      {"get", "/api/v1/permissions", "roles", "The permission catalogue", "role.admin", {}, 200,
-       permissions},
-      {"get", "/api/v1/roles", "roles", "List roles", "role.admin", {}, 200, ListOf("Role")},
-      {"post", "/api/v1/roles", "roles", "Create a role", "role.admin", role_input, 201,
-       Ref("Role")},
-      {"get", "/api/v1/roles/{id}", "roles", "Get a role", "role.admin", {}, 200, Ref("Role")},
-      {"patch", "/api/v1/roles/{id}", "roles", "Update a role", "role.admin", role_patch, 200,
-       Ref("Role"), {}, true},
-      {"delete", "/api/v1/roles/{id}", "roles", "Delete an unassigned custom role", "role.admin",
-       {}, 204, {}},
-      {"get", "/api/v1/audit-events", "audit", "Search the audit trail", "audit.read", {}, 200,
-       ListOf("AuditEvent"),
-       {"user_id", "entity_type", "entity_id", "action", "from", "to", "limit", "cursor"}},
-      {"get", "/api/v1/entities/{key}", "entities",
-       "An entity's metadata: fields, types, labels, options, sections (forms render from it)",
-       "session", {}, 200, Ref("Entity")},
-      {"post", "/api/v1/entities/{key}/fields", "entities",
-       "Add a custom field (a typed column, online)", "entity.admin", Ref("Field"), 201,
-       Ref("Field")},
-      {"post", "/api/v1/expr/check", "expressions",
-       "Type-check an expression against a schema or an entity's fields", "session",
-       Object({{"expression", Type("string")},
-               {"schema", Type("array")},
-               {"entity", Type("string")},
-               {"variables", Type("object")}},
-              {"expression"}),
-       200,
-       Object({{"valid", Type("boolean")},
-               {"type", Type("string")},
-               {"stored", Type("string")},
-               {"referenced_fields", ArrayOf(Type("string"))}})},
-      {"post", "/api/v1/expr/evaluate", "expressions",
-       "Evaluate an expression (with explain: the value of every sub-expression)", "session",
-       Object({{"expression", Type("string")},
-               {"schema", Type("array")},
-               {"entity", Type("string")},
-               {"variables", Type("object")},
-               {"today", Type("string")},
-               {"explain", Type("boolean")}},
-              {"expression"}),
-       200, Object({{"value", json::object{}}, {"type", Type("string")}, {"explain", Type("array")}})},
-      {"post", "/api/v1/customers", "customers",
-       "Create a customer (Idempotency-Key replays the first response)", "customer.write",
-       Ref("CustomerInput"), 201, Ref("Customer")},
-      {"get", "/api/v1/customers", "customers",
-       "List customers in the caller's data scope. Any filterable field: name=, "
-       "<field>.from=/.to= (ranges), <field>.prefix=; plus q (name prefix), id_number and "
-       "phone (exact); sort=-created_at,name; cursor pagination",
-       "customer.read", {}, 200, ListOf("Customer"),
-       {"q", "id_number", "phone", "owner_id", "department_id", "tags", "risk_level", "status",
-        "source_channel", "created_at.from", "created_at.to", "sort", "limit", "cursor"}},
-      {"get", "/api/v1/customers/{id}", "customers", "A customer, personal data masked",
-       "customer.read", {}, 200, Ref("Customer")},
-      {"patch", "/api/v1/customers/{id}", "customers", "Update a customer's fields",
-       "customer.write", Ref("CustomerInput"), 200, Ref("Customer"), {}, true},
-      {"delete", "/api/v1/customers/{id}", "customers", "Soft-delete a customer",
-       "customer.delete", {}, 204, {}},
-      {"post", "/api/v1/customers/{id}/unmask", "customers",
-       "Plaintext of masked fields (needs pii.unmask; audited)", "customer.read",
-       Object({{"fields", ArrayOf(Type("string"))}}, {"fields"}), 200, Type("object")},
-      {"post", "/api/v1/customers/reassign", "customers",
-       "Move customers to another account manager", "customer.reassign",
-       Object({{"ids", ArrayOf(Type("integer"))}, {"owner_id", Type("integer")}},
-              {"ids", "owner_id"}),
-       204, {}},
-      {"post", "/api/v1/customers/{id}/reassign", "customers",
-       "Move one customer to another account manager", "customer.reassign",
-       Object({{"owner_id", Type("integer")}}, {"owner_id"}), 204, {}},
-      {"get", "/api/v1/customers/{id}/relations", "customers",
-       "Related parties, both directions", "customer.read", {}, 200,
-       Object({{"items", ArrayOf(Ref("Relation"))}}, {"items"})},
-      {"post", "/api/v1/customers/{id}/relations", "customers", "Link a related party",
-       "customer.write",
-       Object({{"role", Type("string")},
-               {"related_customer_id", Type("integer")},
-               {"person_name", Type("string")},
-               {"person_phone", Type("string")},
-               {"share_percent", Type("string")},
-               {"note", Type("string")}},
-              {"role"}),
-       201, Ref("Relation")},
-      {"delete", "/api/v1/customers/{id}/relations/{relation_id}", "customers",
-       "Remove a related party", "customer.write", {}, 204, {}},
-      {"get", "/api/v1/customers/{id}/followups", "customers", "Follow-up records",
-       "customer.read", {}, 200, Object({{"items", ArrayOf(Ref("FollowUp"))}}, {"items"})},
-      {"post", "/api/v1/customers/{id}/followups", "customers", "Record a follow-up",
-       "followup.write",
-       Object({{"channel", Type("string")},
-               {"content", Type("string")},
-               {"outcome", Type("string")},
-               {"next_followup_date", Type("string")}},
-              {"channel", "content"}),
-       201, Ref("FollowUp")},
-      {"get", "/api/v1/customers/{id}/timeline", "customers",
-       "Follow-ups and recorded changes, newest first", "customer.read", {}, 200,
-       Object({{"items", ArrayOf(Ref("TimelineItem"))}, {"next_cursor", Nullable("string")}},
-              {"items", "next_cursor"}),
-       {"limit", "cursor"}},
+// Every Operation::tag, in the order the document lists them.
+json::array Tags() {
+  auto tag = [](std::string_view name, std::string_view description) {
+    return json::object{{"name", name}, {"description", description}};
   };
+  return {
+      tag("auth", "Signing in and out, the session, and the signed-in user's own settings"),
+      tag("customers",
+          "The customer registry: customers, related parties, follow-ups and the "
+          "timeline"),
+      tag("users", "User accounts, and privileged changes waiting for a second administrator"),
+      tag("departments", "The department tree that data scopes follow"),
+      tag("roles", "Roles, the permissions they grant and their data scopes"),
+      tag("audit", "The tamper-evident audit trail"),
+      tag("entities",
+          "Entity metadata: the fields forms and lists render from, and custom "
+          "fields"),
+      tag("expressions", "The formula and condition language"),
+      tag("system", "Liveness, readiness and this document"),
+  };
+}
+
+// The answers most operations share, referred to from each operation by
+// #/components/responses/<name>.
+json::object SharedResponses() {
+  auto problem = [](std::string_view description) {
+    return json::object{{"description", description},
+                        {"content", json::object{{"application/problem+json",
+                                                  json::object{{"schema", Ref("Problem")}}}}}};
+  };
+  return {
+      {"BadRequest", problem("Malformed request: its target, headers or JSON body")},
+      {"Unauthorized", problem("Not signed in, or the session has ended")},
+      {"Forbidden", problem("Missing permission or CSRF token, or the password must be changed "
+                            "first")},
+      {"NotFound", problem("No such record, or one outside the caller's data scope")},
+      {"PreconditionFailed", problem("The If-Match version is no longer the record's")},
+      {"UnprocessableContent", problem("Invalid fields; `errors` lists each with its reason")},
+      {"PreconditionRequired", problem("If-Match is missing")},
+  };
+}
+
+json::object ResponseRef(std::string_view name) {
+  return {{"$ref", "#/components/responses/" + std::string(name)}};
+}
+
+json::object JsonContent(json::value schema) {
+  return {{"application/json", json::object{{"schema", std::move(schema)}}}};
+}
+
+std::string LowerMethodName(http::Method method) {
+  std::string name(http::MethodName(method));
+  for (char& c : name) c = static_cast<char>(c - 'A' + 'a');
+  return name;
+}
+
+json::array PathParameters(std::string_view path) {
+  json::array params;
+  size_t pos = 0;
+  while ((pos = path.find('{', pos)) != std::string_view::npos) {
+    size_t end = path.find('}', pos);
+    std::string_view name = path.substr(pos + 1, end - pos - 1);
+    // Records are addressed by 64-bit ids; entities by their key ("customer").
+    json::object schema = name == "key" ? json::object{{"type", "string"}}
+                                        : json::object{{"type", "integer"}, {"minimum", 1}};
+    params.push_back(json::object{
+        {"name", name}, {"in", "path"}, {"required", true}, {"schema", std::move(schema)}});
+    pos = end;
+  }
+  return params;
+}
+
+// `protection` is null for a public route.
+json::object OperationJson(http::Method method, std::string_view path, const Operation& op,
+                           const Protection* protection) {
+  json::object out;
+  out["tags"] = json::array{json::value(op.tag)};
+  out["summary"] = op.summary;
+  if (!op.description.empty()) out["description"] = op.description;
+  out["operationId"] = op.id;
+  json::array params = PathParameters(path);
+  for (const auto& name : op.query) {
+    params.push_back(json::object{{"name", name},
+                                  {"in", "query"},
+                                  {"required", false},
+                                  {"schema", json::object{{"type", "string"}}}});
+  }
+  if (op.if_match) {
+    params.push_back(json::object{{"name", "If-Match"},
+                                  {"in", "header"},
+                                  {"required", true},
+                                  {"schema", json::object{{"type", "string"}}}});
+  }
+  if (!params.empty()) out["parameters"] = std::move(params);
+  const bool state_changing = method != http::Method::kGet && method != http::Method::kHead &&
+                              method != http::Method::kOptions;
+  if (protection == nullptr) {
+    out["security"] = json::array{};
+  } else {
+    if (!protection->permission.empty()) out["x-permission"] = protection->permission;
+    // The guard checks the CSRF token on these; reads need the session alone (the default).
+    if (state_changing) {
+      out["security"] =
+          json::array{json::object{{"session", json::array{}}, {"csrf", json::array{}}}};
+    }
+  }
+  if (op.request) {
+    out["requestBody"] = json::object{{"required", true}, {"content", JsonContent(*op.request)}};
+  }
+  json::object responses;
+  json::object success{{"description", op.success == 201 ? "Created" : "OK"}};
+  if (op.response) success["content"] = JsonContent(*op.response);
+  responses[std::to_string(op.success)] = std::move(success);
+  if (op.also) {
+    responses[std::to_string(op.also->first)] =
+        json::object{{"description", "Accepted"}, {"content", JsonContent(op.also->second)}};
+  }
+  // The server answers any malformed request line or header with 400, whatever the route.
+  responses["400"] = ResponseRef("BadRequest");
+  if (protection != nullptr) {
+    responses["401"] = ResponseRef("Unauthorized");
+    responses["403"] = ResponseRef("Forbidden");
+  }
+  if (path.find('{') != std::string_view::npos) responses["404"] = ResponseRef("NotFound");
+  if (op.if_match) responses["412"] = ResponseRef("PreconditionFailed");
+  if (op.request || !op.query.empty()) responses["422"] = ResponseRef("UnprocessableContent");
+  if (op.if_match) responses["428"] = ResponseRef("PreconditionRequired");
+  out["responses"] = std::move(responses);
+  return out;
+}
+
+void AppendIndented(const json::value& value, size_t depth, std::string& out) {
+  auto newline = [&out](size_t level) {
+    out += '\n';
+    out.append(2 * level, ' ');
+  };
+  if (value.is_object() && !value.get_object().empty()) {
+    out += '{';
+    bool first = true;
+    for (const auto& [key, child] : value.get_object()) {
+      if (!first) out += ',';
+      first = false;
+      newline(depth + 1);
+      out += json::serialize(json::string(key));
+      out += ": ";
+      AppendIndented(child, depth + 1, out);
+    }
+    newline(depth);
+    out += '}';
+  } else if (value.is_array() && !value.get_array().empty()) {
+    out += '[';
+    bool first = true;
+    for (const auto& child : value.get_array()) {
+      if (!first) out += ',';
+      first = false;
+      newline(depth + 1);
+      AppendIndented(child, depth + 1, out);
+    }
+    newline(depth);
+    out += ']';
+  } else {
+    out += json::serialize(value);
+  }
 }
 
 }  // namespace
 
-json::value OpenApiDocument() {
+void AddPublicRoute(http::Router& router, http::Method method, std::string_view path,
+                    const Operation& operation, http::Handler handler, http::RouteOptions options) {
+  options.operation = OperationJson(method, path, operation, nullptr);
+  router.Add(method, path, std::move(handler), std::move(options));
+}
+
+void AddProtectedRoute(http::Router& router, const Guard& guard, http::Method method,
+                       std::string_view path, const Protection& protection,
+                       const Operation& operation, ProtectedHandler handler,
+                       http::RouteOptions options) {
+  options.operation = OperationJson(method, path, operation, &protection);
+  router.Add(method, path, guard.Protect(protection, std::move(handler)), std::move(options));
+}
+
+json::value OpenApiDocument(const http::Router& router) {
   json::object paths;
-  for (const auto& op : Operations()) {
-    json::value& item = paths[op.path];
+  for (const auto& route : router.routes()) {
+    if (route->options.operation.empty()) continue;
+    json::value& item = paths[route->pattern];
     if (!item.is_object()) item.emplace_object();
-    item.as_object()[op.method] = OperationJson(op);
+    item.as_object()[LowerMethodName(route->method)] = route->options.operation;
   }
   json::object doc;
   doc["openapi"] = "3.1.0";
@@ -516,26 +418,53 @@ json::value OpenApiDocument() {
                              {"description", "信贷客户信息管理系统 / credit customer information "
                                              "management. Errors are application/problem+json "
                                              "(RFC 9457); messages follow Accept-Language."}};
+  // Relative, so that the document holds behind whatever host and scheme serve it.
+  doc["servers"] = json::array{
+      json::object{{"url", "/"}, {"description", "The server that serves this document"}}};
+  doc["tags"] = Tags();
   doc["paths"] = std::move(paths);
   doc["components"] = json::object{
       {"schemas", Schemas()},
+      {"responses", SharedResponses()},
       {"securitySchemes",
-       json::object{{"session", json::object{{"type", "apiKey"},
-                                             {"in", "cookie"},
-                                             {"name", "oc_session"}}}}}};
+       json::object{
+           {"session", json::object{{"type", "apiKey"},
+                                    {"in", "cookie"},
+                                    {"name", kSessionCookie},
+                                    {"description", "The session cookie that signing in sets"}}},
+           {"csrf", json::object{{"type", "apiKey"},
+                                 {"in", "header"},
+                                 {"name", kCsrfHeader},
+                                 {"description",
+                                  "The session's csrf_token, required on every "
+                                  "state-changing request"}}}}}};
   doc["security"] = json::array{json::object{{"session", json::array{}}}};
   return doc;
 }
 
+std::string OpenApiText(const http::Router& router) {
+  std::string text;
+  AppendIndented(OpenApiDocument(router), 0, text);
+  text += '\n';
+  return text;
+}
+
 void AddOpenApiRoute(http::Router& router) {
-  // Built once: the document is the same for the life of the process.
-  auto body = std::make_shared<const std::string>(json::serialize(OpenApiDocument()));
-  router.Add(http::Method::kGet, "/api/v1/openapi.json", [body](http::Request&) {
-    http::Response response;
-    response.body = *body;
-    response.Set("Content-Type", "application/json");
-    return response;
-  });
+  auto body = std::make_shared<std::string>();
+  AddPublicRoute(router, http::Method::kGet, "/api/v1/openapi.json",
+                 {.id = "getOpenApiDocument",
+                  .tag = "system",
+                  .summary = "This document",
+                  .response = Type("object")},
+                 [body](http::Request&) {
+                   http::Response response;
+                   response.body = *body;
+                   response.Set("Content-Type", "application/json");
+                   return response;
+                 });
+  // Built once, after its own registration so that it lists itself: the routes do not change
+  // for the life of the process.
+  *body = OpenApiText(router);
 }
 
 }  // namespace oc::api

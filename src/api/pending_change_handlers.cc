@@ -3,6 +3,7 @@
 #include <boost/json.hpp>
 
 #include "api/conventions.h"
+#include "api/openapi.h"
 #include "http/json.h"
 
 namespace oc::api {
@@ -48,52 +49,68 @@ json::array PendingChangesJson(const std::vector<auth::PendingChange>& changes) 
 
 void AddPendingChangeRoutes(http::Router& router, const ApiContext& ctx) {
   const Guard& guard = ctx.guard;
-  router.Add(http::Method::kGet, "/api/v1/pending-changes",
-             guard.Protect(Readers(), [&ctx](http::Request& request, const Caller&) {
-               http::Response error;
-               auto page = ReadPage(request, &error);
-               if (!page) return error;
-               auth::PendingFilter filter{.before_id = page->after, .limit = page->limit + 1};
-               if (auto status = request.QueryParam("status")) {
-                 filter.status = auth::PendingStatusFromName(*status);
-                 if (!filter.status) {
-                   return ErrorResponse(
-                       InvalidField("status", "invalid",
-                                    {"只能是 pending、approved、rejected、cancelled 或 expired",
-                                     "must be pending, approved, rejected, cancelled or expired"}),
-                       request);
-                 }
-               }
-               auto changes = ctx.organization.ListPendingChanges(filter);
-               if (!changes) return ErrorResponse(changes.error(), request);
-               std::optional<int64_t> next;
-               if (static_cast<int>(changes->size()) > page->limit) {
-                 changes->pop_back();
-                 next = changes->back().id;
-               }
-               return http::JsonResponse(200, ListBody(PendingChangesJson(*changes), next));
-             }));
+  AddProtectedRoute(
+      router, guard, http::Method::kGet, "/api/v1/pending-changes", Readers(),
+      {.id = "listPendingChanges",
+       .tag = "users",
+       .summary = "List privileged changes",
+       .description = "Changes waiting for, or decided by, a second administrator.",
+       .response = ListOf("PendingChange"),
+       .query = {"status", "limit", "cursor"}},
+      [&ctx](http::Request& request, const Caller&) {
+        http::Response error;
+        auto page = ReadPage(request, &error);
+        if (!page) return error;
+        auth::PendingFilter filter{.before_id = page->after, .limit = page->limit + 1};
+        if (auto status = request.QueryParam("status")) {
+          filter.status = auth::PendingStatusFromName(*status);
+          if (!filter.status) {
+            return ErrorResponse(
+                InvalidField("status", "invalid",
+                             {"只能是 pending、approved、rejected、cancelled 或 expired",
+                              "must be pending, approved, rejected, cancelled or expired"}),
+                request);
+          }
+        }
+        auto changes = ctx.organization.ListPendingChanges(filter);
+        if (!changes) return ErrorResponse(changes.error(), request);
+        std::optional<int64_t> next;
+        if (static_cast<int>(changes->size()) > page->limit) {
+          changes->pop_back();
+          next = changes->back().id;
+        }
+        return http::JsonResponse(200, ListBody(PendingChangesJson(*changes), next));
+      });
 
-  router.Add(http::Method::kPost, "/api/v1/pending-changes/{id}/approve",
-             guard.Protect({.permission = "role.admin"}, [&ctx](http::Request& request,
-                                                                const Caller& caller) {
-               http::Response error;
-               auto id = PathId(request, "id", &error);
-               if (!id) return error;
-               auto approved = ctx.organization.ApprovePendingChange(caller.actor, *id);
-               if (!approved) return ErrorResponse(approved.error(), request);
-               return http::JsonResponse(200, PendingChangeJson(*approved));
-             }));
+  AddProtectedRoute(router, guard, http::Method::kPost, "/api/v1/pending-changes/{id}/approve",
+                    {.permission = "role.admin"},
+                    {.id = "approvePendingChange",
+                     .tag = "users",
+                     .summary = "Approve another administrator's privileged change",
+                     .response = Ref("PendingChange")},
+                    [&ctx](http::Request& request, const Caller& caller) {
+                      http::Response error;
+                      auto id = PathId(request, "id", &error);
+                      if (!id) return error;
+                      auto approved = ctx.organization.ApprovePendingChange(caller.actor, *id);
+                      if (!approved) return ErrorResponse(approved.error(), request);
+                      return http::JsonResponse(200, PendingChangeJson(*approved));
+                    });
 
-  router.Add(http::Method::kPost, "/api/v1/pending-changes/{id}/reject",
-             guard.Protect(Readers(), [&ctx](http::Request& request, const Caller& caller) {
-               http::Response error;
-               auto id = PathId(request, "id", &error);
-               if (!id) return error;
-               auto rejected = ctx.organization.RejectPendingChange(caller.actor, *id);
-               if (!rejected) return ErrorResponse(rejected.error(), request);
-               return http::JsonResponse(200, PendingChangeJson(*rejected));
-             }));
+  AddProtectedRoute(router, guard, http::Method::kPost, "/api/v1/pending-changes/{id}/reject",
+                    Readers(),
+                    {.id = "rejectPendingChange",
+                     .tag = "users",
+                     .summary = "Reject a privileged change, or withdraw one's own",
+                     .response = Ref("PendingChange")},
+                    [&ctx](http::Request& request, const Caller& caller) {
+                      http::Response error;
+                      auto id = PathId(request, "id", &error);
+                      if (!id) return error;
+                      auto rejected = ctx.organization.RejectPendingChange(caller.actor, *id);
+                      if (!rejected) return ErrorResponse(rejected.error(), request);
+                      return http::JsonResponse(200, PendingChangeJson(*rejected));
+                    });
 }
 
 }  // namespace oc::api

@@ -4,6 +4,7 @@
 
 #include "api/conventions.h"
 #include "api/json_reader.h"
+#include "api/openapi.h"
 #include "api/pending_change_handlers.h"
 #include "http/json.h"
 
@@ -94,96 +95,129 @@ void AddRoleRoutes(http::Router& router, const ApiContext& ctx) {
   const Guard& guard = ctx.guard;
   Protection admin{.permission = std::string(kPermission)};
 
-  router.Add(http::Method::kGet, "/api/v1/permissions",
-             guard.Protect(admin, [](http::Request&, const Caller&) {
-               boost::json::array items;
-               for (const auto& p : auth::PermissionCatalog()) {
-                 items.push_back(boost::json::object{
-                     {"key", p.key},
-                     {"description", NameJson(p.description)}});
-               }
-               boost::json::array entities;
-               for (auto e : auth::ScopedEntities()) entities.emplace_back(e);
-               return http::JsonResponse(
-                   200, boost::json::object{{"items", std::move(items)},
-                                            {"scoped_entities", std::move(entities)},
-                                            {"scopes", {"own", "department", "subtree", "all"}}});
-             }));
+  AddProtectedRoute(
+      router, guard, http::Method::kGet, "/api/v1/permissions", admin,
+      {.id = "listPermissions",
+       .tag = "roles",
+       .summary = "The permission catalogue",
+       .response = Object(
+           {{"items", ArrayOf(Object({{"key", Type("string")}, {"description", LocalizedName()}}))},
+            {"scoped_entities", ArrayOf(Type("string"))},
+            {"scopes", ArrayOf(Ref("DataScope"))}})},
+      [](http::Request&, const Caller&) {
+        boost::json::array items;
+        for (const auto& p : auth::PermissionCatalog()) {
+          items.push_back(
+              boost::json::object{{"key", p.key}, {"description", NameJson(p.description)}});
+        }
+        boost::json::array entities;
+        for (auto e : auth::ScopedEntities()) entities.emplace_back(e);
+        return http::JsonResponse(
+            200, boost::json::object{{"items", std::move(items)},
+                                     {"scoped_entities", std::move(entities)},
+                                     {"scopes", {"own", "department", "subtree", "all"}}});
+      });
 
-  router.Add(http::Method::kGet, "/api/v1/roles",
-             guard.Protect(admin, [&ctx](http::Request& request, const Caller&) {
-               auto roles = ctx.organization.ListRoles();
-               if (!roles) return ErrorResponse(roles.error(), request);
-               boost::json::array items;
-               for (const auto& r : *roles) items.push_back(RoleJson(r));
-               return http::JsonResponse(200, ListBody(std::move(items), std::nullopt));
-             }));
+  AddProtectedRoute(
+      router, guard, http::Method::kGet, "/api/v1/roles", admin,
+      {.id = "listRoles", .tag = "roles", .summary = "List roles", .response = ListOf("Role")},
+      [&ctx](http::Request& request, const Caller&) {
+        auto roles = ctx.organization.ListRoles();
+        if (!roles) return ErrorResponse(roles.error(), request);
+        boost::json::array items;
+        for (const auto& r : *roles) items.push_back(RoleJson(r));
+        return http::JsonResponse(200, ListBody(std::move(items), std::nullopt));
+      });
 
-  router.Add(http::Method::kGet, "/api/v1/roles/{id}",
-             guard.Protect(admin, [&ctx](http::Request& request, const Caller&) {
-               http::Response error;
-               auto id = PathId(request, "id", &error);
-               if (!id) return error;
-               auto role = ctx.organization.GetRole(auth::RoleId(*id));
-               if (!role) return ErrorResponse(role.error(), request);
-               return RoleResponse(200, *role);
-             }));
+  AddProtectedRoute(
+      router, guard, http::Method::kGet, "/api/v1/roles/{id}", admin,
+      {.id = "getRole", .tag = "roles", .summary = "Get a role", .response = Ref("Role")},
+      [&ctx](http::Request& request, const Caller&) {
+        http::Response error;
+        auto id = PathId(request, "id", &error);
+        if (!id) return error;
+        auto role = ctx.organization.GetRole(auth::RoleId(*id));
+        if (!role) return ErrorResponse(role.error(), request);
+        return RoleResponse(200, *role);
+      });
 
-  router.Add(http::Method::kPost, "/api/v1/roles",
-             guard.Protect(admin, [&ctx](http::Request& request, const Caller& caller) {
-               auto body = http::ParseJsonBody(request);
-               if (!body) return body.error();
-               JsonReader reader(*body);
-               auto key = reader.String("key", true, 64);
-               auto name = ReadName(reader, true);
-               auto permissions = reader.Strings("permissions", true);
-               auto scopes = ReadScopes(reader, false);
-               if (auto s = reader.Finish(); !s) return ErrorResponse(s.error(), request);
-               std::vector<auth::PendingChange> pending;
-               auto role = ctx.organization.CreateRole(
-                   caller.actor,
-                   {.key = *key,
-                    .name = *name,
-                    .permissions = *permissions,
-                    .scopes = scopes.value_or(std::map<std::string, auth::DataScope>{})},
-                   &pending);
-               if (!role) return ErrorResponse(role.error(), request);
-               http::Response response = RoleResponse(201, *role, pending);
-               response.Set("Location", "/api/v1/roles/" + std::to_string(role->id.value()));
-               return response;
-             }));
+  AddProtectedRoute(router, guard, http::Method::kPost, "/api/v1/roles", admin,
+                    {.id = "createRole",
+                     .tag = "roles",
+                     .summary = "Create a role",
+                     .request = Object({{"key", Type("string")},
+                                        {"name", LocalizedName()},
+                                        {"permissions", ArrayOf(Type("string"))},
+                                        {"scopes", MapOf(Ref("DataScope"))}},
+                                       {"key", "name", "permissions"}),
+                     .success = 201,
+                     .response = Ref("Role")},
+                    [&ctx](http::Request& request, const Caller& caller) {
+                      auto body = http::ParseJsonBody(request);
+                      if (!body) return body.error();
+                      JsonReader reader(*body);
+                      auto key = reader.String("key", true, 64);
+                      auto name = ReadName(reader, true);
+                      auto permissions = reader.Strings("permissions", true);
+                      auto scopes = ReadScopes(reader, false);
+                      if (auto s = reader.Finish(); !s) return ErrorResponse(s.error(), request);
+                      std::vector<auth::PendingChange> pending;
+                      auto role = ctx.organization.CreateRole(
+                          caller.actor,
+                          {.key = *key,
+                           .name = *name,
+                           .permissions = *permissions,
+                           .scopes = scopes.value_or(std::map<std::string, auth::DataScope>{})},
+                          &pending);
+                      if (!role) return ErrorResponse(role.error(), request);
+                      http::Response response = RoleResponse(201, *role, pending);
+                      response.Set("Location", "/api/v1/roles/" + std::to_string(role->id.value()));
+                      return response;
+                    });
 
-  router.Add(http::Method::kPatch, "/api/v1/roles/{id}",
-             guard.Protect(admin, [&ctx](http::Request& request, const Caller& caller) {
-               http::Response error;
-               auto id = PathId(request, "id", &error);
-               if (!id) return error;
-               auto version = ExpectedVersion(request, &error);
-               if (!version) return error;
-               auto body = http::ParseJsonBody(request);
-               if (!body) return body.error();
-               JsonReader reader(*body);
-               auth::RolePatch patch;
-               patch.name = ReadName(reader, false);
-               patch.permissions = reader.Strings("permissions", false);
-               patch.scopes = ReadScopes(reader, false);
-               if (auto s = reader.Finish(); !s) return ErrorResponse(s.error(), request);
-               std::vector<auth::PendingChange> pending;
-               auto role = ctx.organization.UpdateRole(caller.actor, auth::RoleId(*id), patch,
-                                                       *version, &pending);
-               if (!role) return ErrorResponse(role.error(), request);
-               return RoleResponse(200, *role, pending);
-             }));
+  AddProtectedRoute(router, guard, http::Method::kPatch, "/api/v1/roles/{id}", admin,
+                    {.id = "updateRole",
+                     .tag = "roles",
+                     .summary = "Update a role",
+                     .request = Object({{"name", LocalizedName()},
+                                        {"permissions", ArrayOf(Type("string"))},
+                                        {"scopes", MapOf(Ref("DataScope"))}}),
+                     .response = Ref("Role"),
+                     .if_match = true},
+                    [&ctx](http::Request& request, const Caller& caller) {
+                      http::Response error;
+                      auto id = PathId(request, "id", &error);
+                      if (!id) return error;
+                      auto version = ExpectedVersion(request, &error);
+                      if (!version) return error;
+                      auto body = http::ParseJsonBody(request);
+                      if (!body) return body.error();
+                      JsonReader reader(*body);
+                      auth::RolePatch patch;
+                      patch.name = ReadName(reader, false);
+                      patch.permissions = reader.Strings("permissions", false);
+                      patch.scopes = ReadScopes(reader, false);
+                      if (auto s = reader.Finish(); !s) return ErrorResponse(s.error(), request);
+                      std::vector<auth::PendingChange> pending;
+                      auto role = ctx.organization.UpdateRole(caller.actor, auth::RoleId(*id),
+                                                              patch, *version, &pending);
+                      if (!role) return ErrorResponse(role.error(), request);
+                      return RoleResponse(200, *role, pending);
+                    });
 
-  router.Add(http::Method::kDelete, "/api/v1/roles/{id}",
-             guard.Protect(admin, [&ctx](http::Request& request, const Caller& caller) {
-               http::Response error;
-               auto id = PathId(request, "id", &error);
-               if (!id) return error;
-               auto s = ctx.organization.DeleteRole(caller.actor, auth::RoleId(*id));
-               if (!s) return ErrorResponse(s.error(), request);
-               return NoContent();
-             }));
+  AddProtectedRoute(router, guard, http::Method::kDelete, "/api/v1/roles/{id}", admin,
+                    {.id = "deleteRole",
+                     .tag = "roles",
+                     .summary = "Delete an unassigned custom role",
+                     .success = 204},
+                    [&ctx](http::Request& request, const Caller& caller) {
+                      http::Response error;
+                      auto id = PathId(request, "id", &error);
+                      if (!id) return error;
+                      auto s = ctx.organization.DeleteRole(caller.actor, auth::RoleId(*id));
+                      if (!s) return ErrorResponse(s.error(), request);
+                      return NoContent();
+                    });
 }
 
 }  // namespace oc::api

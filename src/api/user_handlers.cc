@@ -5,6 +5,7 @@
 
 #include "api/conventions.h"
 #include "api/json_reader.h"
+#include "api/openapi.h"
 #include "api/pending_change_handlers.h"
 #include "http/json.h"
 
@@ -178,30 +179,68 @@ void AddUserRoutes(http::Router& router, const ApiContext& ctx) {
   Protection admin{.permission = std::string(kPermission)};
   // The security administrator, who confirms privileged changes, sees the users they concern.
   Protection readers{.permission = "user.read"};
-  router.Add(
-      http::Method::kGet, "/api/v1/users",
-      guard.Protect(readers, [&ctx](http::Request& r, const Caller&) { return List(ctx, r); }));
-  router.Add(http::Method::kPost, "/api/v1/users",
-             guard.Protect(admin, [&ctx](http::Request& r, const Caller& c) {
-               return Create(ctx, r, c);
-             }));
-  router.Add(http::Method::kGet, "/api/v1/users/{id}",
-             guard.Protect(readers, [&ctx](http::Request& request, const Caller&) {
-               http::Response error;
-               auto id = PathId(request, "id", &error);
-               if (!id) return error;
-               auto user = ctx.organization.GetUser(auth::UserId(*id));
-               if (!user) return ErrorResponse(user.error(), request);
-               return UserResponse(200, *user);
-             }));
-  router.Add(http::Method::kPatch, "/api/v1/users/{id}",
-             guard.Protect(admin, [&ctx](http::Request& r, const Caller& c) {
-               return Update(ctx, r, c);
-             }));
-  router.Add(http::Method::kPost, "/api/v1/users/{id}/reset-password",
-             guard.Protect(admin, [&ctx](http::Request& r, const Caller& c) {
-               return ResetPassword(ctx, r, c);
-             }));
+  AddProtectedRoute(router, guard, http::Method::kGet, "/api/v1/users", readers,
+                    {.id = "listUsers",
+                     .tag = "users",
+                     .summary = "List users",
+                     .response = ListOf("User"),
+                     .query = {"q", "department_id", "status", "limit", "cursor"}},
+                    [&ctx](http::Request& r, const Caller&) { return List(ctx, r); });
+  AddProtectedRoute(
+      router, guard, http::Method::kPost, "/api/v1/users", admin,
+      {.id = "createUser",
+       .tag = "users",
+       .summary = "Create a user",
+       .description = "A role bringing pii.unmask, audit.read or role.admin waits for a second "
+                      "administrator (pending_changes).",
+       .request = Object({{"username", Type("string")},
+                          {"display_name", Type("string")},
+                          {"password", Type("string")},
+                          {"department_id", Type("integer")},
+                          {"supervisor_id", Nullable("integer")},
+                          {"roles", ArrayOf(Type("string"))},
+                          {"language", Type("string")},
+                          {"must_change_password", Type("boolean")}},
+                         {"username", "display_name", "password", "department_id", "roles"}),
+       .success = 201,
+       .response = Ref("User")},
+      [&ctx](http::Request& r, const Caller& c) { return Create(ctx, r, c); });
+  AddProtectedRoute(
+      router, guard, http::Method::kGet, "/api/v1/users/{id}", readers,
+      {.id = "getUser", .tag = "users", .summary = "Get a user", .response = Ref("User")},
+      [&ctx](http::Request& request, const Caller&) {
+        http::Response error;
+        auto id = PathId(request, "id", &error);
+        if (!id) return error;
+        auto user = ctx.organization.GetUser(auth::UserId(*id));
+        if (!user) return ErrorResponse(user.error(), request);
+        return UserResponse(200, *user);
+      });
+  AddProtectedRoute(router, guard, http::Method::kPatch, "/api/v1/users/{id}", admin,
+                    {.id = "updateUser",
+                     .tag = "users",
+                     .summary = "Update a user",
+                     .description = "Roles, department, status…; privileged roles wait for a "
+                                    "second administrator as on create.",
+                     .request = Object({{"display_name", Type("string")},
+                                        {"department_id", Type("integer")},
+                                        {"supervisor_id", Nullable("integer")},
+                                        {"roles", ArrayOf(Type("string"))},
+                                        {"language", Type("string")},
+                                        {"status", Type("string")}}),
+                     .response = Ref("User"),
+                     .if_match = true},
+                    [&ctx](http::Request& r, const Caller& c) { return Update(ctx, r, c); });
+  AddProtectedRoute(router, guard, http::Method::kPost, "/api/v1/users/{id}/reset-password", admin,
+                    {.id = "resetUserPassword",
+                     .tag = "users",
+                     .summary = "Set a new password the user must change",
+                     .description = "204 when done; for a privileged user, 202 with the change "
+                                    "that waits for a second administrator.",
+                     .request = Object({{"password", Type("string")}}, {"password"}),
+                     .success = 204,
+                     .also = std::pair{202, boost::json::value(Ref("PendingChange"))}},
+                    [&ctx](http::Request& r, const Caller& c) { return ResetPassword(ctx, r, c); });
 }
 
 }  // namespace oc::api

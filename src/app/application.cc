@@ -290,4 +290,6 @@ std::vector<std::pair<std::string, std::string>> Application::Routes() const {
   return routes;
 }
 
+std::string Application::OpenApiText() const { return api::OpenApiText(parts_->router); }
+
 }  // namespace oc::app

@@ -87,6 +87,8 @@ class Application {
   storage::Db& db();
   // Every registered route (the OpenAPI test compares them with the document).
   std::vector<std::pair<std::string, std::string>> Routes() const;  // (method, pattern)
+  // The API document GET /api/v1/openapi.json serves, built from those routes.
+  std::string OpenApiText() const;
 
  private:
   struct Parts;

@@ -1,9 +1,11 @@
 // opencredit: the single binary. Subcommands: serve, migrate, admin create-user, audit verify,
-// expr. Configuration precedence: defaults < TOML file < OPENCREDIT_* environment < flags.
+// expr, openapi. Configuration precedence: defaults < TOML file < OPENCREDIT_* environment < flags.
 
 #include <CLI/CLI.hpp>
 #include <spdlog/spdlog.h>
 
+#include <cstdlib>
+#include <filesystem>
 #include <iostream>
 #include <optional>
 #include <string>
@@ -198,6 +200,44 @@ int VerifyAudit(const CommonFlags& flags) {
   return 0;
 }
 
+// The document comes from the routes the composition root registers, so it is built by the real
+// Application; that needs a database and keys, and gets throwaway ones in a temporary directory
+// (removed afterwards), never the configured ones: the document does not depend on them.
+int PrintOpenApi() {
+  std::error_code ec;
+  std::string pattern =
+      (std::filesystem::temp_directory_path(ec) / "opencredit-openapi-XXXXXX").string();
+  if (ec || mkdtemp(pattern.data()) == nullptr) {
+    std::cerr << "error: cannot create a temporary directory\n";
+    return 1;
+  }
+  const std::filesystem::path scratch = pattern;
+  int status = 1;
+  {
+    Config config;
+    config.data_dir = scratch.string();
+    config.demo = false;
+    config.access_log = false;
+    auto db = OpenDatabase(config);
+    if (!db) {
+      PrintError(db.error());
+    } else {
+      SystemClock clock;
+      // No sinks: nothing but the document reaches standard output.
+      auto quiet = std::make_shared<spdlog::logger>("openapi");
+      auto application = Application::Create(config, std::move(*db), clock, Logs{.app = quiet});
+      if (!application) {
+        PrintError(application.error());
+      } else {
+        std::cout << (*application)->OpenApiText();
+        status = 0;
+      }
+    }
+  }
+  std::filesystem::remove_all(scratch, ec);
+  return status;
+}
+
 }  // namespace
 }  // namespace oc::app
 
@@ -249,11 +289,15 @@ int main(int argc, char** argv) {
 
   AddExprCommands(app);
 
+  auto* openapi = app.add_subcommand(
+      "openapi", "Print the OpenAPI document the server serves at /api/v1/openapi.json");
+
   CLI11_PARSE(app, argc, argv);
 
   if (serve->parsed()) return Serve(serve_flags, listen, no_demo);
   if (migrate->parsed()) return MigrateCommand(migrate_flags);
   if (create_user->parsed()) return CreateUser(admin_flags, new_user);
   if (verify->parsed()) return VerifyAudit(audit_flags);
+  if (openapi->parsed()) return PrintOpenApi();
   return 0;  // expr ran in its own callbacks
 }

@@ -4,6 +4,7 @@
 // "/users/me" and "/users/{id}" can coexist. Matching is per segment (a trie), independent of the
 // number of routes. Not thread-safe while routes are added; read-only and shareable after.
 
+#include <boost/json/object.hpp>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -31,6 +32,9 @@ struct RouteOptions {
   // Per-route body limit in bytes; 0 uses the server's limit.
   size_t max_body_bytes = 0;
   Admission admit;  // empty: every body within the limit is read
+  // The route's OpenAPI Operation object, as the layer that registered it declared it. The router
+  // only carries it for whoever builds the API document; empty: the route is left out of it.
+  boost::json::object operation;
 };
 
 // A handler with the admission check that belongs to it, as middleware (the API guard) builds
@@ -69,7 +73,7 @@ class Router {
   // `path` is the percent-decoded path without query. HEAD falls back to GET.
   Match Find(Method method, std::string_view path) const;
 
-  // All routes, in the order added (for the OpenAPI document test).
+  // All routes, in the order added (the API document is built from them).
   const std::vector<std::unique_ptr<Route>>& routes() const;
 
  private:

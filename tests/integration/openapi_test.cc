@@ -1,13 +1,17 @@
 // The OpenAPI document served at /api/v1/openapi.json against the routes the server actually
-// registered: every route is documented and every documented operation exists, so the document
-// (and the web app's types generated from it) cannot drift from the server.
+// registered and against the copy committed as web/openapi.json: every route is documented, every
+// documented operation exists, and the committed copy (which the web app's types are generated
+// from) is the served document byte for byte.
 
 #include <boost/json.hpp>
 #include <gtest/gtest.h>
 
 #include <algorithm>
 #include <cctype>
+#include <fstream>
+#include <regex>
 #include <set>
+#include <sstream>
 #include <string>
 #include <utility>
 
@@ -34,8 +38,18 @@ bool IsOperationKey(std::string_view key) {
   return kMethods.contains(key);
 }
 
+// Served routes that the document leaves out on purpose, as (lower-case method, pattern). None
+// today: add a route here, with the reason, rather than leave it undocumented by accident.
+const std::set<MethodAndPath> kUndocumented = {};
+
 class OpenApiTest : public ServerTest {
  protected:
+  std::string Text() {
+    auto response = client_->Get("/api/v1/openapi.json");
+    EXPECT_EQ(response.status, 200);
+    return response.body;
+  }
+
   json::object Document() {
     auto response = client_->Get("/api/v1/openapi.json");
     EXPECT_EQ(response.status, 200);
@@ -80,6 +94,7 @@ TEST_P(OpenApiTest, EveryRegisteredRouteIsDocumented) {
   auto registered = Registered();
   ASSERT_FALSE(registered.empty());
   for (const auto& [method, path] : registered) {
+    if (kUndocumented.contains({method, path})) continue;
     EXPECT_TRUE(documented.contains({method, path}))
         << method << " " << path << " is served but missing from openapi.json";
   }
@@ -95,8 +110,21 @@ TEST_P(OpenApiTest, EveryDocumentedOperationIsARegisteredRoute) {
   }
 }
 
-TEST_P(OpenApiTest, EveryOperationHasAnIdResponsesAndItsPathParameters) {
+TEST_P(OpenApiTest, IsTheCommittedWebCopyByteForByte) {
+  std::ifstream file(OC_WEB_OPENAPI_JSON, std::ios::binary);
+  ASSERT_TRUE(file) << "cannot read " << OC_WEB_OPENAPI_JSON;
+  std::stringstream committed;
+  committed << file.rdbuf();
+  // A mismatch printed in full would be two 100 KiB documents; the command says it all.
+  EXPECT_TRUE(Text() == committed.str())
+      << "web/openapi.json is not the document the server serves. Regenerate it and the web "
+         "app's types:\n  build/dev/src/app/opencredit openapi > web/openapi.json && "
+         "(cd web && npm run gen:api)";
+}
+
+TEST_P(OpenApiTest, EveryOperationHasACamelCaseUniqueIdResponsesAndItsPathParameters) {
   auto doc = Document();
+  const std::regex camel_case("[a-z]+([A-Z][a-z0-9]*)*");
   std::set<std::string> operation_ids;
   for (const auto& [path, item] : doc.at("paths").as_object()) {
     for (const auto& [method, value] : item.as_object()) {
@@ -104,7 +132,9 @@ TEST_P(OpenApiTest, EveryOperationHasAnIdResponsesAndItsPathParameters) {
       SCOPED_TRACE(std::string(method) + " " + std::string(path));
       const auto& operation = value.as_object();
       std::string id(operation.at("operationId").as_string());
+      EXPECT_TRUE(std::regex_match(id, camel_case)) << id << " is not camelCase";
       EXPECT_TRUE(operation_ids.insert(id).second) << "duplicate operationId " << id;
+      EXPECT_FALSE(operation.at("summary").as_string().empty());
       EXPECT_FALSE(operation.at("responses").as_object().empty());
       std::string_view p(path);
       if (p.find("{id}") != std::string_view::npos) {
@@ -116,6 +146,50 @@ TEST_P(OpenApiTest, EveryOperationHasAnIdResponsesAndItsPathParameters) {
       }
     }
   }
+}
+
+TEST_P(OpenApiTest, EveryOperationHasADeclaredTagAndSaysWhoMayCallIt) {
+  auto doc = Document();
+  std::set<std::string> tags;
+  for (const auto& tag : doc.at("tags").as_array()) {
+    EXPECT_FALSE(tag.at("description").as_string().empty()) << tag.at("name");
+    tags.emplace(tag.at("name").as_string());
+  }
+  std::set<std::string> used;
+  for (const auto& [path, item] : doc.at("paths").as_object()) {
+    for (const auto& [method, value] : item.as_object()) {
+      if (!IsOperationKey(method)) continue;
+      SCOPED_TRACE(std::string(method) + " " + std::string(path));
+      const auto& operation = value.as_object();
+      std::string tag(operation.at("tags").at(0).as_string());
+      EXPECT_TRUE(tags.contains(tag)) << "undeclared tag " << tag;
+      used.insert(tag);
+      // Public operations opt out of the document's default security; protected ones answer 401
+      // and 403.
+      const auto* security = operation.if_contains("security");
+      bool is_public = security != nullptr && security->as_array().empty();
+      EXPECT_EQ(operation.at("responses").as_object().contains("401"), !is_public);
+      if (is_public) EXPECT_FALSE(operation.contains("x-permission"));
+    }
+  }
+  EXPECT_EQ(used, tags) << "a declared tag no operation uses";
+  EXPECT_FALSE(doc.at("servers").as_array().empty());
+}
+
+TEST_P(OpenApiTest, OnlySignInHealthAndThisDocumentArePublic) {
+  auto doc = Document();
+  std::set<std::string> public_operations;
+  for (const auto& [path, item] : doc.at("paths").as_object()) {
+    for (const auto& [method, value] : item.as_object()) {
+      if (!IsOperationKey(method)) continue;
+      const auto* security = value.as_object().if_contains("security");
+      if (security != nullptr && security->as_array().empty()) {
+        public_operations.emplace(value.at("operationId").as_string());
+      }
+    }
+  }
+  EXPECT_EQ(public_operations,
+            (std::set<std::string>{"getHealth", "getReadiness", "getOpenApiDocument", "login"}));
 }
 
 TEST_P(OpenApiTest, AdminOperationsAreDocumentedWithTheirPermission) {
@@ -174,9 +248,9 @@ TEST_P(OpenApiTest, AdminOperationsAreDocumentedWithTheirPermission) {
   }
 }
 
-TEST_P(OpenApiTest, SchemaReferencesResolve) {
+TEST_P(OpenApiTest, ReferencesResolve) {
   auto doc = Document();
-  const auto& schemas = doc.at("components").at("schemas").as_object();
+  const auto& components = doc.at("components").as_object();
   std::vector<const json::value*> pending{&doc.at("paths"), &doc.at("components")};
   int references = 0;
   while (!pending.empty()) {
@@ -187,9 +261,13 @@ TEST_P(OpenApiTest, SchemaReferencesResolve) {
         if (key == "$ref") {
           ++references;
           std::string ref(child.as_string());
-          constexpr std::string_view kPrefix = "#/components/schemas/";
-          ASSERT_TRUE(ref.starts_with(kPrefix)) << ref;
-          EXPECT_TRUE(schemas.contains(ref.substr(kPrefix.size()))) << "dangling " << ref;
+          // "#/components/<kind>/<name>": schemas and the shared responses.
+          static const std::regex kLocal("#/components/([A-Za-z]+)/([A-Za-z0-9_]+)");
+          std::smatch parts;
+          ASSERT_TRUE(std::regex_match(ref, parts, kLocal)) << ref;
+          const auto* kind = components.if_contains(parts[1].str());
+          EXPECT_TRUE(kind != nullptr && kind->as_object().contains(parts[2].str()))
+              << "dangling " << ref;
         }
         pending.push_back(&child);
       }

@@ -19,7 +19,7 @@ export type FieldOption = S['FieldOption'];
 export type LocalizedName = EntityField['label'];
 export type Problem = S['Problem'];
 export type PendingChange = S['PendingChange'];
-export type PermissionCatalogue = operations['get/api/v1/permissions']['responses'][200]['content']['application/json'];
+export type PermissionCatalogue = operations['listPermissions']['responses'][200]['content']['application/json'];
 
 export interface Page<T> {
   items: T[];
