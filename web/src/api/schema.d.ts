@@ -1800,6 +1800,7 @@ export interface operations {
                     "application/json": {
                         valid?: boolean;
                         type?: string;
+                        stored?: string;
                         referenced_fields?: string[];
                     };
                 };
