@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Installs every system package the build, the tests and the benchmarks need, from Debian's
-# repositories only. Safe to run again: it installs only what is missing.
+# Installs every system package the build, the tests, the benchmarks and the house-rule checks
+# (clang-format, clang-tidy) need, from Debian's repositories only. Safe to run again: it installs
+# only what is missing.
 set -euo pipefail
 
 packages=(
@@ -10,6 +11,7 @@ packages=(
   libsqlite3-dev sqlite3 libpq-dev postgresql postgresql-contrib
   libssl-dev libargon2-dev libmimalloc-dev libre2-dev
   libgtest-dev libgmock-dev libbenchmark-dev
+  clang-format clang-tidy
   curl wrk
 )
 

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# `make test`: installs what is missing, builds one ASan+UBSan tree, runs every test through CTest
-# against a throwaway PostgreSQL server (SQLite needs none), the web app's type check, unit and
-# browser tests (against the same sanitizer build of the server), then the fuzz targets for a
-# bounded time. Exits non-zero on the first failing stage.
+# `make test`: installs what is missing, checks the house rules (every include against the
+# dependency rule, clang-format on the changed lines), builds one ASan+UBSan tree, runs every test
+# through CTest against a throwaway PostgreSQL server (SQLite needs none), the web app's type
+# check, unit and browser tests (against the same sanitizer build of the server), then the fuzz
+# targets for a bounded time. Exits non-zero on the first failing stage.
 set -euo pipefail
 
 root="$(cd "$(dirname "$0")/.." && pwd)"
@@ -11,6 +12,10 @@ jobs="$(nproc)"
 build="build/test"
 
 bash scripts/setup.sh
+
+echo "== house rules =="
+bash scripts/check-includes.sh
+bash scripts/check-format.sh
 
 echo "== build (ASan+UBSan) =="
 cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Debug -DOC_SANITIZE=ON > /dev/null
