@@ -1,9 +1,9 @@
 // opencredit: the single binary. Subcommands: serve, migrate, admin create-user, audit verify,
 // expr, openapi. Configuration precedence: defaults < TOML file < OPENCREDIT_* environment < flags.
 
-#include <CLI/CLI.hpp>
 #include <spdlog/spdlog.h>
 
+#include <CLI/CLI.hpp>
 #include <cstdlib>
 #include <filesystem>
 #include <iostream>

@@ -370,11 +370,10 @@ std::string FirstCustomersSql(std::string_view indexes) {
 std::vector<storage::Migration> Migrations() {
   // Migrations are frozen text: none is rendered from CustomerEntity(), so a field added to it,
   // or an index it should have, needs a migration of its own.
-  return {
-      {.id = "customers_0001_customers",
-       .sqlite_sql = FirstCustomersSql(kFirstCustomersSqliteIndexes),
-       .postgres_sql = FirstCustomersSql(kFirstCustomersPostgresIndexes)},
-      {.id = "customers_0002_relations_and_followups", .sql = R"sql(
+  return {{.id = "customers_0001_customers",
+           .sqlite_sql = FirstCustomersSql(kFirstCustomersSqliteIndexes),
+           .postgres_sql = FirstCustomersSql(kFirstCustomersPostgresIndexes)},
+          {.id = "customers_0002_relations_and_followups", .sql = R"sql(
 CREATE TABLE customer_relations (
   id {{id}},
   customer_id {{bigint}} NOT NULL REFERENCES customers (id),
@@ -405,16 +404,16 @@ CREATE TABLE customer_followups (
 CREATE INDEX customer_followups_by_customer ON customer_followups (customer_id, created_at_us);
 CREATE INDEX customer_followups_by_next_date ON customer_followups (next_followup_date);
 )sql"},
-      // The first release indexed every filterable field. Every index costs each insert a B-tree
-      // descent and, once the table outgrows memory, a page written per commit; at a million
-      // customers those 30-odd indexes cut bulk intake to an eighth. Kept are the columns lists
-      // look up, page or sort by at scale: the name (prefix search), the scope columns, the
-      // dates, and the blind indexes of personal data (exact lookup; partial, so customers
-      // without a value cost nothing). The ID number and credit code are served by their unique
-      // indexes. The other filters walk the list's order until a page is full, which is quick
-      // for the common values of low-cardinality fields (status, risk level, channel, gender …).
-      // The street address is not searched at all.
-      {.id = "customers_0003_lean_indexes", .sql = R"sql(
+          // The first release indexed every filterable field. Every index costs each insert a
+          // B-tree descent and, once the table outgrows memory, a page written per commit; at a
+          // million customers those 30-odd indexes cut bulk intake to an eighth. Kept are the
+          // columns lists look up, page or sort by at scale: the name (prefix search), the scope
+          // columns, the dates, and the blind indexes of personal data (exact lookup; partial, so
+          // customers without a value cost nothing). The ID number and credit code are served by
+          // their unique indexes. The other filters walk the list's order until a page is full,
+          // which is quick for the common values of low-cardinality fields (status, risk level,
+          // channel, gender …). The street address is not searched at all.
+          {.id = "customers_0003_lean_indexes", .sql = R"sql(
 DROP INDEX IF EXISTS customers_type_idx;
 DROP INDEX IF EXISTS customers_industry_idx;
 DROP INDEX IF EXISTS customers_id_type_idx;
@@ -453,21 +452,21 @@ CREATE INDEX customers_email_bidx_idx ON customers (email_bidx) WHERE email_bidx
 DROP INDEX IF EXISTS customers_by_owner_name;
 CREATE INDEX customers_by_owner_name ON customers (owner_id, name) WHERE deleted_at_us IS NULL;
 )sql"},
-      // One name index serves every scope: it holds the id, for the (name, id) list order, and
-      // the owner and department, so an account manager's or a branch's name search checks
-      // scope from the index without reading the row. The separate (owner, name) index it
-      // replaces was a fifth index updated at a random place on every insert, which cost bulk
-      // intake at a million customers about an eighth of its speed.
-      {.id = "customers_0004_one_name_index", .sql = R"sql(
+          // One name index serves every scope: it holds the id, for the (name, id) list order, and
+          // the owner and department, so an account manager's or a branch's name search checks
+          // scope from the index without reading the row. The separate (owner, name) index it
+          // replaces was a fifth index updated at a random place on every insert, which cost bulk
+          // intake at a million customers about an eighth of its speed.
+          {.id = "customers_0004_one_name_index", .sql = R"sql(
 DROP INDEX IF EXISTS customers_name_idx;
 DROP INDEX IF EXISTS customers_by_owner_name;
 CREATE INDEX customers_by_name ON customers (name, id, owner_id, department_id)
   WHERE deleted_at_us IS NULL;
 )sql"},
-      // customers_0003 drops the street address's blind index only since commit 5144c6d; a
-      // database that applied its earlier text (from commit e715a45 on) still carries that
-      // index, which no list uses and every insert updates.
-      {.id = "customers_0005_no_street_address_index", .sql = R"sql(
+          // customers_0003 drops the street address's blind index only since commit 5144c6d; a
+          // database that applied its earlier text (from commit e715a45 on) still carries that
+          // index, which no list uses and every insert updates.
+          {.id = "customers_0005_no_street_address_index", .sql = R"sql(
 DROP INDEX IF EXISTS customers_address_detail_bidx_idx;
 )sql"}};
 }

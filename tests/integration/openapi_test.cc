@@ -3,10 +3,10 @@
 // documented operation exists, and the committed copy (which the web app's types are generated
 // from) is the served document byte for byte.
 
-#include <boost/json.hpp>
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <boost/json.hpp>
 #include <cctype>
 #include <fstream>
 #include <regex>
