@@ -401,7 +401,8 @@ TEST_P(HostileInputTest, MalformedRequestLinesAre400) {
       "Content-Length: 6\r\n\r\nhello",
       "POST /api/v1/auth/login HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
       "zz\r\nhello\r\n0\r\n\r\n",
-      std::string("GET /healthz HTTP/1.1\r\nHost: \0x\r\n\r\n", 36),
+      // A NUL inside a header value, appended: a string built from a literal stops at a NUL.
+      std::string("GET /healthz HTTP/1.1\r\nHost: ") + '\0' + "x\r\n\r\n",
       "healthz HTTP/1.1\r\nHost: x\r\n\r\n",
   };
   for (const std::string& bytes : cases) {
