@@ -51,7 +51,8 @@ void AddCustomerRoutes(http::Router& router, const ApiContext& ctx,
        .description = "Idempotency-Key replays the first response.",
        .request = Ref("CustomerInput"),
        .success = 201,
-       .response = Ref("Customer")},
+       .response = Ref("Customer"),
+       .idempotency_key = true},
       [services](http::Request& request, const Caller& caller) {
         return services.idempotency.Run(
             request, caller.principal.user_id.value(), [&](storage::UnitOfWork& unit) {
@@ -239,7 +240,8 @@ void AddCustomerRoutes(http::Router& router, const ApiContext& ctx,
                           {"note", Type("string")}},
                          {"role"}),
        .success = 201,
-       .response = Ref("Relation")},
+       .response = Ref("Relation"),
+       .idempotency_key = true},
       [services](http::Request& request, const Caller& caller) {
         http::Response error;
         auto id = PathId(request, "id", &error);
@@ -316,7 +318,8 @@ void AddCustomerRoutes(http::Router& router, const ApiContext& ctx,
                           {"next_followup_date", Type("string")}},
                          {"channel", "content"}),
        .success = 201,
-       .response = Ref("FollowUp")},
+       .response = Ref("FollowUp"),
+       .idempotency_key = true},
       [services](http::Request& request, const Caller& caller) {
         http::Response error;
         auto id = PathId(request, "id", &error);

@@ -315,6 +315,17 @@ json::object OperationJson(http::Method method, std::string_view path, const Ope
                                   {"required", true},
                                   {"schema", json::object{{"type", "string"}}}});
   }
+  if (op.idempotency_key) {
+    params.push_back(json::object{
+        {"name", "Idempotency-Key"},
+        {"in", "header"},
+        {"required", false},
+        {"description",
+         "1–128 characters, chosen by the client per request. A repeat with the same key within "
+         "24 hours gets the first successful response again (Idempotent-Replayed: true) and "
+         "creates nothing; the same key with a different body is 422."},
+        {"schema", json::object{{"type", "string"}, {"minLength", 1}, {"maxLength", 128}}}});
+  }
   if (!params.empty()) out["parameters"] = std::move(params);
   const bool state_changing = method != http::Method::kGet && method != http::Method::kHead &&
                               method != http::Method::kOptions;

@@ -40,6 +40,7 @@ struct Operation {
   std::optional<boost::json::value> response;  // the success body's schema; none: no content
   std::vector<std::string> query;              // query parameter names (strings, optional)
   bool if_match = false;                       // an update that requires If-Match
+  bool idempotency_key = false;                // a create that takes Idempotency-Key
   // A second success: a change accepted but waiting for a second administrator (202).
   std::optional<std::pair<int, boost::json::value>> also;
 };

@@ -248,6 +248,26 @@ TEST_P(OpenApiTest, AdminOperationsAreDocumentedWithTheirPermission) {
   }
 }
 
+// A client that retries a create after a timeout must learn from the document that it can.
+TEST_P(OpenApiTest, CreatesThatReplayTheirFirstResponseDocumentTheIdempotencyKey) {
+  std::set<std::string> with_key;
+  const json::object doc = Document();
+  for (const auto& [path, item] : doc.at("paths").as_object()) {
+    for (const auto& [method, operation] : item.as_object()) {
+      const auto* params = operation.as_object().if_contains("parameters");
+      if (params == nullptr) continue;
+      for (const auto& param : params->as_array()) {
+        if (param.at("name") == json::value("Idempotency-Key") &&
+            param.at("in") == json::value("header")) {
+          with_key.insert(std::string(operation.at("operationId").as_string()));
+        }
+      }
+    }
+  }
+  EXPECT_EQ(with_key, (std::set<std::string>{"createCustomer", "addCustomerRelation",
+                                             "addCustomerFollowUp"}));
+}
+
 TEST_P(OpenApiTest, ReferencesResolve) {
   auto doc = Document();
   const auto& components = doc.at("components").as_object();

@@ -1895,7 +1895,10 @@ export interface operations {
     createCustomer: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description 1–128 characters, chosen by the client per request. A repeat with the same key within 24 hours gets the first successful response again (Idempotent-Replayed: true) and creates nothing; the same key with a different body is 422. */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -2129,7 +2132,10 @@ export interface operations {
     addCustomerRelation: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description 1–128 characters, chosen by the client per request. A repeat with the same key within 24 hours gets the first successful response again (Idempotent-Replayed: true) and creates nothing; the same key with a different body is 422. */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 id: number;
             };
@@ -2220,7 +2226,10 @@ export interface operations {
     addCustomerFollowUp: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description 1–128 characters, chosen by the client per request. A repeat with the same key within 24 hours gets the first successful response again (Idempotent-Replayed: true) and creates nothing; the same key with a different body is 422. */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 id: number;
             };
