@@ -181,7 +181,8 @@ void AddCustomerRoutes(http::Router& router, const ApiContext& ctx,
       ids = reader.Ints("ids", true);
     }
     if (auto s = reader.Finish(); !s) return ErrorResponse(s.error(), request);
-    auto s = services.customers.Reassign(caller.principal, caller.actor, *ids, *owner);
+    auto s =
+        services.customers.Reassign(caller.principal, caller.actor, *ids, auth::UserId(*owner));
     if (!s) return ErrorResponse(s.error(), request);
     return NoContent();
   };

@@ -770,16 +770,17 @@ Result<json::object> CustomerService::Unmask(storage::UnitOfWork& unit,
 }
 
 Status CustomerService::Reassign(const auth::Principal& principal, const audit::Actor& actor,
-                                 const std::vector<int64_t>& ids, int64_t new_owner_id) {
+                                 const std::vector<int64_t>& ids, auth::UserId new_owner) {
   return storage::UnitOfWork::Run(db_, [&](storage::UnitOfWork& unit) {
-    return Reassign(unit, principal, actor, ids, new_owner_id);
+    return Reassign(unit, principal, actor, ids, new_owner);
   });
 }
 
 Status CustomerService::Reassign(storage::UnitOfWork& unit, const auth::Principal& principal,
                                  const audit::Actor& actor, const std::vector<int64_t>& ids,
-                                 int64_t new_owner_id) {
+                                 auth::UserId new_owner) {
   RETURN_IF_ERROR(principal.Require("customer.reassign"));
+  const int64_t new_owner_id = new_owner.value();
   if (ids.empty() || ids.size() > kMaxReassign) {
     const std::string most = std::to_string(kMaxReassign);
     return InvalidField("ids", "invalid_count",

@@ -147,9 +147,10 @@ class CustomerService {
   // disabled new owner, or one outside the caller's scope ("owner_id"), or too many ids ("ids");
   // kNotFound naming the first id that is absent or out of scope.
   Status Reassign(const auth::Principal& principal, const audit::Actor& actor,
-                  const std::vector<int64_t>& ids, int64_t new_owner_id);
+                  const std::vector<int64_t>& ids, auth::UserId new_owner);
   Status Reassign(storage::UnitOfWork& unit, const auth::Principal& principal,
-                  const audit::Actor& actor, const std::vector<int64_t>& ids, int64_t new_owner_id);
+                  const audit::Actor& actor, const std::vector<int64_t>& ids,
+                  auth::UserId new_owner);
 
   // Whether the customer exists, is live and is in the caller's scope (for the related-party,
   // follow-up and timeline services). Errors: kNotFound otherwise.

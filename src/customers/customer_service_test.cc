@@ -261,17 +261,15 @@ TEST_P(CustomerServiceTest, ReassignMovesOwnerAndDepartmentAndIsGated) {
   auto b = CreateAs("am.east", Individual(52));
   ASSERT_TRUE(a && b);
   std::vector<int64_t> ids{a->at("id").as_int64(), b->at("id").as_int64()};
-  EXPECT_EQ(customers_->Reassign(As("am.east"), ActorOf("am.east"), ids,
-                                 As("am.west").user_id.value())
+  EXPECT_EQ(customers_->Reassign(As("am.east"), ActorOf("am.east"), ids, As("am.west").user_id)
                 .error()
                 .code,
             ErrorCode::kPermissionDenied);
   // The east branch's manager may not hand customers to the west: they would leave his scope.
-  auto outside = customers_->Reassign(As("manager.east"), ActorOf("manager.east"), ids,
-                                      As("am.west").user_id.value());
+  auto outside =
+      customers_->Reassign(As("manager.east"), ActorOf("manager.east"), ids, As("am.west").user_id);
   EXPECT_EQ(Codes(outside.error()), std::vector<std::string>{"owner_id:out_of_scope"});
-  ASSERT_TRUE(
-      customers_->Reassign(As("admin"), ActorOf("admin"), ids, As("am.west").user_id.value()));
+  ASSERT_TRUE(customers_->Reassign(As("admin"), ActorOf("admin"), ids, As("am.west").user_id));
   auto moved = customers_->Get(As("am.west"), ids[0]);
   ASSERT_TRUE(moved);
   EXPECT_EQ(moved->at("department_id").as_int64(), As("am.west").department_id.value());
