@@ -47,6 +47,7 @@ namespace {
 struct StoredResponse {
   std::string request_hash;
   http::Response response;
+  bool expired = false;  // past the retention and not yet purged: the key is free again
 };
 
 bool Succeeded(const http::Response& response) {
@@ -75,11 +76,11 @@ http::Response IdempotencyKeys::Run(const http::Request& request, int64_t user_i
 
   auto find_stored = [&](storage::Tx& tx) -> Result<std::optional<StoredResponse>> {
     ASSIGN_OR_RETURN(auto row, tx.QueryOne("SELECT request_hash, status, content_type, location, "
-                                           "body, etag FROM idempotency_keys WHERE user_id = ? "
-                                           "AND idempotency_key = ? AND created_at_us >= ?",
-                                           {user_id, *key, oldest_kept}));
+                                           "body, etag, created_at_us FROM idempotency_keys "
+                                           "WHERE user_id = ? AND idempotency_key = ?",
+                                           {user_id, *key}));
     if (!row) return std::optional<StoredResponse>();
-    StoredResponse stored{.request_hash = row->Text(0)};
+    StoredResponse stored{.request_hash = row->Text(0), .expired = row->Int(6) < oldest_kept};
     http::Response& replay = stored.response;
     replay.status = static_cast<int>(row->Int(1));
     replay.body = row->Text(4);
@@ -111,12 +112,13 @@ http::Response IdempotencyKeys::Run(const http::Request& request, int64_t user_i
     storage::Tx& tx = unit.tx();
     if (key) {
       ASSIGN_OR_RETURN(stored, find_stored(tx));
-      if (stored) return Ok();
-      // A key older than the retention, not yet purged, is free again.
-      RETURN_IF_ERROR(
-          tx.Execute("DELETE FROM idempotency_keys WHERE user_id = ? AND "
-                     "idempotency_key = ?",
-                     {user_id, *key}));
+      if (stored && !stored->expired) return Ok();
+      if (stored) {
+        stored.reset();
+        RETURN_IF_ERROR(
+            tx.Execute("DELETE FROM idempotency_keys WHERE user_id = ? AND idempotency_key = ?",
+                       {user_id, *key}));
+      }
       RETURN_IF_ERROR(
           tx.Execute("INSERT INTO idempotency_keys (user_id, idempotency_key, "
                      "request_hash, status, content_type, location, body, "
@@ -145,15 +147,9 @@ http::Response IdempotencyKeys::Run(const http::Request& request, int64_t user_i
     return Ok();
   });
   if (stored) return replay(*stored);
-  if (ran) return std::move(*response);
-  if (response && !Succeeded(*response)) {
-    if (!key) return std::move(*response);
-    // The handler may have been refused because a concurrent request with the same key won
-    // (a duplicate of the record it just created): the winner's response is the answer.
-    auto winner = db_.ReadValue<std::optional<StoredResponse>>(find_stored);
-    if (winner && *winner) return replay(**winner);
-    return std::move(*response);
-  }
+  if (ran || (response && !Succeeded(*response))) return std::move(*response);
+  // A concurrent request claimed the same key first (PostgreSQL made this one wait for its
+  // commit): its response is the answer.
   if (key && ran.error().code == ErrorCode::kAlreadyExists) {
     auto winner = db_.ReadValue<std::optional<StoredResponse>>(find_stored);
     if (!winner) return ErrorResponse(winner.error(), request);
