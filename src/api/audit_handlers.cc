@@ -43,7 +43,8 @@ Error BadParam(std::string field, Message message) {
 
 void AddAuditRoutes(http::Router& router, const ApiContext& ctx, forms::EntityRegistry& entities) {
   AddProtectedRoute(
-      router, ctx.guard, http::Method::kGet, "/api/v1/audit-events", {.permission = "audit.read"},
+      router, ctx.guard, http::Method::kGet, "/api/v1/audit-events",
+      {.permission = auth::Permission::kAuditRead},
       {.id = "listAuditEvents",
        .tag = "audit",
        .summary = "Search the audit trail",

@@ -43,7 +43,7 @@ boost::json::object PrincipalJson(const auth::Principal& p) {
   for (const auto& r : p.role_keys) roles.emplace_back(r);
   user["roles"] = std::move(roles);
   boost::json::array permissions;
-  for (const auto& perm : p.permissions) permissions.emplace_back(perm);
+  for (auth::Permission perm : p.permissions) permissions.emplace_back(auth::PermissionName(perm));
   user["permissions"] = std::move(permissions);
   boost::json::object scopes;
   for (const auto& [entity, scope] : p.scopes) scopes[entity] = auth::DataScopeName(scope);

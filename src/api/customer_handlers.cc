@@ -40,8 +40,8 @@ std::optional<json::object> BodyObject(const http::Request& request, http::Respo
 void AddCustomerRoutes(http::Router& router, const ApiContext& ctx,
                        const CustomerServices& services) {
   const Guard& guard = ctx.guard;
-  Protection read{.permission = "customer.read"};
-  Protection write{.permission = "customer.write"};
+  Protection read{.permission = auth::Permission::kCustomerRead};
+  Protection write{.permission = auth::Permission::kCustomerWrite};
 
   AddProtectedRoute(
       router, guard, http::Method::kPost, "/api/v1/customers", write,
@@ -128,7 +128,7 @@ void AddCustomerRoutes(http::Router& router, const ApiContext& ctx,
                     });
 
   AddProtectedRoute(router, guard, http::Method::kDelete, "/api/v1/customers/{id}",
-                    {.permission = "customer.delete"},
+                    {.permission = auth::Permission::kCustomerDelete},
                     {.id = "deleteCustomer",
                      .tag = "customers",
                      .summary = "Soft-delete a customer",
@@ -188,7 +188,7 @@ void AddCustomerRoutes(http::Router& router, const ApiContext& ctx,
   };
   AddProtectedRoute(
       router, guard, http::Method::kPost, "/api/v1/customers/reassign",
-      {.permission = "customer.reassign"},
+      {.permission = auth::Permission::kCustomerReassign},
       {.id = "reassignCustomers",
        .tag = "customers",
        .summary = "Move customers to another account manager",
@@ -199,7 +199,7 @@ void AddCustomerRoutes(http::Router& router, const ApiContext& ctx,
         return reassign(request, caller, std::nullopt);
       });
   AddProtectedRoute(router, guard, http::Method::kPost, "/api/v1/customers/{id}/reassign",
-                    {.permission = "customer.reassign"},
+                    {.permission = auth::Permission::kCustomerReassign},
                     {.id = "reassignCustomer",
                      .tag = "customers",
                      .summary = "Move one customer to another account manager",
@@ -309,7 +309,7 @@ void AddCustomerRoutes(http::Router& router, const ApiContext& ctx,
 
   AddProtectedRoute(
       router, guard, http::Method::kPost, "/api/v1/customers/{id}/followups",
-      {.permission = "followup.write"},
+      {.permission = auth::Permission::kFollowUpWrite},
       {.id = "addCustomerFollowUp",
        .tag = "customers",
        .summary = "Record a follow-up",

@@ -11,7 +11,7 @@ namespace oc::api {
 
 namespace {
 
-constexpr std::string_view kPermission = "department.admin";
+constexpr auth::Permission kPermission = auth::Permission::kDepartmentAdmin;
 
 boost::json::object DepartmentJson(const auth::Department& d) {
   boost::json::object out;
@@ -36,7 +36,7 @@ http::Response DepartmentResponse(int status, const auth::Department& d) {
 
 void AddDepartmentRoutes(http::Router& router, const ApiContext& ctx) {
   const Guard& guard = ctx.guard;
-  Protection admin{.permission = std::string(kPermission)};
+  Protection admin{.permission = kPermission};
   const boost::json::object input =
       Object({{"name", Type("string")}, {"parent_id", Nullable("integer")}}, {"name"});
 

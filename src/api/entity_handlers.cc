@@ -13,7 +13,7 @@ namespace {
 
 namespace json = boost::json;
 
-constexpr std::string_view kAdminPermission = "entity.admin";
+constexpr auth::Permission kAdminPermission = auth::Permission::kEntityAdmin;
 
 json::object LabelJson(const Message& label) {
   return json::object{{"zh-CN", label.zh_cn}, {"en-US", label.en_us}};
@@ -127,7 +127,7 @@ void AddEntityRoutes(http::Router& router, const ApiContext& ctx,
       });
 
   AddProtectedRoute(router, guard, http::Method::kPost, "/api/v1/entities/{key}/fields",
-                    {.permission = std::string(kAdminPermission)},
+                    {.permission = kAdminPermission},
                     {.id = "addEntityField",
                      .tag = "entities",
                      .summary = "Add a custom field",

@@ -44,7 +44,7 @@ struct Caller {
 using ProtectedHandler = std::function<http::Response(http::Request&, const Caller&)>;
 
 struct Protection {
-  std::string permission;  // empty: any signed-in user
+  std::optional<auth::Permission> permission;  // none: any signed-in user
   // Users who must change their password may still reach this route (me, password, logout).
   bool allowed_before_password_change = false;
 };

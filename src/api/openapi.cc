@@ -332,7 +332,9 @@ json::object OperationJson(http::Method method, std::string_view path, const Ope
   if (protection == nullptr) {
     out["security"] = json::array{};
   } else {
-    if (!protection->permission.empty()) out["x-permission"] = protection->permission;
+    if (protection->permission) {
+      out["x-permission"] = auth::PermissionName(*protection->permission);
+    }
     // The guard checks the CSRF token on these; reads need the session alone (the default).
     if (state_changing) {
       out["security"] =

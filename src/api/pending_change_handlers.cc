@@ -12,7 +12,7 @@ namespace {
 
 namespace json = boost::json;
 
-Protection Readers() { return {.permission = "user.read"}; }
+Protection Readers() { return {.permission = auth::Permission::kUserRead}; }
 
 }  // namespace
 
@@ -83,7 +83,7 @@ void AddPendingChangeRoutes(http::Router& router, const ApiContext& ctx) {
       });
 
   AddProtectedRoute(router, guard, http::Method::kPost, "/api/v1/pending-changes/{id}/approve",
-                    {.permission = "role.admin"},
+                    {.permission = auth::Permission::kRoleAdmin},
                     {.id = "approvePendingChange",
                      .tag = "users",
                      .summary = "Approve another administrator's privileged change",

@@ -12,7 +12,7 @@ namespace oc::api {
 
 namespace {
 
-constexpr std::string_view kPermission = "role.admin";
+constexpr auth::Permission kPermission = auth::Permission::kRoleAdmin;
 
 boost::json::object NameJson(const Message& name) {
   return boost::json::object{{"zh-CN", name.zh_cn}, {"en-US", name.en_us}};
@@ -93,7 +93,7 @@ std::optional<std::map<std::string, auth::DataScope>> ReadScopes(JsonReader& rea
 
 void AddRoleRoutes(http::Router& router, const ApiContext& ctx) {
   const Guard& guard = ctx.guard;
-  Protection admin{.permission = std::string(kPermission)};
+  Protection admin{.permission = kPermission};
 
   AddProtectedRoute(
       router, guard, http::Method::kGet, "/api/v1/permissions", admin,

@@ -13,7 +13,7 @@ namespace oc::api {
 
 namespace {
 
-constexpr std::string_view kPermission = "user.admin";
+constexpr auth::Permission kPermission = auth::Permission::kUserAdmin;
 
 // The user, and what of the change waits for a second administrator ("pending_changes").
 http::Response UserResponse(int status, const auth::User& user,
@@ -176,9 +176,9 @@ boost::json::object UserJson(const auth::User& user) {
 
 void AddUserRoutes(http::Router& router, const ApiContext& ctx) {
   const Guard& guard = ctx.guard;
-  Protection admin{.permission = std::string(kPermission)};
+  Protection admin{.permission = kPermission};
   // The security administrator, who confirms privileged changes, sees the users they concern.
-  Protection readers{.permission = "user.read"};
+  Protection readers{.permission = auth::Permission::kUserRead};
   AddProtectedRoute(router, guard, http::Method::kGet, "/api/v1/users", readers,
                     {.id = "listUsers",
                      .tag = "users",

@@ -270,8 +270,9 @@ Description DescribeTodaysBuiltinRoles() {
   for (const auth::BuiltinRole& role : auth::BuiltinRoles()) {
     const std::string key(role.key);
     out["role " + key] = role.name.zh_cn + " / " + role.name.en_us;
-    for (std::string_view permission : role.permissions) {
-      out["role " + key + " permission " + std::string(permission)] = "granted";
+    for (auth::Permission permission : role.permissions) {
+      out["role " + key + " permission " + std::string(auth::PermissionName(permission))] =
+          "granted";
     }
     for (const auto& [entity, scope] : role.scopes) {
       out["role " + key + " scope " + std::string(entity)] = auth::DataScopeName(scope);

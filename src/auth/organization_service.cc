@@ -144,13 +144,13 @@ struct Administration {
 
 Result<Administration> CountAdministration(Tx& tx) {
   Administration out;
-  for (auto [permission, count] :
-       {std::pair{"user.admin", &out.user_admins}, std::pair{"role.admin", &out.role_admins}}) {
+  for (auto [permission, count] : {std::pair{Permission::kUserAdmin, &out.user_admins},
+                                   std::pair{Permission::kRoleAdmin, &out.role_admins}}) {
     ASSIGN_OR_RETURN(auto row, tx.QueryOne("SELECT COUNT(DISTINCT u.id) FROM users u JOIN "
                                            "user_roles ur ON ur.user_id = u.id JOIN "
                                            "role_permissions rp ON rp.role_id = ur.role_id "
                                            "WHERE rp.permission = ? AND u.status = 'active'",
-                                           {std::string(permission)}));
+                                           {std::string(PermissionName(permission))}));
     *count = row->Int(0);
   }
   return out;
@@ -204,7 +204,8 @@ Result<bool> IsPrivileged(Tx& tx, UserId user) {
                                        "ur.user_id = ?",
                                        {user.value()}));
   return std::any_of(rows.begin(), rows.end(), [](const Row& row) {
-    return NeedsSecondApproval(row.Text(0)) || row.Text(0) == "user.admin";
+    return NeedsSecondApproval(row.Text(0)) ||
+           row.Text(0) == PermissionName(Permission::kUserAdmin);
   });
 }
 

@@ -28,13 +28,45 @@ enum class DataScope {
 std::string_view DataScopeName(DataScope scope);  // "own", "department", "subtree", "all"
 std::optional<DataScope> DataScopeFromName(std::string_view name);
 
-struct PermissionInfo {
-  std::string_view key;  // "customer.read"
-  Message description;
+// Every permission the system knows, in display order. Code names permissions by these values;
+// the dotted names ("customer.read") are what roles store and the API shows.
+enum class Permission {
+  kCustomerRead,
+  kCustomerWrite,
+  kCustomerDelete,
+  kCustomerReassign,
+  kPiiUnmask,
+  kFollowUpWrite,
+  kApplicationSubmit,
+  kApplicationApprove,
+  kLoanRead,
+  kLoanWrite,
+  kLoanDisburse,
+  kRepaymentWrite,
+  kReportRead,
+  kEntityAdmin,
+  kWorkflowAdmin,
+  kRuleAdmin,
+  kIntegrationAdmin,
+  kUserRead,
+  kUserAdmin,
+  kRoleAdmin,
+  kDepartmentAdmin,
+  kAuditRead,
+  kDashboardAdmin,
 };
 
-// Every permission the system knows, in display order.
+struct PermissionInfo {
+  Permission permission;
+  std::string_view key;  // "customer.read"
+  Message description;   // 查看客户 / View customers
+};
+
+// The catalogue, one entry per Permission in the enum's order.
 std::span<const PermissionInfo> PermissionCatalog();
+const PermissionInfo& PermissionInfoOf(Permission permission);
+std::string_view PermissionName(Permission permission);  // "customer.read"
+std::optional<Permission> PermissionFromName(std::string_view key);
 bool IsKnownPermission(std::string_view key);
 
 // Entities whose records carry an owner and a department, and so take a data scope.
@@ -44,7 +76,7 @@ bool IsScopedEntity(std::string_view entity);
 struct BuiltinRole {
   std::string_view key;
   Message name;
-  std::vector<std::string_view> permissions;
+  std::vector<Permission> permissions;
   std::map<std::string_view, DataScope> scopes;
 };
 
@@ -53,6 +85,8 @@ std::span<const BuiltinRole> BuiltinRoles();
 // Whether granting `permission` to anyone takes two administrators: pii.unmask (reading
 // personal data in full), audit.read (reading the trail) and role.admin (granting anything).
 // One administrator alone could otherwise give them to themselves or an accomplice.
+bool NeedsSecondApproval(Permission permission);
+// The same for a permission by name; false for a name outside the catalogue.
 bool NeedsSecondApproval(std::string_view permission);
 
 }  // namespace oc::auth

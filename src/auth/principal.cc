@@ -2,12 +2,13 @@
 
 namespace oc::auth {
 
-Status Principal::Require(std::string_view permission) const {
+Status Principal::Require(Permission permission) const {
   if (Has(permission)) return Ok();
-  std::string p(permission);
+  const PermissionInfo& info = PermissionInfoOf(permission);
+  std::string key(info.key);
   return MakeError(ErrorCode::kPermissionDenied,
-                   {"没有执行此操作的权限（需要 " + p + "）",
-                    "You do not have permission for this action (requires " + p + ")"});
+                   {"没有执行此操作的权限（需要“" + info.description.zh_cn + "”权限 " + key + "）",
+                    "You do not have permission for this action (requires " + key + ")"});
 }
 
 DataScope Principal::ScopeFor(std::string_view entity) const {

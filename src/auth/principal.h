@@ -41,13 +41,13 @@ struct Principal {
   std::string department_path;  // "/1/4/": the department and its ancestors, root first
   std::string language;         // "zh-CN" or "en-US"
   std::vector<std::string> role_keys;
-  std::set<std::string, std::less<>> permissions;
+  std::set<Permission> permissions;
   std::map<std::string, DataScope, std::less<>> scopes;  // widest over the user's roles
 
-  bool Has(std::string_view permission) const { return permissions.contains(permission); }
+  bool Has(Permission permission) const { return permissions.contains(permission); }
 
   // Ok, or kPermissionDenied naming the missing permission.
-  Status Require(std::string_view permission) const;
+  Status Require(Permission permission) const;
 
   // The scope for `entity`; kOwn when no role grants one.
   DataScope ScopeFor(std::string_view entity) const;

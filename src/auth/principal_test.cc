@@ -10,18 +10,19 @@ Principal ManagerOf(DataScope scope) {
   p.user_id = UserId(7);
   p.department_id = DepartmentId(4);
   p.department_path = "/1/4/";
-  p.permissions = {"customer.read"};
+  p.permissions = {Permission::kCustomerRead};
   p.scopes = {{"customer", scope}};
   return p;
 }
 
 TEST(PrincipalTest, RequireNamesTheMissingPermission) {
   Principal p = ManagerOf(DataScope::kOwn);
-  EXPECT_TRUE(p.Require("customer.read"));
-  auto denied = p.Require("user.admin");
+  EXPECT_TRUE(p.Require(Permission::kCustomerRead));
+  auto denied = p.Require(Permission::kUserAdmin);
   ASSERT_FALSE(denied);
   EXPECT_EQ(denied.error().code, ErrorCode::kPermissionDenied);
   EXPECT_NE(denied.error().message.en_us.find("user.admin"), std::string::npos);
+  EXPECT_NE(denied.error().message.zh_cn.find("管理用户"), std::string::npos);
 }
 
 TEST(PrincipalTest, EntitiesWithoutAGrantDefaultToOwnRecords) {

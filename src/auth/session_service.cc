@@ -422,7 +422,11 @@ Result<std::shared_ptr<const Principal>> SessionService::LoadPrincipal(Tx& tx, U
                                         "role_permissions rp ON rp.role_id = ur.role_id WHERE "
                                         "ur.user_id = ?",
                                         {id.value()}));
-  for (const auto& r : perms) p->permissions.insert(r.Text(0));
+  // A name no longer in the catalogue grants nothing: a permission withdrawn from the code
+  // leaves its stored grants behind until an administrator edits the role.
+  for (const auto& r : perms) {
+    if (auto permission = PermissionFromName(r.Text(0))) p->permissions.insert(*permission);
+  }
   ASSIGN_OR_RETURN(auto scopes, tx.Query("SELECT rs.entity, rs.scope FROM user_roles ur JOIN "
                                          "role_scopes rs ON rs.role_id = ur.role_id WHERE "
                                          "ur.user_id = ?",

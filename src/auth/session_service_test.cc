@@ -22,7 +22,7 @@ TEST_P(SessionServiceTest, LoginReturnsATokenAndTheUsersPermissions) {
   EXPECT_FALSE(login->session.csrf_token.empty());
   const Principal& p = *login->session.principal;
   EXPECT_EQ(p.username, "admin");
-  EXPECT_TRUE(p.Has("user.admin"));
+  EXPECT_TRUE(p.Has(Permission::kUserAdmin));
   EXPECT_EQ(p.ScopeFor("customer"), DataScope::kAll);
   EXPECT_EQ(p.department_path, head_office_.path);
   EXPECT_EQ(CountAudit("auth.login"), 1);
@@ -278,11 +278,11 @@ TEST_P(SessionServiceTest, RoleChangesReachTheNextRequest) {
   auto user = AddUser("am.three", branch_.id, {"account_manager"});
   auto login = sessions_->Login("am.three", kAdminPassword, client_);
   ASSERT_TRUE(user && login);
-  EXPECT_FALSE(sessions_->Authenticate(login->token)->principal->Has("pii.unmask"));
+  EXPECT_FALSE(sessions_->Authenticate(login->token)->principal->Has(Permission::kPiiUnmask));
   ASSERT_TRUE(org_->UpdateUser(system_, user->id,
                                {.role_keys = std::vector<std::string>{"risk_officer"}},
                                user->version));
-  EXPECT_TRUE(sessions_->Authenticate(login->token)->principal->Has("pii.unmask"));
+  EXPECT_TRUE(sessions_->Authenticate(login->token)->principal->Has(Permission::kPiiUnmask));
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, SessionServiceTest,

@@ -284,7 +284,7 @@ Result<CustomerService::Prepared> CustomerService::Prepare(const auth::Principal
       violations.push_back({"owner_id", "wrong_type",
                             {"必须是用户 ID", "must be a user id"}});
     } else if (owner->get_int64() != principal.user_id.value()) {
-      RETURN_IF_ERROR(principal.Require("customer.reassign"));
+      RETURN_IF_ERROR(principal.Require(auth::Permission::kCustomerReassign));
       prepared.owner_id = owner->get_int64();
       prepared.owner_is_caller = false;
     }
@@ -423,7 +423,7 @@ Result<json::object> CustomerService::Create(const auth::Principal& principal,
 Result<json::object> CustomerService::Create(storage::UnitOfWork& unit,
                                              const auth::Principal& principal,
                                              const audit::Actor& actor, const json::object& input) {
-  RETURN_IF_ERROR(principal.Require("customer.write"));
+  RETURN_IF_ERROR(principal.Require(auth::Permission::kCustomerWrite));
   ASSIGN_OR_RETURN(auto entity, registry_.Get(unit.tx(), kCustomerEntity));
   ASSIGN_OR_RETURN(Prepared prepared, Prepare(principal, actor, *entity, input));
   Tx& tx = unit.tx();
@@ -441,7 +441,7 @@ Result<json::object> CustomerService::Create(storage::UnitOfWork& unit,
 Result<std::vector<BatchItemResult>> CustomerService::CreateBatch(
     const auth::Principal& principal, const audit::Actor& actor,
     const std::vector<json::object>& inputs) {
-  RETURN_IF_ERROR(principal.Require("customer.write"));
+  RETURN_IF_ERROR(principal.Require(auth::Permission::kCustomerWrite));
   if (inputs.size() > kMaxBatch) {
     const std::string most = std::to_string(kMaxBatch);
     return InvalidField("items", "too_many",
@@ -499,7 +499,7 @@ Result<json::object> CustomerService::Load(Tx& tx, const auth::Principal& princi
 }
 
 Result<json::object> CustomerService::Get(const auth::Principal& principal, int64_t id) {
-  RETURN_IF_ERROR(principal.Require("customer.read"));
+  RETURN_IF_ERROR(principal.Require(auth::Permission::kCustomerRead));
   ASSIGN_OR_RETURN(auto entity, registry_.Get(kCustomerEntity));
   return db_.ReadValue<json::object>(
       [&](Tx& tx) { return Load(tx, principal, *entity, id, forms::OutputMode::kMasked); });
@@ -518,7 +518,7 @@ Result<json::object> CustomerService::Update(storage::UnitOfWork& unit,
                                              const audit::Actor& actor, int64_t id,
                                              const json::object& raw_patch,
                                              int64_t expected_version) {
-  RETURN_IF_ERROR(principal.Require("customer.write"));
+  RETURN_IF_ERROR(principal.Require(auth::Permission::kCustomerWrite));
   ASSIGN_OR_RETURN(auto entity, registry_.Get(unit.tx(), kCustomerEntity));
   std::vector<FieldViolation> violations;
   for (const char* immutable : {"type", "owner_id", "department_id"}) {
@@ -607,7 +607,7 @@ Status CustomerService::Delete(const auth::Principal& principal, const audit::Ac
 
 Status CustomerService::Delete(storage::UnitOfWork& unit, const auth::Principal& principal,
                                const audit::Actor& actor, int64_t id) {
-  RETURN_IF_ERROR(principal.Require("customer.delete"));
+  RETURN_IF_ERROR(principal.Require(auth::Permission::kCustomerDelete));
   Tx& tx = unit.tx();
   RETURN_IF_ERROR(CheckVisible(tx, principal, id));
   int64_t now = ToUnixMicros(clock_.Now());
@@ -647,7 +647,7 @@ Status CustomerService::RecordLookup(const auth::Principal& principal, const aud
 Result<CustomerPage> CustomerService::List(const auth::Principal& principal,
                                            const audit::Actor& actor,
                                            const forms::QueryParams& params) {
-  RETURN_IF_ERROR(principal.Require("customer.read"));
+  RETURN_IF_ERROR(principal.Require(auth::Permission::kCustomerRead));
   ASSIGN_OR_RETURN(auto entity, registry_.Get(kCustomerEntity));
   const auto q = params.find("q");
   const bool name_search = q != params.end() && !q->second.empty();
@@ -658,11 +658,12 @@ Result<CustomerPage> CustomerService::List(const auth::Principal& principal,
     // a surname. In id order every match would have to be read and sorted first.
     effective.emplace("sort", "name");
   }
-  ASSIGN_OR_RETURN(forms::ListQuery query,
-                   forms::ParseListQuery(*entity, effective, cipher_, db_.dialect(),
-                                         {.caller_params = {"q", "id_number"},
-                                          .qualifier = "c",
-                                          .may_unmask = principal.Has("pii.unmask")}));
+  ASSIGN_OR_RETURN(
+      forms::ListQuery query,
+      forms::ParseListQuery(*entity, effective, cipher_, db_.dialect(),
+                            {.caller_params = {"q", "id_number"},
+                             .qualifier = "c",
+                             .may_unmask = principal.Has(auth::Permission::kPiiUnmask)}));
   std::vector<std::string> lookups;
   for (const forms::FieldDef* field : query.sensitive_lookups()) lookups.push_back(field->name);
   if (params.count("id_number") > 1) {
@@ -735,7 +736,7 @@ Result<json::object> CustomerService::Unmask(storage::UnitOfWork& unit,
   ASSIGN_OR_RETURN(auto entity, registry_.Get(unit.tx(), kCustomerEntity));
   std::string names;
   for (const auto& f : fields) names += (names.empty() ? "" : ",") + f;
-  if (auto allowed = principal.Require("pii.unmask"); !allowed) {
+  if (auto allowed = principal.Require(auth::Permission::kPiiUnmask); !allowed) {
     unit.Regardless([this, actor, id, names](Tx& tx) {
       return audit_.Append(tx, actor,
                            {.action = audit::Action::kPiiUnmaskDenied,
@@ -779,7 +780,7 @@ Status CustomerService::Reassign(const auth::Principal& principal, const audit::
 Status CustomerService::Reassign(storage::UnitOfWork& unit, const auth::Principal& principal,
                                  const audit::Actor& actor, const std::vector<int64_t>& ids,
                                  auth::UserId new_owner) {
-  RETURN_IF_ERROR(principal.Require("customer.reassign"));
+  RETURN_IF_ERROR(principal.Require(auth::Permission::kCustomerReassign));
   const int64_t new_owner_id = new_owner.value();
   if (ids.empty() || ids.size() > kMaxReassign) {
     const std::string most = std::to_string(kMaxReassign);

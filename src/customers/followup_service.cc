@@ -117,7 +117,7 @@ Result<json::object> FollowUpService::Add(storage::UnitOfWork& unit,
                                           const auth::Principal& principal,
                                           const audit::Actor& actor, int64_t customer_id,
                                           const NewFollowUp& input) {
-  RETURN_IF_ERROR(principal.Require("followup.write"));
+  RETURN_IF_ERROR(principal.Require(auth::Permission::kFollowUpWrite));
   std::vector<FieldViolation> violations;
   const std::optional<FollowUpChannel> channel = FollowUpChannelFromName(input.channel);
   if (!channel) {
@@ -173,7 +173,7 @@ Result<json::object> FollowUpService::Add(storage::UnitOfWork& unit,
 
 Result<std::vector<json::object>> FollowUpService::List(const auth::Principal& principal,
                                                         int64_t customer_id) {
-  RETURN_IF_ERROR(principal.Require("customer.read"));
+  RETURN_IF_ERROR(principal.Require(auth::Permission::kCustomerRead));
   return db_.ReadValue<std::vector<json::object>>(
       [&](Tx& tx) -> Result<std::vector<json::object>> {
         RETURN_IF_ERROR(customers_.CheckVisible(tx, principal, customer_id));
@@ -191,7 +191,7 @@ Result<std::vector<json::object>> FollowUpService::List(const auth::Principal& p
 Result<TimelinePage> FollowUpService::Timeline(const auth::Principal& principal,
                                                int64_t customer_id, const std::string& cursor,
                                                int limit) {
-  RETURN_IF_ERROR(principal.Require("customer.read"));
+  RETURN_IF_ERROR(principal.Require(auth::Permission::kCustomerRead));
   if (limit < 1 || limit > 200) {
     return InvalidField("limit", "invalid_limit",
                         {"limit 必须在 1 到 200 之间", "limit must be between 1 and 200"});

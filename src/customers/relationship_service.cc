@@ -79,7 +79,7 @@ Result<json::object> RelationshipService::Add(storage::UnitOfWork& unit,
                                               const auth::Principal& principal,
                                               const audit::Actor& actor, int64_t customer_id,
                                               const NewRelation& input) {
-  RETURN_IF_ERROR(principal.Require("customer.write"));
+  RETURN_IF_ERROR(principal.Require(auth::Permission::kCustomerWrite));
   std::vector<FieldViolation> violations;
   std::string person_name = NormalizeName(input.person_name);
   std::optional<std::string> phone;
@@ -189,7 +189,7 @@ Result<json::object> RelationshipService::Add(storage::UnitOfWork& unit,
 
 Result<std::vector<json::object>> RelationshipService::List(const auth::Principal& principal,
                                                             int64_t customer_id) {
-  RETURN_IF_ERROR(principal.Require("customer.read"));
+  RETURN_IF_ERROR(principal.Require(auth::Permission::kCustomerRead));
   return db_.ReadValue<std::vector<json::object>>(
       [&](Tx& tx) { return ListIn(tx, principal, customer_id); });
 }
@@ -250,7 +250,7 @@ Status RelationshipService::Remove(const auth::Principal& principal, const audit
 Status RelationshipService::Remove(storage::UnitOfWork& unit, const auth::Principal& principal,
                                    const audit::Actor& actor, int64_t customer_id,
                                    int64_t relation_id) {
-  RETURN_IF_ERROR(principal.Require("customer.write"));
+  RETURN_IF_ERROR(principal.Require(auth::Permission::kCustomerWrite));
   Tx& tx = unit.tx();
   RETURN_IF_ERROR(customers_.CheckVisible(tx, principal, customer_id));
   ASSIGN_OR_RETURN(auto row, tx.QueryOne("SELECT role, customer_id, related_customer_id FROM "
