@@ -101,7 +101,8 @@ void AddCustomerRoutes(http::Router& router, const ApiContext& ctx,
                       http::Response error;
                       auto id = PathId(request, "id", &error);
                       if (!id) return error;
-                      auto customer = services.customers.Get(caller.principal, *id);
+                      auto customer =
+                          services.customers.Get(caller.principal, customers::CustomerId(*id));
                       if (!customer) return ErrorResponse(customer.error(), request);
                       return CustomerResponse(200, *customer);
                     });
@@ -121,8 +122,9 @@ void AddCustomerRoutes(http::Router& router, const ApiContext& ctx,
                       if (!version) return error;
                       auto body = BodyObject(request, &error);
                       if (!body) return error;
-                      auto updated = services.customers.Update(caller.principal, caller.actor, *id,
-                                                               *body, *version);
+                      auto updated =
+                          services.customers.Update(caller.principal, caller.actor,
+                                                    customers::CustomerId(*id), *body, *version);
                       if (!updated) return ErrorResponse(updated.error(), request);
                       return CustomerResponse(200, *updated);
                     });
@@ -137,7 +139,8 @@ void AddCustomerRoutes(http::Router& router, const ApiContext& ctx,
                       http::Response error;
                       auto id = PathId(request, "id", &error);
                       if (!id) return error;
-                      auto s = services.customers.Delete(caller.principal, caller.actor, *id);
+                      auto s = services.customers.Delete(caller.principal, caller.actor,
+                                                         customers::CustomerId(*id));
                       if (!s) return ErrorResponse(s.error(), request);
                       return NoContent();
                     });
@@ -160,8 +163,8 @@ void AddCustomerRoutes(http::Router& router, const ApiContext& ctx,
                       JsonReader reader(*body);
                       auto fields = reader.Strings("fields", true, 20);
                       if (auto s = reader.Finish(); !s) return ErrorResponse(s.error(), request);
-                      auto plain =
-                          services.customers.Unmask(caller.principal, caller.actor, *id, *fields);
+                      auto plain = services.customers.Unmask(caller.principal, caller.actor,
+                                                             customers::CustomerId(*id), *fields);
                       if (!plain) return ErrorResponse(plain.error(), request);
                       http::Response response = http::JsonResponse(200, *plain);
                       response.Set("Cache-Control", "no-store");
@@ -181,8 +184,9 @@ void AddCustomerRoutes(http::Router& router, const ApiContext& ctx,
       ids = reader.Ints("ids", true);
     }
     if (auto s = reader.Finish(); !s) return ErrorResponse(s.error(), request);
-    auto s =
-        services.customers.Reassign(caller.principal, caller.actor, *ids, auth::UserId(*owner));
+    std::vector<customers::CustomerId> customer_ids(ids->begin(), ids->end());
+    auto s = services.customers.Reassign(caller.principal, caller.actor, customer_ids,
+                                         auth::UserId(*owner));
     if (!s) return ErrorResponse(s.error(), request);
     return NoContent();
   };
@@ -223,7 +227,7 @@ void AddCustomerRoutes(http::Router& router, const ApiContext& ctx,
         http::Response error;
         auto id = PathId(request, "id", &error);
         if (!id) return error;
-        auto list = services.relationships.List(caller.principal, *id);
+        auto list = services.relationships.List(caller.principal, customers::CustomerId(*id));
         if (!list) return ErrorResponse(list.error(), request);
         return ItemsResponse(std::move(*list));
       });
@@ -261,7 +265,9 @@ void AddCustomerRoutes(http::Router& router, const ApiContext& ctx,
             input.role = *parsed;
           }
         }
-        input.related_customer_id = reader.Int("related_customer_id", false);
+        if (auto related = reader.Int("related_customer_id", false)) {
+          input.related_customer_id = customers::CustomerId(*related);
+        }
         input.person_name = reader.String("person_name", false, 400).value_or("");
         input.person_phone = reader.String("person_phone", false, 64).value_or("");
         input.share_percent = reader.String("share_percent", false, 16).value_or("");
@@ -269,8 +275,8 @@ void AddCustomerRoutes(http::Router& router, const ApiContext& ctx,
         if (auto s = reader.Finish(); !s) return ErrorResponse(s.error(), request);
         return services.idempotency.Run(
             request, caller.principal.user_id.value(), [&](storage::UnitOfWork& unit) {
-              auto added =
-                  services.relationships.Add(unit, caller.principal, caller.actor, *id, input);
+              auto added = services.relationships.Add(unit, caller.principal, caller.actor,
+                                                      customers::CustomerId(*id), input);
               if (!added) return ErrorResponse(added.error(), request);
               return http::JsonResponse(201, *added);
             });
@@ -288,7 +294,9 @@ void AddCustomerRoutes(http::Router& router, const ApiContext& ctx,
         if (!id) return error;
         auto relation = PathId(request, "relation_id", &error);
         if (!relation) return error;
-        auto s = services.relationships.Remove(caller.principal, caller.actor, *id, *relation);
+        auto s = services.relationships.Remove(caller.principal, caller.actor,
+                                               customers::CustomerId(*id),
+                                               customers::RelationId(*relation));
         if (!s) return ErrorResponse(s.error(), request);
         return NoContent();
       });
@@ -302,7 +310,8 @@ void AddCustomerRoutes(http::Router& router, const ApiContext& ctx,
                       http::Response error;
                       auto id = PathId(request, "id", &error);
                       if (!id) return error;
-                      auto list = services.followups.List(caller.principal, *id);
+                      auto list =
+                          services.followups.List(caller.principal, customers::CustomerId(*id));
                       if (!list) return ErrorResponse(list.error(), request);
                       return ItemsResponse(std::move(*list));
                     });
@@ -338,7 +347,8 @@ void AddCustomerRoutes(http::Router& router, const ApiContext& ctx,
         if (auto s = reader.Finish(); !s) return ErrorResponse(s.error(), request);
         return services.idempotency.Run(
             request, caller.principal.user_id.value(), [&](storage::UnitOfWork& unit) {
-              auto added = services.followups.Add(unit, caller.principal, caller.actor, *id, input);
+              auto added = services.followups.Add(unit, caller.principal, caller.actor,
+                                                  customers::CustomerId(*id), input);
               if (!added) return ErrorResponse(added.error(), request);
               return http::JsonResponse(201, *added);
             });
@@ -365,7 +375,8 @@ void AddCustomerRoutes(http::Router& router, const ApiContext& ctx,
           limit = (ec == std::errc() && p == l->data() + l->size()) ? parsed : 0;
         }
         std::string cursor(request.QueryParam("cursor").value_or(""));
-        auto page = services.followups.Timeline(caller.principal, *id, cursor, limit);
+        auto page = services.followups.Timeline(caller.principal, customers::CustomerId(*id),
+                                                cursor, limit);
         if (!page) return ErrorResponse(page.error(), request);
         json::array items;
         for (auto& item : page->items) items.push_back(std::move(item));

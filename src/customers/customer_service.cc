@@ -192,7 +192,7 @@ void CheckRequiredKept(const json::object& patch, std::optional<CustomerType> ty
 struct CustomerService::Prepared {
   const auth::Principal* principal = nullptr;  // who creates it
   forms::RecordValues values;
-  int64_t owner_id = 0;
+  auth::UserId owner_id;
   bool owner_is_caller = true;
   std::string insert_sql;
   storage::Params params;
@@ -255,8 +255,8 @@ Status CustomerService::RegisterEntity() {
   return db_.Write([&](Tx& tx) { return registry_.RegisterBuiltin(tx, entity); });
 }
 
-Error CustomerService::Duplicate(std::string_view field, int64_t existing_id) const {
-  std::string id = std::to_string(existing_id);
+Error CustomerService::Duplicate(std::string_view field, CustomerId existing_id) const {
+  std::string id = std::to_string(existing_id.value());
   Message message = field == "credit_code"
                         ? Message{"该统一社会信用代码已登记为客户（客户 ID " + id + "）",
                                   "A customer with this credit code already exists (customer " +
@@ -267,7 +267,7 @@ Error CustomerService::Duplicate(std::string_view field, int64_t existing_id) co
   Error error = InvalidField(std::string(field), "duplicate", message);
   error.code = ErrorCode::kAlreadyExists;
   error.message = message;
-  error.extensions["existing_id"] = existing_id;
+  error.extensions["existing_id"] = existing_id.value();
   return error;
 }
 
@@ -277,7 +277,7 @@ Result<CustomerService::Prepared> CustomerService::Prepare(const auth::Principal
                                                           const json::object& raw) {
   json::object input = raw;
   std::vector<FieldViolation> violations;
-  Prepared prepared{.principal = &principal, .owner_id = principal.user_id.value()};
+  Prepared prepared{.principal = &principal, .owner_id = principal.user_id};
 
   if (const auto* owner = input.if_contains("owner_id"); owner && !owner->is_null()) {
     if (!owner->is_int64() || owner->get_int64() <= 0) {
@@ -285,7 +285,7 @@ Result<CustomerService::Prepared> CustomerService::Prepare(const auth::Principal
                             {"必须是用户 ID", "must be a user id"}});
     } else if (owner->get_int64() != principal.user_id.value()) {
       RETURN_IF_ERROR(principal.Require(auth::Permission::kCustomerReassign));
-      prepared.owner_id = owner->get_int64();
+      prepared.owner_id = auth::UserId(owner->get_int64());
       prepared.owner_is_caller = false;
     }
   }
@@ -325,11 +325,12 @@ Result<CustomerService::Prepared> CustomerService::Prepare(const auth::Principal
                         v.PlaceholderList() + (v.empty() ? "" : ", ") + "?, ?, 1, ?, ?, ?, ?)";
   prepared.params = v.Params();
   prepared.department_param = prepared.params.size() + 1;
-  prepared.params.insert(prepared.params.end(), {prepared.owner_id, principal.department_id.value(),
-                                                 now, by, now, by});
+  prepared.params.insert(
+      prepared.params.end(),
+      {prepared.owner_id.value(), principal.department_id.value(), now, by, now, by});
 
   ASSIGN_OR_RETURN(auto changes, forms::ChangesForAudit(entity, nullptr, v, cipher_));
-  changes.push_back({"owner_id", std::nullopt, std::to_string(prepared.owner_id)});
+  changes.push_back({"owner_id", std::nullopt, std::to_string(prepared.owner_id.value())});
   prepared.audit = audit_.Prepare(actor, {.action = audit::Action::kCustomerCreate,
                                           .entity_type = "customer",
                                           .changes = std::move(changes)});
@@ -337,7 +338,7 @@ Result<CustomerService::Prepared> CustomerService::Prepare(const auth::Principal
 }
 
 Status CustomerService::CheckNoDuplicate(Tx& tx, const forms::RecordValues& values,
-                                         std::optional<int64_t> except_id) {
+                                         std::optional<CustomerId> except_id) {
   struct Key {
     const char* field;
     const char* column;
@@ -355,18 +356,19 @@ Status CustomerService::CheckNoDuplicate(Tx& tx, const forms::RecordValues& valu
     ASSIGN_OR_RETURN(auto existing,
                      tx.QueryOne("SELECT id FROM customers WHERE " + std::string(key.column) +
                                      " = ? AND deleted_at_us IS NULL AND id <> ?",
-                                 {*key.value, except_id.value_or(0)}));
-    if (existing) return Duplicate(key.field, existing->Int(0));
+                                 {*key.value, except_id.value_or(CustomerId()).value()}));
+    if (existing) return Duplicate(key.field, CustomerId(existing->Int(0)));
   }
   return Ok();
 }
 
-Result<int64_t> CustomerService::OwnerDepartment(Tx& tx, const auth::Principal& principal,
-                                                 int64_t owner_id) {
+Result<auth::DepartmentId> CustomerService::OwnerDepartment(Tx& tx,
+                                                            const auth::Principal& principal,
+                                                            auth::UserId owner_id) {
   ASSIGN_OR_RETURN(auto owner, tx.QueryOne("SELECT u.department_id, d.path FROM users u JOIN "
                                            "departments d ON d.id = u.department_id WHERE "
                                            "u.id = ? AND u.status = 'active'",
-                                           {owner_id}));
+                                           {owner_id.value()}));
   if (!owner) {
     return InvalidField(
         "owner_id", "unknown_owner",
@@ -374,19 +376,20 @@ Result<int64_t> CustomerService::OwnerDepartment(Tx& tx, const auth::Principal& 
   }
   // A customer handed to someone whose customers the caller may not see would vanish from the
   // caller's view the moment it is saved.
-  if (!principal.CanAccess("customer", auth::UserId(owner_id), auth::DepartmentId(owner->Int(0)),
+  if (!principal.CanAccess("customer", owner_id, auth::DepartmentId(owner->Int(0)),
                            owner->Text(1))) {
     return InvalidField(
         "owner_id", "out_of_scope",
         {"该客户经理不在您的数据范围内", "That account manager is outside your data scope"});
   }
-  return owner->Int(0);
+  return auth::DepartmentId(owner->Int(0));
 }
 
-Result<int64_t> CustomerService::Insert(Tx& tx, Prepared& prepared) {
+Result<CustomerId> CustomerService::Insert(Tx& tx, Prepared& prepared) {
   if (!prepared.owner_is_caller) {
-    ASSIGN_OR_RETURN(prepared.params[prepared.department_param],
+    ASSIGN_OR_RETURN(auth::DepartmentId department,
                      OwnerDepartment(tx, *prepared.principal, prepared.owner_id));
+    prepared.params[prepared.department_param] = department.value();
   }
   // The unique indexes decide; the lookup runs only to name the customer who already holds the
   // number. SQLite undoes just the failed statement. PostgreSQL would end the whole unit of work
@@ -411,7 +414,7 @@ Result<int64_t> CustomerService::Insert(Tx& tx, Prepared& prepared) {
     return Internal("customer refused by a unique index that names no duplicate");
   }
   prepared.audit.entity_id = std::to_string(*id);
-  return *id;
+  return CustomerId(*id);
 }
 
 Result<json::object> CustomerService::Create(const auth::Principal& principal,
@@ -482,10 +485,10 @@ Result<std::vector<BatchItemResult>> CustomerService::CreateBatch(
 }
 
 Result<json::object> CustomerService::Load(Tx& tx, const auth::Principal& principal,
-                                           const forms::EntityDef& entity, int64_t id,
+                                           const forms::EntityDef& entity, CustomerId id,
                                            forms::OutputMode mode) {
   auth::ScopePredicate scope = principal.ScopeSql("customer", "c.owner_id", "c.department_id");
-  storage::Params params{id};
+  storage::Params params{id.value()};
   params.insert(params.end(), scope.params.begin(), scope.params.end());
   ASSIGN_OR_RETURN(auto row, tx.QueryOne("SELECT " + std::string(kOwnerColumns) +
                                              forms::SelectColumns(entity, "c") +
@@ -498,7 +501,7 @@ Result<json::object> CustomerService::Load(Tx& tx, const auth::Principal& princi
   return WithRecordFacts(std::move(out), *row);
 }
 
-Result<json::object> CustomerService::Get(const auth::Principal& principal, int64_t id) {
+Result<json::object> CustomerService::Get(const auth::Principal& principal, CustomerId id) {
   RETURN_IF_ERROR(principal.Require(auth::Permission::kCustomerRead));
   ASSIGN_OR_RETURN(auto entity, registry_.Get(kCustomerEntity));
   return db_.ReadValue<json::object>(
@@ -506,7 +509,7 @@ Result<json::object> CustomerService::Get(const auth::Principal& principal, int6
 }
 
 Result<json::object> CustomerService::Update(const auth::Principal& principal,
-                                             const audit::Actor& actor, int64_t id,
+                                             const audit::Actor& actor, CustomerId id,
                                              const json::object& patch, int64_t expected_version) {
   return storage::UnitOfWork::RunValue<json::object>(db_, [&](storage::UnitOfWork& unit) {
     return Update(unit, principal, actor, id, patch, expected_version);
@@ -515,7 +518,7 @@ Result<json::object> CustomerService::Update(const auth::Principal& principal,
 
 Result<json::object> CustomerService::Update(storage::UnitOfWork& unit,
                                              const auth::Principal& principal,
-                                             const audit::Actor& actor, int64_t id,
+                                             const audit::Actor& actor, CustomerId id,
                                              const json::object& raw_patch,
                                              int64_t expected_version) {
   RETURN_IF_ERROR(principal.Require(auth::Permission::kCustomerWrite));
@@ -539,7 +542,7 @@ Result<json::object> CustomerService::Update(storage::UnitOfWork& unit,
 
   auto updated = [&]() -> Result<json::object> {
     auth::ScopePredicate scope = principal.ScopeSql("customer", "c.owner_id", "c.department_id");
-    storage::Params params{id};
+    storage::Params params{id.value()};
     params.insert(params.end(), scope.params.begin(), scope.params.end());
     ASSIGN_OR_RETURN(auto before, tx.QueryOne("SELECT c.id, c.version, c.type, c.id_type, " +
                                                   forms::SelectColumns(*entity, "c") +
@@ -577,7 +580,7 @@ Result<json::object> CustomerService::Update(storage::UnitOfWork& unit,
     storage::Value by =
         actor.user_id ? storage::Value(*actor.user_id) : storage::Value(storage::Null{});
     storage::Params update = values->Params();
-    update.insert(update.end(), {now, by, id, expected_version});
+    update.insert(update.end(), {now, by, id.value(), expected_version});
     ASSIGN_OR_RETURN(int64_t changed,
                      tx.Execute("UPDATE customers SET " + values->SetList() +
                                     ", version = version + 1, updated_at_us = ?, updated_by = ? "
@@ -588,7 +591,7 @@ Result<json::object> CustomerService::Update(storage::UnitOfWork& unit,
       RETURN_IF_ERROR(audit_.Append(tx, actor,
                                     {.action = audit::Action::kCustomerUpdate,
                                      .entity_type = "customer",
-                                     .entity_id = std::to_string(id),
+                                     .entity_id = std::to_string(id.value()),
                                      .changes = std::move(changes)}));
     }
     return Load(tx, principal, *entity, id, forms::OutputMode::kMasked);
@@ -600,13 +603,13 @@ Result<json::object> CustomerService::Update(storage::UnitOfWork& unit,
 }
 
 Status CustomerService::Delete(const auth::Principal& principal, const audit::Actor& actor,
-                               int64_t id) {
+                               CustomerId id) {
   return storage::UnitOfWork::Run(
       db_, [&](storage::UnitOfWork& unit) { return Delete(unit, principal, actor, id); });
 }
 
 Status CustomerService::Delete(storage::UnitOfWork& unit, const auth::Principal& principal,
-                               const audit::Actor& actor, int64_t id) {
+                               const audit::Actor& actor, CustomerId id) {
   RETURN_IF_ERROR(principal.Require(auth::Permission::kCustomerDelete));
   Tx& tx = unit.tx();
   RETURN_IF_ERROR(CheckVisible(tx, principal, id));
@@ -616,11 +619,11 @@ Status CustomerService::Delete(storage::UnitOfWork& unit, const auth::Principal&
   RETURN_IF_ERROR(
       tx.Execute("UPDATE customers SET deleted_at_us = ?, deleted_by = ?, version = "
                  "version + 1 WHERE id = ?",
-                 {now, by, id}));
+                 {now, by, id.value()}));
   return audit_.Append(tx, actor,
                        {.action = audit::Action::kCustomerDelete,
                         .entity_type = "customer",
-                        .entity_id = std::to_string(id)});
+                        .entity_id = std::to_string(id.value())});
 }
 
 Status CustomerService::RecordLookup(const auth::Principal& principal, const audit::Actor& actor,
@@ -723,7 +726,7 @@ Result<CustomerPage> CustomerService::List(const auth::Principal& principal,
 }
 
 Result<json::object> CustomerService::Unmask(const auth::Principal& principal,
-                                             const audit::Actor& actor, int64_t id,
+                                             const audit::Actor& actor, CustomerId id,
                                              const std::vector<std::string>& fields) {
   return storage::UnitOfWork::RunValue<json::object>(
       db_, [&](storage::UnitOfWork& unit) { return Unmask(unit, principal, actor, id, fields); });
@@ -731,7 +734,7 @@ Result<json::object> CustomerService::Unmask(const auth::Principal& principal,
 
 Result<json::object> CustomerService::Unmask(storage::UnitOfWork& unit,
                                              const auth::Principal& principal,
-                                             const audit::Actor& actor, int64_t id,
+                                             const audit::Actor& actor, CustomerId id,
                                              const std::vector<std::string>& fields) {
   ASSIGN_OR_RETURN(auto entity, registry_.Get(unit.tx(), kCustomerEntity));
   std::string names;
@@ -741,7 +744,7 @@ Result<json::object> CustomerService::Unmask(storage::UnitOfWork& unit,
       return audit_.Append(tx, actor,
                            {.action = audit::Action::kPiiUnmaskDenied,
                             .entity_type = "customer",
-                            .entity_id = std::to_string(id),
+                            .entity_id = std::to_string(id.value()),
                             .detail = "fields: " + names});
     });
     return allowed.error();
@@ -763,7 +766,7 @@ Result<json::object> CustomerService::Unmask(storage::UnitOfWork& unit,
   RETURN_IF_ERROR(audit_.Append(tx, actor,
                                 {.action = audit::Action::kPiiUnmask,
                                  .entity_type = "customer",
-                                 .entity_id = std::to_string(id),
+                                 .entity_id = std::to_string(id.value()),
                                  .detail = "fields: " + names}));
   json::object out;
   for (const auto& name : fields) out[name] = full.at(name);
@@ -771,17 +774,16 @@ Result<json::object> CustomerService::Unmask(storage::UnitOfWork& unit,
 }
 
 Status CustomerService::Reassign(const auth::Principal& principal, const audit::Actor& actor,
-                                 const std::vector<int64_t>& ids, auth::UserId new_owner) {
+                                 const std::vector<CustomerId>& ids, auth::UserId new_owner) {
   return storage::UnitOfWork::Run(db_, [&](storage::UnitOfWork& unit) {
     return Reassign(unit, principal, actor, ids, new_owner);
   });
 }
 
 Status CustomerService::Reassign(storage::UnitOfWork& unit, const auth::Principal& principal,
-                                 const audit::Actor& actor, const std::vector<int64_t>& ids,
+                                 const audit::Actor& actor, const std::vector<CustomerId>& ids,
                                  auth::UserId new_owner) {
   RETURN_IF_ERROR(principal.Require(auth::Permission::kCustomerReassign));
-  const int64_t new_owner_id = new_owner.value();
   if (ids.empty() || ids.size() > kMaxReassign) {
     const std::string most = std::to_string(kMaxReassign);
     return InvalidField("ids", "invalid_count",
@@ -789,34 +791,35 @@ Status CustomerService::Reassign(storage::UnitOfWork& unit, const auth::Principa
                          "Reassign between 1 and " + most + " customers at a time"});
   }
   Tx& tx = unit.tx();
-  ASSIGN_OR_RETURN(int64_t department, OwnerDepartment(tx, principal, new_owner_id));
+  ASSIGN_OR_RETURN(auth::DepartmentId department, OwnerDepartment(tx, principal, new_owner));
   int64_t now = ToUnixMicros(clock_.Now());
-  for (int64_t id : std::set<int64_t>(ids.begin(), ids.end())) {
+  for (CustomerId id : std::set<CustomerId>(ids.begin(), ids.end())) {
     RETURN_IF_ERROR(CheckVisible(tx, principal, id));
     ASSIGN_OR_RETURN(auto before, tx.QueryOne("SELECT owner_id, department_id FROM customers "
                                               "WHERE id = ?",
-                                              {id}));
-    if (before->Int(0) == new_owner_id) continue;
+                                              {id.value()}));
+    if (before->Int(0) == new_owner.value()) continue;
     RETURN_IF_ERROR(tx.Execute(
         "UPDATE customers SET owner_id = ?, department_id = ?, version = "
         "version + 1, updated_at_us = ?, updated_by = ? WHERE id = ?",
-        {new_owner_id, department, now,
-         actor.user_id ? storage::Value(*actor.user_id) : storage::Value(storage::Null{}), id}));
-    RETURN_IF_ERROR(audit_.Append(
-        tx, actor,
-        {.action = audit::Action::kCustomerReassign,
-         .entity_type = "customer",
-         .entity_id = std::to_string(id),
-         .changes = {
-             {"owner_id", std::to_string(before->Int(0)), std::to_string(new_owner_id)},
-             {"department_id", std::to_string(before->Int(1)), std::to_string(department)}}}));
+        {new_owner.value(), department.value(), now,
+         actor.user_id ? storage::Value(*actor.user_id) : storage::Value(storage::Null{}),
+         id.value()}));
+    RETURN_IF_ERROR(audit_.Append(tx, actor,
+                                  {.action = audit::Action::kCustomerReassign,
+                                   .entity_type = "customer",
+                                   .entity_id = std::to_string(id.value()),
+                                   .changes = {{"owner_id", std::to_string(before->Int(0)),
+                                                std::to_string(new_owner.value())},
+                                               {"department_id", std::to_string(before->Int(1)),
+                                                std::to_string(department.value())}}}));
   }
   return Ok();
 }
 
-Status CustomerService::CheckVisible(Tx& tx, const auth::Principal& principal, int64_t id) {
+Status CustomerService::CheckVisible(Tx& tx, const auth::Principal& principal, CustomerId id) {
   auth::ScopePredicate scope = principal.ScopeSql("customer", "c.owner_id", "c.department_id");
-  storage::Params params{id};
+  storage::Params params{id.value()};
   params.insert(params.end(), scope.params.begin(), scope.params.end());
   ASSIGN_OR_RETURN(auto row, tx.QueryOne("SELECT 1 FROM customers c WHERE c.id = ? AND "
                                          "c.deleted_at_us IS NULL AND (" +
@@ -824,16 +827,16 @@ Status CustomerService::CheckVisible(Tx& tx, const auth::Principal& principal, i
                                          params));
   if (!row) {
     Error error = NotFound(NotFoundMessage());
-    error.extensions["customer_id"] = id;
+    error.extensions["customer_id"] = id.value();
     return error;
   }
   return Ok();
 }
 
-Result<std::optional<std::string>> CustomerService::NameOf(Tx& tx, int64_t id) {
+Result<std::optional<std::string>> CustomerService::NameOf(Tx& tx, CustomerId id) {
   ASSIGN_OR_RETURN(auto row, tx.QueryOne("SELECT name FROM customers WHERE id = ? AND "
                                          "deleted_at_us IS NULL",
-                                         {id}));
+                                         {id.value()}));
   if (!row) return std::optional<std::string>();
   return std::optional<std::string>(row->Text(0));
 }

@@ -29,6 +29,7 @@
 #include "auth/rate_limiter.h"
 #include "core/clock.h"
 #include "crypto/field_cipher.h"
+#include "customers/ids.h"
 #include "forms/entity_registry.h"
 #include "forms/record_codec.h"
 #include "forms/record_query.h"
@@ -55,7 +56,7 @@ struct CustomerSafeguards {
 
 // The outcome of one input of a batch create: the new id, or why it was refused.
 struct BatchItemResult {
-  std::optional<int64_t> id;
+  std::optional<CustomerId> id;
   std::optional<Error> error;
 };
 
@@ -100,7 +101,7 @@ class CustomerService {
   // The customer with masked personal data, plus "owner_name" and "department_name" for display.
   // Errors: kNotFound (absent, deleted or out of scope),
   // kPermissionDenied without customer.read.
-  Result<boost::json::object> Get(const auth::Principal& principal, int64_t id);
+  Result<boost::json::object> Get(const auth::Principal& principal, CustomerId id);
 
   // Applies the fields in `patch` if the stored version is `expected_version`. The type, owner
   // and department cannot be patched (owner: Reassign).
@@ -108,17 +109,17 @@ class CustomerService {
   // and "required" for a patch that would clear what the customer's type needs (the ID number
   // or phone of an individual, the credit code of an enterprise); kAlreadyExists as Create.
   Result<boost::json::object> Update(const auth::Principal& principal, const audit::Actor& actor,
-                                     int64_t id, const boost::json::object& patch,
+                                     CustomerId id, const boost::json::object& patch,
                                      int64_t expected_version);
   Result<boost::json::object> Update(storage::UnitOfWork& unit, const auth::Principal& principal,
-                                     const audit::Actor& actor, int64_t id,
+                                     const audit::Actor& actor, CustomerId id,
                                      const boost::json::object& patch, int64_t expected_version);
 
   // Soft delete: the record stays for its history, leaves every list, and frees its ID number
   // for a new record. Errors: kPermissionDenied without customer.delete; as Get.
-  Status Delete(const auth::Principal& principal, const audit::Actor& actor, int64_t id);
+  Status Delete(const auth::Principal& principal, const audit::Actor& actor, CustomerId id);
   Status Delete(storage::UnitOfWork& unit, const auth::Principal& principal,
-                const audit::Actor& actor, int64_t id);
+                const audit::Actor& actor, CustomerId id);
 
   // A page of customers in the caller's scope. Parameters: every filterable field of the entity
   // (see forms/record_query.h: name=…, name.prefix=…, created_at.from=…, tags=…, sort=…,
@@ -136,9 +137,9 @@ class CustomerService {
   // Errors: kPermissionDenied without pii.unmask; kInvalidArgument for a field that is not
   // masked; as Get.
   Result<boost::json::object> Unmask(const auth::Principal& principal, const audit::Actor& actor,
-                                     int64_t id, const std::vector<std::string>& fields);
+                                     CustomerId id, const std::vector<std::string>& fields);
   Result<boost::json::object> Unmask(storage::UnitOfWork& unit, const auth::Principal& principal,
-                                     const audit::Actor& actor, int64_t id,
+                                     const audit::Actor& actor, CustomerId id,
                                      const std::vector<std::string>& fields);
 
   // Moves customers to another account manager (and the manager's department). All or nothing;
@@ -147,17 +148,17 @@ class CustomerService {
   // disabled new owner, or one outside the caller's scope ("owner_id"), or too many ids ("ids");
   // kNotFound naming the first id that is absent or out of scope.
   Status Reassign(const auth::Principal& principal, const audit::Actor& actor,
-                  const std::vector<int64_t>& ids, auth::UserId new_owner);
+                  const std::vector<CustomerId>& ids, auth::UserId new_owner);
   Status Reassign(storage::UnitOfWork& unit, const auth::Principal& principal,
-                  const audit::Actor& actor, const std::vector<int64_t>& ids,
+                  const audit::Actor& actor, const std::vector<CustomerId>& ids,
                   auth::UserId new_owner);
 
   // Whether the customer exists, is live and is in the caller's scope (for the related-party,
   // follow-up and timeline services). Errors: kNotFound otherwise.
-  Status CheckVisible(storage::Tx& tx, const auth::Principal& principal, int64_t id);
+  Status CheckVisible(storage::Tx& tx, const auth::Principal& principal, CustomerId id);
 
   // The customer's display name, when it exists (for related parties).
-  Result<std::optional<std::string>> NameOf(storage::Tx& tx, int64_t id);
+  Result<std::optional<std::string>> NameOf(storage::Tx& tx, CustomerId id);
 
   // The customer entity as it is defined now (built-in and custom fields).
   Result<std::shared_ptr<const forms::EntityDef>> Entity();
@@ -167,19 +168,19 @@ class CustomerService {
   Result<Prepared> Prepare(const auth::Principal& principal, const audit::Actor& actor,
                            const forms::EntityDef& entity, const boost::json::object& input);
   // Inserts a prepared customer and names it in its audit entry; the caller appends the entry.
-  Result<int64_t> Insert(storage::Tx& tx, Prepared& prepared);
+  Result<CustomerId> Insert(storage::Tx& tx, Prepared& prepared);
   Result<boost::json::object> Load(storage::Tx& tx, const auth::Principal& principal,
-                                   const forms::EntityDef& entity, int64_t id,
+                                   const forms::EntityDef& entity, CustomerId id,
                                    forms::OutputMode mode);
-  Error Duplicate(std::string_view field, int64_t existing_id) const;
+  Error Duplicate(std::string_view field, CustomerId existing_id) const;
   // The department of `owner_id` as a new owner: an active user within the caller's scope.
   // Errors: kInvalidArgument on owner_id (unknown_owner, out_of_scope).
-  Result<int64_t> OwnerDepartment(storage::Tx& tx, const auth::Principal& principal,
-                                  int64_t owner_id);
+  Result<auth::DepartmentId> OwnerDepartment(storage::Tx& tx, const auth::Principal& principal,
+                                             auth::UserId owner_id);
   // kAlreadyExists naming the live customer (other than `except_id`) that already has the ID
   // number or credit code in `values`.
   Status CheckNoDuplicate(storage::Tx& tx, const forms::RecordValues& values,
-                          std::optional<int64_t> except_id);
+                          std::optional<CustomerId> except_id);
   // Counts and audits one exact lookup by personal data, or refuses it beyond the rate.
   Status RecordLookup(const auth::Principal& principal, const audit::Actor& actor,
                       std::string_view field);

@@ -15,6 +15,7 @@ namespace {
 namespace json = boost::json;
 using testing::Codes;
 using testing::CustomersFixture;
+using testing::IdOf;
 
 class CustomerServiceTest : public CustomersFixture {};
 
@@ -54,8 +55,8 @@ TEST_P(CustomerServiceTest, LegacyFifteenDigitNumbersAreConverted) {
                                                   {"id_number", "110105491231002"},
                                                   {"phone", "13900001111"}});
   ASSERT_TRUE(created);
-  auto plain = customers_->Unmask(As("risk"), ActorOf("risk"), created->at("id").as_int64(),
-                                  {"id_number", "birth_date"});
+  auto plain =
+      customers_->Unmask(As("risk"), ActorOf("risk"), IdOf(*created), {"id_number", "birth_date"});
   ASSERT_TRUE(plain);
   EXPECT_EQ(plain->at("id_number").as_string().size(), 18u);
   EXPECT_EQ(plain->at("birth_date").as_string(), "1949-12-31");
@@ -126,20 +127,16 @@ TEST_P(CustomerServiceTest, DuplicateIdNumberNamesTheExistingCustomerAcrossScope
   auto existing = dup.error().extensions.at("existing_id");
   EXPECT_EQ(std::get<int64_t>(existing), first->at("id").as_int64());
   // am.west still cannot see it.
-  EXPECT_EQ(customers_->Get(As("am.west"), first->at("id").as_int64()).error().code,
-            ErrorCode::kNotFound);
+  EXPECT_EQ(customers_->Get(As("am.west"), IdOf(*first)).error().code, ErrorCode::kNotFound);
 }
 
 TEST_P(CustomerServiceTest, DeletedCustomersFreeTheirIdNumber) {
   auto first = CreateAs("am.east", Individual(8));
   ASSERT_TRUE(first);
-  EXPECT_EQ(customers_->Delete(As("am.east"), ActorOf("am.east"), first->at("id").as_int64())
-                .error()
-                .code,
+  EXPECT_EQ(customers_->Delete(As("am.east"), ActorOf("am.east"), IdOf(*first)).error().code,
             ErrorCode::kPermissionDenied);
-  ASSERT_TRUE(customers_->Delete(As("admin"), ActorOf("admin"), first->at("id").as_int64()));
-  EXPECT_EQ(customers_->Get(As("admin"), first->at("id").as_int64()).error().code,
-            ErrorCode::kNotFound);
+  ASSERT_TRUE(customers_->Delete(As("admin"), ActorOf("admin"), IdOf(*first)));
+  EXPECT_EQ(customers_->Get(As("admin"), IdOf(*first)).error().code, ErrorCode::kNotFound);
   EXPECT_TRUE(CreateAs("am.east", Individual(8)));
 }
 
@@ -147,8 +144,8 @@ TEST_P(CustomerServiceTest, DataScopeDecidesWhoSeesACustomer) {
   auto east = CreateAs("am.east", Individual(11));
   auto west = CreateAs("am.west", Individual(12));
   ASSERT_TRUE(east && west);
-  int64_t east_id = east->at("id").as_int64();
-  int64_t west_id = west->at("id").as_int64();
+  CustomerId east_id = IdOf(*east);
+  CustomerId west_id = IdOf(*west);
   EXPECT_TRUE(customers_->Get(As("am.east"), east_id));
   EXPECT_EQ(customers_->Get(As("am.east"), west_id).error().code, ErrorCode::kNotFound);
   // The east branch manager sees the east team (a sub-department), not the west branch.
@@ -165,7 +162,7 @@ TEST_P(CustomerServiceTest, DataScopeDecidesWhoSeesACustomer) {
 TEST_P(CustomerServiceTest, UpdateNeedsTheCurrentVersionAndIsAudited) {
   auto created = CreateAs("am.east", Individual(21));
   ASSERT_TRUE(created);
-  int64_t id = created->at("id").as_int64();
+  CustomerId id = IdOf(*created);
   auto stale = customers_->Update(As("am.east"), ActorOf("am.east"), id,
                                   json::object{{"occupation", "教师"}}, 7);
   EXPECT_EQ(stale.error().code, ErrorCode::kAborted);
@@ -176,7 +173,7 @@ TEST_P(CustomerServiceTest, UpdateNeedsTheCurrentVersionAndIsAudited) {
   ASSERT_TRUE(updated) << updated.error().message.en_us;
   EXPECT_EQ(updated->at("version").as_int64(), 2);
   EXPECT_EQ(updated->at("occupation").as_string(), "教师");
-  auto history = audit_.History(*db_, "customer", std::to_string(id), std::nullopt, 10);
+  auto history = audit_.History(*db_, "customer", std::to_string(id.value()), std::nullopt, 10);
   ASSERT_TRUE(history);
   ASSERT_GE(history->size(), 2u);
   EXPECT_EQ((*history)[0].action, "customer.update");
@@ -190,7 +187,7 @@ TEST_P(CustomerServiceTest, UpdateNeedsTheCurrentVersionAndIsAudited) {
 TEST_P(CustomerServiceTest, UnmaskNeedsThePermissionAndIsAuditedEitherWay) {
   auto created = CreateAs("am.east", Individual(31));
   ASSERT_TRUE(created);
-  int64_t id = created->at("id").as_int64();
+  CustomerId id = IdOf(*created);
   auto denied = customers_->Unmask(As("am.east"), ActorOf("am.east"), id, {"id_number"});
   EXPECT_EQ(denied.error().code, ErrorCode::kPermissionDenied);
   auto plain = customers_->Unmask(As("risk"), ActorOf("risk"), id, {"id_number", "phone"});
@@ -260,7 +257,7 @@ TEST_P(CustomerServiceTest, ReassignMovesOwnerAndDepartmentAndIsGated) {
   auto a = CreateAs("am.east", Individual(51));
   auto b = CreateAs("am.east", Individual(52));
   ASSERT_TRUE(a && b);
-  std::vector<int64_t> ids{a->at("id").as_int64(), b->at("id").as_int64()};
+  std::vector<CustomerId> ids{IdOf(*a), IdOf(*b)};
   EXPECT_EQ(customers_->Reassign(As("am.east"), ActorOf("am.east"), ids, As("am.west").user_id)
                 .error()
                 .code,
@@ -289,7 +286,7 @@ TEST_P(CustomerServiceTest, BatchCreatesTheValidOnesAndReportsTheRest) {
   ASSERT_TRUE((*results)[2].error);
   EXPECT_EQ((*results)[2].error->code, ErrorCode::kAlreadyExists);
   EXPECT_EQ(std::get<int64_t>((*results)[2].error->extensions.at("existing_id")),
-            *(*results)[0].id);
+            (*results)[0].id->value());
   ASSERT_TRUE((*results)[3].error);
   EXPECT_EQ((*results)[3].error->code, ErrorCode::kInvalidArgument);
   EXPECT_EQ(customers_->List(As("am.east"), ActorOf("am.east"), {})->items.size(), 2u);
@@ -297,7 +294,7 @@ TEST_P(CustomerServiceTest, BatchCreatesTheValidOnesAndReportsTheRest) {
   auto created = audit_.List(*db_, {.action = "customer.create"});
   ASSERT_TRUE(created);
   ASSERT_EQ(created->size(), 2u);
-  EXPECT_EQ((*created)[0].entity_id, std::to_string(*(*results)[1].id));
+  EXPECT_EQ((*created)[0].entity_id, std::to_string((*results)[1].id->value()));
   EXPECT_TRUE(audit_.Verify(*db_)->intact);
 }
 

@@ -128,6 +128,14 @@ class CustomersFixture : public ::testing::TestWithParam<storage::testing::Backe
   std::map<std::string, std::shared_ptr<const auth::Principal>> principals_;
 };
 
+// The id of a customer or a relation as the services return it.
+inline CustomerId IdOf(const boost::json::object& customer) {
+  return CustomerId(customer.at("id").as_int64());
+}
+inline RelationId RelationIdOf(const boost::json::object& relation) {
+  return RelationId(relation.at("id").as_int64());
+}
+
 inline std::vector<std::string> Codes(const Error& e) {
   std::vector<std::string> out;
   for (const auto& v : e.field_violations) out.push_back(v.field + ":" + v.code);

@@ -106,7 +106,7 @@ FollowUpService::FollowUpService(storage::Db& db, const Clock& clock, const audi
     : db_(db), clock_(clock), audit_(audit), customers_(customers), zone_(std::move(zone)) {}
 
 Result<json::object> FollowUpService::Add(const auth::Principal& principal,
-                                          const audit::Actor& actor, int64_t customer_id,
+                                          const audit::Actor& actor, CustomerId customer_id,
                                           const NewFollowUp& input) {
   return storage::UnitOfWork::RunValue<json::object>(db_, [&](storage::UnitOfWork& unit) {
     return Add(unit, principal, actor, customer_id, input);
@@ -115,7 +115,7 @@ Result<json::object> FollowUpService::Add(const auth::Principal& principal,
 
 Result<json::object> FollowUpService::Add(storage::UnitOfWork& unit,
                                           const auth::Principal& principal,
-                                          const audit::Actor& actor, int64_t customer_id,
+                                          const audit::Actor& actor, CustomerId customer_id,
                                           const NewFollowUp& input) {
   RETURN_IF_ERROR(principal.Require(auth::Permission::kFollowUpWrite));
   std::vector<FieldViolation> violations;
@@ -156,12 +156,12 @@ Result<json::object> FollowUpService::Add(storage::UnitOfWork& unit,
                    tx.Insert("INSERT INTO customer_followups (customer_id, channel, content, "
                              "outcome, next_followup_date, created_at_us, created_by) VALUES "
                              "(?, ?, ?, ?, ?, ?, ?)",
-                             {customer_id, std::string(FollowUpChannelName(*channel)), content,
-                              input.outcome, next, now, principal.user_id.value()}));
+                             {customer_id.value(), std::string(FollowUpChannelName(*channel)),
+                              content, input.outcome, next, now, principal.user_id.value()}));
   RETURN_IF_ERROR(audit_.Append(tx, actor,
                                 {.action = audit::Action::kCustomerFollowupAdded,
                                  .entity_type = "customer",
-                                 .entity_id = std::to_string(customer_id),
+                                 .entity_id = std::to_string(customer_id.value()),
                                  .detail = "follow-up " + std::to_string(id) + " by " +
                                            std::string(FollowUpChannelName(*channel))}));
   ASSIGN_OR_RETURN(auto row, tx.QueryOne("SELECT " + std::string(kFollowUpColumns) +
@@ -172,7 +172,7 @@ Result<json::object> FollowUpService::Add(storage::UnitOfWork& unit,
 }
 
 Result<std::vector<json::object>> FollowUpService::List(const auth::Principal& principal,
-                                                        int64_t customer_id) {
+                                                        CustomerId customer_id) {
   RETURN_IF_ERROR(principal.Require(auth::Permission::kCustomerRead));
   return db_.ReadValue<std::vector<json::object>>(
       [&](Tx& tx) -> Result<std::vector<json::object>> {
@@ -181,7 +181,7 @@ Result<std::vector<json::object>> FollowUpService::List(const auth::Principal& p
                                                  " FROM customer_followups f LEFT JOIN users u "
                                                  "ON u.id = f.created_by WHERE f.customer_id = ? "
                                                  "ORDER BY f.created_at_us DESC, f.id DESC",
-                                             {customer_id}));
+                                             {customer_id.value()}));
         std::vector<json::object> out;
         for (const auto& row : rows) out.push_back(FollowUpJson(row));
         return out;
@@ -189,7 +189,7 @@ Result<std::vector<json::object>> FollowUpService::List(const auth::Principal& p
 }
 
 Result<TimelinePage> FollowUpService::Timeline(const auth::Principal& principal,
-                                               int64_t customer_id, const std::string& cursor,
+                                               CustomerId customer_id, const std::string& cursor,
                                                int limit) {
   RETURN_IF_ERROR(principal.Require(auth::Permission::kCustomerRead));
   if (limit < 1 || limit > 200) {
@@ -219,7 +219,7 @@ Result<TimelinePage> FollowUpService::Timeline(const auth::Principal& principal,
     std::string sql = "SELECT " + std::string(kFollowUpColumns) +
                       " FROM customer_followups f LEFT JOIN users u ON u.id = f.created_by "
                       "WHERE f.customer_id = ?";
-    storage::Params params{customer_id};
+    storage::Params params{customer_id.value()};
     if (auto b = bound(kFollowUpSource)) {
       sql += " AND (f.created_at_us < ? OR (f.created_at_us = ? AND f.id < ?))";
       params.insert(params.end(), {b->first, b->first, b->second});
@@ -241,8 +241,9 @@ Result<TimelinePage> FollowUpService::Timeline(const auth::Principal& principal,
   if (auto b = bound(kAuditSource)) audit_before = std::pair{FromUnixMicros(b->first), b->second};
   // Follow-ups are shown from their own table; skip their audit echo. Fetch a little more than a
   // page so that skipped echoes do not shorten it.
-  ASSIGN_OR_RETURN(auto history, audit_.History(db_, "customer", std::to_string(customer_id),
-                                                audit_before, std::min(500, 2 * limit + 1)));
+  ASSIGN_OR_RETURN(auto history,
+                   audit_.History(db_, "customer", std::to_string(customer_id.value()),
+                                  audit_before, std::min(500, 2 * limit + 1)));
   ASSIGN_OR_RETURN(auto entity, customers_.Entity());
   for (const auto& e : history) {
     if (e.action == "customer.followup_added") continue;

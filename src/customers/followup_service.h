@@ -54,18 +54,18 @@ class FollowUpService {
   // required or longer than 2,000 characters, outcome longer than 500, next_followup_date not a
   // date or before today in the zone).
   Result<boost::json::object> Add(const auth::Principal& principal, const audit::Actor& actor,
-                                  int64_t customer_id, const NewFollowUp& input);
+                                  CustomerId customer_id, const NewFollowUp& input);
   Result<boost::json::object> Add(storage::UnitOfWork& unit, const auth::Principal& principal,
-                                  const audit::Actor& actor, int64_t customer_id,
+                                  const audit::Actor& actor, CustomerId customer_id,
                                   const NewFollowUp& input);
 
   // Newest first. Errors: as Add for visibility.
   Result<std::vector<boost::json::object>> List(const auth::Principal& principal,
-                                                int64_t customer_id);
+                                                CustomerId customer_id);
 
   // A page of the merged timeline, newest first. `cursor` comes from the previous page.
   // Errors: kInvalidArgument for a bad cursor or a limit outside 1–200; as List.
-  Result<TimelinePage> Timeline(const auth::Principal& principal, int64_t customer_id,
+  Result<TimelinePage> Timeline(const auth::Principal& principal, CustomerId customer_id,
                                 const std::string& cursor, int limit);
 
  private:

@@ -12,6 +12,7 @@ namespace {
 namespace json = boost::json;
 using testing::Codes;
 using testing::CustomersFixture;
+using testing::IdOf;
 
 class FollowUpServiceTest : public CustomersFixture {};
 
@@ -30,15 +31,16 @@ TEST(VocabularyTest, ChannelsAndCustomerTypesReadBackFromTheirNames) {
 TEST_P(FollowUpServiceTest, FollowUpsAreValidated) {
   auto c = CreateAs("am.east", Individual(1));
   ASSERT_TRUE(c);
-  auto bad = followups_->Add(As("am.east"), ActorOf("am.east"), c->at("id").as_int64(),
-                             {.channel = "fax", .content = "  ", .next_followup_date = "2020-01-01"});
+  auto bad =
+      followups_->Add(As("am.east"), ActorOf("am.east"), IdOf(*c),
+                      {.channel = "fax", .content = "  ", .next_followup_date = "2020-01-01"});
   ASSERT_FALSE(bad);
   EXPECT_EQ(Codes(bad.error()),
             (std::vector<std::string>{"channel:invalid_option", "content:required",
                                       "next_followup_date:in_the_past"}));
-  auto not_a_date = followups_->Add(As("am.east"), ActorOf("am.east"), c->at("id").as_int64(),
-                                    {.channel = "phone", .content = "x",
-                                     .next_followup_date = "next week"});
+  auto not_a_date =
+      followups_->Add(As("am.east"), ActorOf("am.east"), IdOf(*c),
+                      {.channel = "phone", .content = "x", .next_followup_date = "next week"});
   EXPECT_EQ(Codes(not_a_date.error()),
             std::vector<std::string>{"next_followup_date:invalid_date"});
 }
@@ -49,7 +51,7 @@ TEST_P(FollowUpServiceTest, FollowUpsAreValidated) {
 TEST_P(FollowUpServiceTest, TodayIsTheConfiguredZonesDateForFollowUpsAndExpressionsAlike) {
   auto c = CreateAs("am.east", Individual(7));
   ASSERT_TRUE(c);
-  const int64_t id = c->at("id").as_int64();
+  const CustomerId id = IdOf(*c);
   Instant morning;
   ASSERT_TRUE(ParseInstant("2026-12-02T23:30:00Z", &morning));  // 2026-12-03 07:30 Beijing
   clock_.Set(morning);
@@ -77,7 +79,7 @@ TEST_P(FollowUpServiceTest, TodayIsTheConfiguredZonesDateForFollowUpsAndExpressi
 TEST_P(FollowUpServiceTest, TimelineMergesFollowUpsAndChangesNewestFirst) {
   auto c = CreateAs("am.east", Individual(2));
   ASSERT_TRUE(c);
-  int64_t id = c->at("id").as_int64();
+  CustomerId id = IdOf(*c);
   clock_.Advance(std::chrono::minutes(1));
   auto f1 = followups_->Add(As("am.east"), ActorOf("am.east"), id,
                             {.channel = "phone", .content = "首次电话沟通", .outcome = "有意向",
@@ -117,7 +119,7 @@ TEST_P(FollowUpServiceTest, TimelineMergesFollowUpsAndChangesNewestFirst) {
 TEST_P(FollowUpServiceTest, OthersCannotSeeOrWriteFollowUps) {
   auto c = CreateAs("am.east", Individual(3));
   ASSERT_TRUE(c);
-  int64_t id = c->at("id").as_int64();
+  CustomerId id = IdOf(*c);
   EXPECT_EQ(followups_->Add(As("am.west"), ActorOf("am.west"), id,
                             {.channel = "phone", .content = "x"})
                 .error()

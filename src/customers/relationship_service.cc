@@ -68,7 +68,7 @@ RelationshipService::RelationshipService(storage::Db& db, const Clock& clock,
     : db_(db), clock_(clock), audit_(audit), cipher_(cipher), customers_(customers) {}
 
 Result<json::object> RelationshipService::Add(const auth::Principal& principal,
-                                              const audit::Actor& actor, int64_t customer_id,
+                                              const audit::Actor& actor, CustomerId customer_id,
                                               const NewRelation& input) {
   return storage::UnitOfWork::RunValue<json::object>(db_, [&](storage::UnitOfWork& unit) {
     return Add(unit, principal, actor, customer_id, input);
@@ -77,7 +77,7 @@ Result<json::object> RelationshipService::Add(const auth::Principal& principal,
 
 Result<json::object> RelationshipService::Add(storage::UnitOfWork& unit,
                                               const auth::Principal& principal,
-                                              const audit::Actor& actor, int64_t customer_id,
+                                              const audit::Actor& actor, CustomerId customer_id,
                                               const NewRelation& input) {
   RETURN_IF_ERROR(principal.Require(auth::Permission::kCustomerWrite));
   std::vector<FieldViolation> violations;
@@ -149,7 +149,7 @@ Result<json::object> RelationshipService::Add(storage::UnitOfWork& unit,
                      tx.QueryOne("SELECT id FROM customer_relations WHERE customer_id = ? AND "
                                  "role = ? AND related_customer_id = ? AND deleted_at_us IS "
                                  "NULL",
-                                 {customer_id, role, *input.related_customer_id}));
+                                 {customer_id.value(), role, input.related_customer_id->value()}));
     if (existing) {
       Error e = InvalidField("related_customer_id", "duplicate",
                              {"该关联关系已存在", "This relation already exists"});
@@ -157,27 +157,28 @@ Result<json::object> RelationshipService::Add(storage::UnitOfWork& unit,
       return e;
     }
   }
-  storage::Value related = input.related_customer_id ? storage::Value(*input.related_customer_id)
-                                                     : storage::Value(storage::Null{});
+  storage::Value related = input.related_customer_id
+                               ? storage::Value(input.related_customer_id->value())
+                               : storage::Value(storage::Null{});
   ASSIGN_OR_RETURN(
       int64_t id,
       tx.Insert(
           "INSERT INTO customer_relations (customer_id, role, related_customer_id, "
           "person_name, person_phone_enc, share_ppm, note, created_at_us, created_by) "
           "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-          {customer_id, role, related,
+          {customer_id.value(), role, related,
            person_name.empty() ? storage::Value(storage::Null{}) : storage::Value(person_name),
            phone_cipher ? storage::Value(storage::Blob{*phone_cipher})
                         : storage::Value(storage::Null{}),
            share_ppm ? storage::Value(*share_ppm) : storage::Value(storage::Null{}), input.note,
            now, principal.user_id.value()}));
   std::string counterpart = input.related_customer_id
-                                ? "customer " + std::to_string(*input.related_customer_id)
+                                ? "customer " + std::to_string(input.related_customer_id->value())
                                 : person_name;
   RETURN_IF_ERROR(audit_.Append(tx, actor,
                                 {.action = audit::Action::kCustomerRelationAdded,
                                  .entity_type = "customer",
-                                 .entity_id = std::to_string(customer_id),
+                                 .entity_id = std::to_string(customer_id.value()),
                                  .changes = {{"relation." + role, std::nullopt, counterpart}},
                                  .detail = "relation " + std::to_string(id)}));
   ASSIGN_OR_RETURN(auto all, ListIn(tx, principal, customer_id));
@@ -188,7 +189,7 @@ Result<json::object> RelationshipService::Add(storage::UnitOfWork& unit,
 }
 
 Result<std::vector<json::object>> RelationshipService::List(const auth::Principal& principal,
-                                                            int64_t customer_id) {
+                                                            CustomerId customer_id) {
   RETURN_IF_ERROR(principal.Require(auth::Permission::kCustomerRead));
   return db_.ReadValue<std::vector<json::object>>(
       [&](Tx& tx) { return ListIn(tx, principal, customer_id); });
@@ -196,7 +197,7 @@ Result<std::vector<json::object>> RelationshipService::List(const auth::Principa
 
 Result<std::vector<json::object>> RelationshipService::ListIn(Tx& tx,
                                                               const auth::Principal& principal,
-                                                              int64_t customer_id) {
+                                                              CustomerId customer_id) {
   RETURN_IF_ERROR(customers_.CheckVisible(tx, principal, customer_id));
   ASSIGN_OR_RETURN(auto rows,
                    tx.Query("SELECT id, customer_id, role, related_customer_id, "
@@ -204,10 +205,10 @@ Result<std::vector<json::object>> RelationshipService::ListIn(Tx& tx,
                             "created_at_us FROM customer_relations WHERE deleted_at_us IS "
                             "NULL AND (customer_id = ? OR related_customer_id = ?) ORDER "
                             "BY id",
-                            {customer_id, customer_id}));
+                            {customer_id.value(), customer_id.value()}));
   std::vector<json::object> out;
   for (const auto& row : rows) {
-    bool outgoing = row.Int("customer_id") == customer_id;
+    bool outgoing = row.Int("customer_id") == customer_id.value();
     json::object item;
     item["id"] = row.Int("id");
     item["role"] = row.Text("role");
@@ -218,8 +219,8 @@ Result<std::vector<json::object>> RelationshipService::ListIn(Tx& tx,
     if (other) {
       counterpart["customer_id"] = *other;
       // The name of a customer outside the caller's scope stays hidden, like the rest.
-      if (customers_.CheckVisible(tx, principal, *other)) {
-        ASSIGN_OR_RETURN(auto name, customers_.NameOf(tx, *other));
+      if (customers_.CheckVisible(tx, principal, CustomerId(*other))) {
+        ASSIGN_OR_RETURN(auto name, customers_.NameOf(tx, CustomerId(*other)));
         counterpart["name"] = name ? json::value(*name) : json::value(nullptr);
       } else {
         counterpart["name"] = nullptr;
@@ -241,29 +242,30 @@ Result<std::vector<json::object>> RelationshipService::ListIn(Tx& tx,
 }
 
 Status RelationshipService::Remove(const auth::Principal& principal, const audit::Actor& actor,
-                                   int64_t customer_id, int64_t relation_id) {
+                                   CustomerId customer_id, RelationId relation_id) {
   return storage::UnitOfWork::Run(db_, [&](storage::UnitOfWork& unit) {
     return Remove(unit, principal, actor, customer_id, relation_id);
   });
 }
 
 Status RelationshipService::Remove(storage::UnitOfWork& unit, const auth::Principal& principal,
-                                   const audit::Actor& actor, int64_t customer_id,
-                                   int64_t relation_id) {
+                                   const audit::Actor& actor, CustomerId customer_id,
+                                   RelationId relation_id) {
   RETURN_IF_ERROR(principal.Require(auth::Permission::kCustomerWrite));
   Tx& tx = unit.tx();
   RETURN_IF_ERROR(customers_.CheckVisible(tx, principal, customer_id));
-  ASSIGN_OR_RETURN(auto row, tx.QueryOne("SELECT role, customer_id, related_customer_id FROM "
-                                         "customer_relations WHERE id = ? AND deleted_at_us IS "
-                                         "NULL AND (customer_id = ? OR related_customer_id = ?)",
-                                         {relation_id, customer_id, customer_id}));
+  ASSIGN_OR_RETURN(auto row,
+                   tx.QueryOne("SELECT role, customer_id, related_customer_id FROM "
+                               "customer_relations WHERE id = ? AND deleted_at_us IS "
+                               "NULL AND (customer_id = ? OR related_customer_id = ?)",
+                               {relation_id.value(), customer_id.value(), customer_id.value()}));
   if (!row) return NotFound({"关联关系不存在", "Relation not found"});
   // A link belongs to both ends: removing it from one side changes the other's relations too,
   // so the caller must see both.
   for (std::optional<int64_t> end :
        {row->OptInt("customer_id"), row->OptInt("related_customer_id")}) {
     if (!end) continue;
-    if (auto visible = customers_.CheckVisible(tx, principal, *end); !visible) {
+    if (auto visible = customers_.CheckVisible(tx, principal, CustomerId(*end)); !visible) {
       if (visible.error().code != ErrorCode::kNotFound) return visible.error();
       return NotFound({"关联关系不存在", "Relation not found"});
     }
@@ -271,13 +273,14 @@ Status RelationshipService::Remove(storage::UnitOfWork& unit, const auth::Princi
   RETURN_IF_ERROR(
       tx.Execute("UPDATE customer_relations SET deleted_at_us = ?, deleted_by = ? "
                  "WHERE id = ?",
-                 {ToUnixMicros(clock_.Now()), principal.user_id.value(), relation_id}));
-  return audit_.Append(tx, actor,
-                       {.action = audit::Action::kCustomerRelationRemoved,
-                        .entity_type = "customer",
-                        .entity_id = std::to_string(customer_id),
-                        .changes = {{"relation." + row->Text(0),
-                                     "relation " + std::to_string(relation_id), std::nullopt}}});
+                 {ToUnixMicros(clock_.Now()), principal.user_id.value(), relation_id.value()}));
+  return audit_.Append(
+      tx, actor,
+      {.action = audit::Action::kCustomerRelationRemoved,
+       .entity_type = "customer",
+       .entity_id = std::to_string(customer_id.value()),
+       .changes = {{"relation." + row->Text(0), "relation " + std::to_string(relation_id.value()),
+                    std::nullopt}}});
 }
 
 }  // namespace oc::customers

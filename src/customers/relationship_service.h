@@ -36,7 +36,7 @@ std::optional<RelationRole> RelationRoleFromName(std::string_view name);
 
 struct NewRelation {
   RelationRole role = RelationRole::kGuarantor;
-  std::optional<int64_t> related_customer_id;  // either this …
+  std::optional<CustomerId> related_customer_id;  // either this …
   std::string person_name;                     // … or a person who is not a customer
   std::string person_phone;                    // optional, mainland mobile
   std::string share_percent;                   // shareholders only: "35.5" (0 < s ≤ 100)
@@ -55,27 +55,27 @@ class RelationshipService {
   // when there is no customer; share_percent required for shareholders and out of range or not
   // allowed otherwise; person_phone invalid); kAlreadyExists when the same link exists.
   Result<boost::json::object> Add(const auth::Principal& principal, const audit::Actor& actor,
-                                  int64_t customer_id, const NewRelation& input);
+                                  CustomerId customer_id, const NewRelation& input);
   Result<boost::json::object> Add(storage::UnitOfWork& unit, const auth::Principal& principal,
-                                  const audit::Actor& actor, int64_t customer_id,
+                                  const audit::Actor& actor, CustomerId customer_id,
                                   const NewRelation& input);
 
   // Both directions: {id, role, direction: "outgoing"|"incoming", customer_id, counterpart:
   // {customer_id?, name, phone (masked)}, share_percent?, note, created_at}. A counterpart
   // customer outside the caller's scope shows its id only.
   Result<std::vector<boost::json::object>> List(const auth::Principal& principal,
-                                                int64_t customer_id);
+                                                CustomerId customer_id);
 
   // Removes a link seen from either side; the caller must see both ends. Errors: kNotFound
   // (also when the other end is outside the caller's scope); kPermissionDenied.
-  Status Remove(const auth::Principal& principal, const audit::Actor& actor, int64_t customer_id,
-                int64_t relation_id);
+  Status Remove(const auth::Principal& principal, const audit::Actor& actor, CustomerId customer_id,
+                RelationId relation_id);
   Status Remove(storage::UnitOfWork& unit, const auth::Principal& principal,
-                const audit::Actor& actor, int64_t customer_id, int64_t relation_id);
+                const audit::Actor& actor, CustomerId customer_id, RelationId relation_id);
 
  private:
   Result<std::vector<boost::json::object>> ListIn(storage::Tx& tx, const auth::Principal& principal,
-                                                  int64_t customer_id);
+                                                  CustomerId customer_id);
 
   storage::Db& db_;
   const Clock& clock_;

@@ -10,6 +10,8 @@ namespace {
 namespace json = boost::json;
 using testing::Codes;
 using testing::CustomersFixture;
+using testing::IdOf;
+using testing::RelationIdOf;
 
 class RelationshipServiceTest : public CustomersFixture {};
 
@@ -17,8 +19,8 @@ TEST_P(RelationshipServiceTest, ALinkIsVisibleFromBothSides) {
   auto borrower = CreateAs("am.east", Individual(1, "借款人"));
   auto guarantor = CreateAs("am.east", Individual(2, "担保人"));
   ASSERT_TRUE(borrower && guarantor);
-  int64_t b = borrower->at("id").as_int64();
-  int64_t g = guarantor->at("id").as_int64();
+  CustomerId b = IdOf(*borrower);
+  CustomerId g = IdOf(*guarantor);
   auto link = relationships_->Add(As("am.east"), ActorOf("am.east"), b,
                                   {.role = RelationRole::kGuarantor, .related_customer_id = g});
   ASSERT_TRUE(link) << link.error().message.en_us;
@@ -30,7 +32,7 @@ TEST_P(RelationshipServiceTest, ALinkIsVisibleFromBothSides) {
   ASSERT_EQ(from_guarantor->size(), 1u);
   EXPECT_EQ((*from_guarantor)[0].at("direction").as_string(), "incoming");
   EXPECT_EQ((*from_guarantor)[0].at("role").as_string(), "guarantor");
-  EXPECT_EQ((*from_guarantor)[0].at("counterpart").at("customer_id").as_int64(), b);
+  EXPECT_EQ((*from_guarantor)[0].at("counterpart").at("customer_id").as_int64(), b.value());
 
   auto again = relationships_->Add(As("am.east"), ActorOf("am.east"), b,
                                    {.role = RelationRole::kGuarantor, .related_customer_id = g});
@@ -40,7 +42,7 @@ TEST_P(RelationshipServiceTest, ALinkIsVisibleFromBothSides) {
 TEST_P(RelationshipServiceTest, APersonWhoIsNotACustomerKeepsAMaskedPhone) {
   auto c = CreateAs("am.east", Individual(3));
   ASSERT_TRUE(c);
-  auto link = relationships_->Add(As("am.east"), ActorOf("am.east"), c->at("id").as_int64(),
+  auto link = relationships_->Add(As("am.east"), ActorOf("am.east"), IdOf(*c),
                                   {.role = RelationRole::kEmergencyContact,
                                    .person_name = "王 大 妈",
                                    .person_phone = "139 0000 1111"});
@@ -54,8 +56,8 @@ TEST_P(RelationshipServiceTest, ShareholdersNeedAShareOthersMustNotHaveOne) {
                                                   {"credit_code", "91350100M000100Y43"}});
   auto owner = CreateAs("am.east", Individual(4));
   ASSERT_TRUE(company && owner);
-  int64_t c = company->at("id").as_int64();
-  int64_t o = owner->at("id").as_int64();
+  CustomerId c = IdOf(*company);
+  CustomerId o = IdOf(*owner);
   auto missing = relationships_->Add(As("am.east"), ActorOf("am.east"), c,
                                      {.role = RelationRole::kShareholder, .related_customer_id = o});
   EXPECT_EQ(Codes(missing.error()), std::vector<std::string>{"share_percent:required"});
@@ -78,17 +80,17 @@ TEST_P(RelationshipServiceTest, SelfLinksAndInvisibleCustomersAreRefused) {
   auto mine = CreateAs("am.east", Individual(5));
   auto theirs = CreateAs("am.west", Individual(6));
   ASSERT_TRUE(mine && theirs);
-  int64_t m = mine->at("id").as_int64();
+  CustomerId m = IdOf(*mine);
   auto self = relationships_->Add(As("am.east"), ActorOf("am.east"), m,
                                   {.role = RelationRole::kSpouse, .related_customer_id = m});
   EXPECT_EQ(Codes(self.error()), std::vector<std::string>{"related_customer_id:self_link"});
-  auto other = relationships_->Add(As("am.east"), ActorOf("am.east"), theirs->at("id").as_int64(),
+  auto other = relationships_->Add(As("am.east"), ActorOf("am.east"), IdOf(*theirs),
                                    {.role = RelationRole::kSpouse, .person_name = "某人"});
   EXPECT_EQ(other.error().code, ErrorCode::kNotFound);
   // A customer outside one's scope is no counterpart: answered as one that does not exist.
-  auto cross = relationships_->Add(As("am.east"), ActorOf("am.east"), m,
-                                   {.role = RelationRole::kCoBorrower,
-                                    .related_customer_id = theirs->at("id").as_int64()});
+  auto cross = relationships_->Add(
+      As("am.east"), ActorOf("am.east"), m,
+      {.role = RelationRole::kCoBorrower, .related_customer_id = IdOf(*theirs)});
   EXPECT_EQ(Codes(cross.error()), std::vector<std::string>{"related_customer_id:unknown_customer"});
 }
 
@@ -96,15 +98,13 @@ TEST_P(RelationshipServiceTest, RemovingALinkHidesItFromBothSides) {
   auto a = CreateAs("am.east", Individual(7));
   auto b = CreateAs("am.east", Individual(8));
   ASSERT_TRUE(a && b);
-  auto link = relationships_->Add(As("am.east"), ActorOf("am.east"), a->at("id").as_int64(),
-                                  {.role = RelationRole::kSpouse,
-                                   .related_customer_id = b->at("id").as_int64()});
+  auto link = relationships_->Add(As("am.east"), ActorOf("am.east"), IdOf(*a),
+                                  {.role = RelationRole::kSpouse, .related_customer_id = IdOf(*b)});
   ASSERT_TRUE(link);
-  ASSERT_TRUE(relationships_->Remove(As("am.east"), ActorOf("am.east"), b->at("id").as_int64(),
-                                     link->at("id").as_int64()));
-  EXPECT_TRUE(relationships_->List(As("am.east"), a->at("id").as_int64())->empty());
-  EXPECT_EQ(relationships_->Remove(As("am.east"), ActorOf("am.east"), a->at("id").as_int64(),
-                                   link->at("id").as_int64())
+  ASSERT_TRUE(
+      relationships_->Remove(As("am.east"), ActorOf("am.east"), IdOf(*b), RelationIdOf(*link)));
+  EXPECT_TRUE(relationships_->List(As("am.east"), IdOf(*a))->empty());
+  EXPECT_EQ(relationships_->Remove(As("am.east"), ActorOf("am.east"), IdOf(*a), RelationIdOf(*link))
                 .error()
                 .code,
             ErrorCode::kNotFound);
