@@ -9,7 +9,8 @@
 # target_link_libraries. A target may use its own headers, its DEPS and PRIVATE_DEPS, and their
 # DEPS transitively (PUBLIC is transitive in CMake, PRIVATE is not). What this script does state
 # is the policy the graph must obey:
-#   - the order of src/CMakeLists.txt: a library uses only modules listed before its own;
+#   - the order of src/CMakeLists.txt: a library uses only modules listed before its own, and
+#     README.md's module table names the same modules in that order with their libraries;
 #   - ARCHITECTURE.md's arrows, app → api → {http, domain modules} → {storage, expr} → core:
 #     an edge goes to a lower tier, or from one domain module to another; http and the domain
 #     modules never see each other, and expr stays beside storage, not on top of it;
@@ -180,6 +181,37 @@ for d in src/*/; do
   [ -f "src/$d/CMakeLists.txt" ] || continue
   [ -n "${mod_index[$d]:-}" ] ||
     violation "src/CMakeLists.txt:1" "src/$d has a CMakeLists.txt but is not in the module list"
+done
+
+# README.md's module table is the layout as the build has it: the same modules in the same order,
+# each with the libraries its CMakeLists.txt defines.
+readme_modules=()
+declare -A readme_libraries readme_line
+n=0
+in_table=0
+while IFS= read -r text; do
+  n=$((n + 1))
+  case "$text" in
+    *'<!-- modules -->'*) in_table=1; continue ;;
+    *'<!-- /modules -->'*) in_table=0; continue ;;
+  esac
+  [ "$in_table" = 1 ] || continue
+  IFS='|' read -r _ name libs _ <<< "$text"
+  name="$(echo "$name" | tr -d ' ')"
+  case "$name" in module|---*|"") continue ;; esac
+  readme_modules+=("$name")
+  readme_libraries[$name]="$(echo "$libs" | tr -d ' ' | tr ',' '\n' | sort | tr '\n' ' ')"
+  readme_line[$name]=$n
+done < README.md
+if [ "${readme_modules[*]}" != "${modules[*]}" ]; then
+  violation "README.md:1" "the module table lists (${readme_modules[*]}), src/CMakeLists.txt builds (${modules[*]})"
+fi
+for d in "${modules[@]}"; do
+  [ -n "${readme_line[$d]:-}" ] || continue
+  built="$(grep -oE '(oc_module|add_library)\((NAME )?[a-z_]+' "src/$d/CMakeLists.txt" $(find "src/$d" -mindepth 2 -name CMakeLists.txt) |
+    sed -E 's/.*[( ]//' | sed 's/^oc_//' | sort | tr '\n' ' ')"
+  [ "$built" = "${readme_libraries[$d]}" ] ||
+    violation "README.md:${readme_line[$d]}" "module $d: the table lists libraries (${readme_libraries[$d]% }), its CMake files define (${built% })"
 done
 
 mapfile -t cmake_files < <(find src tests bench fuzz -name CMakeLists.txt ! -path src/CMakeLists.txt \
