@@ -1,7 +1,7 @@
 #pragma once
 // A migrated database with a head office, a branch and an administrator, on each backend, for
-// the tests of this module. Password hashing runs at a tiny cost so the tests stay fast; the
-// production cost is exercised by password_test.
+// the tests of this module; it fails a statement on demand (FaultyDb). Password hashing runs at a
+// tiny cost so the tests stay fast; the production cost is exercised by password_test.
 
 #include <gtest/gtest.h>
 
@@ -13,6 +13,7 @@
 #include "auth/session_service.h"
 #include "crypto/testing/test_keys.h"
 #include "storage/migrations.h"
+#include "storage/testing/faulty_db.h"
 #include "storage/testing/test_databases.h"
 
 namespace oc::auth::testing {
@@ -24,7 +25,7 @@ class AuthFixture : public ::testing::TestWithParam<storage::testing::Backend> {
   void SetUp() override {
     auto db = storage::testing::OpenTestDb(GetParam());
     ASSERT_TRUE(db) << db.error().internal_detail;
-    db_ = std::move(*db);
+    db_ = std::make_unique<storage::testing::FaultyDb>(std::move(*db));
     std::vector<storage::Migration> migrations = audit::Migrations();
     for (auto& m : Migrations()) migrations.push_back(std::move(m));
     auto applied = storage::ApplyMigrations(*db_, migrations);
@@ -67,7 +68,7 @@ class AuthFixture : public ::testing::TestWithParam<storage::testing::Backend> {
   crypto::MacKeyring audit_keys_ = crypto::testing::TestAuditKeys();
   audit::AuditLog audit_{clock_, audit_keys_};
   PasswordHasher hasher_{PasswordHashCost{.memory_kib = 256, .passes = 1, .lanes = 1}};
-  std::unique_ptr<storage::Db> db_;
+  std::unique_ptr<storage::testing::FaultyDb> db_;
   std::unique_ptr<OrganizationService> org_;
   std::unique_ptr<SessionService> sessions_;
   audit::Actor system_{.username = "system"};

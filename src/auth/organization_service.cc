@@ -401,6 +401,27 @@ std::optional<std::string> OptId(std::optional<int64_t> id) {
   return id ? std::optional<std::string>(std::to_string(*id)) : std::nullopt;
 }
 
+Status RefuseOwnPasswordReset(const audit::Actor& actor, UserId id) {
+  if (actor.user_id != id.value()) return Ok();
+  return SelfChange({"不能在此重置自己的密码，请用当前密码修改",
+                     "You cannot reset your own password here; change it with the current one"});
+}
+
+// Runs a use case that may request pending changes in a unit of its own, and hands the requests
+// out once they are committed: a unit that runs again makes them again.
+template <class T>
+Result<T> RunRequesting(
+    storage::Db& db, std::vector<PendingChange>* pending,
+    const std::function<Result<T>(storage::UnitOfWork&, std::vector<PendingChange>*)>& use_case) {
+  std::vector<PendingChange> requested;
+  auto result = storage::UnitOfWork::RunValue<T>(db, [&](storage::UnitOfWork& unit) {
+    requested.clear();
+    return use_case(unit, &requested);
+  });
+  if (result && pending) pending->insert(pending->end(), requested.begin(), requested.end());
+  return result;
+}
+
 }  // namespace
 
 std::string_view UserStatusName(UserStatus status) {
@@ -469,49 +490,64 @@ OrganizationService::OrganizationService(storage::Db& db, const Clock& clock,
 
 Result<Department> OrganizationService::CreateDepartment(const audit::Actor& actor,
                                                          const NewDepartment& input) {
+  return storage::UnitOfWork::RunValue<Department>(
+      db_, [&](storage::UnitOfWork& unit) { return CreateDepartment(unit, actor, input); });
+}
+
+Result<Department> OrganizationService::CreateDepartment(storage::UnitOfWork& unit,
+                                                         const audit::Actor& actor,
+                                                         const NewDepartment& input) {
   std::string name = TrimName(input.name);
   RETURN_IF_ERROR(CheckName("name", name, 64));
   int64_t now = ToUnixMicros(clock_.Now());
-  return db_.WriteValue<Department>([&](Tx& tx) -> Result<Department> {
-    std::string parent_path = "/";
-    Value parent = Null{};
-    if (input.parent_id) {
-      auto p = LoadDepartment(tx, *input.parent_id);
-      if (!p) {
-        return InvalidField("parent_id", "unknown_department",
-                            {"上级部门不存在", "The parent department does not exist"});
-      }
-      parent_path = p->path;
-      parent = input.parent_id->value();
+  Tx& tx = unit.tx();
+  std::string parent_path = "/";
+  Value parent = Null{};
+  if (input.parent_id) {
+    auto p = LoadDepartment(tx, *input.parent_id);
+    if (!p) {
+      return InvalidField("parent_id", "unknown_department",
+                          {"上级部门不存在", "The parent department does not exist"});
     }
-    auto inserted = tx.Insert(
-        "INSERT INTO departments (parent_id, name, path, version, created_at_us, updated_at_us) "
-        "VALUES (?, ?, '', 1, ?, ?)",
-        {parent, name, now, now});
-    if (!inserted && inserted.error().code == ErrorCode::kAlreadyExists) {
-      return MakeError(ErrorCode::kAlreadyExists,
-                       {"同一上级部门下已有同名部门", "A department with this name already "
-                                                      "exists under the same parent"});
-    }
-    if (!inserted) return inserted.error();
-    DepartmentId id(*inserted);
-    std::string path = parent_path + std::to_string(id.value()) + "/";
-    RETURN_IF_ERROR(tx.Execute("UPDATE departments SET path = ? WHERE id = ?", {path, id.value()}));
-    RETURN_IF_ERROR(audit_.Append(
-        tx, actor,
-        {.action = audit::Action::kDepartmentCreate,
-         .entity_type = "department",
-         .entity_id = std::to_string(id.value()),
-         .changes = {{"name", std::nullopt, name},
-                     {"parent_id", std::nullopt,
-                      OptId(input.parent_id ? std::optional<int64_t>(input.parent_id->value())
-                                            : std::nullopt)}}}));
-    return LoadDepartment(tx, id);
-  });
+    parent_path = p->path;
+    parent = input.parent_id->value();
+  }
+  auto inserted = tx.Insert(
+      "INSERT INTO departments (parent_id, name, path, version, created_at_us, updated_at_us) "
+      "VALUES (?, ?, '', 1, ?, ?)",
+      {parent, name, now, now});
+  if (!inserted && inserted.error().code == ErrorCode::kAlreadyExists) {
+    return MakeError(ErrorCode::kAlreadyExists, {"同一上级部门下已有同名部门",
+                                                 "A department with this name already "
+                                                 "exists under the same parent"});
+  }
+  if (!inserted) return inserted.error();
+  DepartmentId id(*inserted);
+  std::string path = parent_path + std::to_string(id.value()) + "/";
+  RETURN_IF_ERROR(tx.Execute("UPDATE departments SET path = ? WHERE id = ?", {path, id.value()}));
+  RETURN_IF_ERROR(audit_.Append(
+      tx, actor,
+      {.action = audit::Action::kDepartmentCreate,
+       .entity_type = "department",
+       .entity_id = std::to_string(id.value()),
+       .changes = {{"name", std::nullopt, name},
+                   {"parent_id", std::nullopt,
+                    OptId(input.parent_id ? std::optional<int64_t>(input.parent_id->value())
+                                          : std::nullopt)}}}));
+  return LoadDepartment(tx, id);
 }
 
 Result<Department> OrganizationService::UpdateDepartment(const audit::Actor& actor,
                                                          DepartmentId id,
+                                                         const DepartmentPatch& patch,
+                                                         int64_t expected_version) {
+  return storage::UnitOfWork::RunValue<Department>(db_, [&](storage::UnitOfWork& unit) {
+    return UpdateDepartment(unit, actor, id, patch, expected_version);
+  });
+}
+
+Result<Department> OrganizationService::UpdateDepartment(storage::UnitOfWork& unit,
+                                                         const audit::Actor& actor, DepartmentId id,
                                                          const DepartmentPatch& patch,
                                                          int64_t expected_version) {
   std::optional<std::string> name;
@@ -520,7 +556,8 @@ Result<Department> OrganizationService::UpdateDepartment(const audit::Actor& act
     RETURN_IF_ERROR(CheckName("name", *name, 64));
   }
   int64_t now = ToUnixMicros(clock_.Now());
-  auto updated = db_.WriteValue<Department>([&](Tx& tx) -> Result<Department> {
+  Tx& tx = unit.tx();
+  auto updated = [&]() -> Result<Department> {
     ASSIGN_OR_RETURN(Department before, LoadDepartment(tx, id));
     if (before.version != expected_version) return StaleVersion();
     std::vector<audit::FieldChange> changes;
@@ -575,31 +612,35 @@ Result<Department> OrganizationService::UpdateDepartment(const audit::Actor& act
                                    .entity_id = std::to_string(id.value()),
                                    .changes = std::move(changes)}));
     return LoadDepartment(tx, id);
-  });
-  if (updated) on_change_();  // principals carry department paths
+  }();
+  if (updated) unit.AfterCommit(on_change_);  // principals carry department paths
   return updated;
 }
 
 Status OrganizationService::DeleteDepartment(const audit::Actor& actor, DepartmentId id) {
-  return db_.Write([&](Tx& tx) -> Status {
-    ASSIGN_OR_RETURN(Department before, LoadDepartment(tx, id));
-    ASSIGN_OR_RETURN(auto children, tx.QueryOne("SELECT COUNT(*) FROM departments WHERE "
-                                                "parent_id = ?",
-                                                {id.value()}));
-    ASSIGN_OR_RETURN(auto members,
-                     tx.QueryOne("SELECT COUNT(*) FROM users WHERE department_id = ?",
-                                 {id.value()}));
-    if (children->Int(0) > 0 || members->Int(0) > 0) {
-      return Precondition({"部门下还有下级部门或用户，不能删除",
-                           "The department still has sub-departments or users"});
-    }
-    RETURN_IF_ERROR(tx.Execute("DELETE FROM departments WHERE id = ?", {id.value()}));
-    return audit_.Append(tx, actor,
-                         {.action = audit::Action::kDepartmentDelete,
-                          .entity_type = "department",
-                          .entity_id = std::to_string(id.value()),
-                          .changes = {{"name", before.name, std::nullopt}}});
-  });
+  return storage::UnitOfWork::Run(
+      db_, [&](storage::UnitOfWork& unit) { return DeleteDepartment(unit, actor, id); });
+}
+
+Status OrganizationService::DeleteDepartment(storage::UnitOfWork& unit, const audit::Actor& actor,
+                                             DepartmentId id) {
+  Tx& tx = unit.tx();
+  ASSIGN_OR_RETURN(Department before, LoadDepartment(tx, id));
+  ASSIGN_OR_RETURN(auto children, tx.QueryOne("SELECT COUNT(*) FROM departments WHERE "
+                                              "parent_id = ?",
+                                              {id.value()}));
+  ASSIGN_OR_RETURN(auto members,
+                   tx.QueryOne("SELECT COUNT(*) FROM users WHERE department_id = ?", {id.value()}));
+  if (children->Int(0) > 0 || members->Int(0) > 0) {
+    return Precondition({"部门下还有下级部门或用户，不能删除",
+                         "The department still has sub-departments or users"});
+  }
+  RETURN_IF_ERROR(tx.Execute("DELETE FROM departments WHERE id = ?", {id.value()}));
+  return audit_.Append(tx, actor,
+                       {.action = audit::Action::kDepartmentDelete,
+                        .entity_type = "department",
+                        .entity_id = std::to_string(id.value()),
+                        .changes = {{"name", before.name, std::nullopt}}});
 }
 
 Result<std::vector<Department>> OrganizationService::ListDepartments() {
@@ -635,6 +676,14 @@ Result<std::optional<Department>> OrganizationService::FindDepartmentByName(
 
 Result<User> OrganizationService::CreateUser(const audit::Actor& actor, const NewUser& input,
                                              std::vector<PendingChange>* pending) {
+  ASSIGN_OR_RETURN(PreparedUser user, PrepareUser(input));
+  return RunRequesting<User>(db_, pending,
+                             [&](storage::UnitOfWork& unit, std::vector<PendingChange>* requested) {
+                               return CreateUser(unit, actor, user, requested);
+                             });
+}
+
+Result<PreparedUser> OrganizationService::PrepareUser(const NewUser& input) const {
   std::vector<FieldViolation> violations;
   auto collect = [&](Status s) {
     if (!s) {
@@ -650,57 +699,75 @@ Result<User> OrganizationService::CreateUser(const audit::Actor& actor, const Ne
                           {"仅支持 zh-CN 和 en-US", "Only zh-CN and en-US are supported"}});
   }
   if (!violations.empty()) return InvalidArgument(std::move(violations));
+  PreparedUser user;
+  user.input_ = input;
+  user.input_.password.clear();
+  user.display_name_ = std::move(display_name);
+  user.password_hash_ = hasher_.Hash(input.password);
+  return user;
+}
 
-  // Hashing is the slow part: do it before taking the writer.
-  std::string hash = hasher_.Hash(input.password);
+Result<User> OrganizationService::CreateUser(storage::UnitOfWork& unit, const audit::Actor& actor,
+                                             const PreparedUser& user,
+                                             std::vector<PendingChange>* pending) {
+  const NewUser& input = user.input_;
+  const std::string& display_name = user.display_name_;
   int64_t now = ToUnixMicros(clock_.Now());
+  Tx& tx = unit.tx();
+  RETURN_IF_ERROR(CheckDepartmentExists(tx, input.department_id, "department_id"));
+  RETURN_IF_ERROR(CheckSupervisor(tx, std::nullopt, input.supervisor_id));
+  ASSIGN_OR_RETURN(RoleSplit roles, SplitRoles(tx, actor, input.role_keys, {}));
+  Value supervisor = input.supervisor_id ? Value(input.supervisor_id->value()) : Value(Null{});
+  auto inserted = tx.Insert(
+      "INSERT INTO users (username, display_name, password_hash, department_id, "
+      "supervisor_id, status, language, must_change_password, "
+      "password_changed_at_us, version, created_at_us, updated_at_us) "
+      "VALUES (?, ?, ?, ?, ?, 'active', ?, ?, ?, 1, ?, ?)",
+      {input.username, display_name, user.password_hash_, input.department_id.value(), supervisor,
+       input.language, int64_t{input.must_change_password}, now, now, now});
+  if (!inserted && inserted.error().code == ErrorCode::kAlreadyExists) {
+    Error e = InvalidField("username", "taken", {"用户名已被使用", "Username is already taken"});
+    e.code = ErrorCode::kAlreadyExists;
+    return e;
+  }
+  if (!inserted) return inserted.error();
+  UserId id(*inserted);
+  RETURN_IF_ERROR(ReplaceUserRoles(tx, id, roles.now));
+  RETURN_IF_ERROR(audit_.Append(
+      tx, actor,
+      {.action = audit::Action::kUserCreate,
+       .entity_type = "user",
+       .entity_id = std::to_string(id.value()),
+       .changes = {{"username", std::nullopt, input.username},
+                   {"display_name", std::nullopt, display_name},
+                   {"department_id", std::nullopt, std::to_string(input.department_id.value())},
+                   {"roles", std::nullopt, JoinSorted(roles.now_keys)},
+                   {"password", std::nullopt, "set", audit::Sensitivity::kSecret}}}));
   std::vector<PendingChange> requested;
-  auto created = db_.WriteValue<User>([&](Tx& tx) -> Result<User> {
-    RETURN_IF_ERROR(CheckDepartmentExists(tx, input.department_id, "department_id"));
-    RETURN_IF_ERROR(CheckSupervisor(tx, std::nullopt, input.supervisor_id));
-    ASSIGN_OR_RETURN(RoleSplit roles, SplitRoles(tx, actor, input.role_keys, {}));
-    Value supervisor = input.supervisor_id ? Value(input.supervisor_id->value()) : Value(Null{});
-    auto inserted = tx.Insert(
-        "INSERT INTO users (username, display_name, password_hash, department_id, "
-        "supervisor_id, status, language, must_change_password, "
-        "password_changed_at_us, version, created_at_us, updated_at_us) "
-        "VALUES (?, ?, ?, ?, ?, 'active', ?, ?, ?, 1, ?, ?)",
-        {input.username, display_name, hash, input.department_id.value(), supervisor,
-         input.language, int64_t{input.must_change_password}, now, now, now});
-    if (!inserted && inserted.error().code == ErrorCode::kAlreadyExists) {
-      Error e = InvalidField("username", "taken", {"用户名已被使用", "Username is already taken"});
-      e.code = ErrorCode::kAlreadyExists;
-      return e;
-    }
-    if (!inserted) return inserted.error();
-    UserId id(*inserted);
-    RETURN_IF_ERROR(ReplaceUserRoles(tx, id, roles.now));
-    RETURN_IF_ERROR(audit_.Append(
-        tx, actor,
-        {.action = audit::Action::kUserCreate,
-         .entity_type = "user",
-         .entity_id = std::to_string(id.value()),
-         .changes = {{"username", std::nullopt, input.username},
-                     {"display_name", std::nullopt, display_name},
-                     {"department_id", std::nullopt, std::to_string(input.department_id.value())},
-                     {"roles", std::nullopt, JoinSorted(roles.now_keys)},
-                     {"password", std::nullopt, "set", audit::Sensitivity::kSecret}}}));
-    requested.clear();
-    for (int64_t role : roles.pending) {
-      ASSIGN_OR_RETURN(
-          PendingChange change,
-          pending_.Request(
-              tx, actor, {.kind = PendingKind::kUserRole, .user_id = id, .role_id = RoleId(role)}));
-      requested.push_back(std::move(change));
-    }
-    return LoadUser(tx, id);
-  });
-  if (created && pending) pending->insert(pending->end(), requested.begin(), requested.end());
+  for (int64_t role : roles.pending) {
+    ASSIGN_OR_RETURN(
+        PendingChange change,
+        pending_.Request(tx, actor,
+                         {.kind = PendingKind::kUserRole, .user_id = id, .role_id = RoleId(role)}));
+    requested.push_back(std::move(change));
+  }
+  ASSIGN_OR_RETURN(User created, LoadUser(tx, id));
+  if (pending) pending->insert(pending->end(), requested.begin(), requested.end());
   return created;
 }
 
 Result<User> OrganizationService::UpdateUser(const audit::Actor& actor, UserId id,
                                              const UserPatch& patch, int64_t expected_version,
+                                             std::vector<PendingChange>* pending) {
+  return RunRequesting<User>(
+      db_, pending, [&](storage::UnitOfWork& unit, std::vector<PendingChange>* requested) {
+        return UpdateUser(unit, actor, id, patch, expected_version, requested);
+      });
+}
+
+Result<User> OrganizationService::UpdateUser(storage::UnitOfWork& unit, const audit::Actor& actor,
+                                             UserId id, const UserPatch& patch,
+                                             int64_t expected_version,
                                              std::vector<PendingChange>* pending) {
   std::vector<FieldViolation> violations;
   std::optional<std::string> display_name;
@@ -717,9 +784,9 @@ Result<User> OrganizationService::UpdateUser(const audit::Actor& actor, UserId i
   if (!violations.empty()) return InvalidArgument(std::move(violations));
   int64_t now = ToUnixMicros(clock_.Now());
 
+  Tx& tx = unit.tx();
   std::vector<PendingChange> requested;
-  auto updated = db_.WriteValue<User>([&](Tx& tx) -> Result<User> {
-    requested.clear();
+  auto updated = [&]() -> Result<User> {
     ASSIGN_OR_RETURN(User before, LoadUser(tx, id));
     if (before.version != expected_version) return StaleVersion();
     const bool self = actor.user_id == id.value();
@@ -797,9 +864,10 @@ Result<User> OrganizationService::UpdateUser(const audit::Actor& actor, UserId i
                                    .entity_id = std::to_string(id.value()),
                                    .changes = std::move(changes)}));
     return LoadUser(tx, id);
-  });
-  if (updated && pending) pending->insert(pending->end(), requested.begin(), requested.end());
-  if (updated) on_change_();
+  }();
+  if (!updated) return updated;
+  if (pending) pending->insert(pending->end(), requested.begin(), requested.end());
+  unit.AfterCommit(on_change_);
   return updated;
 }
 
@@ -828,29 +896,42 @@ Status OrganizationService::ApplyPasswordReset(Tx& tx, const audit::Actor& actor
 
 Result<std::optional<PendingChange>> OrganizationService::ResetPassword(
     const audit::Actor& actor, UserId id, std::string_view new_password) {
-  if (actor.user_id == id.value()) {
-    return SelfChange({"不能在此重置自己的密码，请用当前密码修改",
-                       "You cannot reset your own password here; change it with the current one"});
-  }
+  ASSIGN_OR_RETURN(PreparedPasswordReset reset, PreparePasswordReset(actor, id, new_password));
+  return storage::UnitOfWork::RunValue<std::optional<PendingChange>>(
+      db_, [&](storage::UnitOfWork& unit) { return ResetPassword(unit, actor, reset); });
+}
+
+Result<PreparedPasswordReset> OrganizationService::PreparePasswordReset(
+    const audit::Actor& actor, UserId id, std::string_view new_password) {
+  RETURN_IF_ERROR(RefuseOwnPasswordReset(actor, id));
   ASSIGN_OR_RETURN(User user, GetUser(id));
   RETURN_IF_ERROR(CheckPasswordStrength(new_password, user.username, policy_));
-  std::string hash = hasher_.Hash(new_password);
-  std::optional<PendingChange> requested;
-  RETURN_IF_ERROR(db_.Write([&](Tx& tx) -> Status {
-    requested.reset();
-    ASSIGN_OR_RETURN(bool privileged, IsPrivileged(tx, id));
-    if (privileged && actor.user_id) {
-      // Whoever sets the password of a privileged user can sign in as them.
-      ASSIGN_OR_RETURN(requested, pending_.Request(tx, actor,
-                                                   {.kind = PendingKind::kPasswordReset,
-                                                    .user_id = id,
-                                                    .password_hash = hash}));
-      return Ok();
-    }
-    return ApplyPasswordReset(tx, actor, user, hash);
-  }));
-  if (!requested) on_change_();
-  return requested;
+  PreparedPasswordReset reset;
+  reset.user_id_ = id;
+  reset.password_hash_ = hasher_.Hash(new_password);
+  return reset;
+}
+
+Result<std::optional<PendingChange>> OrganizationService::ResetPassword(
+    storage::UnitOfWork& unit, const audit::Actor& actor, const PreparedPasswordReset& reset) {
+  const UserId id = reset.user_id_;
+  // Checked again here: the actor who prepared the reset need not be the one who makes it.
+  RETURN_IF_ERROR(RefuseOwnPasswordReset(actor, id));
+  Tx& tx = unit.tx();
+  ASSIGN_OR_RETURN(bool privileged, IsPrivileged(tx, id));
+  if (privileged && actor.user_id) {
+    // Whoever sets the password of a privileged user can sign in as them.
+    ASSIGN_OR_RETURN(PendingChange requested,
+                     pending_.Request(tx, actor,
+                                      {.kind = PendingKind::kPasswordReset,
+                                       .user_id = id,
+                                       .password_hash = reset.password_hash_}));
+    return std::optional<PendingChange>(std::move(requested));
+  }
+  ASSIGN_OR_RETURN(User user, LoadUser(tx, id));
+  RETURN_IF_ERROR(ApplyPasswordReset(tx, actor, user, reset.password_hash_));
+  unit.AfterCommit(on_change_);
+  return std::optional<PendingChange>();
 }
 
 Result<User> OrganizationService::GetUser(UserId id) {
@@ -911,51 +992,64 @@ Result<std::vector<User>> OrganizationService::ListUsers(const UserFilter& filte
 
 Result<Role> OrganizationService::CreateRole(const audit::Actor& actor, const NewRole& input,
                                              std::vector<PendingChange>* pending) {
+  return RunRequesting<Role>(db_, pending,
+                             [&](storage::UnitOfWork& unit, std::vector<PendingChange>* requested) {
+                               return CreateRole(unit, actor, input, requested);
+                             });
+}
+
+Result<Role> OrganizationService::CreateRole(storage::UnitOfWork& unit, const audit::Actor& actor,
+                                             const NewRole& input,
+                                             std::vector<PendingChange>* pending) {
   Message name{TrimName(input.name.zh_cn), TrimName(input.name.en_us)};
   RETURN_IF_ERROR(CheckRoleInput(&input.key, &name, &input.permissions, &input.scopes));
   int64_t now = ToUnixMicros(clock_.Now());
-  // Not a structured binding: clang 14, which clang-tidy runs on, cannot capture one in a lambda.
-  auto split = SplitPermissions(actor, {}, input.permissions);
-  const std::vector<std::string>& granted = split.first;
-  const std::vector<std::string>& waiting = split.second;
+  auto [granted, waiting] = SplitPermissions(actor, {}, input.permissions);
+  Tx& tx = unit.tx();
+  auto inserted = tx.Insert(
+      "INSERT INTO roles (role_key, name_zh, name_en, builtin, version, created_at_us, "
+      "updated_at_us) VALUES (?, ?, ?, 0, 1, ?, ?)",
+      {input.key, name.zh_cn, name.en_us, now, now});
+  if (!inserted && inserted.error().code == ErrorCode::kAlreadyExists) {
+    Error e = InvalidField("key", "taken", {"角色标识已存在", "Role key already exists"});
+    e.code = ErrorCode::kAlreadyExists;
+    return e;
+  }
+  if (!inserted) return inserted.error();
+  RoleId id(*inserted);
+  RETURN_IF_ERROR(WriteRoleGrants(tx, id, granted, input.scopes));
+  RETURN_IF_ERROR(audit_.Append(tx, actor,
+                                {.action = audit::Action::kRoleCreate,
+                                 .entity_type = "role",
+                                 .entity_id = std::to_string(id.value()),
+                                 .changes = {{"key", std::nullopt, input.key},
+                                             {"permissions", std::nullopt, JoinSorted(granted)},
+                                             {"scopes", std::nullopt, ScopesText(input.scopes)}}}));
   std::vector<PendingChange> requested;
-  auto created = db_.WriteValue<Role>([&](Tx& tx) -> Result<Role> {
-    requested.clear();
-    auto inserted = tx.Insert(
-        "INSERT INTO roles (role_key, name_zh, name_en, builtin, version, created_at_us, "
-        "updated_at_us) VALUES (?, ?, ?, 0, 1, ?, ?)",
-        {input.key, name.zh_cn, name.en_us, now, now});
-    if (!inserted && inserted.error().code == ErrorCode::kAlreadyExists) {
-      Error e = InvalidField("key", "taken", {"角色标识已存在", "Role key already exists"});
-      e.code = ErrorCode::kAlreadyExists;
-      return e;
-    }
-    if (!inserted) return inserted.error();
-    RoleId id(*inserted);
-    RETURN_IF_ERROR(WriteRoleGrants(tx, id, granted, input.scopes));
-    RETURN_IF_ERROR(
-        audit_.Append(tx, actor,
-                      {.action = audit::Action::kRoleCreate,
-                       .entity_type = "role",
-                       .entity_id = std::to_string(id.value()),
-                       .changes = {{"key", std::nullopt, input.key},
-                                   {"permissions", std::nullopt, JoinSorted(granted)},
-                                   {"scopes", std::nullopt, ScopesText(input.scopes)}}}));
-    for (const std::string& permission : waiting) {
-      ASSIGN_OR_RETURN(PendingChange change, pending_.Request(tx, actor,
-                                                              {.kind = PendingKind::kRolePermission,
-                                                               .role_id = id,
-                                                               .permission = permission}));
-      requested.push_back(std::move(change));
-    }
-    return LoadRole(tx, id);
-  });
-  if (created && pending) pending->insert(pending->end(), requested.begin(), requested.end());
+  for (const std::string& permission : waiting) {
+    ASSIGN_OR_RETURN(PendingChange change, pending_.Request(tx, actor,
+                                                            {.kind = PendingKind::kRolePermission,
+                                                             .role_id = id,
+                                                             .permission = permission}));
+    requested.push_back(std::move(change));
+  }
+  ASSIGN_OR_RETURN(Role created, LoadRole(tx, id));
+  if (pending) pending->insert(pending->end(), requested.begin(), requested.end());
   return created;
 }
 
 Result<Role> OrganizationService::UpdateRole(const audit::Actor& actor, RoleId id,
                                              const RolePatch& patch, int64_t expected_version,
+                                             std::vector<PendingChange>* pending) {
+  return RunRequesting<Role>(
+      db_, pending, [&](storage::UnitOfWork& unit, std::vector<PendingChange>* requested) {
+        return UpdateRole(unit, actor, id, patch, expected_version, requested);
+      });
+}
+
+Result<Role> OrganizationService::UpdateRole(storage::UnitOfWork& unit, const audit::Actor& actor,
+                                             RoleId id, const RolePatch& patch,
+                                             int64_t expected_version,
                                              std::vector<PendingChange>* pending) {
   std::optional<Message> name;
   if (patch.name) name = Message{TrimName(patch.name->zh_cn), TrimName(patch.name->en_us)};
@@ -963,9 +1057,9 @@ Result<Role> OrganizationService::UpdateRole(const audit::Actor& actor, RoleId i
                                  patch.permissions ? &*patch.permissions : nullptr,
                                  patch.scopes ? &*patch.scopes : nullptr));
   int64_t now = ToUnixMicros(clock_.Now());
+  Tx& tx = unit.tx();
   std::vector<PendingChange> requested;
-  auto updated = db_.WriteValue<Role>([&](Tx& tx) -> Result<Role> {
-    requested.clear();
+  auto updated = [&]() -> Result<Role> {
     ASSIGN_OR_RETURN(Role before, LoadRole(tx, id));
     if (before.version != expected_version) return StaleVersion();
     if (actor.user_id && (patch.permissions || patch.scopes)) {
@@ -1017,31 +1111,36 @@ Result<Role> OrganizationService::UpdateRole(const audit::Actor& actor, RoleId i
                                    .entity_id = std::to_string(id.value()),
                                    .changes = std::move(changes)}));
     return LoadRole(tx, id);
-  });
-  if (updated && pending) pending->insert(pending->end(), requested.begin(), requested.end());
-  if (updated) on_change_();
+  }();
+  if (!updated) return updated;
+  if (pending) pending->insert(pending->end(), requested.begin(), requested.end());
+  unit.AfterCommit(on_change_);
   return updated;
 }
 
 Status OrganizationService::DeleteRole(const audit::Actor& actor, RoleId id) {
-  return db_.Write([&](Tx& tx) -> Status {
-    ASSIGN_OR_RETURN(Role before, LoadRole(tx, id));
-    if (before.builtin) {
-      return Precondition({"内置角色不能删除", "Built-in roles cannot be deleted"});
-    }
-    ASSIGN_OR_RETURN(auto assigned,
-                     tx.QueryOne("SELECT COUNT(*) FROM user_roles WHERE role_id = ?", {id.value()}));
-    if (assigned->Int(0) > 0) {
-      return Precondition({"仍有用户使用该角色，不能删除",
-                           "The role is still assigned to users"});
-    }
-    RETURN_IF_ERROR(tx.Execute("DELETE FROM roles WHERE id = ?", {id.value()}));
-    return audit_.Append(tx, actor,
-                         {.action = audit::Action::kRoleDelete,
-                          .entity_type = "role",
-                          .entity_id = std::to_string(id.value()),
-                          .changes = {{"key", before.key, std::nullopt}}});
-  });
+  return storage::UnitOfWork::Run(
+      db_, [&](storage::UnitOfWork& unit) { return DeleteRole(unit, actor, id); });
+}
+
+Status OrganizationService::DeleteRole(storage::UnitOfWork& unit, const audit::Actor& actor,
+                                       RoleId id) {
+  Tx& tx = unit.tx();
+  ASSIGN_OR_RETURN(Role before, LoadRole(tx, id));
+  if (before.builtin) {
+    return Precondition({"内置角色不能删除", "Built-in roles cannot be deleted"});
+  }
+  ASSIGN_OR_RETURN(auto assigned,
+                   tx.QueryOne("SELECT COUNT(*) FROM user_roles WHERE role_id = ?", {id.value()}));
+  if (assigned->Int(0) > 0) {
+    return Precondition({"仍有用户使用该角色，不能删除", "The role is still assigned to users"});
+  }
+  RETURN_IF_ERROR(tx.Execute("DELETE FROM roles WHERE id = ?", {id.value()}));
+  return audit_.Append(tx, actor,
+                       {.action = audit::Action::kRoleDelete,
+                        .entity_type = "role",
+                        .entity_id = std::to_string(id.value()),
+                        .changes = {{"key", before.key, std::nullopt}}});
 }
 
 Result<std::vector<Role>> OrganizationService::ListRoles() {
@@ -1070,98 +1169,109 @@ Result<std::vector<PendingChange>> OrganizationService::ListPendingChanges(
 
 Result<PendingChange> OrganizationService::ApprovePendingChange(const audit::Actor& actor,
                                                                 int64_t id) {
-  auto approved = db_.WriteValue<PendingChange>([&](Tx& tx) -> Result<PendingChange> {
-    ASSIGN_OR_RETURN(PendingChanges::Loaded loaded, pending_.Load(tx, id));
-    const PendingChange& change = loaded.change;
-    if (actor.user_id == change.requested_by.value()) {
-      return SelfChange({"不能确认自己提出的变更，须由另一名管理员确认",
-                         "You cannot approve your own request; another administrator must"});
+  return storage::UnitOfWork::RunValue<PendingChange>(
+      db_, [&](storage::UnitOfWork& unit) { return ApprovePendingChange(unit, actor, id); });
+}
+
+Result<PendingChange> OrganizationService::ApprovePendingChange(storage::UnitOfWork& unit,
+                                                                const audit::Actor& actor,
+                                                                int64_t id) {
+  Tx& tx = unit.tx();
+  ASSIGN_OR_RETURN(PendingChanges::Loaded loaded, pending_.Load(tx, id));
+  const PendingChange& change = loaded.change;
+  if (actor.user_id == change.requested_by.value()) {
+    return SelfChange({"不能确认自己提出的变更，须由另一名管理员确认",
+                       "You cannot approve your own request; another administrator must"});
+  }
+  if (change.user_id && actor.user_id == change.user_id->value()) {
+    return SelfChange({"不能确认与自己有关的变更", "You cannot approve a change made to you"});
+  }
+  if (change.kind == PendingKind::kRolePermission && actor.user_id) {
+    ASSIGN_OR_RETURN(bool holds, HoldsRole(tx, *actor.user_id, *change.role_id));
+    if (holds) {
+      return SelfChange(
+          {"不能确认自己所属角色的权限变更", "You cannot approve a change to a role you hold"});
     }
-    if (change.user_id && actor.user_id == change.user_id->value()) {
-      return SelfChange({"不能确认与自己有关的变更", "You cannot approve a change made to you"});
+  }
+  RETURN_IF_ERROR(pending_.Decide(tx, actor, id, PendingStatus::kApproved));
+  std::vector<audit::FieldChange> changes;
+  std::string entity_type = "user";
+  std::string entity_id = change.user_id ? std::to_string(change.user_id->value()) : "";
+  switch (change.kind) {
+    case PendingKind::kUserRole: {
+      ASSIGN_OR_RETURN(User user, LoadUser(tx, *change.user_id));
+      if (user.status != UserStatus::kActive) {
+        return Precondition({"该用户已停用", "The user is disabled"});
+      }
+      ASSIGN_OR_RETURN(Role role, LoadRole(tx, *change.role_id));
+      if (std::find(user.role_keys.begin(), user.role_keys.end(), role.key) ==
+          user.role_keys.end()) {
+        RETURN_IF_ERROR(tx.Execute("INSERT INTO user_roles (user_id, role_id) VALUES (?, ?)",
+                                   {user.id.value(), role.id.value()}));
+        std::vector<std::string> after = user.role_keys;
+        after.push_back(role.key);
+        changes.push_back({"roles", JoinSorted(user.role_keys), JoinSorted(after)});
+      }
+      break;
     }
-    if (change.kind == PendingKind::kRolePermission && actor.user_id) {
-      ASSIGN_OR_RETURN(bool holds, HoldsRole(tx, *actor.user_id, *change.role_id));
-      if (holds) {
-        return SelfChange(
-            {"不能确认自己所属角色的权限变更", "You cannot approve a change to a role you hold"});
+    case PendingKind::kRolePermission: {
+      ASSIGN_OR_RETURN(Role role, LoadRole(tx, *change.role_id));
+      entity_type = "role";
+      entity_id = std::to_string(role.id.value());
+      if (std::find(role.permissions.begin(), role.permissions.end(), change.permission) ==
+          role.permissions.end()) {
+        RETURN_IF_ERROR(
+            tx.Execute("INSERT INTO role_permissions (role_id, permission) VALUES "
+                       "(?, ?)",
+                       {role.id.value(), change.permission}));
+        std::vector<std::string> after = role.permissions;
+        after.push_back(change.permission);
+        changes.push_back({"permissions", JoinSorted(role.permissions), JoinSorted(after)});
       }
+      break;
     }
-    RETURN_IF_ERROR(pending_.Decide(tx, actor, id, PendingStatus::kApproved));
-    std::vector<audit::FieldChange> changes;
-    std::string entity_type = "user";
-    std::string entity_id = change.user_id ? std::to_string(change.user_id->value()) : "";
-    switch (change.kind) {
-      case PendingKind::kUserRole: {
-        ASSIGN_OR_RETURN(User user, LoadUser(tx, *change.user_id));
-        if (user.status != UserStatus::kActive) {
-          return Precondition({"该用户已停用", "The user is disabled"});
-        }
-        ASSIGN_OR_RETURN(Role role, LoadRole(tx, *change.role_id));
-        if (std::find(user.role_keys.begin(), user.role_keys.end(), role.key) ==
-            user.role_keys.end()) {
-          RETURN_IF_ERROR(tx.Execute("INSERT INTO user_roles (user_id, role_id) VALUES (?, ?)",
-                                     {user.id.value(), role.id.value()}));
-          std::vector<std::string> after = user.role_keys;
-          after.push_back(role.key);
-          changes.push_back({"roles", JoinSorted(user.role_keys), JoinSorted(after)});
-        }
-        break;
-      }
-      case PendingKind::kRolePermission: {
-        ASSIGN_OR_RETURN(Role role, LoadRole(tx, *change.role_id));
-        entity_type = "role";
-        entity_id = std::to_string(role.id.value());
-        if (std::find(role.permissions.begin(), role.permissions.end(), change.permission) ==
-            role.permissions.end()) {
-          RETURN_IF_ERROR(
-              tx.Execute("INSERT INTO role_permissions (role_id, permission) VALUES "
-                         "(?, ?)",
-                         {role.id.value(), change.permission}));
-          std::vector<std::string> after = role.permissions;
-          after.push_back(change.permission);
-          changes.push_back({"permissions", JoinSorted(role.permissions), JoinSorted(after)});
-        }
-        break;
-      }
-      case PendingKind::kPasswordReset: {
-        ASSIGN_OR_RETURN(User user, LoadUser(tx, *change.user_id));
-        RETURN_IF_ERROR(ApplyPasswordReset(tx, actor, user, loaded.password_hash));
-        break;
-      }
+    case PendingKind::kPasswordReset: {
+      ASSIGN_OR_RETURN(User user, LoadUser(tx, *change.user_id));
+      RETURN_IF_ERROR(ApplyPasswordReset(tx, actor, user, loaded.password_hash));
+      break;
     }
-    RETURN_IF_ERROR(audit_.Append(
-        tx, actor,
-        {.action = audit::Action::kChangeApproved,
-         .entity_type = entity_type,
-         .entity_id = entity_id,
-         .changes = std::move(changes),
-         .detail = "change " + std::to_string(id) + " requested by " + change.requested_by_name}));
-    ASSIGN_OR_RETURN(PendingChanges::Loaded decided, pending_.Load(tx, id));
-    return decided.change;
-  });
-  if (approved) on_change_();
-  return approved;
+  }
+  RETURN_IF_ERROR(audit_.Append(
+      tx, actor,
+      {.action = audit::Action::kChangeApproved,
+       .entity_type = entity_type,
+       .entity_id = entity_id,
+       .changes = std::move(changes),
+       .detail = "change " + std::to_string(id) + " requested by " + change.requested_by_name}));
+  ASSIGN_OR_RETURN(PendingChanges::Loaded decided, pending_.Load(tx, id));
+  unit.AfterCommit(on_change_);
+  return decided.change;
 }
 
 Result<PendingChange> OrganizationService::RejectPendingChange(const audit::Actor& actor,
                                                                int64_t id) {
-  return db_.WriteValue<PendingChange>([&](Tx& tx) -> Result<PendingChange> {
-    ASSIGN_OR_RETURN(PendingChanges::Loaded loaded, pending_.Load(tx, id));
-    const bool withdrawn = actor.user_id == loaded.change.requested_by.value();
-    RETURN_IF_ERROR(pending_.Decide(
-        tx, actor, id, withdrawn ? PendingStatus::kCancelled : PendingStatus::kRejected));
-    RETURN_IF_ERROR(audit_.Append(
-        tx, actor,
-        {.action = withdrawn ? audit::Action::kChangeCancelled : audit::Action::kChangeRejected,
-         .entity_type = loaded.change.kind == PendingKind::kRolePermission ? "role" : "user",
-         .entity_id = std::to_string(loaded.change.kind == PendingKind::kRolePermission
-                                         ? loaded.change.role_id->value()
-                                         : loaded.change.user_id->value()),
-         .detail = "change " + std::to_string(id)}));
-    ASSIGN_OR_RETURN(PendingChanges::Loaded decided, pending_.Load(tx, id));
-    return decided.change;
-  });
+  return storage::UnitOfWork::RunValue<PendingChange>(
+      db_, [&](storage::UnitOfWork& unit) { return RejectPendingChange(unit, actor, id); });
+}
+
+Result<PendingChange> OrganizationService::RejectPendingChange(storage::UnitOfWork& unit,
+                                                               const audit::Actor& actor,
+                                                               int64_t id) {
+  Tx& tx = unit.tx();
+  ASSIGN_OR_RETURN(PendingChanges::Loaded loaded, pending_.Load(tx, id));
+  const bool withdrawn = actor.user_id == loaded.change.requested_by.value();
+  RETURN_IF_ERROR(pending_.Decide(
+      tx, actor, id, withdrawn ? PendingStatus::kCancelled : PendingStatus::kRejected));
+  RETURN_IF_ERROR(audit_.Append(
+      tx, actor,
+      {.action = withdrawn ? audit::Action::kChangeCancelled : audit::Action::kChangeRejected,
+       .entity_type = loaded.change.kind == PendingKind::kRolePermission ? "role" : "user",
+       .entity_id = std::to_string(loaded.change.kind == PendingKind::kRolePermission
+                                       ? loaded.change.role_id->value()
+                                       : loaded.change.user_id->value()),
+       .detail = "change " + std::to_string(id)}));
+  ASSIGN_OR_RETURN(PendingChanges::Loaded decided, pending_.Load(tx, id));
+  return decided.change;
 }
 
 }  // namespace oc::auth

@@ -23,6 +23,12 @@
 //  - Changes by an actor without a user id (the shell: `opencredit admin`, the demo seeding) take
 //    effect at once: whoever runs the binary on the server holds its keys anyway.
 //
+// Each use case that changes something comes in two forms: one that takes part in the caller's
+// unit of work (storage/unit_of_work.h), and one that runs in a unit of its own. Those that set a
+// password take it prepared (PrepareUser, PreparePasswordReset): hashing is slow by design, and
+// inside a unit it would hold the database's writer, which on SQLite every request shares; the
+// forms that run a unit of their own prepare before it begins.
+//
 // Thread-safe; blocks on the database: call from worker threads.
 
 #include <chrono>
@@ -37,6 +43,7 @@
 #include "auth/pending_changes.h"
 #include "core/clock.h"
 #include "storage/db.h"
+#include "storage/unit_of_work.h"
 
 namespace oc::auth {
 
@@ -59,6 +66,18 @@ struct NewUser {
   std::vector<std::string> role_keys;
   std::string language = "zh-CN";
   bool must_change_password = false;
+};
+
+// A new user checked and their password hashed, before any unit of work begins: made by
+// OrganizationService::PrepareUser, for CreateUser.
+class PreparedUser {
+ private:
+  friend class OrganizationService;
+  PreparedUser() = default;
+
+  NewUser input_;  // its password cleared
+  std::string display_name_;
+  std::string password_hash_;
 };
 
 struct UserPatch {
@@ -91,10 +110,21 @@ struct RolePatch {
   std::optional<std::map<std::string, DataScope>> scopes;
 };
 
+// A new password an administrator chose for a user, checked and hashed before any unit of work
+// begins: made by OrganizationService::PreparePasswordReset, for ResetPassword.
+class PreparedPasswordReset {
+ private:
+  friend class OrganizationService;
+  PreparedPasswordReset() = default;
+
+  UserId user_id_;
+  std::string password_hash_;
+};
+
 class OrganizationService {
  public:
   // `on_change` runs after any committed change to users or roles, so cached principals can be
-  // dropped (the session cache).
+  // dropped (the session cache): for the forms that take a unit of work, once that unit commits.
   OrganizationService(storage::Db& db, const Clock& clock, const audit::AuditLog& audit,
                       const PasswordHasher& hasher, PasswordPolicy policy,
                       std::function<void()> on_change);
@@ -103,9 +133,15 @@ class OrganizationService {
   // parent), kAlreadyExists (same name under the same parent), kNotFound, kFailedPrecondition
   // (stale version; moving under itself or a descendant; deleting one with users or children).
   Result<Department> CreateDepartment(const audit::Actor& actor, const NewDepartment& input);
+  Result<Department> CreateDepartment(storage::UnitOfWork& unit, const audit::Actor& actor,
+                                      const NewDepartment& input);
   Result<Department> UpdateDepartment(const audit::Actor& actor, DepartmentId id,
                                       const DepartmentPatch& patch, int64_t expected_version);
+  Result<Department> UpdateDepartment(storage::UnitOfWork& unit, const audit::Actor& actor,
+                                      DepartmentId id, const DepartmentPatch& patch,
+                                      int64_t expected_version);
   Status DeleteDepartment(const audit::Actor& actor, DepartmentId id);
+  Status DeleteDepartment(storage::UnitOfWork& unit, const audit::Actor& actor, DepartmentId id);
   Result<std::vector<Department>> ListDepartments();
   Result<Department> GetDepartment(DepartmentId id);
   Result<std::optional<Department>> FindDepartmentByName(std::string_view name);
@@ -116,19 +152,39 @@ class OrganizationService {
   // kNotFound, kFailedPrecondition (stale version, supervisor cycle, disabling or demoting the
   // last active administrator).
   // The roles that need a second administrator are not given yet: they are appended to `pending`
-  // (when not null) as PendingChanges of kind kUserRole.
+  // (when not null) as PendingChanges of kind kUserRole. In a caller's unit they are appended
+  // when CreateUser returns, and exist once the unit commits.
   Result<User> CreateUser(const audit::Actor& actor, const NewUser& input,
                           std::vector<PendingChange>* pending = nullptr);
+  Result<User> CreateUser(storage::UnitOfWork& unit, const audit::Actor& actor,
+                          const PreparedUser& user, std::vector<PendingChange>* pending = nullptr);
+  // The checks of CreateUser that need no database, and the password's hash. It uses no
+  // transaction, so a unit may call it too (for a user of a department the unit creates), at the
+  // cost of holding the writer while it hashes. Errors: kInvalidArgument naming every field that
+  // fails them.
+  Result<PreparedUser> PrepareUser(const NewUser& input) const;
   // As CreateUser for the roles added; roles removed go at once. Errors: also kPermissionDenied
   // for changing one's own roles or department.
   Result<User> UpdateUser(const audit::Actor& actor, UserId id, const UserPatch& patch,
                           int64_t expected_version, std::vector<PendingChange>* pending = nullptr);
+  Result<User> UpdateUser(storage::UnitOfWork& unit, const audit::Actor& actor, UserId id,
+                          const UserPatch& patch, int64_t expected_version,
+                          std::vector<PendingChange>* pending = nullptr);
   // Sets a new password chosen by an administrator, requires the user to change it at next
   // sign-in, lifts the user's sign-in lockouts at every address and ends the user's sessions.
   // For a privileged user the reset waits for a second administrator: the PendingChange is
   // returned, and nothing has changed yet. Errors: also kPermissionDenied for one's own password
   // (change it with the current one instead).
   Result<std::optional<PendingChange>> ResetPassword(const audit::Actor& actor, UserId id,
+                                                     std::string_view new_password);
+  Result<std::optional<PendingChange>> ResetPassword(storage::UnitOfWork& unit,
+                                                     const audit::Actor& actor,
+                                                     const PreparedPasswordReset& reset);
+  // The checks of ResetPassword before any change, and the new password's hash. It reads the
+  // user in a transaction of its own. Errors: kPermissionDenied for one's own password; kNotFound;
+  // kInvalidArgument per the password policy.
+  // REQUIRES: not inside a unit of work on this service's Db.
+  Result<PreparedPasswordReset> PreparePasswordReset(const audit::Actor& actor, UserId id,
                                                      std::string_view new_password);
   Result<User> GetUser(UserId id);
   Result<std::optional<User>> FindUserByUsername(std::string_view username);
@@ -143,9 +199,15 @@ class OrganizationService {
   // kPermissionDenied for changing the permissions or scopes of a role the actor holds.
   Result<Role> CreateRole(const audit::Actor& actor, const NewRole& input,
                           std::vector<PendingChange>* pending = nullptr);
+  Result<Role> CreateRole(storage::UnitOfWork& unit, const audit::Actor& actor,
+                          const NewRole& input, std::vector<PendingChange>* pending = nullptr);
   Result<Role> UpdateRole(const audit::Actor& actor, RoleId id, const RolePatch& patch,
                           int64_t expected_version, std::vector<PendingChange>* pending = nullptr);
+  Result<Role> UpdateRole(storage::UnitOfWork& unit, const audit::Actor& actor, RoleId id,
+                          const RolePatch& patch, int64_t expected_version,
+                          std::vector<PendingChange>* pending = nullptr);
   Status DeleteRole(const audit::Actor& actor, RoleId id);
+  Status DeleteRole(storage::UnitOfWork& unit, const audit::Actor& actor, RoleId id);
   Result<std::vector<Role>> ListRoles();
   Result<Role> GetRole(RoleId id);
 
@@ -156,9 +218,13 @@ class OrganizationService {
   // when it was already decided, has expired, or what it grants no longer exists;
   // kPermissionDenied for the requester, the user concerned or a holder of the role.
   Result<PendingChange> ApprovePendingChange(const audit::Actor& actor, int64_t id);
+  Result<PendingChange> ApprovePendingChange(storage::UnitOfWork& unit, const audit::Actor& actor,
+                                             int64_t id);
   // Refuses it; the requester withdrawing their own request cancels it instead. Errors:
   // kNotFound; kFailedPrecondition when it was already decided.
   Result<PendingChange> RejectPendingChange(const audit::Actor& actor, int64_t id);
+  Result<PendingChange> RejectPendingChange(storage::UnitOfWork& unit, const audit::Actor& actor,
+                                            int64_t id);
 
  private:
   Status ApplyPasswordReset(storage::Tx& tx, const audit::Actor& actor, const User& user,

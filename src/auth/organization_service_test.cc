@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "auth/auth_test_fixture.h"
+#include "storage/unit_of_work.h"
 
 namespace oc::auth {
 namespace {
@@ -281,6 +282,107 @@ TEST_P(OrganizationServiceTest, TheLastSecurityAdministratorCannotBeDisabled) {
                                    {.status = UserStatus::kDisabled}, security->version);
   ASSERT_FALSE(disabled);
   EXPECT_EQ(disabled.error().code, ErrorCode::kFailedPrecondition);
+}
+
+int64_t CountEntries(const audit::AuditLog& audit, storage::Db& db) {
+  auto entries = audit.List(db, audit::Filter{.limit = 1000});
+  return entries ? static_cast<int64_t>(entries->size()) : -1;
+}
+
+Error LaterStepFailed() {
+  return MakeError(ErrorCode::kFailedPrecondition, {"后续步骤失败", "A later step failed"});
+}
+
+// A team and its first member, as one use case: the user may belong to the department the same
+// unit created.
+Status CreateTeamWithMember(OrganizationService& org, storage::UnitOfWork& unit,
+                            const audit::Actor& actor, DepartmentId parent) {
+  ASSIGN_OR_RETURN(Department team,
+                   org.CreateDepartment(unit, actor, {.name = "二组", .parent_id = parent}));
+  ASSIGN_OR_RETURN(PreparedUser member, org.PrepareUser({.username = "qian.qi",
+                                                         .display_name = "钱七",
+                                                         .password = kAdminPassword,
+                                                         .department_id = team.id,
+                                                         .role_keys = {"account_manager"}}));
+  RETURN_IF_ERROR(org.CreateUser(unit, actor, member));
+  return Ok();
+}
+
+TEST_P(OrganizationServiceTest, UseCasesInACallersUnitCommitWithIt) {
+  ASSERT_TRUE(storage::UnitOfWork::Run(*db_, [&](storage::UnitOfWork& unit) {
+    return CreateTeamWithMember(*org_, unit, system_, branch_.id);
+  }));
+  auto team = org_->FindDepartmentByName("二组");
+  ASSERT_TRUE(team && *team);
+  auto member = org_->FindUserByUsername("qian.qi");
+  ASSERT_TRUE(member && *member);
+  EXPECT_EQ((*member)->department_id, (*team)->id);
+  EXPECT_EQ(CountAudit("department.create"), 3);
+  EXPECT_EQ(CountAudit("user.create"), 2);
+}
+
+TEST_P(OrganizationServiceTest, UseCasesInACallersUnitRollBackWithIt) {
+  const int64_t entries = CountEntries(audit_, *db_);
+  Status outcome = storage::UnitOfWork::Run(*db_, [&](storage::UnitOfWork& unit) -> Status {
+    RETURN_IF_ERROR(CreateTeamWithMember(*org_, unit, system_, branch_.id));
+    return LaterStepFailed();
+  });
+  ASSERT_FALSE(outcome);
+  EXPECT_EQ(outcome.error().code, ErrorCode::kFailedPrecondition);
+  auto team = org_->FindDepartmentByName("二组");
+  ASSERT_TRUE(team);
+  EXPECT_FALSE(*team);
+  auto member = org_->FindUserByUsername("qian.qi");
+  ASSERT_TRUE(member);
+  EXPECT_FALSE(*member);
+  EXPECT_EQ(CountEntries(audit_, *db_), entries) << "no audit entry of what never happened";
+  auto chain = audit_.Verify(*db_);
+  ASSERT_TRUE(chain);
+  EXPECT_TRUE(chain->intact) << chain->problem;
+}
+
+// The change and its audit entry are one: a user whose entry cannot be written does not exist.
+TEST_P(OrganizationServiceTest, AUserWhoseAuditEntryCannotBeWrittenIsNotCreated) {
+  const int64_t created = CountAudit("user.create");
+  db_->FailNextStatement("INSERT INTO audit_events");
+  auto user = AddUser("sun.ba", branch_.id, {"account_manager"});
+  ASSERT_FALSE(user);
+  EXPECT_EQ(user.error().code, ErrorCode::kUnavailable);
+  EXPECT_FALSE(db_->armed()) << "the fault struck the audit entry";
+  auto found = org_->FindUserByUsername("sun.ba");
+  ASSERT_TRUE(found);
+  EXPECT_FALSE(*found);
+  EXPECT_EQ(CountAudit("user.create"), created);
+  EXPECT_TRUE(AddUser("sun.ba", branch_.id, {"account_manager"})) << "nothing blocks the retry";
+}
+
+// Cached principals are dropped after the commit of the change they would contradict, never
+// before it (a request in between would cache the old state again) and never for a change that
+// did not happen.
+TEST_P(OrganizationServiceTest, CachedPrincipalsAreDroppedOnceTheCallersUnitCommits) {
+  int dropped = 0;
+  OrganizationService org(*db_, clock_, audit_, hasher_, PasswordPolicy{}, [&] { ++dropped; });
+  auto user = AddUser("zhou.jiu", branch_.id, {"account_manager"});
+  ASSERT_TRUE(user);
+  auto promote = [&](storage::UnitOfWork& unit) {
+    return org.UpdateUser(unit, system_, user->id,
+                          {.role_keys = std::vector<std::string>{"risk_officer"}}, user->version);
+  };
+
+  Status refused = storage::UnitOfWork::Run(*db_, [&](storage::UnitOfWork& unit) -> Status {
+    RETURN_IF_ERROR(promote(unit));
+    return LaterStepFailed();
+  });
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(dropped, 0);
+  EXPECT_EQ(org.GetUser(user->id)->role_keys, std::vector<std::string>{"account_manager"});
+
+  ASSERT_TRUE(storage::UnitOfWork::Run(*db_, [&](storage::UnitOfWork& unit) -> Status {
+    RETURN_IF_ERROR(promote(unit));
+    EXPECT_EQ(dropped, 0) << "not before the commit";
+    return Ok();
+  }));
+  EXPECT_EQ(dropped, 1);
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, OrganizationServiceTest,

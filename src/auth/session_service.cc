@@ -93,67 +93,89 @@ Result<std::optional<Error>> SessionService::Throttled(std::string_view username
   });
 }
 
-Result<std::optional<Error>> SessionService::RecordFailure(
-    std::string_view username, const ClientInfo& client, const audit::Actor& actor,
-    std::string entity_id, audit::Action action, std::string detail) {
+Status SessionService::RecordFailure(Tx& tx, const Failure& failure) const {
   const RateLimit failures{kFailedSignIns, options_.max_failed_logins, options_.failure_window};
   const RateLimit address_failures{kFailedAddressSignIns, options_.max_failed_logins_per_address,
                                    options_.failure_window};
   const RateLimit account_lock{kLockedSignIns, 1, options_.lockout};
   const RateLimit address_lock{kLockedAddresses, 1, options_.lockout};
-  const std::string subject = AccountSubject(username, client);
+  const ClientInfo& client = failure.client;
+  const audit::Actor& actor = failure.actor;
+  const std::string subject = AccountSubject(failure.username, client);
   const std::string window = std::to_string(options_.failure_window.count()) + " minutes";
-  return db_.WriteValue<std::optional<Error>>([&](Tx& tx) -> Result<std::optional<Error>> {
-    ASSIGN_OR_RETURN(int64_t failed, limiter_.Record(tx, failures, subject));
-    ASSIGN_OR_RETURN(int64_t failed_here, limiter_.Record(tx, address_failures, client.ip));
-    RETURN_IF_ERROR(audit_.Append(tx, actor,
-                                  {.action = action,
-                                   .entity_type = "user",
-                                   .entity_id = entity_id,
-                                   .detail = std::move(detail)}));
-    std::optional<Error> lockout;
-    if (failed >= options_.max_failed_logins) {
-      RETURN_IF_ERROR(limiter_.Record(tx, account_lock, subject));
-      RETURN_IF_ERROR(limiter_.Forget(tx, kFailedSignIns, subject));
-      RETURN_IF_ERROR(audit_.Append(
-          tx, actor,
-          {.action = audit::Action::kAuthLockout,
-           .entity_type = "user",
-           .entity_id = entity_id,
-           .detail = std::to_string(failed) + " failed sign-ins as " + Truncated(username, 64) +
-                     " from " + client.ip + " within " + window}));
-      lockout = LockedOut(options_.lockout);
-    }
-    if (failed_here >= options_.max_failed_logins_per_address) {
-      RETURN_IF_ERROR(limiter_.Record(tx, address_lock, client.ip));
-      RETURN_IF_ERROR(limiter_.Forget(tx, kFailedAddressSignIns, client.ip));
-      RETURN_IF_ERROR(
-          audit_.Append(tx, actor,
-                        {.action = audit::Action::kAuthAddressLockout,
-                         .detail = std::to_string(failed_here) + " failed sign-ins from " +
-                                   client.ip + " within " + window}));
-      lockout = LockedOut(options_.lockout);
-    }
-    return lockout;
-  });
+  ASSIGN_OR_RETURN(int64_t failed, limiter_.Record(tx, failures, subject));
+  ASSIGN_OR_RETURN(int64_t failed_here, limiter_.Record(tx, address_failures, client.ip));
+  RETURN_IF_ERROR(audit_.Append(tx, actor,
+                                {.action = failure.action,
+                                 .entity_type = "user",
+                                 .entity_id = failure.entity_id,
+                                 .detail = failure.detail}));
+  if (failed >= options_.max_failed_logins) {
+    RETURN_IF_ERROR(limiter_.Record(tx, account_lock, subject));
+    RETURN_IF_ERROR(limiter_.Forget(tx, kFailedSignIns, subject));
+    RETURN_IF_ERROR(audit_.Append(
+        tx, actor,
+        {.action = audit::Action::kAuthLockout,
+         .entity_type = "user",
+         .entity_id = failure.entity_id,
+         .detail = std::to_string(failed) + " failed sign-ins as " +
+                   Truncated(failure.username, 64) + " from " + client.ip + " within " + window}));
+  }
+  if (failed_here >= options_.max_failed_logins_per_address) {
+    RETURN_IF_ERROR(limiter_.Record(tx, address_lock, client.ip));
+    RETURN_IF_ERROR(limiter_.Forget(tx, kFailedAddressSignIns, client.ip));
+    RETURN_IF_ERROR(
+        audit_.Append(tx, actor,
+                      {.action = audit::Action::kAuthAddressLockout,
+                       .detail = std::to_string(failed_here) + " failed sign-ins from " +
+                                 client.ip + " within " + window}));
+  }
+  return Ok();
 }
 
-Result<LoginResult> SessionService::Login(std::string_view raw_username,
-                                          std::string_view password, const ClientInfo& client) {
-  const std::string username = Truncated(NormalizeUsername(raw_username), 64);
+Error SessionService::RefuseSignIn(storage::UnitOfWork& unit, Failure failure, Error refusal) {
+  const RateLimit failures{kFailedSignIns, options_.max_failed_logins, options_.failure_window};
+  const RateLimit address_failures{kFailedAddressSignIns, options_.max_failed_logins_per_address,
+                                   options_.failure_window};
+  const std::string subject = AccountSubject(failure.username, failure.client);
+  const std::string ip = failure.client.ip;
+  unit.Regardless(
+      [this, failure = std::move(failure)](Tx& tx) { return RecordFailure(tx, failure); });
+  // The answer follows the counts the unit sees, the lockout those when the failure is counted:
+  // they differ only when sign-ins race, and then the failure that reaches the limit still locks.
+  auto failed = limiter_.Count(unit.tx(), failures, subject);
+  if (!failed) return failed.error();
+  auto failed_here = limiter_.Count(unit.tx(), address_failures, ip);
+  if (!failed_here) return failed_here.error();
+  if (*failed + 1 >= options_.max_failed_logins ||
+      *failed_here + 1 >= options_.max_failed_logins_per_address) {
+    return LockedOut(options_.lockout);
+  }
+  return refusal;
+}
+
+Result<LoginResult> SessionService::Login(std::string_view username, std::string_view password,
+                                          const ClientInfo& client) {
+  ASSIGN_OR_RETURN(SignInAttempt attempt, CheckSignIn(username, password, client));
+  return storage::UnitOfWork::RunValue<LoginResult>(
+      db_, [&](storage::UnitOfWork& unit) { return Login(unit, attempt); });
+}
+
+Result<SignInAttempt> SessionService::CheckSignIn(std::string_view raw_username,
+                                                  std::string_view password,
+                                                  const ClientInfo& client) {
+  SignInAttempt attempt;
+  attempt.username_ = Truncated(NormalizeUsername(raw_username), 64);
+  attempt.client_ = client;
+  const std::string& username = attempt.username_;
   const bool plausible = !username.empty() && NormalizeUsername(raw_username).size() <= 64 &&
                          !password.empty() &&
                          password.size() <= options_.password_policy.max_length * 4;
   // Locked or not, the answer does not depend on whether the username exists.
-  ASSIGN_OR_RETURN(auto throttled, Throttled(username, client));
-  if (throttled) {
-    RETURN_IF_ERROR(db_.Write([&](Tx& tx) {
-      return audit_.Append(tx, ActorFor(std::nullopt, "", client),
-                           {.action = audit::Action::kAuthLoginLocked,
-                            .entity_type = "user",
-                            .detail = "sign-in as " + username + " refused while locked"});
-    }));
-    return *throttled;
+  ASSIGN_OR_RETURN(attempt.lockout_, Throttled(username, client));
+  if (attempt.lockout_) {
+    attempt.verdict_ = SignInAttempt::Verdict::kThrottled;
+    return attempt;
   }
   struct Account {
     int64_t id;
@@ -176,86 +198,126 @@ Result<LoginResult> SessionService::Login(std::string_view raw_username,
                                                 row->Bool("must_change_password")});
         }));
   }
-  Instant now = clock_.Now();
   if (!account) {
     // The same work as a wrong password, so that timing tells nothing either.
     hasher_.VerifyDummy(password);
-    ASSIGN_OR_RETURN(
-        auto lockout,
-        RecordFailure(username, client, ActorFor(std::nullopt, "", client), "",
-                      audit::Action::kAuthLoginFailed, "unknown username: " + username));
-    return lockout ? *lockout : WrongCredentials();
+    attempt.verdict_ = SignInAttempt::Verdict::kUnknownUser;
+    return attempt;
   }
-  audit::Actor actor = ActorFor(account->id, username, client);
-  std::string user_id_text = std::to_string(account->id);
-
+  attempt.user_id_ = account->id;
+  attempt.must_change_password_ = account->must_change_password;
   if (!hasher_.Verify(password, account->password_hash)) {
-    ASSIGN_OR_RETURN(auto lockout,
-                     RecordFailure(username, client, actor, user_id_text,
-                                   audit::Action::kAuthLoginFailed, "wrong password"));
-    return lockout ? *lockout : WrongCredentials();
+    attempt.verdict_ = SignInAttempt::Verdict::kWrongPassword;
+  } else if (UserStatusFromName(account->status) != UserStatus::kActive) {
+    attempt.verdict_ = SignInAttempt::Verdict::kDisabled;
+  } else {
+    attempt.verdict_ = SignInAttempt::Verdict::kVerified;
   }
-  if (UserStatusFromName(account->status) != UserStatus::kActive) {
-    RETURN_IF_ERROR(db_.Write([&](Tx& tx) {
+  return attempt;
+}
+
+Result<LoginResult> SessionService::Login(storage::UnitOfWork& unit, const SignInAttempt& attempt) {
+  using Verdict = SignInAttempt::Verdict;
+  const std::string& username = attempt.username_;
+  const ClientInfo& client = attempt.client_;
+  if (attempt.verdict_ == Verdict::kThrottled) {
+    unit.Regardless([this, actor = ActorFor(std::nullopt, "", client), username](Tx& tx) {
+      return audit_.Append(tx, actor,
+                           {.action = audit::Action::kAuthLoginLocked,
+                            .entity_type = "user",
+                            .detail = "sign-in as " + username + " refused while locked"});
+    });
+    return *attempt.lockout_;
+  }
+  if (attempt.verdict_ == Verdict::kUnknownUser) {
+    return RefuseSignIn(unit,
+                        {.username = username,
+                         .client = client,
+                         .actor = ActorFor(std::nullopt, "", client),
+                         .action = audit::Action::kAuthLoginFailed,
+                         .detail = "unknown username: " + username},
+                        WrongCredentials());
+  }
+  audit::Actor actor = ActorFor(attempt.user_id_, username, client);
+  std::string user_id_text = std::to_string(attempt.user_id_);
+  if (attempt.verdict_ == Verdict::kWrongPassword) {
+    return RefuseSignIn(unit,
+                        {.username = username,
+                         .client = client,
+                         .actor = actor,
+                         .entity_id = user_id_text,
+                         .action = audit::Action::kAuthLoginFailed,
+                         .detail = "wrong password"},
+                        WrongCredentials());
+  }
+  if (attempt.verdict_ == Verdict::kDisabled) {
+    unit.Regardless([this, actor, user_id_text](Tx& tx) {
       return audit_.Append(tx, actor,
                            {.action = audit::Action::kAuthLoginFailed,
                             .entity_type = "user",
                             .entity_id = user_id_text,
                             .detail = "account disabled"});
-    }));
+    });
     return MakeError(ErrorCode::kPermissionDenied,
                      {"账号已停用，请联系管理员", "This account is disabled; contact an "
                                                   "administrator"});
   }
 
+  Instant now = clock_.Now();
   std::string token = crypto::RandomToken(32);
   std::string csrf = crypto::RandomToken(24);
   std::string token_hash = TokenHash(token);
   Instant absolute_end = now + options_.absolute_timeout;
-  std::shared_ptr<const Principal> principal;
-  RETURN_IF_ERROR(db_.Write([&](Tx& tx) -> Status {
-    int64_t now_us = ToUnixMicros(now);
-    RETURN_IF_ERROR(tx.Execute(
-        "INSERT INTO sessions (token_hash, user_id, csrf_token, created_at_us, last_seen_us, "
-        "expires_at_us, revoked, client_ip, user_agent) VALUES (?, ?, ?, ?, ?, ?, 0, ?, ?)",
-        {token_hash, account->id, csrf, now_us, now_us, ToUnixMicros(absolute_end),
-         Truncated(client.ip, 64), Truncated(client.user_agent, 256)}));
-    RETURN_IF_ERROR(limiter_.Forget(tx, kFailedSignIns, AccountSubject(username, client)));
-    RETURN_IF_ERROR(audit_.Append(
-        tx, actor,
-        {.action = audit::Action::kAuthLogin, .entity_type = "user", .entity_id = user_id_text}));
-    ASSIGN_OR_RETURN(principal, LoadPrincipal(tx, UserId(account->id)));
-    return Ok();
-  }));
+  Tx& tx = unit.tx();
+  int64_t now_us = ToUnixMicros(now);
+  RETURN_IF_ERROR(tx.Execute(
+      "INSERT INTO sessions (token_hash, user_id, csrf_token, created_at_us, last_seen_us, "
+      "expires_at_us, revoked, client_ip, user_agent) VALUES (?, ?, ?, ?, ?, ?, 0, ?, ?)",
+      {token_hash, attempt.user_id_, csrf, now_us, now_us, ToUnixMicros(absolute_end),
+       Truncated(client.ip, 64), Truncated(client.user_agent, 256)}));
+  RETURN_IF_ERROR(limiter_.Forget(tx, kFailedSignIns, AccountSubject(username, client)));
+  RETURN_IF_ERROR(audit_.Append(
+      tx, actor,
+      {.action = audit::Action::kAuthLogin, .entity_type = "user", .entity_id = user_id_text}));
+  ASSIGN_OR_RETURN(std::shared_ptr<const Principal> principal,
+                   LoadPrincipal(tx, UserId(attempt.user_id_)));
 
   Session session{principal, csrf, std::min(now + options_.idle_timeout, absolute_end),
-                  account->must_change_password};
-  {
+                  attempt.must_change_password_};
+  // A session whose unit never commits must not authenticate from the cache either.
+  unit.AfterCommit([this, token_hash,
+                    cached = CachedSession{session, attempt.user_id_, now, absolute_end, now}] {
     std::lock_guard lock(cache_mu_);
-    cache_[token_hash] = CachedSession{session, account->id, now, absolute_end, now};
-  }
+    cache_[token_hash] = cached;
+  });
   return LoginResult{std::move(token), std::move(session)};
 }
 
 Status SessionService::Logout(std::string_view token, const ClientInfo& client) {
+  return storage::UnitOfWork::Run(
+      db_, [&](storage::UnitOfWork& unit) { return Logout(unit, token, client); });
+}
+
+Status SessionService::Logout(storage::UnitOfWork& unit, std::string_view token,
+                              const ClientInfo& client) {
   std::string token_hash = TokenHash(token);
-  {
+  // Dropped once the revocation has committed, not before: a request in between would cache the
+  // session again from the row not yet revoked.
+  unit.AfterCommit([this, token_hash] {
     std::lock_guard lock(cache_mu_);
     cache_.erase(token_hash);
-  }
-  return db_.Write([&](Tx& tx) -> Status {
-    ASSIGN_OR_RETURN(auto row, tx.QueryOne("SELECT s.user_id, u.username FROM sessions s JOIN "
-                                           "users u ON u.id = s.user_id WHERE s.token_hash = ? "
-                                           "AND s.revoked = 0",
-                                           {token_hash}));
-    if (!row) return Ok();
-    RETURN_IF_ERROR(
-        tx.Execute("UPDATE sessions SET revoked = 1 WHERE token_hash = ?", {token_hash}));
-    return audit_.Append(tx, ActorFor(row->Int(0), row->Text(1), client),
-                         {.action = audit::Action::kAuthLogout,
-                          .entity_type = "user",
-                          .entity_id = std::to_string(row->Int(0))});
   });
+  Tx& tx = unit.tx();
+  ASSIGN_OR_RETURN(auto row, tx.QueryOne("SELECT s.user_id, u.username FROM sessions s JOIN "
+                                         "users u ON u.id = s.user_id WHERE s.token_hash = ? "
+                                         "AND s.revoked = 0",
+                                         {token_hash}));
+  if (!row) return Ok();
+  RETURN_IF_ERROR(tx.Execute("UPDATE sessions SET revoked = 1 WHERE token_hash = ?", {token_hash}));
+  return audit_.Append(tx, ActorFor(row->Int(0), row->Text(1), client),
+                       {.action = audit::Action::kAuthLogout,
+                        .entity_type = "user",
+                        .entity_id = std::to_string(row->Int(0))});
 }
 
 Result<Session> SessionService::Authenticate(std::string_view token) {
@@ -336,10 +398,26 @@ Status SessionService::ChangePassword(const Principal& principal,
                                       std::string_view current_password,
                                       std::string_view new_password, std::string_view keep_token,
                                       const ClientInfo& client) {
+  ASSIGN_OR_RETURN(
+      PasswordChangeAttempt attempt,
+      CheckPasswordChange(principal, current_password, new_password, keep_token, client));
+  return storage::UnitOfWork::Run(
+      db_, [&](storage::UnitOfWork& unit) { return ChangePassword(unit, attempt); });
+}
+
+Result<PasswordChangeAttempt> SessionService::CheckPasswordChange(const Principal& principal,
+                                                                  std::string_view current_password,
+                                                                  std::string_view new_password,
+                                                                  std::string_view keep_token,
+                                                                  const ClientInfo& client) {
+  PasswordChangeAttempt attempt;
+  attempt.user_id_ = principal.user_id;
+  attempt.username_ = principal.username;
+  attempt.client_ = client;
+  attempt.keep_token_hash_ = TokenHash(keep_token);
   int64_t user_id = principal.user_id.value();
-  audit::Actor actor = ActorFor(user_id, principal.username, client);
-  ASSIGN_OR_RETURN(auto throttled, Throttled(principal.username, client));
-  if (throttled) return *throttled;
+  ASSIGN_OR_RETURN(attempt.refusal_, Throttled(principal.username, client));
+  if (attempt.refusal_) return attempt;
   ASSIGN_OR_RETURN(auto stored_hash, db_.ReadValue<std::string>([&](Tx& tx) -> Result<std::string> {
     ASSIGN_OR_RETURN(auto row,
                      tx.QueryOne("SELECT password_hash FROM users WHERE id = ?", {user_id}));
@@ -347,40 +425,60 @@ Status SessionService::ChangePassword(const Principal& principal,
     return row->Text(0);
   }));
   if (!hasher_.Verify(current_password, stored_hash)) {
-    // Guessing the password through the change form is guessing it through the sign-in.
-    ASSIGN_OR_RETURN(
-        auto lockout,
-        RecordFailure(principal.username, client, actor, std::to_string(user_id),
-                      audit::Action::kAuthPasswordChangeFailed, "wrong current password"));
-    if (lockout) return *lockout;
-    return InvalidField("current_password", "incorrect",
-                        {"当前密码不正确", "The current password is incorrect"});
+    attempt.wrong_current_password_ = true;
+    return attempt;
   }
-  RETURN_IF_ERROR(CheckPasswordStrength(new_password, principal.username,
-                                        options_.password_policy, "new_password"));
+  if (auto strong = CheckPasswordStrength(new_password, principal.username,
+                                          options_.password_policy, "new_password");
+      !strong) {
+    attempt.refusal_ = std::move(strong).error();
+    return attempt;
+  }
   if (current_password == new_password) {
-    return InvalidField("new_password", "unchanged",
-                        {"新密码不能与当前密码相同",
-                         "The new password must differ from the current one"});
+    attempt.refusal_ = InvalidField(
+        "new_password", "unchanged",
+        {"新密码不能与当前密码相同", "The new password must differ from the current one"});
+    return attempt;
   }
-  std::string new_hash = hasher_.Hash(new_password);
+  attempt.new_password_hash_ = hasher_.Hash(new_password);
+  return attempt;
+}
+
+Status SessionService::ChangePassword(storage::UnitOfWork& unit,
+                                      const PasswordChangeAttempt& attempt) {
+  if (attempt.refusal_) return *attempt.refusal_;
+  int64_t user_id = attempt.user_id_.value();
+  audit::Actor actor = ActorFor(user_id, attempt.username_, attempt.client_);
+  if (attempt.wrong_current_password_) {
+    // Guessing the password through the change form is guessing it through the sign-in.
+    return RefuseSignIn(unit,
+                        {.username = attempt.username_,
+                         .client = attempt.client_,
+                         .actor = actor,
+                         .entity_id = std::to_string(user_id),
+                         .action = audit::Action::kAuthPasswordChangeFailed,
+                         .detail = "wrong current password"},
+                        InvalidField("current_password", "incorrect",
+                                     {"当前密码不正确", "The current password is incorrect"}));
+  }
   Instant now = clock_.Now();
-  std::string keep_hash = TokenHash(keep_token);
-  RETURN_IF_ERROR(db_.Write([&](Tx& tx) -> Status {
-    RETURN_IF_ERROR(tx.Execute("UPDATE users SET password_hash = ?, must_change_password = 0, "
-                               "password_changed_at_us = ?, version = version + 1, "
-                               "updated_at_us = ? WHERE id = ?",
-                               {new_hash, ToUnixMicros(now), ToUnixMicros(now), user_id}));
-    RETURN_IF_ERROR(tx.Execute("UPDATE sessions SET revoked = 1 WHERE user_id = ? AND "
-                               "token_hash <> ?",
-                               {user_id, keep_hash}));
-    return audit_.Append(tx, actor,
-                         {.action = audit::Action::kAuthPasswordChange,
-                          .entity_type = "user",
-                          .entity_id = std::to_string(user_id),
-                          .changes = {{"password", "old", "new", audit::Sensitivity::kSecret}}});
-  }));
-  InvalidateCache();
+  Tx& tx = unit.tx();
+  RETURN_IF_ERROR(
+      tx.Execute("UPDATE users SET password_hash = ?, must_change_password = 0, "
+                 "password_changed_at_us = ?, version = version + 1, "
+                 "updated_at_us = ? WHERE id = ?",
+                 {attempt.new_password_hash_, ToUnixMicros(now), ToUnixMicros(now), user_id}));
+  RETURN_IF_ERROR(
+      tx.Execute("UPDATE sessions SET revoked = 1 WHERE user_id = ? AND "
+                 "token_hash <> ?",
+                 {user_id, attempt.keep_token_hash_}));
+  RETURN_IF_ERROR(
+      audit_.Append(tx, actor,
+                    {.action = audit::Action::kAuthPasswordChange,
+                     .entity_type = "user",
+                     .entity_id = std::to_string(user_id),
+                     .changes = {{"password", "old", "new", audit::Sensitivity::kSecret}}}));
+  unit.AfterCommit([this] { InvalidateCache(); });
   return Ok();
 }
 

@@ -18,6 +18,13 @@
 // memory for a few seconds (SessionOptions::cache_ttl). Logout and organisation changes on this
 // node drop the cache at once; on other nodes a revoked session stops working within cache_ttl.
 //
+// Sign-in, logout and password change come in two forms: one that takes part in the caller's
+// unit of work (storage/unit_of_work.h), and one that runs in a unit of its own. What a refusal
+// records (the failure counted, the lockout, their audit entries) is kept Regardless of the unit;
+// what the cache learns waits for the unit's commit. The forms that check a password take it
+// checked (CheckSignIn, CheckPasswordChange): verifying and hashing are slow by design, and inside
+// a unit they would hold the database's writer, which on SQLite every request shares.
+//
 // Thread-safe; blocks on the database and on password hashing: call from worker threads.
 
 #include <chrono>
@@ -34,6 +41,7 @@
 #include "auth/rate_limiter.h"
 #include "core/clock.h"
 #include "storage/db.h"
+#include "storage/unit_of_work.h"
 
 namespace oc::auth {
 
@@ -74,6 +82,39 @@ struct ClientInfo {
   std::string user_agent;
 };
 
+// A sign-in checked but not answered yet: made by SessionService::CheckSignIn, for Login. It tells
+// nothing by itself; only Login answers it, and counts it when it fails, so that checking cannot
+// serve to guess passwords past the lockout.
+class SignInAttempt {
+ private:
+  friend class SessionService;
+  enum class Verdict { kThrottled, kUnknownUser, kWrongPassword, kDisabled, kVerified };
+  SignInAttempt() = default;
+
+  Verdict verdict_ = Verdict::kUnknownUser;
+  std::string username_;  // normalised
+  ClientInfo client_;
+  std::optional<Error> lockout_;  // kThrottled
+  int64_t user_id_ = 0;           // kWrongPassword, kDisabled, kVerified
+  bool must_change_password_ = false;
+};
+
+// A password change checked but not answered yet, like a SignInAttempt: made by
+// SessionService::CheckPasswordChange, for ChangePassword.
+class PasswordChangeAttempt {
+ private:
+  friend class SessionService;
+  PasswordChangeAttempt() = default;
+
+  UserId user_id_;
+  std::string username_;
+  ClientInfo client_;
+  bool wrong_current_password_ = false;
+  std::optional<Error> refusal_;  // a lockout, or the new password refused
+  std::string new_password_hash_;
+  std::string keep_token_hash_;
+};
+
 class SessionService {
  public:
   SessionService(storage::Db& db, const Clock& clock, const audit::AuditLog& audit,
@@ -86,9 +127,20 @@ class SessionService {
   // failure and every lockout is audited.
   Result<LoginResult> Login(std::string_view username, std::string_view password,
                             const ClientInfo& client);
+  // Answers `attempt` as Login would. The session authenticates once the unit commits; what a
+  // refusal records is kept whatever becomes of the unit. An attempt holds the account as it was
+  // when checked: answer it once, right after CheckSignIn.
+  Result<LoginResult> Login(storage::UnitOfWork& unit, const SignInAttempt& attempt);
+  // What Login does before any transaction: the lockout in force, the account, and the password
+  // verified (or the same time spent on an unknown username). Errors: storage errors only.
+  // REQUIRES: not inside a unit of work on this service's Db.
+  Result<SignInAttempt> CheckSignIn(std::string_view username, std::string_view password,
+                                    const ClientInfo& client);
 
   // Ends the session. Unknown or expired tokens are fine (idempotent).
   Status Logout(std::string_view token, const ClientInfo& client);
+  // The cache forgets the session once the unit commits.
+  Status Logout(storage::UnitOfWork& unit, std::string_view token, const ClientInfo& client);
 
   // Resolves a session token. Errors: kUnauthenticated (unknown, revoked, expired, disabled).
   Result<Session> Authenticate(std::string_view token);
@@ -100,6 +152,17 @@ class SessionService {
   Status ChangePassword(const Principal& principal, std::string_view current_password,
                         std::string_view new_password, std::string_view keep_token,
                         const ClientInfo& client);
+  // Answers `attempt` as ChangePassword would; a wrong current password is counted whatever
+  // becomes of the unit. Answer an attempt once, right after CheckPasswordChange.
+  Status ChangePassword(storage::UnitOfWork& unit, const PasswordChangeAttempt& attempt);
+  // What ChangePassword does before any transaction: the lockout in force, the current password
+  // verified, the new one checked and hashed. Errors: kUnauthenticated when the user no longer
+  // exists; storage errors. REQUIRES: not inside a unit of work on this service's Db.
+  Result<PasswordChangeAttempt> CheckPasswordChange(const Principal& principal,
+                                                    std::string_view current_password,
+                                                    std::string_view new_password,
+                                                    std::string_view keep_token,
+                                                    const ClientInfo& client);
 
   // The principal of an active user as a session would carry it, for work done on a user's
   // behalf without a session (demo data, scheduled jobs). Errors: kUnauthenticated when the user
@@ -128,11 +191,21 @@ class SessionService {
   Result<Session> AuthenticateUncached(const std::string& token_hash);
   // The lockout in force for `username` at the client's address, or for the address.
   Result<std::optional<Error>> Throttled(std::string_view username, const ClientInfo& client);
-  // Counts a failed sign-in (audited with `actor` and `detail`); returns the lockout it brings
-  // about, if any.
-  Result<std::optional<Error>> RecordFailure(std::string_view username, const ClientInfo& client,
-                                             const audit::Actor& actor, std::string entity_id,
-                                             audit::Action action, std::string detail);
+
+  // A failed sign-in, and how the trail records it.
+  struct Failure {
+    std::string username;
+    ClientInfo client;
+    audit::Actor actor;
+    std::string entity_id;
+    audit::Action action = audit::Action::kAuthLoginFailed;
+    std::string detail;
+  };
+  // Counts `failure` whatever becomes of `unit`, and returns the answer to it: the lockout it
+  // brings about, else `refusal`.
+  Error RefuseSignIn(storage::UnitOfWork& unit, Failure failure, Error refusal);
+  // Counts a failed sign-in and locks the username at the address, or the address, at the limits.
+  Status RecordFailure(storage::Tx& tx, const Failure& failure) const;
 
   storage::Db& db_;
   const Clock& clock_;

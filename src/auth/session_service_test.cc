@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "auth/auth_test_fixture.h"
+#include "storage/unit_of_work.h"
 
 namespace oc::auth {
 namespace {
@@ -12,6 +13,23 @@ using testing::kAdminPassword;
 
 class SessionServiceTest : public AuthFixture {
  protected:
+  // Signs in within a unit that also creates a department, then fails for a reason of its own
+  // when the sign-in succeeded; returns the unit's outcome.
+  Status SignInWithinAFailingUnit(std::string_view password, std::string* token = nullptr) {
+    auto attempt = sessions_->CheckSignIn("admin", password, client_);
+    if (!attempt) return attempt.error();
+    return storage::UnitOfWork::Run(*db_, [&](storage::UnitOfWork& unit) -> Status {
+      RETURN_IF_ERROR(org_->CreateDepartment(unit, system_, {.name = "临时"}));
+      ASSIGN_OR_RETURN(LoginResult login, sessions_->Login(unit, *attempt));
+      if (token) *token = login.token;
+      return LaterStepFailed();
+    });
+  }
+
+  static Error LaterStepFailed() {
+    return MakeError(ErrorCode::kFailedPrecondition, {"后续步骤失败", "A later step failed"});
+  }
+
   ClientInfo client_{.request_id = "r1", .ip = "10.0.0.8", .user_agent = "test"};
 };
 
@@ -283,6 +301,92 @@ TEST_P(SessionServiceTest, RoleChangesReachTheNextRequest) {
                                {.role_keys = std::vector<std::string>{"risk_officer"}},
                                user->version));
   EXPECT_TRUE(sessions_->Authenticate(login->token)->principal->Has(Permission::kPiiUnmask));
+}
+
+// A failed sign-in is counted whatever becomes of the unit it was made in, so a use case that
+// fails for another reason cannot be used to guess passwords past the lockout.
+TEST_P(SessionServiceTest, AFailedSignInInAUnitThatRollsBackIsStillCounted) {
+  for (int i = 0; i < 4; ++i) {
+    EXPECT_EQ(SignInWithinAFailingUnit("wrong-password").error().code, ErrorCode::kUnauthenticated);
+  }
+  EXPECT_EQ(SignInWithinAFailingUnit("wrong-password").error().code, ErrorCode::kResourceExhausted);
+  EXPECT_EQ(CountAudit("auth.login_failed"), 5);
+  EXPECT_EQ(CountAudit("auth.lockout"), 1);
+  EXPECT_EQ(SignInWithinAFailingUnit(kAdminPassword).error().code, ErrorCode::kResourceExhausted);
+  EXPECT_EQ(CountAudit("auth.login_locked"), 1);
+  EXPECT_EQ(org_->ListDepartments()->size(), 2u) << "the rest of each unit rolled back";
+}
+
+TEST_P(SessionServiceTest, ASessionCreatedInAUnitThatRollsBackNeverAuthenticates) {
+  std::string token;
+  EXPECT_EQ(SignInWithinAFailingUnit(kAdminPassword, &token).error().code,
+            ErrorCode::kFailedPrecondition);
+  ASSERT_FALSE(token.empty());
+  EXPECT_EQ(sessions_->Authenticate(token).error().code, ErrorCode::kUnauthenticated);
+  EXPECT_EQ(CountAudit("auth.login"), 0);
+
+  auto attempt = sessions_->CheckSignIn("admin", kAdminPassword, client_);
+  ASSERT_TRUE(attempt);
+  auto login = storage::UnitOfWork::RunValue<LoginResult>(
+      *db_, [&](storage::UnitOfWork& unit) { return sessions_->Login(unit, *attempt); });
+  ASSERT_TRUE(login);
+  EXPECT_TRUE(sessions_->Authenticate(login->token));
+}
+
+TEST_P(SessionServiceTest, AWrongCurrentPasswordInAUnitThatRollsBackIsStillCounted) {
+  auto login = sessions_->Login("admin", kAdminPassword, client_);
+  ASSERT_TRUE(login);
+  const Principal& admin = *login->session.principal;
+  std::vector<ErrorCode> answers;
+  for (int i = 0; i < 5; ++i) {
+    auto attempt = sessions_->CheckPasswordChange(admin, "guess-" + std::to_string(i),
+                                                  "Another-Password-2026", login->token, client_);
+    ASSERT_TRUE(attempt);
+    Status outcome = storage::UnitOfWork::Run(*db_, [&](storage::UnitOfWork& unit) -> Status {
+      RETURN_IF_ERROR(sessions_->ChangePassword(unit, *attempt));
+      return LaterStepFailed();
+    });
+    ASSERT_FALSE(outcome);
+    answers.push_back(outcome.error().code);
+  }
+  EXPECT_EQ(answers,
+            (std::vector<ErrorCode>{ErrorCode::kInvalidArgument, ErrorCode::kInvalidArgument,
+                                    ErrorCode::kInvalidArgument, ErrorCode::kInvalidArgument,
+                                    ErrorCode::kResourceExhausted}));
+  EXPECT_EQ(CountAudit("auth.password_change_failed"), 5);
+  EXPECT_EQ(sessions_->Login("admin", kAdminPassword, client_).error().code,
+            ErrorCode::kResourceExhausted);
+}
+
+TEST_P(SessionServiceTest, APasswordChangeThatRollsBackChangesNothing) {
+  auto here = sessions_->Login("admin", kAdminPassword, client_);
+  auto elsewhere = sessions_->Login("admin", kAdminPassword, client_);
+  ASSERT_TRUE(here && elsewhere);
+  auto attempt = sessions_->CheckPasswordChange(*here->session.principal, kAdminPassword,
+                                                "A-brand-new-pass-1", here->token, client_);
+  ASSERT_TRUE(attempt);
+  Status outcome = storage::UnitOfWork::Run(*db_, [&](storage::UnitOfWork& unit) -> Status {
+    RETURN_IF_ERROR(sessions_->ChangePassword(unit, *attempt));
+    return LaterStepFailed();
+  });
+  EXPECT_EQ(outcome.error().code, ErrorCode::kFailedPrecondition);
+  EXPECT_TRUE(sessions_->Authenticate(elsewhere->token));
+  EXPECT_TRUE(sessions_->Login("admin", kAdminPassword, client_));
+  EXPECT_EQ(CountAudit("auth.password_change"), 0);
+}
+
+TEST_P(SessionServiceTest, ALogoutThatRollsBackKeepsTheSession) {
+  auto login = sessions_->Login("admin", kAdminPassword, client_);
+  ASSERT_TRUE(login);
+  ASSERT_TRUE(sessions_->Authenticate(login->token));
+  Status outcome = storage::UnitOfWork::Run(*db_, [&](storage::UnitOfWork& unit) -> Status {
+    RETURN_IF_ERROR(sessions_->Logout(unit, login->token, client_));
+    return LaterStepFailed();
+  });
+  EXPECT_EQ(outcome.error().code, ErrorCode::kFailedPrecondition);
+  clock_.Advance(std::chrono::seconds(10));  // past the cache: the stored session decides
+  EXPECT_TRUE(sessions_->Authenticate(login->token));
+  EXPECT_EQ(CountAudit("auth.logout"), 0);
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, SessionServiceTest,

@@ -12,6 +12,9 @@
 // of a duplicate found. `Regardless` keeps them: they are written in the unit when it commits,
 // and in a transaction of their own after it rolls back.
 //
+// Other effects must wait for the commit: dropping a cache of what the unit changed, announcing
+// it. `AfterCommit` holds them until the unit has committed, and drops them when it does not.
+//
 // Thread-safety: a UnitOfWork belongs to the callback it was passed to, like its Tx.
 
 #include <functional>
@@ -28,10 +31,11 @@ class UnitOfWork {
  public:
   using Work = std::function<Status(Tx&)>;
 
-  // Runs `work` in one write transaction of `db` and commits when it returns Ok; rolls back
-  // otherwise and then writes what `work` asked to keep Regardless. Returns `work`'s error, the
-  // commit's, or (after a rollback) that of writing the kept records. Like Db::Run, `work` may
-  // run again after a serialization failure; records kept by an abandoned attempt are dropped.
+  // Runs `work` in one write transaction of `db` and commits when it returns Ok, then runs what
+  // it asked to do AfterCommit; rolls back otherwise and then writes what `work` asked to keep
+  // Regardless. Returns `work`'s error, the commit's, or (after a rollback) that of writing the
+  // kept records. Like Db::Run, `work` may run again after a serialization failure; what an
+  // abandoned attempt kept or asked to do after the commit is dropped.
   static Status Run(Db& db, const std::function<Status(UnitOfWork&)>& work);
 
   template <class T>
@@ -52,6 +56,11 @@ class UnitOfWork {
   // everything else the unit did, or alone after the rollback: it must not depend on the rest.
   void Regardless(Work work) { kept_.push_back(std::move(work)); }
 
+  // Runs `callback` once the unit has committed, in the order given, on the thread that called
+  // Run and before Run returns; never when the unit rolls back. The transaction is over by then,
+  // so `callback` may use the Db; it cannot fail the unit, which has already committed.
+  void AfterCommit(std::function<void()> callback) { after_commit_.push_back(std::move(callback)); }
+
   UnitOfWork(const UnitOfWork&) = delete;
   UnitOfWork& operator=(const UnitOfWork&) = delete;
 
@@ -61,6 +70,7 @@ class UnitOfWork {
 
   Tx& tx_;
   std::vector<Work> kept_;
+  std::vector<std::function<void()>> after_commit_;
 };
 
 }  // namespace oc::storage

@@ -127,6 +127,56 @@ TEST_P(UnitOfWorkTest, RunValueHandsBackTheResultOfACommittedUnit) {
   EXPECT_GT(*id, 0);
 }
 
+// What follows a commit sees the committed state, from a transaction of its own: inside the
+// unit's, the read would be a nested transaction, which SQLite aborts on.
+TEST_P(UnitOfWorkTest, WhatFollowsTheCommitRunsOnceItIsDone) {
+  std::vector<std::vector<std::string>> seen;
+  ASSERT_TRUE(UnitOfWork::Run(*db_, [&](UnitOfWork& unit) -> Status {
+    unit.AfterCommit([&] { seen.push_back(Loans()); });
+    RETURN_IF_ERROR(AddLoan(unit, "甲"));
+    EXPECT_TRUE(seen.empty()) << "not before the unit is done";
+    unit.AfterCommit([&] { seen.push_back({"second"}); });
+    return Ok();
+  }));
+  EXPECT_EQ(seen, (std::vector<std::vector<std::string>>{{"甲"}, {"second"}}));
+}
+
+TEST_P(UnitOfWorkTest, WhatFollowsTheCommitNeverRunsAfterARollback) {
+  int ran = 0;
+  Status outcome = UnitOfWork::Run(*db_, [&](UnitOfWork& unit) -> Status {
+    RETURN_IF_ERROR(AddLoan(unit, "甲"));
+    unit.AfterCommit([&] { ++ran; });
+    unit.Regardless([](Tx& tx) -> Status {
+      RETURN_IF_ERROR(tx.Insert("INSERT INTO trail (what) VALUES ('refused')"));
+      return Ok();
+    });
+    return MakeError(ErrorCode::kPermissionDenied, {"无权限", "Not allowed"});
+  });
+  ASSERT_FALSE(outcome);
+  EXPECT_EQ(outcome.error().code, ErrorCode::kPermissionDenied);
+  EXPECT_EQ(ran, 0) << "the kept record committed, the unit did not";
+  EXPECT_EQ(Trail(), (std::vector<std::string>{"refused"}));
+}
+
+// The work itself succeeded, but the unit could not finish: nothing it changed is there to follow.
+TEST_P(UnitOfWorkTest, WhatFollowsTheCommitNeverRunsWhenTheUnitFailsToFinish) {
+  int ran = 0;
+  Status outcome = UnitOfWork::Run(*db_, [&](UnitOfWork& unit) -> Status {
+    unit.AfterCommit([&] { ++ran; });
+    unit.Regardless([](Tx& tx) -> Status {
+      RETURN_IF_ERROR(tx.Insert("INSERT INTO trail (what) VALUES ('looked up')"));
+      return Ok();
+    });
+    db_->FailNextStatement("INSERT INTO trail");
+    RETURN_IF_ERROR(unit.tx().Insert("INSERT INTO loans (name) VALUES ('甲')"));
+    return Ok();
+  });
+  ASSERT_FALSE(outcome);
+  EXPECT_EQ(outcome.error().code, ErrorCode::kUnavailable);
+  EXPECT_EQ(ran, 0);
+  EXPECT_TRUE(Loans().empty());
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, UnitOfWorkTest, ::testing::ValuesIn(AllBackends()),
                          BackendTestName);
 
