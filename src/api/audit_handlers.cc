@@ -5,9 +5,11 @@
 #include <charconv>
 #include <map>
 #include <memory>
+#include <set>
 
 #include "api/conventions.h"
 #include "api/openapi.h"
+#include "audit/action.h"
 #include "forms/record_codec.h"
 #include "http/json.h"
 
@@ -35,13 +37,113 @@ boost::json::object EntryJson(const audit::Entry& e, std::string_view changes) {
   return out;
 }
 
+// The kinds of object the trail records, as staff call them.
+Message ObjectKind(std::string_view entity_type) {
+  if (entity_type == "customer") return {"客户", "Customer"};
+  if (entity_type == "user") return {"用户", "User"};
+  if (entity_type == "role") return {"角色", "Role"};
+  if (entity_type == "department") return {"部门", "Department"};
+  if (entity_type == "entity") return {"表单", "Form"};
+  return {std::string(entity_type), std::string(entity_type)};
+}
+
+// Names the objects of a page of entries: one lookup per kind, not per entry.
+class ObjectNames {
+ public:
+  ObjectNames(const ApiContext& ctx, customers::CustomerService& customers,
+              const auth::Principal& reader, forms::EntityRegistry& entities)
+      : ctx_(ctx), customers_(customers), reader_(reader), entities_(entities) {}
+
+  Status Load(const std::vector<audit::Entry>& entries, bool english) {
+    std::vector<customers::CustomerId> customer_ids;
+    std::set<int64_t> user_ids;
+    bool roles = false, departments = false;
+    for (const audit::Entry& e : entries) {
+      int64_t id = 0;
+      auto [end, ec] =
+          std::from_chars(e.entity_id.data(), e.entity_id.data() + e.entity_id.size(), id);
+      const bool numeric = ec == std::errc() && end == e.entity_id.data() + e.entity_id.size();
+      if (e.entity_type == "customer" && numeric) customer_ids.emplace_back(id);
+      if (e.entity_type == "user" && numeric) user_ids.insert(id);
+      roles |= e.entity_type == "role";
+      departments |= e.entity_type == "department";
+    }
+    ASSIGN_OR_RETURN(auto customer_names, customers_.NamesOf(reader_, customer_ids));
+    for (const auto& [id, name] : customer_names)
+      names_["customer:" + std::to_string(id.value())] = name;
+    for (int64_t id : user_ids) {
+      auto user = ctx_.organization.GetUser(auth::UserId(id));
+      if (!user) {
+        if (user.error().code == ErrorCode::kNotFound) continue;
+        return user.error();
+      }
+      names_["user:" + std::to_string(id)] = user->display_name + "（" + user->username + "）";
+    }
+    if (roles) {
+      ASSIGN_OR_RETURN(auto all, ctx_.organization.ListRoles());
+      for (const auth::Role& role : all) {
+        names_["role:" + std::to_string(role.id.value())] =
+            english ? role.name.en_us : role.name.zh_cn;
+      }
+    }
+    if (departments) {
+      ASSIGN_OR_RETURN(auto all, ctx_.organization.ListDepartments());
+      for (const auth::Department& d : all) {
+        names_["department:" + std::to_string(d.id.value())] = d.path_names;
+      }
+    }
+    for (const audit::Entry& e : entries) {
+      if (e.entity_type != "entity" || names_.contains("entity:" + e.entity_id)) continue;
+      auto definition = entities_.Get(e.entity_id);
+      if (!definition) continue;  // a form since removed keeps its key
+      names_["entity:" + e.entity_id] = (*definition)->label.In(english ? "en" : "zh");
+    }
+    return Ok();
+  }
+
+  // "客户 张三", or "客户 #202" for one that is gone or outside the reader's scope.
+  std::string LabelOf(const audit::Entry& e, bool english) const {
+    if (e.entity_type.empty()) return "";
+    const Message kind = ObjectKind(e.entity_type);
+    std::string label = english ? kind.en_us : kind.zh_cn;
+    auto name = names_.find(e.entity_type + ":" + e.entity_id);
+    if (name != names_.end()) return label + " " + name->second;
+    return e.entity_id.empty() ? label : label + " #" + e.entity_id;
+  }
+
+ private:
+  const ApiContext& ctx_;
+  customers::CustomerService& customers_;
+  const auth::Principal& reader_;
+  forms::EntityRegistry& entities_;
+  std::map<std::string, std::string> names_;
+};
+
 Error BadParam(std::string field, Message message) {
   return InvalidField(std::move(field), "invalid", std::move(message));
 }
 
 }  // namespace
 
-void AddAuditRoutes(http::Router& router, const ApiContext& ctx, forms::EntityRegistry& entities) {
+void AddAuditRoutes(http::Router& router, const ApiContext& ctx, forms::EntityRegistry& entities,
+                    customers::CustomerService& customers) {
+  AddProtectedRoute(
+      router, ctx.guard, http::Method::kGet, "/api/v1/audit-actions",
+      {.permission = auth::Permission::kAuditRead},
+      {.id = "listAuditActions",
+       .tag = "audit",
+       .summary = "Every action the trail records, with its label, for filters",
+       .response = Object({{"items", ArrayOf(Ref("AuditActionInfo"))}}, {"items"})},
+      [](http::Request& request, const Caller&) {
+        const bool english = request.Language().starts_with("en");
+        boost::json::array items;
+        for (const audit::ActionInfo& info : audit::AllActions()) {
+          items.push_back(boost::json::object{
+              {"key", info.name}, {"label", english ? info.label.en_us : info.label.zh_cn}});
+        }
+        return http::JsonResponse(200, boost::json::object{{"items", std::move(items)}});
+      });
+
   AddProtectedRoute(
       router, ctx.guard, http::Method::kGet, "/api/v1/audit-events",
       {.permission = auth::Permission::kAuditRead},
@@ -50,7 +152,7 @@ void AddAuditRoutes(http::Router& router, const ApiContext& ctx, forms::EntityRe
        .summary = "Search the audit trail",
        .response = ListOf("AuditEvent"),
        .query = {"user_id", "entity_type", "entity_id", "action", "from", "to", "limit", "cursor"}},
-      [&ctx, &entities](http::Request& request, const Caller&) {
+      [&ctx, &entities, &customers](http::Request& request, const Caller& caller) {
         http::Response error;
         auto page = ReadPage(request, &error);
         if (!page) return error;
@@ -95,19 +197,31 @@ void AddAuditRoutes(http::Router& router, const ApiContext& ctx, forms::EntityRe
         auto keys = entities.ListKeys();
         if (!keys) return ErrorResponse(keys.error(), request);
         std::map<std::string, std::shared_ptr<const forms::EntityDef>, std::less<>> definitions;
+        const bool english = request.Language().starts_with("en");
+        ObjectNames names(ctx, customers, caller.principal, entities);
+        if (auto loaded = names.Load(*entries, english); !loaded) {
+          return ErrorResponse(loaded.error(), request);
+        }
         boost::json::array items;
         for (const auto& e : *entries) {
+          boost::json::object item;
           if (std::find(keys->begin(), keys->end(), e.entity_type) == keys->end()) {
-            items.push_back(EntryJson(e, e.changes_json));
-            continue;
+            item = EntryJson(e, e.changes_json);
+          } else {
+            auto& definition = definitions[e.entity_type];
+            if (!definition) {
+              auto loaded = entities.Get(e.entity_type);
+              if (!loaded) return ErrorResponse(loaded.error(), request);
+              definition = *loaded;
+            }
+            item = EntryJson(e, forms::RemaskRecordedChanges(*definition, e.changes_json));
           }
-          auto& definition = definitions[e.entity_type];
-          if (!definition) {
-            auto loaded = entities.Get(e.entity_type);
-            if (!loaded) return ErrorResponse(loaded.error(), request);
-            definition = *loaded;
-          }
-          items.push_back(EntryJson(e, forms::RemaskRecordedChanges(*definition, e.changes_json)));
+          auto action = audit::ActionFromName(e.action);
+          item["action_label"] = !action   ? e.action
+                                 : english ? audit::ActionLabel(*action).en_us
+                                           : audit::ActionLabel(*action).zh_cn;
+          item["object_label"] = names.LabelOf(e, english);
+          items.push_back(std::move(item));
         }
         return http::JsonResponse(200, ListBody(std::move(items), next));
       });

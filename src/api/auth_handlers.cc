@@ -1,6 +1,8 @@
 #include "api/auth_handlers.h"
 
 #include <boost/json.hpp>
+#include <cstdio>
+#include <string>
 
 #include "api/conventions.h"
 #include "api/json_reader.h"
@@ -19,12 +21,23 @@ auth::ClientInfo ClientOf(const http::Request& request) {
   return {request.request_id, request.remote_ip, agent ? std::string(*agent) : std::string()};
 }
 
-boost::json::object SessionJson(const auth::Session& session) {
+// "+08:00": the business zone as the browser's date formatting takes it.
+std::string UtcOffset(const TimeZone& zone) {
+  const int minutes = zone.utc_offset_minutes();
+  const int magnitude = minutes < 0 ? -minutes : minutes;
+  char text[8];
+  std::snprintf(text, sizeof text, "%c%02d:%02d", minutes < 0 ? '-' : '+', magnitude / 60,
+                magnitude % 60);
+  return text;
+}
+
+boost::json::object SessionJson(const auth::Session& session, const TimeZone& zone) {
   boost::json::object body;
   body["csrf_token"] = session.csrf_token;
   body["user"] = PrincipalJson(*session.principal);
   body["must_change_password"] = session.must_change_password;
   body["expires_at"] = FormatInstant(session.expires_at);
+  body["time_zone"] = UtcOffset(zone);
   return body;
 }
 
@@ -69,7 +82,8 @@ void AddAuthRoutes(http::Router& router, const ApiContext& ctx) {
 
                    auto login = ctx.sessions.Login(*username, *password, ClientOf(request));
                    if (!login) return ErrorResponse(login.error(), request);
-                   http::Response response = http::JsonResponse(200, SessionJson(login->session));
+                   http::Response response =
+                       http::JsonResponse(200, SessionJson(login->session, ctx.zone));
                    response.Set("Set-Cookie",
                                 ctx.guard.SessionCookie(
                                     login->token, std::chrono::duration_cast<std::chrono::seconds>(
@@ -95,8 +109,8 @@ void AddAuthRoutes(http::Router& router, const ApiContext& ctx) {
                      .tag = "auth",
                      .summary = "The signed-in user and the CSRF token",
                      .response = Ref("Session")},
-                    [](http::Request&, const Caller& caller) {
-                      return http::JsonResponse(200, SessionJson(caller.session));
+                    [&ctx](http::Request&, const Caller& caller) {
+                      return http::JsonResponse(200, SessionJson(caller.session, ctx.zone));
                     });
 
   // Self-service preferences: today the interface language, remembered per user.
@@ -120,7 +134,7 @@ void AddAuthRoutes(http::Router& router, const ApiContext& ctx) {
                       if (!updated) return ErrorResponse(updated.error(), request);
                       auto session = ctx.sessions.Authenticate(caller.token);
                       if (!session) return ErrorResponse(session.error(), request);
-                      return http::JsonResponse(200, SessionJson(*session));
+                      return http::JsonResponse(200, SessionJson(*session, ctx.zone));
                     });
 
   AddProtectedRoute(

@@ -91,6 +91,29 @@ void AddCustomerRoutes(http::Router& router, const ApiContext& ctx,
         return http::JsonResponse(200, body);
       });
 
+  AddProtectedRoute(
+      router, guard, http::Method::kGet, "/api/v1/users/assignable", read,
+      {.id = "listAssignableUsers",
+       .tag = "customers",
+       .summary = "The account managers the caller may hand customers to",
+       .description = "Active users who may own customers, in departments within the caller's "
+                      "customer scope; q matches the start of the display name or username.",
+       .response = Object({{"items", ArrayOf(Ref("AssignableUser"))}}, {"items"}),
+       .query = {"q", "limit"}},
+      [services](http::Request& request, const Caller& caller) {
+        int limit = 20;
+        if (auto v = request.QueryParam("limit")) {
+          auto [end, ec] = std::from_chars(v->data(), v->data() + v->size(), limit);
+          if (ec != std::errc() || end != v->data() + v->size()) limit = 0;
+        }
+        auto users = services.customers.AssignableOwners(
+            caller.principal, request.QueryParam("q").value_or(""), limit, request.Language());
+        if (!users) return ErrorResponse(users.error(), request);
+        json::array items;
+        for (auto& user : *users) items.push_back(std::move(user));
+        return http::JsonResponse(200, json::object{{"items", std::move(items)}});
+      });
+
   AddProtectedRoute(router, guard, http::Method::kGet, "/api/v1/customers/{id}", read,
                     {.id = "getCustomer",
                      .tag = "customers",
@@ -107,10 +130,13 @@ void AddCustomerRoutes(http::Router& router, const ApiContext& ctx,
                       return CustomerResponse(200, *customer);
                     });
 
-  AddProtectedRoute(router, guard, http::Method::kPatch, "/api/v1/customers/{id}", write,
+  AddProtectedRoute(router, guard, http::Method::kPatch, "/api/v1/customers/{id}",
+                    {.permission = auth::Permission::kCustomerWrite,
+                     .alternative = auth::Permission::kCustomerClassify},
                     {.id = "updateCustomer",
                      .tag = "customers",
-                     .summary = "Update a customer's fields",
+                     .summary = "Update a customer's fields (customer.classify: risk_level and "
+                                "status alone)",
                      .request = Ref("CustomerInput"),
                      .response = Ref("Customer"),
                      .if_match = true},
@@ -133,14 +159,21 @@ void AddCustomerRoutes(http::Router& router, const ApiContext& ctx,
                     {.permission = auth::Permission::kCustomerDelete},
                     {.id = "deleteCustomer",
                      .tag = "customers",
-                     .summary = "Soft-delete a customer",
+                     .summary = "Soft-delete a customer, giving the reason",
+                     .request = Ref("CustomerDeletion"),
                      .success = 204},
                     [services](http::Request& request, const Caller& caller) {
                       http::Response error;
                       auto id = PathId(request, "id", &error);
                       if (!id) return error;
+                      auto body = BodyObject(request, &error);
+                      if (!body) return error;
+                      const json::value fields(std::move(*body));  // the reader keeps a reference
+                      JsonReader reader(fields);
+                      auto reason = reader.String("reason", true);
+                      if (auto s = reader.Finish(); !s) return ErrorResponse(s.error(), request);
                       auto s = services.customers.Delete(caller.principal, caller.actor,
-                                                         customers::CustomerId(*id));
+                                                         customers::CustomerId(*id), *reason);
                       if (!s) return ErrorResponse(s.error(), request);
                       return NoContent();
                     });
@@ -376,7 +409,7 @@ void AddCustomerRoutes(http::Router& router, const ApiContext& ctx,
         }
         std::string cursor(request.QueryParam("cursor").value_or(""));
         auto page = services.followups.Timeline(caller.principal, customers::CustomerId(*id),
-                                                cursor, limit);
+                                                cursor, limit, request.Language());
         if (!page) return ErrorResponse(page.error(), request);
         json::array items;
         for (auto& item : page->items) items.push_back(std::move(item));

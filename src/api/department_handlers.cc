@@ -20,6 +20,7 @@ boost::json::object DepartmentJson(const auth::Department& d) {
                                  : boost::json::value(nullptr);
   out["name"] = d.name;
   out["path"] = d.path;
+  out["path_names"] = d.path_names;
   out["version"] = d.version;
   out["created_at"] = FormatInstant(d.created_at);
   out["updated_at"] = FormatInstant(d.updated_at);

@@ -48,7 +48,8 @@ std::optional<http::Response> Guard::Admit(http::Request& request,
     return http::ProblemResponse(403, "password_change_required",
                                  {"请先修改密码", "You must change your password first"}, request);
   }
-  if (protection.permission) {
+  if (protection.permission &&
+      !(protection.alternative && principal.Has(*protection.alternative))) {
     if (auto allowed = principal.Require(*protection.permission); !allowed) {
       return Refuse(request, &principal, audit::Action::kPermissionDenied,
                     std::string(http::MethodName(request.method)) + " " + request.path +

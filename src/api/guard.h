@@ -45,6 +45,9 @@ using ProtectedHandler = std::function<http::Response(http::Request&, const Call
 
 struct Protection {
   std::optional<auth::Permission> permission;  // none: any signed-in user
+  // Admits, instead of `permission`, a caller holding this one; the handler's service then
+  // decides what the caller may do with it (customer.classify patches two fields only).
+  std::optional<auth::Permission> alternative;
   // Users who must change their password may still reach this route (me, password, logout).
   bool allowed_before_password_change = false;
 };

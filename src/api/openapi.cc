@@ -76,8 +76,9 @@ json::object Schemas() {
   s["Session"] = Object({{"csrf_token", Type("string")},
                          {"user", Ref("Principal")},
                          {"must_change_password", Type("boolean")},
-                         {"expires_at", Type("string")}},
-                        {"csrf_token", "user", "must_change_password", "expires_at"});
+                         {"expires_at", Type("string")},
+                         {"time_zone", Type("string")}},
+                        {"csrf_token", "user", "must_change_password", "expires_at", "time_zone"});
   s["DataScope"] = json::object{{"type", "string"},
                                 {"enum", json::array{"own", "department", "subtree", "all"}}};
   s["User"] = Object(
@@ -116,10 +117,11 @@ json::object Schemas() {
                             {"parent_id", Nullable("integer")},
                             {"name", Type("string")},
                             {"path", Type("string")},
+                            {"path_names", Type("string")},
                             {"version", Type("integer")},
                             {"created_at", Type("string")},
                             {"updated_at", Type("string")}},
-                           {"id", "parent_id", "name", "path", "version"});
+                           {"id", "parent_id", "name", "path", "path_names", "version"});
   s["Role"] = Object(
       {{"id", Type("integer")},
        {"key", Type("string")},
@@ -135,7 +137,9 @@ json::object Schemas() {
                             {"user_id", Nullable("integer")},
                             {"username", Type("string")},
                             {"action", Type("string")},
+                            {"action_label", Type("string")},
                             {"entity_type", Type("string")},
+                            {"object_label", Type("string")},
                             {"entity_id", Type("string")},
                             {"changes", ArrayOf(Object({{"field", Type("string")},
                                                         {"before", Nullable("string")},
@@ -144,7 +148,7 @@ json::object Schemas() {
                             {"request_id", Type("string")},
                             {"client_ip", Type("string")},
                             {"hash", Type("string")}},
-                           {"id", "at", "action"});
+                           {"id", "at", "action", "action_label", "object_label"});
   // A customer is metadata-driven: its fields are those of GET /api/v1/entities/customer,
   // built-in and custom, flat in one object.
   s["Customer"] = json::object{
@@ -162,6 +166,28 @@ json::object Schemas() {
       {"required", json::array{"id", "version", "type", "name"}},
       {"additionalProperties", true}};
   s["CustomerInput"] = json::object{{"type", "object"}, {"additionalProperties", true}};
+  s["AssignableUser"] = Object(
+      {{"id", Type("integer")},
+       {"username", Type("string")},
+       {"display_name", Type("string")},
+       {"department",
+        Object({{"id", Type("integer")}, {"name", Type("string")}, {"path_names", Type("string")}},
+               {"id", "name", "path_names"})},
+       {"roles",
+        ArrayOf(Object({{"key", Type("string")}, {"name", Type("string")}}, {"key", "name"}))}},
+      {"id", "username", "display_name", "department", "roles"});
+  s["Workbench"] = Object({{"business_date", Type("string")},
+                           {"my_customers", Type("integer")},
+                           {"followups_due_today", Type("integer")},
+                           {"followups_overdue", Type("integer")},
+                           {"new_customers_this_month", Type("integer")}},
+                          {"business_date", "my_customers", "followups_due_today",
+                           "followups_overdue", "new_customers_this_month"});
+  s["AuditActionInfo"] =
+      Object({{"key", Type("string")}, {"label", Type("string")}}, {"key", "label"});
+  s["CustomerDeletion"] =
+      Object({{"reason", json::object{{"type", "string"}, {"minLength", 2}, {"maxLength", 200}}}},
+             {"reason"});
   s["Relation"] = Object({{"id", Type("integer")},
                           {"role", Type("string")},
                           {"direction", json::object{{"type", "string"},
@@ -184,16 +210,26 @@ json::object Schemas() {
                           {"created_by", Type("integer")},
                           {"created_by_name", Type("string")}},
                          {"id", "channel", "content", "created_at"});
-  s["TimelineItem"] = Object({{"kind", json::object{{"type", "string"},
-                                                    {"enum", json::array{"followup", "change"}}}},
-                              {"at", Type("string")},
-                              {"id", Type("integer")},
-                              {"action", Type("string")},
-                              {"actor", Type("string")},
-                              {"changes", ArrayOf(Type("object"))},
-                              {"channel", Type("string")},
-                              {"content", Type("string")}},
-                             {"kind", "at", "id"});
+  s["TimelineItem"] = Object(
+      {{"kind", json::object{{"type", "string"}, {"enum", json::array{"followup", "change"}}}},
+       {"at", Type("string")},
+       {"id", Type("integer")},
+       {"action", Type("string")},
+       {"action_label", Type("string")},
+       {"summary", Type("string")},
+       {"actor", Type("string")},
+       {"changes", ArrayOf(Ref("TimelineChange"))},
+       {"channel", Type("string")},
+       {"content", Type("string")}},
+      {"kind", "at", "id"});
+  // before and after hold what the field held: text, a list, or null.
+  s["TimelineChange"] = Object({{"field", Type("string")},
+                                {"field_label", Type("string")},
+                                {"before", json::object{}},
+                                {"after", json::object{}},
+                                {"before_display", Type("string")},
+                                {"after_display", Type("string")}},
+                               {"field"});
   s["FieldOption"] = Object({{"value", Type("string")}, {"label", LocalizedName()}},
                             {"value", "label"});
   s["Field"] = Object({{"name", Type("string")},
@@ -240,6 +276,7 @@ json::array Tags() {
           "Entity metadata: the fields forms and lists render from, and custom "
           "fields"),
       tag("expressions", "The formula and condition language"),
+      tag("workbench", "What each member of staff lands on after signing in"),
       tag("system", "Liveness, readiness and this document"),
   };
 }
@@ -334,6 +371,9 @@ json::object OperationJson(http::Method method, std::string_view path, const Ope
   } else {
     if (protection->permission) {
       out["x-permission"] = auth::PermissionName(*protection->permission);
+    }
+    if (protection->alternative) {
+      out["x-permission-alternative"] = auth::PermissionName(*protection->alternative);
     }
     // The guard checks the CSRF token on these; reads need the session alone (the default).
     if (state_changing) {

@@ -19,6 +19,7 @@
 #include "api/pending_change_handlers.h"
 #include "api/role_handlers.h"
 #include "api/user_handlers.h"
+#include "api/workbench_handlers.h"
 #include "app/demo_data.h"
 #include "app/housekeeping.h"
 #include "app/json_log.h"
@@ -219,11 +220,12 @@ Result<std::unique_ptr<Application>> Application::Create(const Config& config,
   api::AddDepartmentRoutes(p->router, *p->context);
   api::AddRoleRoutes(p->router, *p->context);
   api::AddPendingChangeRoutes(p->router, *p->context);
-  api::AddAuditRoutes(p->router, *p->context, *p->registry);
+  api::AddAuditRoutes(p->router, *p->context, *p->registry, *p->customers);
   api::AddEntityRoutes(p->router, *p->context, *p->registry);
   api::AddExprRoutes(p->router, *p->context, *p->registry);
   api::AddCustomerRoutes(p->router, *p->context,
                          {*p->customers, *p->relationships, *p->followups, *p->idempotency});
+  api::AddWorkbenchRoutes(p->router, *p->context, *p->followups);
   api::AddOpenApiRoute(p->router);
 
   ASSIGN_OR_RETURN(ListenAddress listen, ParseListen(config.listen));

@@ -111,7 +111,7 @@ constexpr std::string_view kFirstBuiltinRoles =
 
 std::vector<storage::Migration> Migrations() {
   // Migrations are frozen text: none is rendered from BuiltinRoles(), so a change to the
-  // built-in roles needs a migration of its own, as auth_0006 is.
+  // built-in roles needs a migration of its own, as auth_0006 and auth_0007 are.
   std::vector<storage::Migration> migrations;
   migrations.push_back({.id = "auth_0001_organisation", .sql = R"sql(
 CREATE TABLE departments (
@@ -256,6 +256,15 @@ CREATE TABLE pending_changes (
   decided_at_us {{bigint}}
 );
 CREATE INDEX pending_changes_by_status ON pending_changes (status, id);
+)sql"});
+  // A risk officer rates customers and a manager sets their status without editing the rest of
+  // the record: customer.classify, for the roles that judge customers.
+  migrations.push_back({.id = "auth_0007_customer_classify", .sql = R"sql(
+INSERT INTO role_permissions (role_id, permission)
+  SELECT r.id, 'customer.classify' FROM roles r
+  WHERE r.role_key IN ('risk_officer', 'department_manager', 'general_manager')
+  AND NOT EXISTS (SELECT 1 FROM role_permissions p WHERE p.role_id = r.id
+                  AND p.permission = 'customer.classify');
 )sql"});
   return migrations;
 }

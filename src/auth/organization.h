@@ -17,7 +17,8 @@ struct Department {
   DepartmentId id;
   std::optional<DepartmentId> parent_id;
   std::string name;
-  std::string path;  // "/1/4/", see Principal::department_path
+  std::string path;        // "/1/4/", see Principal::department_path
+  std::string path_names;  // "总部 / 华东分部": the names along the path, root first
   int64_t version = 0;
   Instant created_at;
   Instant updated_at;

@@ -1,6 +1,7 @@
 #include "auth/organization_service.h"
 
 #include <algorithm>
+#include <map>
 #include <set>
 
 #include "auth/rate_limiter.h"
@@ -454,7 +455,16 @@ Result<Department> LoadDepartment(Tx& tx, DepartmentId id) {
                                          "id = ?",
                                          {id.value()}));
   if (!row) return NotFound({"部门不存在", "Department not found"});
-  return DepartmentFromRow(*row);
+  Department department = DepartmentFromRow(*row);
+  // The ancestors are the departments whose path begins this one's.
+  ASSIGN_OR_RETURN(auto chain, tx.Query("SELECT name FROM departments WHERE ? LIKE path || '%' "
+                                        "ORDER BY LENGTH(path)",
+                                        {department.path}));
+  for (const Row& link : chain) {
+    if (!department.path_names.empty()) department.path_names += " / ";
+    department.path_names += link.Text(0);
+  }
+  return department;
 }
 
 Result<Role> LoadRole(Tx& tx, RoleId id) {
@@ -649,7 +659,14 @@ Result<std::vector<Department>> OrganizationService::ListDepartments() {
                                          "created_at_us, updated_at_us FROM departments ORDER "
                                          "BY path"));
     std::vector<Department> out;
-    for (const auto& row : rows) out.push_back(DepartmentFromRow(row));
+    std::map<DepartmentId, std::string> names_along;  // by path order, parents come first
+    for (const auto& row : rows) {
+      Department d = DepartmentFromRow(row);
+      auto parent = d.parent_id ? names_along.find(*d.parent_id) : names_along.end();
+      d.path_names = parent == names_along.end() ? d.name : parent->second + " / " + d.name;
+      names_along[d.id] = d.path_names;
+      out.push_back(std::move(d));
+    }
     return out;
   });
 }

@@ -10,13 +10,16 @@ namespace {
 
 // Indexed by Permission: PermissionInfoOf reads entry N for the enum's value N
 // (PermissionsTest.TheCatalogueHasOneEntryPerPermissionInTheEnumsOrder).
-const std::array<PermissionInfo, 23> kPermissions = {{
+const std::array<PermissionInfo, 24> kPermissions = {{
     {Permission::kCustomerRead, "customer.read", {"查看客户", "View customers"}},
     {Permission::kCustomerWrite, "customer.write", {"新建和编辑客户", "Create and edit customers"}},
     {Permission::kCustomerDelete, "customer.delete", {"删除客户", "Delete customers"}},
     {Permission::kCustomerReassign,
      "customer.reassign",
      {"调整客户归属", "Reassign customer owners"}},
+    {Permission::kCustomerClassify,
+     "customer.classify",
+     {"设置风险等级和客户状态", "Set customers' risk level and status"}},
     {Permission::kPiiUnmask, "pii.unmask", {"查看未脱敏的个人信息", "View unmasked personal data"}},
     {Permission::kFollowUpWrite, "followup.write", {"记录跟进", "Record follow-ups"}},
     {Permission::kApplicationSubmit,
@@ -54,12 +57,13 @@ const std::vector<BuiltinRole>& BuiltinRoleList() {
        {{"customer", kOwn}, {"application", kOwn}, {"loan", kOwn}}},
       {"risk_officer",
        {"风控专员", "Risk officer"},
-       {kCustomerRead, kFollowUpWrite, kApplicationApprove, kLoanRead, kReportRead, kPiiUnmask},
+       {kCustomerRead, kCustomerClassify, kFollowUpWrite, kApplicationApprove, kLoanRead,
+        kReportRead, kPiiUnmask},
        {{"customer", kAll}, {"application", kAll}, {"loan", kAll}}},
       {"department_manager",
        {"部门经理", "Department manager"},
-       {kCustomerRead, kCustomerWrite, kCustomerReassign, kFollowUpWrite, kApplicationSubmit,
-        kApplicationApprove, kLoanRead, kReportRead},
+       {kCustomerRead, kCustomerWrite, kCustomerReassign, kCustomerClassify, kFollowUpWrite,
+        kApplicationSubmit, kApplicationApprove, kLoanRead, kReportRead},
        {{"customer", kSubtree}, {"application", kSubtree}, {"loan", kSubtree}}},
       {"finance",
        {"财务", "Finance"},
@@ -68,7 +72,8 @@ const std::vector<BuiltinRole>& BuiltinRoleList() {
        {{"customer", kAll}, {"application", kAll}, {"loan", kAll}}},
       {"general_manager",
        {"总经理", "General manager"},
-       {kCustomerRead, kCustomerReassign, kApplicationApprove, kLoanRead, kReportRead},
+       {kCustomerRead, kCustomerReassign, kCustomerClassify, kApplicationApprove, kLoanRead,
+        kReportRead},
        {{"customer", kAll}, {"application", kAll}, {"loan", kAll}}},
       // 三权分立 (等保 2.0): system administration, security administration and audit are
       // three roles. The system administrator runs the system and its accounts but grants no

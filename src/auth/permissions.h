@@ -35,6 +35,7 @@ enum class Permission {
   kCustomerWrite,
   kCustomerDelete,
   kCustomerReassign,
+  kCustomerClassify,
   kPiiUnmask,
   kFollowUpWrite,
   kApplicationSubmit,

@@ -60,7 +60,7 @@ struct Error {
   std::optional<std::chrono::seconds> retry_after;
   // Extension members of the problem document (RFC 9457 §3.2): machine-readable facts a client
   // acts on, such as the id of the existing record behind a duplicate ("existing_id": 42).
-  std::map<std::string, std::variant<int64_t, std::string>> extensions;
+  std::map<std::string, std::variant<int64_t, std::string, bool>> extensions;
 
   // Chainable extras: Error{…}.WithDetail("sqlite: …").
   Error&& WithDetail(std::string detail) && {

@@ -2,9 +2,11 @@
 
 #include <algorithm>
 #include <boost/json.hpp>
+#include <map>
 #include <set>
 
 #include "core/resident_id.h"
+#include "core/text_normalize.h"
 #include "customers/customer_entity.h"
 #include "forms/record_codec.h"
 
@@ -16,6 +18,8 @@ namespace json = boost::json;
 using storage::Tx;
 
 constexpr size_t kMaxReassign = 500;
+// The fields customer.classify may set without customer.write.
+constexpr std::string_view kClassificationFields[] = {"risk_level", "status"};
 // The largest batch, which is an import's unit of commit. A commit writes every index page it
 // touched, and the name and blind indexes, keyed at random, touch a fresh page for nearly every
 // row of a small batch: at a million customers, batches of 20,000 load about a quarter faster
@@ -255,19 +259,40 @@ Status CustomerService::RegisterEntity() {
   return db_.Write([&](Tx& tx) { return registry_.RegisterBuiltin(tx, entity); });
 }
 
-Error CustomerService::Duplicate(std::string_view field, CustomerId existing_id) const {
-  std::string id = std::to_string(existing_id.value());
-  Message message = field == "credit_code"
-                        ? Message{"该统一社会信用代码已登记为客户（客户 ID " + id + "）",
-                                  "A customer with this credit code already exists (customer " +
-                                      id + ")"}
-                        : Message{"该证件号码已登记为客户（客户 ID " + id + "）",
-                                  "A customer with this ID number already exists (customer " +
-                                      id + ")"};
+Result<Error> CustomerService::Duplicate(Tx& tx, const auth::Principal& principal,
+                                         std::string_view field, CustomerId existing_id) const {
+  ASSIGN_OR_RETURN(auto existing,
+                   tx.QueryOne("SELECT c.name, c.owner_id, c.department_id, d.path, "
+                               "u.display_name FROM customers c JOIN users u ON u.id = "
+                               "c.owner_id JOIN departments d ON d.id = c.department_id WHERE "
+                               "c.id = ?",
+                               {existing_id.value()}));
+  if (!existing) return Internal("duplicate customer vanished");
+  // Staff settle a 撞单 with the customer's manager, so the manager is always named. The
+  // customer's own name only to a caller who may open the record: to anyone else it would tie
+  // the number they typed to a person of another team's book. Each finding is counted and
+  // audited (RecordDuplicateFinding), which keeps this from serving as a directory.
+  const bool may_open =
+      principal.Has(auth::Permission::kCustomerRead) &&
+      principal.CanAccess("customer", auth::UserId(existing->Int(1)),
+                          auth::DepartmentId(existing->Int(2)), existing->Text(3));
+  const std::string manager = existing->Text(4);
+  const std::string zh_subject =
+      field == "credit_code" ? "该统一社会信用代码已登记为客户" : "该证件号码已登记为客户";
+  const std::string en_subject = field == "credit_code"
+                                     ? "This credit code is already registered to a customer"
+                                     : "This ID number is already registered to a customer";
+  const std::string name = may_open ? existing->Text(0) : std::string();
+  Message message{
+      zh_subject + (may_open ? " " + name : "") + "（客户经理 " + manager + "）",
+      en_subject + (may_open ? ", " + name + "," : "") + " (account manager " + manager + ")"};
   Error error = InvalidField(std::string(field), "duplicate", message);
   error.code = ErrorCode::kAlreadyExists;
   error.message = message;
   error.extensions["existing_id"] = existing_id.value();
+  if (may_open) error.extensions["existing_name"] = name;
+  error.extensions["existing_owner_name"] = manager;
+  error.extensions["may_open"] = may_open;
   return error;
 }
 
@@ -337,7 +362,8 @@ Result<CustomerService::Prepared> CustomerService::Prepare(const auth::Principal
   return prepared;
 }
 
-Status CustomerService::CheckNoDuplicate(Tx& tx, const forms::RecordValues& values,
+Status CustomerService::CheckNoDuplicate(Tx& tx, const auth::Principal& principal,
+                                         const forms::RecordValues& values,
                                          std::optional<CustomerId> except_id) {
   struct Key {
     const char* field;
@@ -357,7 +383,11 @@ Status CustomerService::CheckNoDuplicate(Tx& tx, const forms::RecordValues& valu
                      tx.QueryOne("SELECT id FROM customers WHERE " + std::string(key.column) +
                                      " = ? AND deleted_at_us IS NULL AND id <> ?",
                                  {*key.value, except_id.value_or(CustomerId()).value()}));
-    if (existing) return Duplicate(key.field, CustomerId(existing->Int(0)));
+    if (existing) {
+      ASSIGN_OR_RETURN(Error found,
+                       Duplicate(tx, principal, key.field, CustomerId(existing->Int(0))));
+      return found;
+    }
   }
   return Ok();
 }
@@ -410,7 +440,7 @@ Result<CustomerId> CustomerService::Insert(Tx& tx, Prepared& prepared) {
     }
   }
   if (!id) {
-    RETURN_IF_ERROR(CheckNoDuplicate(tx, prepared.values, std::nullopt));
+    RETURN_IF_ERROR(CheckNoDuplicate(tx, *prepared.principal, prepared.values, std::nullopt));
     return Internal("customer refused by a unique index that names no duplicate");
   }
   prepared.audit.entity_id = std::to_string(*id);
@@ -521,7 +551,16 @@ Result<json::object> CustomerService::Update(storage::UnitOfWork& unit,
                                              const audit::Actor& actor, CustomerId id,
                                              const json::object& raw_patch,
                                              int64_t expected_version) {
-  RETURN_IF_ERROR(principal.Require(auth::Permission::kCustomerWrite));
+  // Rating a customer (risk level, status) is the risk officer's judgement, not an edit of the
+  // record: customer.classify allows a patch of those fields alone.
+  const bool classifies_only =
+      !raw_patch.empty() && std::all_of(raw_patch.begin(), raw_patch.end(), [](const auto& kv) {
+        return std::find(std::begin(kClassificationFields), std::end(kClassificationFields),
+                         kv.key()) != std::end(kClassificationFields);
+      });
+  if (!classifies_only || !principal.Has(auth::Permission::kCustomerClassify)) {
+    RETURN_IF_ERROR(principal.Require(auth::Permission::kCustomerWrite));
+  }
   ASSIGN_OR_RETURN(auto entity, registry_.Get(unit.tx(), kCustomerEntity));
   std::vector<FieldViolation> violations;
   for (const char* immutable : {"type", "owner_id", "department_id"}) {
@@ -574,7 +613,7 @@ Result<json::object> CustomerService::Update(storage::UnitOfWork& unit,
     if (!violations.empty()) return InvalidArgument(std::move(violations));
     if (values->empty()) return Load(tx, principal, *entity, id, forms::OutputMode::kMasked);
 
-    RETURN_IF_ERROR(CheckNoDuplicate(tx, *values, id));
+    RETURN_IF_ERROR(CheckNoDuplicate(tx, principal, *values, id));
     ASSIGN_OR_RETURN(auto changes, forms::ChangesForAudit(*entity, &*before, *values, cipher_));
     int64_t now = ToUnixMicros(clock_.Now());
     storage::Value by =
@@ -603,14 +642,28 @@ Result<json::object> CustomerService::Update(storage::UnitOfWork& unit,
 }
 
 Status CustomerService::Delete(const auth::Principal& principal, const audit::Actor& actor,
-                               CustomerId id) {
+                               CustomerId id, std::string_view reason) {
   return storage::UnitOfWork::Run(
-      db_, [&](storage::UnitOfWork& unit) { return Delete(unit, principal, actor, id); });
+      db_, [&](storage::UnitOfWork& unit) { return Delete(unit, principal, actor, id, reason); });
 }
 
 Status CustomerService::Delete(storage::UnitOfWork& unit, const auth::Principal& principal,
-                               const audit::Actor& actor, CustomerId id) {
+                               const audit::Actor& actor, CustomerId id,
+                               std::string_view raw_reason) {
   RETURN_IF_ERROR(principal.Require(auth::Permission::kCustomerDelete));
+  if (!IsValidUtf8(raw_reason) || HasControlCharacter(raw_reason)) {
+    return InvalidField("reason", "control_character",
+                        {"删除原因含有不可见的控制字符", "The reason holds control characters"});
+  }
+  const std::string reason = NormalizeName(raw_reason);
+  if (reason.empty()) {
+    return InvalidField("reason", "required",
+                        {"请填写删除原因", "Give the reason for deleting this customer"});
+  }
+  if (const size_t length = Utf8Length(reason); length < 2 || length > 200) {
+    return InvalidField("reason", length < 2 ? "too_short" : "too_long",
+                        {"删除原因应为 2 到 200 个字", "The reason must be 2 to 200 characters"});
+  }
   Tx& tx = unit.tx();
   RETURN_IF_ERROR(CheckVisible(tx, principal, id));
   int64_t now = ToUnixMicros(clock_.Now());
@@ -623,7 +676,8 @@ Status CustomerService::Delete(storage::UnitOfWork& unit, const auth::Principal&
   return audit_.Append(tx, actor,
                        {.action = audit::Action::kCustomerDelete,
                         .entity_type = "customer",
-                        .entity_id = std::to_string(id.value())});
+                        .entity_id = std::to_string(id.value()),
+                        .detail = reason});
 }
 
 Status CustomerService::RecordLookup(const auth::Principal& principal, const audit::Actor& actor,
@@ -817,6 +871,79 @@ Status CustomerService::Reassign(storage::UnitOfWork& unit, const auth::Principa
   return Ok();
 }
 
+Result<std::vector<json::object>> CustomerService::AssignableOwners(
+    const auth::Principal& principal, std::string_view query, int limit,
+    std::string_view language) {
+  RETURN_IF_ERROR(principal.Require(auth::Permission::kCustomerRead));
+  if (limit < 1 || limit > 100) {
+    return InvalidField("limit", "out_of_range",
+                        {"limit 须在 1 到 100 之间", "limit must be between 1 and 100"});
+  }
+  // A user's department decides whether the caller may see the customers they would own, so
+  // the caller's customer scope applied to the user's row is exactly "may assign to".
+  auth::ScopePredicate scope = principal.ScopeSql("customer", "u.id", "u.department_id");
+  std::string sql =
+      "SELECT u.id, u.username, u.display_name, u.department_id, d.name AS department_name, "
+      "d.path FROM users u JOIN departments d ON d.id = u.department_id WHERE u.status = "
+      "'active' AND EXISTS (SELECT 1 FROM user_roles ur JOIN role_permissions rp ON rp.role_id "
+      "= ur.role_id WHERE ur.user_id = u.id AND rp.permission = ?) AND (" +
+      scope.sql + ")";
+  storage::Params params{std::string(auth::PermissionName(auth::Permission::kCustomerWrite))};
+  params.insert(params.end(), scope.params.begin(), scope.params.end());
+  const std::string prefix = NormalizeName(query);
+  if (!prefix.empty()) {
+    sql += " AND (u.display_name LIKE ? ESCAPE '!' OR u.username LIKE ? ESCAPE '!')";
+    std::string pattern;
+    for (char c : prefix) {
+      if (c == '%' || c == '_' || c == '!') pattern += '!';
+      pattern += c;
+    }
+    pattern += '%';
+    params.insert(params.end(), {pattern, pattern});
+  }
+  sql += " ORDER BY u.display_name, u.id LIMIT ?";
+  params.emplace_back(int64_t{limit});
+  const bool english = language.starts_with("en");
+  return db_.ReadValue<std::vector<json::object>>([&](Tx& tx) -> Result<std::vector<json::object>> {
+    ASSIGN_OR_RETURN(auto users, tx.Query(sql, params));
+    ASSIGN_OR_RETURN(auto departments, tx.Query("SELECT id, name FROM departments"));
+    std::map<int64_t, std::string> department_names;
+    for (const storage::Row& d : departments) department_names[d.Int(0)] = d.Text(1);
+    std::vector<json::object> out;
+    for (const storage::Row& u : users) {
+      std::string path_names;
+      const std::string path = u.Text("path");
+      for (size_t at = 1; at < path.size();) {
+        size_t end = path.find('/', at);
+        if (end == std::string::npos) break;
+        auto name = department_names.find(std::stoll(path.substr(at, end - at)));
+        if (name != department_names.end()) {
+          if (!path_names.empty()) path_names += " / ";
+          path_names += name->second;
+        }
+        at = end + 1;
+      }
+      ASSIGN_OR_RETURN(auto roles, tx.Query("SELECT r.role_key, r.name_zh, r.name_en FROM "
+                                            "user_roles ur JOIN roles r ON r.id = ur.role_id "
+                                            "WHERE ur.user_id = ? ORDER BY r.id",
+                                            {u.Int("id")}));
+      json::array role_list;
+      for (const storage::Row& r : roles) {
+        role_list.push_back(
+            json::object{{"key", r.Text(0)}, {"name", english ? r.Text(2) : r.Text(1)}});
+      }
+      out.push_back(json::object{{"id", u.Int("id")},
+                                 {"username", u.Text("username")},
+                                 {"display_name", u.Text("display_name")},
+                                 {"department", json::object{{"id", u.Int("department_id")},
+                                                             {"name", u.Text("department_name")},
+                                                             {"path_names", path_names}}},
+                                 {"roles", std::move(role_list)}});
+    }
+    return out;
+  });
+}
+
 Status CustomerService::CheckVisible(Tx& tx, const auth::Principal& principal, CustomerId id) {
   auth::ScopePredicate scope = principal.ScopeSql("customer", "c.owner_id", "c.department_id");
   storage::Params params{id.value()};
@@ -831,6 +958,26 @@ Status CustomerService::CheckVisible(Tx& tx, const auth::Principal& principal, C
     return error;
   }
   return Ok();
+}
+
+Result<std::map<CustomerId, std::string>> CustomerService::NamesOf(
+    const auth::Principal& principal, const std::vector<CustomerId>& ids) {
+  std::map<CustomerId, std::string> names;
+  if (ids.empty()) return names;
+  auth::ScopePredicate scope = principal.ScopeSql("customer", "c.owner_id", "c.department_id");
+  std::string sql = "SELECT c.id, c.name FROM customers c WHERE (" + scope.sql + ") AND c.id IN (";
+  storage::Params params = scope.params;
+  for (size_t i = 0; i < ids.size(); ++i) {
+    sql += i == 0 ? "?" : ", ?";
+    params.emplace_back(ids[i].value());
+  }
+  sql += ")";
+  RETURN_IF_ERROR(db_.Read([&](Tx& tx) -> Status {
+    ASSIGN_OR_RETURN(auto rows, tx.Query(sql, params));
+    for (const storage::Row& row : rows) names[CustomerId(row.Int(0))] = row.Text(1);
+    return Ok();
+  }));
+  return names;
 }
 
 Result<std::optional<std::string>> CustomerService::NameOf(Tx& tx, CustomerId id) {

@@ -19,6 +19,7 @@
 
 #include <boost/json/object.hpp>
 #include <chrono>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -80,10 +81,11 @@ class CustomerService {
   // type, mismatch_id_number, unknown_owner, out_of_scope for an owner whose customers the
   // caller may not see); kAlreadyExists when a live customer has the same
   // ID number or credit code — field "id_number" or "credit_code", code "duplicate", extension
-  // "existing_id" (given even when that customer is outside the caller's scope; nothing else of
-  // it is revealed). Each such finding is audited ("customer.duplicate_found") and counted:
-  // beyond CustomerSafeguards::duplicate_findings a create or change that carries an ID number
-  // or credit code is kResourceExhausted (with retry_after) before anything is looked up.
+  // "existing_id" and "existing_owner_name" (given even when that customer is outside the
+  // caller's scope: staff settle a 撞单 with its manager), "may_open", and "existing_name" only
+  // when the caller may open it. Each such finding is audited ("customer.duplicate_found") and
+  // counted: beyond CustomerSafeguards::duplicate_findings a create or change that carries an ID
+  // number or credit code is kResourceExhausted (with retry_after) before anything is looked up.
   Result<boost::json::object> Create(const auth::Principal& principal, const audit::Actor& actor,
                                      const boost::json::object& input);
   Result<boost::json::object> Create(storage::UnitOfWork& unit, const auth::Principal& principal,
@@ -104,7 +106,8 @@ class CustomerService {
   Result<boost::json::object> Get(const auth::Principal& principal, CustomerId id);
 
   // Applies the fields in `patch` if the stored version is `expected_version`. The type, owner
-  // and department cannot be patched (owner: Reassign).
+  // and department cannot be patched (owner: Reassign). Needs customer.write, or
+  // customer.classify for a patch of risk_level and status alone.
   // Errors: as Get; kAborted on a stale version (nothing changed); kInvalidArgument as Create,
   // and "required" for a patch that would clear what the customer's type needs (the ID number
   // or phone of an individual, the credit code of an enterprise); kAlreadyExists as Create.
@@ -116,10 +119,13 @@ class CustomerService {
                                      const boost::json::object& patch, int64_t expected_version);
 
   // Soft delete: the record stays for its history, leaves every list, and frees its ID number
-  // for a new record. Errors: kPermissionDenied without customer.delete; as Get.
-  Status Delete(const auth::Principal& principal, const audit::Actor& actor, CustomerId id);
+  // for a new record. The reason (2 to 200 characters, trimmed) goes into the audit trail.
+  // Errors: kPermissionDenied without customer.delete; kInvalidArgument on "reason" (required,
+  // too_short, too_long); as Get.
+  Status Delete(const auth::Principal& principal, const audit::Actor& actor, CustomerId id,
+                std::string_view reason);
   Status Delete(storage::UnitOfWork& unit, const auth::Principal& principal,
-                const audit::Actor& actor, CustomerId id);
+                const audit::Actor& actor, CustomerId id, std::string_view reason);
 
   // A page of customers in the caller's scope. Parameters: every filterable field of the entity
   // (see forms/record_query.h: name=…, name.prefix=…, created_at.from=…, tags=…, sort=…,
@@ -153,12 +159,27 @@ class CustomerService {
                   const audit::Actor& actor, const std::vector<CustomerId>& ids,
                   auth::UserId new_owner);
 
+  // The account managers the caller may hand customers to, for pickers: active users who may
+  // own customers (customer.write) in a department within the caller's customer scope, the
+  // caller included; `query` matches the start of the display name or username. Each:
+  // {id, username, display_name, department: {id, name, path_names}, roles: [{key, name}]}, by
+  // display name, at most `limit` (1–100).
+  // Errors: kPermissionDenied without customer.read; kInvalidArgument on "limit".
+  Result<std::vector<boost::json::object>> AssignableOwners(const auth::Principal& principal,
+                                                            std::string_view query, int limit,
+                                                            std::string_view language);
+
   // Whether the customer exists, is live and is in the caller's scope (for the related-party,
   // follow-up and timeline services). Errors: kNotFound otherwise.
   Status CheckVisible(storage::Tx& tx, const auth::Principal& principal, CustomerId id);
 
   // The customer's display name, when it exists (for related parties).
   Result<std::optional<std::string>> NameOf(storage::Tx& tx, CustomerId id);
+
+  // The names of those of `ids` that exist (deleted ones too: the trail names them) and are in
+  // the caller's scope, for naming customers where ids are recorded.
+  Result<std::map<CustomerId, std::string>> NamesOf(const auth::Principal& principal,
+                                                    const std::vector<CustomerId>& ids);
 
   // The customer entity as it is defined now (built-in and custom fields).
   Result<std::shared_ptr<const forms::EntityDef>> Entity();
@@ -172,15 +193,18 @@ class CustomerService {
   Result<boost::json::object> Load(storage::Tx& tx, const auth::Principal& principal,
                                    const forms::EntityDef& entity, CustomerId id,
                                    forms::OutputMode mode);
-  Error Duplicate(std::string_view field, CustomerId existing_id) const;
+  // kAlreadyExists on `field` naming the existing customer's manager, and the customer when the
+  // caller may open it (see Create).
+  Result<Error> Duplicate(storage::Tx& tx, const auth::Principal& principal, std::string_view field,
+                          CustomerId existing_id) const;
   // The department of `owner_id` as a new owner: an active user within the caller's scope.
   // Errors: kInvalidArgument on owner_id (unknown_owner, out_of_scope).
   Result<auth::DepartmentId> OwnerDepartment(storage::Tx& tx, const auth::Principal& principal,
                                              auth::UserId owner_id);
   // kAlreadyExists naming the live customer (other than `except_id`) that already has the ID
   // number or credit code in `values`.
-  Status CheckNoDuplicate(storage::Tx& tx, const forms::RecordValues& values,
-                          std::optional<CustomerId> except_id);
+  Status CheckNoDuplicate(storage::Tx& tx, const auth::Principal& principal,
+                          const forms::RecordValues& values, std::optional<CustomerId> except_id);
   // Counts and audits one exact lookup by personal data, or refuses it beyond the rate.
   Status RecordLookup(const auth::Principal& principal, const audit::Actor& actor,
                       std::string_view field);

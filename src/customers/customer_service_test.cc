@@ -133,9 +133,10 @@ TEST_P(CustomerServiceTest, DuplicateIdNumberNamesTheExistingCustomerAcrossScope
 TEST_P(CustomerServiceTest, DeletedCustomersFreeTheirIdNumber) {
   auto first = CreateAs("am.east", Individual(8));
   ASSERT_TRUE(first);
-  EXPECT_EQ(customers_->Delete(As("am.east"), ActorOf("am.east"), IdOf(*first)).error().code,
-            ErrorCode::kPermissionDenied);
-  ASSERT_TRUE(customers_->Delete(As("admin"), ActorOf("admin"), IdOf(*first)));
+  EXPECT_EQ(
+      customers_->Delete(As("am.east"), ActorOf("am.east"), IdOf(*first), "重复录入").error().code,
+      ErrorCode::kPermissionDenied);
+  ASSERT_TRUE(customers_->Delete(As("admin"), ActorOf("admin"), IdOf(*first), "重复录入"));
   EXPECT_EQ(customers_->Get(As("admin"), IdOf(*first)).error().code, ErrorCode::kNotFound);
   EXPECT_TRUE(CreateAs("am.east", Individual(8)));
 }

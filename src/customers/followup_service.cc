@@ -3,9 +3,13 @@
 #include <array>
 #include <boost/json.hpp>
 #include <charconv>
+#include <map>
+#include <set>
 
+#include "audit/action.h"
 #include "core/text_normalize.h"
 #include "crypto/encoding.h"
+#include "customers/relationship_service.h"
 #include "forms/record_codec.h"
 
 namespace oc::customers {
@@ -188,9 +192,129 @@ Result<std::vector<json::object>> FollowUpService::List(const auth::Principal& p
       });
 }
 
+namespace {
+
+// The id in a recorded value: "7" for an owner, "customer 12" for a related customer.
+std::optional<int64_t> RecordedId(const json::value& value, std::string_view prefix) {
+  if (!value.is_string()) return std::nullopt;
+  std::string_view text = value.as_string();
+  if (!text.starts_with(prefix)) return std::nullopt;
+  text.remove_prefix(prefix.size());
+  int64_t id = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), id);
+  if (ec != std::errc() || end != text.data() + text.size() || id <= 0) return std::nullopt;
+  return id;
+}
+
+// id → name for the ids given, from `table`'s `column`.
+Result<std::map<int64_t, std::string>> NamesIn(Tx& tx, std::string_view table,
+                                               std::string_view column,
+                                               const std::set<int64_t>& ids) {
+  std::map<int64_t, std::string> names;
+  if (ids.empty()) return names;
+  std::string sql =
+      "SELECT id, " + std::string(column) + " FROM " + std::string(table) + " WHERE id IN (";
+  storage::Params params;
+  for (int64_t id : ids) {
+    sql += params.empty() ? "?" : ", ?";
+    params.emplace_back(id);
+  }
+  ASSIGN_OR_RETURN(auto rows, tx.Query(sql + ")", params));
+  for (const storage::Row& row : rows) names[row.Int(0)] = row.Text(1);
+  return names;
+}
+
+}  // namespace
+
+// The trail records owners and departments by id and relations by role code; staff read names.
+Status FollowUpService::Describe(Tx& tx, std::vector<json::object>& items,
+                                 std::string_view language) const {
+  const bool english = language.starts_with("en");
+  std::set<int64_t> users, departments, customers;
+  for (const json::object& item : items) {
+    const json::value* changes = item.if_contains("changes");
+    if (changes == nullptr || !changes->is_array()) continue;
+    for (const json::value& change : changes->as_array()) {
+      if (!change.is_object()) continue;
+      const json::object& c = change.as_object();
+      std::string_view field = c.contains("field") && c.at("field").is_string()
+                                   ? std::string_view(c.at("field").as_string())
+                                   : std::string_view();
+      for (const char* side : {"before", "after"}) {
+        if (!c.contains(side)) continue;
+        if (field == "owner_id") {
+          if (auto id = RecordedId(c.at(side), "")) users.insert(*id);
+        } else if (field == "department_id") {
+          if (auto id = RecordedId(c.at(side), "")) departments.insert(*id);
+        } else if (field.starts_with("relation.")) {
+          if (auto id = RecordedId(c.at(side), "customer ")) customers.insert(*id);
+        }
+      }
+    }
+  }
+  ASSIGN_OR_RETURN(auto user_names, NamesIn(tx, "users", "display_name", users));
+  ASSIGN_OR_RETURN(auto department_names, NamesIn(tx, "departments", "name", departments));
+  ASSIGN_OR_RETURN(auto customer_names, NamesIn(tx, "customers", "name", customers));
+
+  for (json::object& item : items) {
+    if (const json::value* action = item.if_contains("action"); action && action->is_string()) {
+      if (auto known = audit::ActionFromName(action->as_string())) {
+        const Message label = audit::ActionLabel(*known);
+        item["action_label"] = english ? label.en_us : label.zh_cn;
+      }
+    }
+    json::value* changes = item.if_contains("changes");
+    if (changes == nullptr || !changes->is_array()) continue;
+    for (json::value& change : changes->as_array()) {
+      if (!change.is_object()) continue;
+      json::object& c = change.as_object();
+      if (!c.contains("field") || !c.at("field").is_string()) continue;
+      const std::string field(c.at("field").as_string());
+      std::optional<RelationRole> role;
+      if (field.starts_with("relation.")) role = RelationRoleFromName(field.substr(9));
+      if (role) {
+        const Message label = RelationRoleLabel(*role);
+        c["field_label"] = english ? label.en_us : label.zh_cn;
+      }
+      std::string counterpart;
+      for (const char* side : {"before", "after"}) {
+        if (!c.contains(side) || !c.at(side).is_string()) continue;
+        const std::map<int64_t, std::string>* names = nullptr;
+        std::string_view prefix;
+        if (field == "owner_id") names = &user_names;
+        if (field == "department_id") names = &department_names;
+        if (role) {
+          names = &customer_names;
+          prefix = "customer ";
+          counterpart = std::string(c.at(side).as_string());
+        }
+        if (names == nullptr) continue;
+        if (auto id = RecordedId(c.at(side), prefix)) {
+          auto name = names->find(*id);
+          std::string display = name != names->end() ? name->second : "#" + std::to_string(*id);
+          c[std::string(side) + "_display"] = display;
+          if (role) counterpart = display;
+        }
+      }
+      if (role && !counterpart.empty() && counterpart.starts_with("relation ")) counterpart.clear();
+      if (role) {
+        const Message label = RelationRoleLabel(*role);
+        const bool added = c.contains("after") && c.at("after").is_string();
+        std::string summary =
+            english ? std::string(added ? "Related party added: " : "Related party removed: ") +
+                          label.en_us
+                    : std::string(added ? "新增关联方：" : "解除关联方：") + label.zh_cn;
+        if (!counterpart.empty()) summary += " " + counterpart;
+        item["summary"] = summary;
+      }
+    }
+  }
+  return Ok();
+}
+
 Result<TimelinePage> FollowUpService::Timeline(const auth::Principal& principal,
                                                CustomerId customer_id, const std::string& cursor,
-                                               int limit) {
+                                               int limit, std::string_view language) {
   RETURN_IF_ERROR(principal.Require(auth::Permission::kCustomerRead));
   if (limit < 1 || limit > 200) {
     return InvalidField("limit", "invalid_limit",
@@ -269,7 +393,39 @@ Result<TimelinePage> FollowUpService::Timeline(const auth::Principal& principal,
     page.next_cursor = EncodeCursor(merged.back().first);
   }
   for (auto& [position, item] : merged) page.items.push_back(std::move(item));
+  RETURN_IF_ERROR(db_.Read([&](Tx& tx) { return Describe(tx, page.items, language); }));
   return page;
+}
+
+Result<Agenda> FollowUpService::AgendaOf(const auth::Principal& principal) {
+  Agenda agenda{.business_date = zone_.Today(clock_)};
+  if (!principal.Has(auth::Permission::kCustomerRead)) return agenda;
+  const Date& today = agenda.business_date;
+  const Date month_start = *Date::FromYmd(today.year(), today.month(), 1);
+  const int64_t me = principal.user_id.value();
+  // A customer's plan is the next date set by their latest follow-up: a later follow-up that
+  // sets none (or a later day) replaces it.
+  constexpr std::string_view kLatestPlans =
+      "SELECT COUNT(*) FROM customers c JOIN customer_followups f ON f.customer_id = c.id "
+      "WHERE c.owner_id = ? AND c.deleted_at_us IS NULL AND f.id = (SELECT MAX(l.id) FROM "
+      "customer_followups l WHERE l.customer_id = c.id) AND f.next_followup_date ";
+  RETURN_IF_ERROR(db_.Read([&](Tx& tx) -> Status {
+    ASSIGN_OR_RETURN(auto owned, tx.QueryOne("SELECT COUNT(*), COALESCE(SUM(CASE WHEN "
+                                             "created_at_us >= ? THEN 1 ELSE 0 END), 0) FROM "
+                                             "customers WHERE owner_id = ? AND deleted_at_us IS "
+                                             "NULL",
+                                             {ToUnixMicros(zone_.StartOf(month_start)), me}));
+    agenda.my_customers = owned->Int(0);
+    agenda.new_customers_this_month = owned->Int(1);
+    ASSIGN_OR_RETURN(auto due,
+                     tx.QueryOne(std::string(kLatestPlans) + "= ?", {me, today.ToString()}));
+    agenda.followups_due_today = due->Int(0);
+    ASSIGN_OR_RETURN(auto overdue,
+                     tx.QueryOne(std::string(kLatestPlans) + "< ?", {me, today.ToString()}));
+    agenda.followups_overdue = overdue->Int(0);
+    return Ok();
+  }));
+  return agenda;
 }
 
 }  // namespace oc::customers

@@ -43,6 +43,15 @@ struct TimelinePage {
   std::optional<std::string> next_cursor;
 };
 
+// What an account manager's workbench counts, over the customers they own.
+struct Agenda {
+  Date business_date;                    // today in the zone
+  int64_t my_customers = 0;              // live customers owned by the caller
+  int64_t followups_due_today = 0;       // customers whose latest follow-up set today as the next
+  int64_t followups_overdue = 0;         // … set an earlier day, with nothing recorded since
+  int64_t new_customers_this_month = 0;  // created since the 1st, in the zone
+};
+
 class FollowUpService {
  public:
   // `zone` decides what "today" is for next_followup_date.
@@ -63,12 +72,22 @@ class FollowUpService {
   Result<std::vector<boost::json::object>> List(const auth::Principal& principal,
                                                 CustomerId customer_id);
 
+  // The caller's agenda; zeros (and the date) for a caller without customer.read.
+  Result<Agenda> AgendaOf(const auth::Principal& principal);
+
   // A page of the merged timeline, newest first. `cursor` comes from the previous page.
   // Errors: kInvalidArgument for a bad cursor or a limit outside 1–200; as List.
+  // Changes carry names where the trail keeps ids and codes: "action_label"; per change
+  // "before_display"/"after_display" (owner, department, related customer) and "field_label"
+  // (a relation's role); "summary" for related parties added and removed. In `language`.
   Result<TimelinePage> Timeline(const auth::Principal& principal, CustomerId customer_id,
-                                const std::string& cursor, int limit);
+                                const std::string& cursor, int limit,
+                                std::string_view language = "zh-CN");
 
  private:
+  Status Describe(storage::Tx& tx, std::vector<boost::json::object>& items,
+                  std::string_view language) const;
+
   storage::Db& db_;
   const Clock& clock_;
   const audit::AuditLog& audit_;

@@ -17,14 +17,21 @@ using storage::Tx;
 
 constexpr std::string_view kPhoneContext = "customer_relation.person_phone";
 
-constexpr std::array<std::pair<RelationRole, std::string_view>, 7> kRoles = {{
-    {RelationRole::kSpouse, "spouse"},
-    {RelationRole::kGuarantor, "guarantor"},
-    {RelationRole::kCoBorrower, "co_borrower"},
-    {RelationRole::kShareholder, "shareholder"},
-    {RelationRole::kLegalRepresentative, "legal_representative"},
-    {RelationRole::kActualController, "actual_controller"},
-    {RelationRole::kEmergencyContact, "emergency_contact"},
+struct RoleInfo {
+  RelationRole role;
+  std::string_view name;
+  std::string_view zh_cn;
+  std::string_view en_us;
+};
+constexpr std::array<RoleInfo, 7> kRoles = {{
+    {RelationRole::kSpouse, "spouse", "配偶", "Spouse"},
+    {RelationRole::kGuarantor, "guarantor", "担保人", "Guarantor"},
+    {RelationRole::kCoBorrower, "co_borrower", "共同借款人", "Co-borrower"},
+    {RelationRole::kShareholder, "shareholder", "股东", "Shareholder"},
+    {RelationRole::kLegalRepresentative, "legal_representative", "法定代表人",
+     "Legal representative"},
+    {RelationRole::kActualController, "actual_controller", "实际控制人", "Actual controller"},
+    {RelationRole::kEmergencyContact, "emergency_contact", "紧急联系人", "Emergency contact"},
 }};
 
 // A share is a percentage above 0 and at most 100, with at most two decimals ("35.5", "３５．５").
@@ -48,15 +55,22 @@ std::string FormatSharePercent(int64_t ppm) { return Decimal::FromParts(ppm, 4).
 }  // namespace
 
 std::string_view RelationRoleName(RelationRole role) {
-  for (const auto& [r, name] : kRoles) {
-    if (r == role) return name;
+  for (const RoleInfo& info : kRoles) {
+    if (info.role == role) return info.name;
   }
   return "guarantor";
 }
 
+Message RelationRoleLabel(RelationRole role) {
+  for (const RoleInfo& info : kRoles) {
+    if (info.role == role) return {std::string(info.zh_cn), std::string(info.en_us)};
+  }
+  return {};
+}
+
 std::optional<RelationRole> RelationRoleFromName(std::string_view name) {
-  for (const auto& [r, n] : kRoles) {
-    if (n == name) return r;
+  for (const RoleInfo& info : kRoles) {
+    if (info.name == name) return info.role;
   }
   return std::nullopt;
 }
@@ -255,7 +269,7 @@ Status RelationshipService::Remove(storage::UnitOfWork& unit, const auth::Princi
   Tx& tx = unit.tx();
   RETURN_IF_ERROR(customers_.CheckVisible(tx, principal, customer_id));
   ASSIGN_OR_RETURN(auto row,
-                   tx.QueryOne("SELECT role, customer_id, related_customer_id FROM "
+                   tx.QueryOne("SELECT role, customer_id, related_customer_id, person_name FROM "
                                "customer_relations WHERE id = ? AND deleted_at_us IS "
                                "NULL AND (customer_id = ? OR related_customer_id = ?)",
                                {relation_id.value(), customer_id.value(), customer_id.value()}));
@@ -270,6 +284,12 @@ Status RelationshipService::Remove(storage::UnitOfWork& unit, const auth::Princi
       return NotFound({"关联关系不存在", "Relation not found"});
     }
   }
+  // Recorded as the link was added: "customer <id>" or the person's name, seen from this end.
+  std::optional<int64_t> other = row->Int("customer_id") == customer_id.value()
+                                     ? row->OptInt("related_customer_id")
+                                     : row->OptInt("customer_id");
+  const std::string removed_counterpart =
+      other ? "customer " + std::to_string(*other) : row->Text("person_name");
   RETURN_IF_ERROR(
       tx.Execute("UPDATE customer_relations SET deleted_at_us = ?, deleted_by = ? "
                  "WHERE id = ?",
@@ -279,8 +299,8 @@ Status RelationshipService::Remove(storage::UnitOfWork& unit, const auth::Princi
       {.action = audit::Action::kCustomerRelationRemoved,
        .entity_type = "customer",
        .entity_id = std::to_string(customer_id.value()),
-       .changes = {{"relation." + row->Text(0), "relation " + std::to_string(relation_id.value()),
-                    std::nullopt}}});
+       .changes = {{"relation." + row->Text(0), removed_counterpart, std::nullopt}},
+       .detail = "relation " + std::to_string(relation_id.value())});
 }
 
 }  // namespace oc::customers

@@ -33,6 +33,7 @@ enum class RelationRole {
 };
 std::string_view RelationRoleName(RelationRole role);
 std::optional<RelationRole> RelationRoleFromName(std::string_view name);
+Message RelationRoleLabel(RelationRole role);  // 担保人 / Guarantor
 
 struct NewRelation {
   RelationRole role = RelationRole::kGuarantor;

@@ -324,17 +324,56 @@ TEST_P(CustomerApiTest, DeleteIsSoftAndForAdministratorsOnly) {
   auto am = SignedIn("am.zhang");
   json::object body = Individual("陈九", 50);
   int64_t id = Create(*am, body);
-  EXPECT_EQ(am->Delete(Path(id)).status, 403);
-  auto gone = admin_->Delete(Path(id));
+  const json::object reason{{"reason", "重复录入"}};
+  EXPECT_EQ(am->DeleteJson(Path(id), reason).status, 403);
+  for (const auto& [bad, code] : std::vector<std::pair<json::object, std::string>>{
+           {{}, "reason:required"},
+           {{{"reason", "  "}}, "reason:required"},
+           {{{"reason", "重"}}, "reason:too_short"},
+           {{{"reason", std::string(201, 'x')}}, "reason:too_long"},
+           {{{"reason", "重复\u202e录入"}}, "reason:control_character"}}) {
+    auto refused = admin_->DeleteJson(Path(id), bad);
+    EXPECT_EQ(refused.status, 422) << refused.body;
+    EXPECT_EQ(refused.ViolationCodes(), std::vector<std::string>{code}) << refused.body;
+  }
+  EXPECT_EQ(am->Get(Path(id)).status, 200);
+  auto gone = admin_->DeleteJson(Path(id), reason);
   EXPECT_EQ(gone.status, 204) << gone.body;
   EXPECT_EQ(am->Get(Path(id)).status, 404);
   EXPECT_EQ(admin_->Get(Path(id)).status, 404);
   EXPECT_TRUE(Ids(admin_->Get("/api/v1/customers")).empty());
   EXPECT_EQ(CountRows("customers"), 1);  // kept for its history
-  EXPECT_EQ(AuditOf(id, "customer.delete").size(), 1u);
+  auto deletion = AuditOf(id, "customer.delete");
+  ASSERT_EQ(deletion.size(), 1u);
+  EXPECT_EQ(deletion[0].at("detail").as_string(), "重复录入");
   // Its ID number is free for a new record.
   EXPECT_NE(Create(*am, body), 0);
-  EXPECT_EQ(admin_->Delete(Path(id)).status, 404);
+  EXPECT_EQ(admin_->DeleteJson(Path(id), reason).status, 404);
+}
+
+TEST_P(CustomerApiTest, ARiskOfficerRatesACustomerWithoutEditingTheRest) {
+  auto am = SignedIn("am.zhang");
+  int64_t id = Create(*am, Individual("卫十", 51));
+  auto risk = SignedIn("risk.li");
+  auto rated =
+      risk->PatchJson(Path(id), json::object{{"risk_level", "high"}, {"status", "dormant"}},
+                      {{"If-Match", "\"1\""}});
+  ASSERT_EQ(rated.status, 200) << rated.body;
+  EXPECT_EQ(Str(rated.Json(), "risk_level"), "high");
+  EXPECT_EQ(Etag(rated), "\"2\"");
+  ASSERT_EQ(AuditOf(id, "customer.update").size(), 1u);
+
+  // Anything beside the rating is an edit, which customer.classify does not allow.
+  for (const json::object& patch : {json::object{{"risk_level", "low"}, {"remarks", "顺手改"}},
+                                    json::object{{"name", "卫拾"}}, json::object{}}) {
+    auto refused = risk->PatchJson(Path(id), patch, {{"If-Match", "\"2\""}});
+    EXPECT_EQ(refused.status, 403) << refused.body;
+  }
+  auto bad =
+      risk->PatchJson(Path(id), json::object{{"risk_level", "extreme"}}, {{"If-Match", "\"2\""}});
+  EXPECT_EQ(bad.status, 422);
+  EXPECT_EQ(bad.ViolationCodes(), std::vector<std::string>{"risk_level:invalid_option"});
+  EXPECT_EQ(Str(am->Get(Path(id)).Json(), "name"), "卫十");
 }
 
 TEST_P(CustomerApiTest, ListFiltersByEveryKindOfParameter) {
@@ -481,6 +520,18 @@ TEST_P(CustomerApiTest, DuplicateIdNumberIs409NamingTheExistingCustomerEvenOutOf
   EXPECT_EQ(dup.body.find("蒋十二"), std::string::npos);
   EXPECT_EQ(dup.body.find(Phone(80)), std::string::npos);
   EXPECT_EQ(zhang->Get(Path(existing)).status, 404);
+  // Out of scope: the manager to settle it with, not the customer.
+  EXPECT_EQ(dup.Json().at("existing_owner_name").as_string(), "刘客户经理");
+  EXPECT_FALSE(dup.Json().at("may_open").as_bool());
+  EXPECT_EQ(dup.Json().at("errors").at(0).at("message").as_string(),
+            "该证件号码已登记为客户（客户经理 刘客户经理）");
+  // In scope: the customer too, and the page may link to it.
+  auto seen = admin_->PostJson("/api/v1/customers", Individual("蒋十二", 80));
+  ASSERT_EQ(seen.status, 409) << seen.body;
+  EXPECT_TRUE(seen.Json().at("may_open").as_bool());
+  EXPECT_EQ(seen.Json().at("existing_name").as_string(), "蒋十二");
+  EXPECT_EQ(seen.Json().at("errors").at(0).at("message").as_string(),
+            "该证件号码已登记为客户 蒋十二（客户经理 刘客户经理）");
 
   std::string credit_code = CreditCode("91110105MA01ABCDE");
   existing = Create(*liu, json::object{{"type", "enterprise"},

@@ -115,6 +115,13 @@ HttpResult TestClient::Delete(const std::string& target, const HeaderList& heade
   return Send("DELETE", target, "", headers);
 }
 
+HttpResult TestClient::DeleteJson(const std::string& target, const boost::json::value& body,
+                                  const HeaderList& headers) {
+  HeaderList all = {{"Content-Type", "application/json"}};
+  all.insert(all.end(), headers.begin(), headers.end());
+  return Send("DELETE", target, boost::json::serialize(body), all);
+}
+
 HttpResult TestClient::Login(const std::string& username, const std::string& password) {
   ForgetSession();
   HttpResult result = PostJson("/api/v1/auth/login",

@@ -46,6 +46,8 @@ class TestClient {
   HttpResult PatchJson(const std::string& target, const boost::json::value& body,
                        const HeaderList& headers = {});
   HttpResult Delete(const std::string& target, const HeaderList& headers = {});
+  HttpResult DeleteJson(const std::string& target, const boost::json::value& body,
+                        const HeaderList& headers = {});
 
   // Signs in and keeps the cookie and CSRF token. Returns the login response.
   HttpResult Login(const std::string& username, const std::string& password);

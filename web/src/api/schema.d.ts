@@ -323,6 +323,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/audit-actions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every action the trail records, with its label, for filters */
+        get: operations["listAuditActions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/audit-events": {
         parameters: {
             query?: never;
@@ -444,6 +461,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/users/assignable": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The account managers the caller may hand customers to
+         * @description Active users who may own customers, in departments within the caller's customer scope; q matches the start of the display name or username.
+         */
+        get: operations["listAssignableUsers"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/customers/{id}": {
         parameters: {
             query?: never;
@@ -458,11 +495,11 @@ export interface paths {
         get: operations["getCustomer"];
         put?: never;
         post?: never;
-        /** Soft-delete a customer */
+        /** Soft-delete a customer, giving the reason */
         delete: operations["deleteCustomer"];
         options?: never;
         head?: never;
-        /** Update a customer's fields */
+        /** Update a customer's fields (customer.classify: risk_level and status alone) */
         patch: operations["updateCustomer"];
         trace?: never;
     };
@@ -596,6 +633,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/workbench": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The signed-in user's workbench counts
+         * @description Counts over the caller's own customers, dates in the business zone; zeros for a caller who reads no customers.
+         */
+        get: operations["getWorkbench"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/openapi.json": {
         parameters: {
             query?: never;
@@ -652,6 +709,7 @@ export interface components {
             user: components["schemas"]["Principal"];
             must_change_password: boolean;
             expires_at: string;
+            time_zone: string;
         };
         /** @enum {string} */
         DataScope: "own" | "department" | "subtree" | "all";
@@ -700,6 +758,7 @@ export interface components {
             parent_id: number | null;
             name: string;
             path: string;
+            path_names: string;
             version: number;
             created_at?: string;
             updated_at?: string;
@@ -725,7 +784,9 @@ export interface components {
             user_id?: number | null;
             username?: string;
             action: string;
+            action_label: string;
             entity_type?: string;
+            object_label: string;
             entity_id?: string;
             changes?: {
                 field?: string;
@@ -752,6 +813,34 @@ export interface components {
         };
         CustomerInput: {
             [key: string]: unknown;
+        };
+        AssignableUser: {
+            id: number;
+            username: string;
+            display_name: string;
+            department: {
+                id: number;
+                name: string;
+                path_names: string;
+            };
+            roles: {
+                key: string;
+                name: string;
+            }[];
+        };
+        Workbench: {
+            business_date: string;
+            my_customers: number;
+            followups_due_today: number;
+            followups_overdue: number;
+            new_customers_this_month: number;
+        };
+        AuditActionInfo: {
+            key: string;
+            label: string;
+        };
+        CustomerDeletion: {
+            reason: string;
         };
         Relation: {
             id: number;
@@ -784,10 +873,20 @@ export interface components {
             at: string;
             id: number;
             action?: string;
+            action_label?: string;
+            summary?: string;
             actor?: string;
-            changes?: Record<string, never>[];
+            changes?: components["schemas"]["TimelineChange"][];
             channel?: string;
             content?: string;
+        };
+        TimelineChange: {
+            field: string;
+            field_label?: string;
+            before?: unknown;
+            after?: unknown;
+            before_display?: string;
+            after_display?: string;
         };
         FieldOption: {
             value: string;
@@ -1680,6 +1779,31 @@ export interface operations {
             404: components["responses"]["NotFound"];
         };
     };
+    listAuditActions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["AuditActionInfo"][];
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+        };
+    };
     listAuditEvents: {
         parameters: {
             query?: {
@@ -1923,6 +2047,35 @@ export interface operations {
             422: components["responses"]["UnprocessableContent"];
         };
     };
+    listAssignableUsers: {
+        parameters: {
+            query?: {
+                q?: string;
+                limit?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["AssignableUser"][];
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            422: components["responses"]["UnprocessableContent"];
+        };
+    };
     getCustomer: {
         parameters: {
             query?: never;
@@ -1958,7 +2111,11 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CustomerDeletion"];
+            };
+        };
         responses: {
             /** @description OK */
             204: {
@@ -1971,6 +2128,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            422: components["responses"]["UnprocessableContent"];
         };
     };
     updateCustomer: {
@@ -2293,6 +2451,29 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             422: components["responses"]["UnprocessableContent"];
+        };
+    };
+    getWorkbench: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Workbench"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
         };
     };
     getOpenApiDocument: {
