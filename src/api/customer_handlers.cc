@@ -75,11 +75,12 @@ void AddCustomerRoutes(http::Router& router, const ApiContext& ctx,
        .summary = "List customers in the caller's data scope",
        .description =
            "Any filterable field: name=, <field>.from=/.to= (ranges), <field>.prefix=; plus q "
-           "(name prefix), id_number and phone (exact); sort=-created_at,name; cursor pagination.",
-       .response = ListOf("Customer"),
-       .query = {"q", "id_number", "phone", "owner_id", "department_id", "tags", "risk_level",
-                 "status", "source_channel", "created_at.from", "created_at.to", "sort", "limit",
-                 "cursor"}},
+           "(name prefix), id_number and phone (exact), phone_tail (the last 4 digits of "
+           "display_phone); sort=-created_at,name; cursor pagination. total counts every page.",
+       .response = Ref("CustomerPage"),
+       .query = {"q", "id_number", "phone", "phone_tail", "owner_id", "department_id", "tags",
+                 "risk_level", "status", "source_channel", "created_at.from", "created_at.to",
+                 "sort", "limit", "cursor"}},
       [services](http::Request& request, const Caller& caller) {
         auto page = services.customers.List(caller.principal, caller.actor, request.query);
         if (!page) return ErrorResponse(page.error(), request);
@@ -87,7 +88,8 @@ void AddCustomerRoutes(http::Router& router, const ApiContext& ctx,
         for (auto& item : page->items) items.push_back(std::move(item));
         json::object body{{"items", std::move(items)},
                           {"next_cursor", page->next_cursor ? json::value(*page->next_cursor)
-                                                            : json::value(nullptr)}};
+                                                            : json::value(nullptr)},
+                          {"total", page->total}};
         return http::JsonResponse(200, body);
       });
 
@@ -274,6 +276,7 @@ void AddCustomerRoutes(http::Router& router, const ApiContext& ctx,
                           {"related_customer_id", Type("integer")},
                           {"person_name", Type("string")},
                           {"person_phone", Type("string")},
+                          {"person_id_number", Type("string")},
                           {"share_percent", Type("string")},
                           {"note", Type("string")}},
                          {"role"}),
@@ -303,6 +306,7 @@ void AddCustomerRoutes(http::Router& router, const ApiContext& ctx,
         }
         input.person_name = reader.String("person_name", false, 400).value_or("");
         input.person_phone = reader.String("person_phone", false, 64).value_or("");
+        input.person_id_number = reader.String("person_id_number", false, 64).value_or("");
         input.share_percent = reader.String("share_percent", false, 16).value_or("");
         input.note = reader.String("note", false, 4000, JsonReader::Lines::kMany).value_or("");
         if (auto s = reader.Finish(); !s) return ErrorResponse(s.error(), request);

@@ -41,6 +41,7 @@ json::object FieldJson(const forms::FieldDef& field) {
   out["position"] = field.position;
   out["max_length"] = field.max_length ? json::value(static_cast<int64_t>(*field.max_length))
                                        : json::value(nullptr);
+  out["archived"] = field.archived;
   return out;
 }
 
@@ -103,6 +104,26 @@ std::vector<forms::FieldOption> ReadOptions(const json::value& value,
                    ReadLabel(option->if_contains("label"), at + ".label", violations)});
   }
   return out;
+}
+
+// The parts of a label a patch gives: {"zh-CN": …} alone changes the Chinese label only.
+void ReadLabelPatch(const json::value& value, forms::FieldPatch& patch,
+                    std::vector<FieldViolation>& violations) {
+  const json::object* object = value.if_object();
+  if (!object) {
+    violations.push_back({"label", "wrong_type",
+                          {"须为 {\"zh-CN\": 文本, \"en-US\": 文本}",
+                           "must be {\"zh-CN\": text, \"en-US\": text}"}});
+    return;
+  }
+  for (const auto& [key, text] : *object) {
+    if ((key != "zh-CN" && key != "en-US") || !text.is_string()) {
+      violations.push_back({"label." + std::string(key), "unknown_field",
+                            {"只能是 zh-CN 或 en-US 的文本", "must be zh-CN or en-US text"}});
+      continue;
+    }
+    (key == "zh-CN" ? patch.label_zh_cn : patch.label_en_us) = std::string(text.get_string());
+  }
 }
 
 }  // namespace
@@ -197,6 +218,64 @@ void AddEntityRoutes(http::Router& router, const ApiContext& ctx,
                                                    std::string(request.PathParam("key")));
                       return response;
                     });
+
+  AddProtectedRoute(
+      router, guard, http::Method::kPatch, "/api/v1/entities/{key}/fields/{field}",
+      {.permission = kAdminPermission},
+      {.id = "updateEntityField",
+       .tag = "entities",
+       .summary = "Change or archive a field",
+       .description = "Label, options, required, max_length and archived of a custom field; a "
+                      "built-in field takes a new label only. An archived field leaves forms and "
+                      "lists but keeps its data. If-Match is the entity's ETag; the response's "
+                      "ETag is the entity's new version.",
+       .request = Ref("FieldPatch"),
+       .response = Ref("Field"),
+       .if_match = true},
+      [&registry](http::Request& request, const Caller& caller) {
+        http::Response error;
+        auto version = ExpectedVersion(request, &error);
+        if (!version) return error;
+        auto body = http::ParseJsonBody(request);
+        if (!body) return body.error();
+        std::vector<FieldViolation> violations;
+        forms::FieldPatch patch;
+        // The label and the options are nested; the reader checks the flat rest.
+        json::value rest = *body;
+        if (json::object* object = rest.if_object()) {
+          if (const json::value* label = object->if_contains("label")) {
+            ReadLabelPatch(*label, patch, violations);
+            object->erase("label");
+          }
+          if (const json::value* options = object->if_contains("options")) {
+            patch.options = ReadOptions(*options, violations);
+            object->erase("options");
+          }
+        }
+        JsonReader reader(rest);
+        patch.required = reader.Bool("required", false);
+        patch.archived = reader.Bool("archived", false);
+        if (reader.IsNull("max_length")) {
+          patch.max_length.emplace(std::nullopt);
+        }
+        if (auto max_length = reader.Int("max_length", false)) {
+          // Out-of-range values are the registry's to report; 0 is never valid.
+          patch.max_length.emplace(*max_length > 0 ? static_cast<size_t>(*max_length) : size_t{0});
+        }
+        for (FieldViolation& v : violations) {
+          reader.AddViolation(std::move(v.field), std::move(v.code), std::move(v.message));
+        }
+        if (auto s = reader.Finish(); !s) return ErrorResponse(s.error(), request);
+        const std::string name(request.PathParam("field"));
+        auto entity =
+            registry.UpdateField(caller.actor, request.PathParam("key"), name, patch, *version);
+        if (!entity) return ErrorResponse(entity.error(), request);
+        const forms::FieldDef* field = (*entity)->Find(name);
+        if (!field) return ErrorResponse(Internal("updated field not in its entity"), request);
+        http::Response response = http::JsonResponse(200, FieldJson(*field));
+        response.Set("ETag", ETag((*entity)->version));
+        return response;
+      });
 }
 
 }  // namespace oc::api

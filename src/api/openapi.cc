@@ -188,6 +188,14 @@ json::object Schemas() {
   s["CustomerDeletion"] =
       Object({{"reason", json::object{{"type", "string"}, {"minLength", 2}, {"maxLength", 200}}}},
              {"reason"});
+  // A list item: the customer, and the one phone the list shows for it, masked.
+  s["CustomerListItem"] = json::object{
+      {"allOf", json::array{Ref("Customer"), Object({{"display_phone", Nullable("string")}},
+                                                    {"display_phone"})}}};
+  s["CustomerPage"] = Object({{"items", ArrayOf(Ref("CustomerListItem"))},
+                              {"next_cursor", Nullable("string")},
+                              {"total", Type("integer")}},
+                             {"items", "next_cursor", "total"});
   s["Relation"] = Object({{"id", Type("integer")},
                           {"role", Type("string")},
                           {"direction", json::object{{"type", "string"},
@@ -195,7 +203,8 @@ json::object Schemas() {
                                                                           "incoming"}}}},
                           {"counterpart", Object({{"customer_id", Type("integer")},
                                                   {"name", Nullable("string")},
-                                                  {"phone", Type("string")}})},
+                                                  {"phone", Type("string")},
+                                                  {"id_number", Type("string")}})},
                           {"share_percent", Type("string")},
                           {"note", Type("string")},
                           {"created_at", Type("string")}},
@@ -246,8 +255,15 @@ json::object Schemas() {
                        {"options", ArrayOf(Ref("FieldOption"))},
                        {"section", Type("string")},
                        {"position", Type("integer")},
-                       {"max_length", Nullable("integer")}},
+                       {"max_length", Nullable("integer")},
+                       {"archived", Type("boolean")}},
                       {"name", "label", "type"});
+  // A change to a field; what is absent stays. A label may give one language alone.
+  s["FieldPatch"] = Object({{"label", Object({{"zh-CN", Type("string")}, {"en-US", Type("string")}})},
+                            {"options", ArrayOf(Ref("FieldOption"))},
+                            {"required", Type("boolean")},
+                            {"max_length", Nullable("integer")},
+                            {"archived", Type("boolean")}});
   s["Entity"] = Object({{"key", Type("string")},
                         {"label", LocalizedName()},
                         {"version", Type("integer")},

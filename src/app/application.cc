@@ -203,6 +203,13 @@ Result<std::unique_ptr<Application>> Application::Create(const Config& config,
   p->customers = std::make_unique<customers::CustomerService>(
       *p->db, clock, *p->audit, *p->registry, *p->keys.cipher, safeguards);
   RETURN_IF_ERROR(p->customers->RegisterEntity());
+  ASSIGN_OR_RETURN(customers::PhoneTailFill tails, p->customers->FillPendingPhoneTails());
+  if (tails.filled > 0) log->info("computed the phone tails of {} customers", tails.filled);
+  if (tails.unreadable > 0) {
+    log->warn("the phones of {} customers do not decrypt with the configured keys; a search by "
+              "phone tail misses them until they do",
+              tails.unreadable);
+  }
   p->relationships = std::make_unique<customers::RelationshipService>(
       *p->db, clock, *p->audit, *p->keys.cipher, *p->customers);
   p->followups = std::make_unique<customers::FollowUpService>(*p->db, clock, *p->audit,

@@ -70,6 +70,8 @@ constexpr PinnedText kReleasedText[] = {
      "6e340b9cffb37a989ca544e6bb780a2c78901d3fb33738768511a30617afa01d"},
     {"forms_0003_masked_to_year",
      "adecfd967144d507450f74f00ed1b6d4a3fba9f3fd991547bf1d5ee389dc2cd0"},
+    {"forms_0004_archived_fields_and_edited_labels",
+     "d317bbd917764b7b9b63fa0fcb14c017bf412d27e58fbbf6f3263d746615bfc1"},
     {"api_0001_idempotency_keys",
      "8edd204c91e3786a7b2cd7d79c5d0cc61ee3a89b61945d4b03ac79505ac9627b"},
     {"api_0002_idempotency_etag",
@@ -86,6 +88,12 @@ constexpr PinnedText kReleasedText[] = {
      "9eb1e090f79bedefb7cacc27a75da8c133369d082592648c9d83f750349ef7a9"},
     {"customers_0005_no_street_address_index",
      "b102e15d512964ab09ae6c29f785ea8e0ac51905cdb81e4a61e9911bc7fd9c07"},
+    {"customers_0006_credit_code_pending_reason",
+     "2f969909d595b28dc19666ac68cdde17324f774d1d99f633565c72d885f5ca54"},
+    {"customers_0007_phone_tail",
+     "da03e95c225421361c74051a22d185b572c3f99b1edfb86594106dd99b83d189"},
+    {"customers_0008_relation_person_id_number",
+     "3f27767f330c49261337a73a01df8f1775e7f17116ea5289f87c0e9e180d752d"},
 };
 
 std::string RunText(const Migration& migration, Dialect dialect) {

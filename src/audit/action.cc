@@ -7,8 +7,8 @@ namespace oc::audit {
 namespace {
 
 // In declaration order, so that an action's index is its position here (checked in the test).
-const std::array<ActionInfo, 38>& Table() {
-  static const auto* table = new std::array<ActionInfo, 38>{{
+const std::array<ActionInfo, 39>& Table() {
+  static const auto* table = new std::array<ActionInfo, 39>{{
       {Action::kAuthLogin, "auth.login", {"登录", "Sign-in"}},
       {Action::kAuthLoginFailed, "auth.login_failed", {"登录失败", "Failed sign-in"}},
       {Action::kAuthLoginLocked, "auth.login_locked", {"锁定期间登录", "Sign-in while locked"}},
@@ -41,6 +41,7 @@ const std::array<ActionInfo, 38>& Table() {
       {Action::kChangeRejected, "change.rejected", {"复核驳回", "Change rejected"}},
       {Action::kChangeCancelled, "change.cancelled", {"撤回变更", "Change withdrawn"}},
       {Action::kEntityFieldAdded, "entity.field_added", {"新增字段", "Field added"}},
+      {Action::kEntityFieldUpdated, "entity.field_updated", {"修改字段", "Field changed"}},
       {Action::kCustomerCreate, "customer.create", {"新建客户", "Customer created"}},
       {Action::kCustomerUpdate, "customer.update", {"修改客户", "Customer changed"}},
       {Action::kCustomerDelete, "customer.delete", {"删除客户", "Customer deleted"}},

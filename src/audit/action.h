@@ -44,6 +44,7 @@ enum class Action {
   kChangeCancelled,
   // Metadata
   kEntityFieldAdded,
+  kEntityFieldUpdated,
   // Customers
   kCustomerCreate,
   kCustomerUpdate,

@@ -1,5 +1,7 @@
 #include "core/contact.h"
 
+#include <vector>
+
 #include "core/text_normalize.h"
 
 namespace oc {
@@ -81,6 +83,111 @@ Result<std::string> NormalizeMobile(std::string_view input, std::string_view fie
                       "A mobile number has 11 digits starting with 13–19 (+86 may precede it)"});
   }
   return std::string(number);
+}
+
+Result<std::string> NormalizeLandline(std::string_view input, std::string_view field) {
+  const Error invalid = Violation(
+      field, "invalid_landline",
+      {"座机号码应带区号，如 0571-88886666、021 6888 6666、(010)12345678，分机号可加在末尾如 -123",
+       "A landline needs its area code, as in 0571-88886666, 021 6888 6666 or (010)12345678, "
+       "with an optional extension such as -123"});
+  const std::string folded = FoldFullWidth(input);
+  std::string_view text = TrimAsciiSpace(folded);
+  bool international = false;
+  for (std::string_view code : {"+86", "0086"}) {
+    if (text.starts_with(code)) {
+      text.remove_prefix(code.size());
+      international = true;
+      break;
+    }
+  }
+  text = TrimAsciiSpace(text);
+  // Parentheses may only enclose the area code, at the start.
+  std::string area_digits;
+  if (text.starts_with('(')) {
+    const size_t close = text.find(')');
+    if (close == std::string_view::npos) return invalid;
+    area_digits = std::string(TrimAsciiSpace(text.substr(1, close - 1)));
+    if (area_digits.empty()) return invalid;
+    for (char c : area_digits) {
+      if (!IsDigit(c)) return invalid;
+    }
+    text.remove_prefix(close + 1);
+  }
+  // The digit groups after the area code, and whether a dash came before the last one.
+  std::vector<std::string> groups;
+  bool dash_before_last = false;
+  bool separated = true;
+  bool dash_seen = false;
+  for (char c : text) {
+    if (IsDigit(c)) {
+      if (separated) {
+        groups.emplace_back();
+        dash_before_last = dash_seen;
+        dash_seen = false;
+        separated = false;
+      }
+      groups.back() += c;
+    } else if (IsSpace(c) || c == '-') {
+      separated = true;
+      dash_seen = dash_seen || c == '-';
+    } else {
+      return invalid;
+    }
+  }
+  if (dash_seen) return invalid;  // a dash after the last digit
+  std::string digits = area_digits;
+  for (const std::string& g : groups) digits += g;
+  if (international && !digits.empty() && digits[0] != '0') digits.insert(0, 1, '0');
+  if (digits.size() < 2 || digits[0] != '0') return invalid;
+  size_t area_length = 0;
+  if (digits[1] == '1') {
+    area_length = digits.starts_with("010") ? 3 : 0;
+  } else if (digits[1] == '2') {
+    area_length = 3;
+  } else if (digits[1] >= '3' && digits[1] <= '9') {
+    area_length = 4;
+  }
+  if (area_length == 0 || digits.size() < area_length) return invalid;
+  const size_t dropped_zero = international && !area_digits.empty() && area_digits[0] != '0' ? 1 : 0;
+  if (!area_digits.empty() && area_digits.size() + dropped_zero != area_length) return invalid;
+  std::string_view rest = std::string_view(digits).substr(area_length);
+  std::string_view extension;
+  if (rest.size() > 8) {
+    if (groups.size() < 2 || !dash_before_last) return invalid;
+    const std::string& last = groups.back();
+    const size_t number_length = rest.size() - last.size();
+    if (last.size() > 6 || (number_length != 7 && number_length != 8)) {
+      return invalid;
+    }
+    extension = rest.substr(number_length);
+    rest = rest.substr(0, number_length);
+  }
+  if (rest.size() != 7 && rest.size() != 8) return invalid;
+  if (rest[0] == '0') return invalid;
+  std::string out = digits.substr(0, area_length) + "-" + std::string(rest);
+  if (!extension.empty()) out += "-" + std::string(extension);
+  return out;
+}
+
+Result<std::string> NormalizePhone(std::string_view input, std::string_view field) {
+  if (auto mobile = NormalizeMobile(input, field)) return mobile;
+  if (auto landline = NormalizeLandline(input, field)) return landline;
+  return Violation(field, "invalid_phone",
+                   {"电话号码应为 11 位手机号码，或带区号的座机号码（如 0571-88886666，分机号可加在末尾如 "
+                    "-123）",
+                    "A phone is an 11-digit mobile number or a landline with its area code (as "
+                    "in 0571-88886666, with an optional extension such as -123)"});
+}
+
+std::string PhoneTail(std::string_view phone) {
+  // A landline is AREA-NUMBER[-EXTENSION]: the number is its second part.
+  if (const size_t dash = phone.find('-'); dash != std::string_view::npos) {
+    phone.remove_prefix(dash + 1);
+    phone = phone.substr(0, phone.find('-'));
+  }
+  if (phone.size() < 4) return {};
+  return std::string(phone.substr(phone.size() - 4));
 }
 
 Result<std::string> NormalizeEmail(std::string_view input, std::string_view field) {

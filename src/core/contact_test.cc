@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <utility>
+
 namespace oc {
 namespace {
 
@@ -41,6 +43,55 @@ TEST(NormalizeMobileTest, NamesTheGivenField) {
   auto mobile = NormalizeMobile("123", "contact.phone");
   ASSERT_FALSE(mobile);
   EXPECT_EQ(mobile.error().field_violations[0].field, "contact.phone");
+}
+
+TEST(NormalizeLandlineTest, ReadsTheAreaCodeNumberAndExtension) {
+  const std::pair<const char*, const char*> cases[] = {
+      {"0571-88886666", "0571-88886666"},
+      {"021 6888 6666", "021-68886666"},
+      {"(010)12345678", "010-12345678"},
+      {"(0755) 8888 6666", "0755-88886666"},
+      {"0571-88886666-123", "0571-88886666-123"},
+      {"0571-8888-6666", "0571-88886666"},
+      {"057188886666", "0571-88886666"},
+      {"0311-2345678", "0311-2345678"},
+      {"+86 571 8888 6666", "0571-88886666"},
+      {"0086-10-12345678", "010-12345678"},
+      {"０５７１－８８８８６６６６", "0571-88886666"},
+      {"010-1234567-8", "010-12345678"},
+      {"010-1234567-89", "010-1234567-89"},
+  };
+  for (const auto& [input, expected] : cases) {
+    auto landline = NormalizeLandline(input);
+    ASSERT_TRUE(landline) << input;
+    EXPECT_EQ(*landline, expected) << input;
+  }
+}
+
+TEST(NormalizeLandlineTest, RejectsNumbersWithoutAnAreaCodeOrOfTheWrongLength) {
+  for (const char* input :
+       {"", "88886666", "13800138000", "0571-888866", "0571-888866667", "011-12345678",
+        "0571-08886666", "(0571-88886666", "(05)71-88886666",
+        "0571-88886666-1234567", "0571 88886666 123", "0571-88886666-", "0571.88886666",
+        "0000-12345678"}) {
+    EXPECT_EQ(CodeOf(NormalizeLandline(input)), "invalid_landline") << input;
+  }
+}
+
+TEST(NormalizePhoneTest, TakesAMobileOrALandline) {
+  EXPECT_EQ(*NormalizePhone("+86 138 0013 8000"), "13800138000");
+  EXPECT_EQ(*NormalizePhone("(010)12345678"), "010-12345678");
+  EXPECT_EQ(CodeOf(NormalizePhone("12345")), "invalid_phone");
+  auto named = NormalizePhone("12345", "contact_phone");
+  ASSERT_FALSE(named);
+  EXPECT_EQ(named.error().field_violations[0].field, "contact_phone");
+}
+
+TEST(PhoneTailTest, IsTheLastFourDigitsOfTheNumberWithoutTheExtension) {
+  EXPECT_EQ(PhoneTail("13800138000"), "8000");
+  EXPECT_EQ(PhoneTail("0571-88886666"), "6666");
+  EXPECT_EQ(PhoneTail("010-1234567-89"), "4567");
+  EXPECT_EQ(PhoneTail("123"), "");
 }
 
 TEST(NormalizeEmailTest, LowerCasesTheDomainOnly) {

@@ -43,6 +43,20 @@ std::string MaskIdNumber(std::string_view id_number) { return MaskKeeping(id_num
 
 std::string MaskMobile(std::string_view mobile) { return MaskKeeping(mobile, 3, 4, 11); }
 
+std::string MaskPhone(std::string_view phone) {
+  const size_t dash = phone.find('-');
+  if (dash == std::string_view::npos) return MaskMobile(phone);
+  std::string out(phone.substr(0, dash + 1));
+  std::string_view rest = phone.substr(dash + 1);
+  const size_t extension = rest.find('-');
+  out += MaskKeeping(rest.substr(0, extension), 0, 4, 7);
+  if (extension != std::string_view::npos) {
+    out += '-';
+    out += std::string(Utf8Length(rest.substr(extension + 1)), '*');
+  }
+  return out;
+}
+
 std::string MaskBankCard(std::string_view card_number) {
   return MaskKeeping(card_number, 6, 4, 16);
 }

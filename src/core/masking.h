@@ -24,6 +24,12 @@ std::string MaskIdNumber(std::string_view id_number);
 // half rule.
 std::string MaskMobile(std::string_view mobile);
 
+// A phone as NormalizePhone stands it: a mobile (no dash) as MaskMobile; a landline
+// "AREA-NUMBER[-EXTENSION]" keeps its area code and the number's last four digits, the
+// extension hidden: "0571-88886666-123" → "0571-****6666-***". The area code says no more than
+// a mobile's first three digits do; the last four are PhoneTail's.
+std::string MaskPhone(std::string_view phone);
+
 // First 6 and last 4 of a bank card number of 16 or more digits:
 // "6222021234567890123" → "622202*********0123". Shorter values follow the half rule.
 std::string MaskBankCard(std::string_view card_number);

@@ -33,6 +33,14 @@ TEST(MaskMobileTest, KeepsFirstThreeAndLastFour) {
   EXPECT_EQ(MaskMobile(""), "");
 }
 
+TEST(MaskPhoneTest, MasksAMobileAsAMobileAndALandlineBehindItsAreaCode) {
+  EXPECT_EQ(MaskPhone("13800138000"), "138****8000");
+  EXPECT_EQ(MaskPhone("0571-88886666"), "0571-****6666");
+  EXPECT_EQ(MaskPhone("010-1234567-89"), "010-***4567-**");
+  // Masking a mask changes nothing, as the audit trail's re-masking needs.
+  EXPECT_EQ(MaskPhone("0571-****6666-***"), "0571-****6666-***");
+}
+
 TEST(MaskBankCardTest, KeepsFirstSixAndLastFour) {
   EXPECT_EQ(MaskBankCard("6222021234567890128"), "622202*********0128");
   EXPECT_EQ(MaskBankCard("4111111111111111"), "411111******1111");

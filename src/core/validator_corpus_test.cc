@@ -106,6 +106,7 @@ Result<std::string> Standardise(std::string_view validator, std::string_view inp
     return code.value();
   }
   if (validator == "mobile") return NormalizeMobile(input);
+  if (validator == "phone") return NormalizePhone(input);
   if (validator == "email") return NormalizeEmail(input);
   if (validator == "bank_card") return NormalizeBankCard(input);
   if (validator == "money") {
@@ -145,7 +146,7 @@ TEST(ValidatorCorpusFilesTest, CoverEveryValidatorTheBrowserChecks) {
   std::set<std::string> validators;
   for (const Case& c : LoadCases()) validators.insert(c.validator);
   EXPECT_EQ(validators, (std::set<std::string>{"bank_card", "credit_code", "email", "mobile",
-                                               "money", "resident_id"}));
+                                               "money", "phone", "resident_id"}));
 }
 
 // The region check looks at the province code only, so all hundred two-digit prefixes are tried.

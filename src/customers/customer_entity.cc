@@ -23,6 +23,10 @@ struct FieldSpec {
   bool filterable = false;
   bool sortable = false;
   std::vector<FieldOption> options = {};
+  // Every text field states its own: a name, an address and a remark each have a length a
+  // lender's paperwork (and the regulator's reporting forms) holds to, which the generic default
+  // does not know. The server counts the standardised value; forms may count the text as typed,
+  // so formatted fields (phones, cards, codes) leave room for the spaces and dashes people type.
   std::optional<size_t> max_length = std::nullopt;
   bool read_only = false;
   const char* column = nullptr;  // defaults to the name
@@ -127,10 +131,14 @@ forms::EntityDef CustomerEntity() {
       {"monthly_income", "月收入", "Monthly income", FieldType::kMoney, "individual",
        FieldFormat::kNone, false, false, true, true},
       {"bank_card", "银行卡号", "Bank card number", FieldType::kText, "individual",
-       FieldFormat::kBankCard, false, true, true, false},
+       FieldFormat::kBankCard, false, true, true, false, {}, 32},
       // Enterprises.
       {"credit_code", "统一社会信用代码", "Unified social credit code", FieldType::kText,
-       "enterprise", FieldFormat::kCreditCode, false, false, true, false},
+       "enterprise", FieldFormat::kCreditCode, false, false, true, false, {}, 32},
+      // Instead of the code while it is not known (a company still being registered, a branch
+      // without a licence of its own): the service requires one or the other.
+      {"credit_code_pending_reason", "信用代码暂缺原因", "Why the credit code is pending",
+       FieldType::kText, "enterprise", FieldFormat::kNone, false, false, false, false, {}, 200},
       {"legal_representative", "法定代表人", "Legal representative", FieldType::kText,
        "enterprise", FieldFormat::kPersonName, false, false, true, false, {}, 100},
       {"registered_capital", "注册资本", "Registered capital", FieldType::kMoney, "enterprise",
@@ -146,12 +154,13 @@ forms::EntityDef CustomerEntity() {
       {"contact_person", "联系人", "Contact person", FieldType::kText, "enterprise",
        FieldFormat::kPersonName, false, false, true, false, {}, 100},
       {"contact_phone", "联系人电话", "Contact phone", FieldType::kText, "enterprise",
-       FieldFormat::kMobile, false, true, true, false},
+       FieldFormat::kPhone, false, true, true, false, {}, 32},
       // Contact and address.
-      {"phone", "手机号码", "Mobile phone", FieldType::kText, "contact", FieldFormat::kMobile,
-       false, true, true, false},
+      // A mobile for an individual (the service checks it); an enterprise may give a landline.
+      {"phone", "手机号码", "Mobile phone", FieldType::kText, "contact", FieldFormat::kPhone,
+       false, true, true, false, {}, 32},
       {"email", "电子邮箱", "E-mail", FieldType::kText, "contact", FieldFormat::kEmail, false,
-       true, true, false},
+       true, true, false, {}, 254},
       {"province", "省份", "Province", FieldType::kText, "address", FieldFormat::kNone, false,
        false, true, true, {}, 50},
       {"city", "城市", "City", FieldType::kText, "address", FieldFormat::kNone, false, false,
@@ -468,6 +477,28 @@ CREATE INDEX customers_by_name ON customers (name, id, owner_id, department_id)
           // index, which no list uses and every insert updates.
           {.id = "customers_0005_no_street_address_index", .sql = R"sql(
 DROP INDEX IF EXISTS customers_address_detail_bidx_idx;
+)sql"},
+          {.id = "customers_0006_credit_code_pending_reason", .sql = R"sql(
+ALTER TABLE customers ADD COLUMN credit_code_pending_reason TEXT;
+)sql"},
+          // The last four digits of the phone lists show, kept beside the encrypted phones so a
+          // caller's "尾号 8000" is one index lookup. Only the field cipher can read the phones of
+          // the rows already there, and a migration has no keys: it marks them '*', and the
+          // customer service fills them in at start-up (FillPendingPhoneTails), through this
+          // index, before the server takes requests.
+          {.id = "customers_0007_phone_tail", .sql = R"sql(
+ALTER TABLE customers ADD COLUMN phone_tail TEXT;
+UPDATE customers SET phone_tail = '*'
+  WHERE phone_enc IS NOT NULL OR contact_phone_enc IS NOT NULL;
+CREATE INDEX customers_phone_tail_idx ON customers (phone_tail) WHERE phone_tail IS NOT NULL;
+)sql"},
+          // A related person who is not a customer may carry a resident ID number, encrypted,
+          // with a blind index that finds the same person in a role a second time.
+          {.id = "customers_0008_relation_person_id_number", .sql = R"sql(
+ALTER TABLE customer_relations ADD COLUMN person_id_number_enc {{blob}};
+ALTER TABLE customer_relations ADD COLUMN person_id_number_bidx {{blob}};
+CREATE INDEX customer_relations_by_person_id_number
+  ON customer_relations (person_id_number_bidx) WHERE person_id_number_bidx IS NOT NULL;
 )sql"}};
 }
 

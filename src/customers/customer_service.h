@@ -42,6 +42,14 @@ namespace oc::customers {
 struct CustomerPage {
   std::vector<boost::json::object> items;
   std::optional<std::string> next_cursor;
+  // How many customers the caller's scope and the filters select, over all pages.
+  int64_t total = 0;
+};
+
+// What FillPendingPhoneTails did: tails computed, and rows whose phones did not decrypt.
+struct PhoneTailFill {
+  int64_t filled = 0;
+  int64_t unreadable = 0;
 };
 
 // What keeps the registry from serving as an oracle for masked personal data: every exact lookup
@@ -74,7 +82,11 @@ class CustomerService {
   // "owner_id": another account manager, which needs customer.reassign). The owner's department
   // becomes the customer's. Identity: for an individual with a resident ID card the number is
   // checked (GB 11643) and standardised, 15-digit numbers converted, and birth date and gender
-  // derived from it or checked against it.
+  // derived from it or checked against it. An individual's phone is a mobile (else
+  // invalid_mobile); an enterprise's phone and contact phone may be landlines. An enterprise
+  // gives its credit code or, while it is pending, credit_code_pending_reason (2–200
+  // characters, else too_short or too_long), which is cleared once a code is given; with
+  // neither, credit_code is required.
   // Returns the customer as Get would.
   // Errors: kPermissionDenied without customer.write; kInvalidArgument with every bad field
   // (codes of the record codec, plus required, not_applicable for a field of the other customer
@@ -110,7 +122,8 @@ class CustomerService {
   // customer.classify for a patch of risk_level and status alone.
   // Errors: as Get; kAborted on a stale version (nothing changed); kInvalidArgument as Create,
   // and "required" for a patch that would clear what the customer's type needs (the ID number
-  // or phone of an individual, the credit code of an enterprise); kAlreadyExists as Create.
+  // or phone of an individual, the credit code of an enterprise that gives no pending reason);
+  // kAlreadyExists as Create.
   Result<boost::json::object> Update(const auth::Principal& principal, const audit::Actor& actor,
                                      CustomerId id, const boost::json::object& patch,
                                      int64_t expected_version);
@@ -133,8 +146,12 @@ class CustomerService {
   // data is masked unless the caller holds pii.unmask, and the birth date is then narrowed by
   // whole years only. One exact lookup of personal data per request, audited ("pii.lookup", the
   // field but never the value) and counted against CustomerSafeguards::pii_lookups.
-  // Errors: kInvalidArgument naming the parameter; kPermissionDenied; kResourceExhausted with
-  // retry_after beyond the lookup rate.
+  // `phone_tail` (exactly 4 digits) finds the customers whose display_phone ends in them; being
+  // what the mask shows, it is no lookup of personal data. Each item adds "display_phone": an
+  // individual's masked phone, an enterprise's masked contact phone or else its phone, or null.
+  // `total` counts the customers of every page.
+  // Errors: kInvalidArgument naming the parameter (phone_tail: invalid_phone_tail, one_value);
+  // kPermissionDenied; kResourceExhausted with retry_after beyond the lookup rate.
   Result<CustomerPage> List(const auth::Principal& principal, const audit::Actor& actor,
                             const forms::QueryParams& params);
 
@@ -172,6 +189,14 @@ class CustomerService {
   // Whether the customer exists, is live and is in the caller's scope (for the related-party,
   // follow-up and timeline services). Errors: kNotFound otherwise.
   Status CheckVisible(storage::Tx& tx, const auth::Principal& principal, CustomerId id);
+
+  // Computes phone_tail for the customers customers_0007 marked pending: those stored before the
+  // column existed, whose phones only the field cipher can read. Run at start-up, before
+  // serving. Resumable and idempotent, so nodes starting together or a start-up cut short do no
+  // harm. A customer whose phones do not decrypt (a key rotated out of the configuration) keeps
+  // its mark, is counted as unreadable, and is tried again at the next start.
+  // Errors: storage errors.
+  Result<PhoneTailFill> FillPendingPhoneTails();
 
   // The customer's display name, when it exists (for related parties).
   Result<std::optional<std::string>> NameOf(storage::Tx& tx, CustomerId id);

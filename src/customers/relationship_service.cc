@@ -6,6 +6,7 @@
 #include "core/contact.h"
 #include "core/decimal.h"
 #include "core/masking.h"
+#include "core/resident_id.h"
 #include "core/text_normalize.h"
 
 namespace oc::customers {
@@ -16,6 +17,7 @@ namespace json = boost::json;
 using storage::Tx;
 
 constexpr std::string_view kPhoneContext = "customer_relation.person_phone";
+constexpr std::string_view kIdNumberContext = "customer_relation.person_id_number";
 
 struct RoleInfo {
   RelationRole role;
@@ -97,6 +99,8 @@ Result<json::object> RelationshipService::Add(storage::UnitOfWork& unit,
   std::vector<FieldViolation> violations;
   std::string person_name = NormalizeName(input.person_name);
   std::optional<std::string> phone;
+  std::optional<std::string> id_number;
+  const bool gives_id_number = !NormalizeName(input.person_id_number).empty();
   if (input.related_customer_id) {
     if (*input.related_customer_id == customer_id) {
       violations.push_back({"related_customer_id", "self_link",
@@ -105,6 +109,11 @@ Result<json::object> RelationshipService::Add(storage::UnitOfWork& unit,
     if (!person_name.empty()) {
       violations.push_back({"person_name", "not_applicable",
                             {"关联客户时无需填写姓名", "Give either a customer or a person"}});
+    }
+    if (gives_id_number) {
+      violations.push_back({"person_id_number", "not_applicable",
+                            {"关联客户时无需填写身份证号码，客户资料中已有",
+                             "A related customer's ID number is in their own record"}});
     }
   } else {
     if (person_name.empty()) {
@@ -119,6 +128,14 @@ Result<json::object> RelationshipService::Add(storage::UnitOfWork& unit,
         phone = *normalized;
       } else {
         violations.push_back(normalized.error().field_violations.at(0));
+      }
+    }
+    if (gives_id_number) {
+      auto parsed = ResidentIdNumber::Parse(input.person_id_number, "person_id_number");
+      if (parsed) {
+        id_number = parsed->value();
+      } else {
+        violations.push_back(parsed.error().field_violations.at(0));
       }
     }
   }
@@ -146,6 +163,13 @@ Result<json::object> RelationshipService::Add(storage::UnitOfWork& unit,
     ASSIGN_OR_RETURN(auto c, cipher_.Encrypt(*phone, kPhoneContext));
     phone_cipher = std::move(c);
   }
+  storage::Value id_number_cipher = storage::Null{};
+  storage::Value id_number_bidx = storage::Null{};
+  if (id_number) {
+    ASSIGN_OR_RETURN(auto c, cipher_.Encrypt(*id_number, kIdNumberContext));
+    id_number_cipher = storage::Blob{std::move(c)};
+    id_number_bidx = storage::Blob{cipher_.BlindIndex(*id_number, kIdNumberContext)};
+  }
   int64_t now = ToUnixMicros(clock_.Now());
   Tx& tx = unit.tx();
   RETURN_IF_ERROR(customers_.CheckVisible(tx, principal, customer_id));
@@ -171,6 +195,20 @@ Result<json::object> RelationshipService::Add(storage::UnitOfWork& unit,
       return e;
     }
   }
+  if (id_number) {
+    // The same person twice in one role, found by the blind index: the caller typed the number,
+    // so saying it is already there reveals nothing they did not give.
+    ASSIGN_OR_RETURN(auto existing,
+                     tx.QueryOne("SELECT id FROM customer_relations WHERE customer_id = ? AND "
+                                 "role = ? AND person_id_number_bidx = ? AND deleted_at_us IS NULL",
+                                 {customer_id.value(), role, id_number_bidx}));
+    if (existing) {
+      Error e = InvalidField("person_id_number", "duplicate",
+                             {"该关联关系已存在", "This relation already exists"});
+      e.code = ErrorCode::kAlreadyExists;
+      return e;
+    }
+  }
   storage::Value related = input.related_customer_id
                                ? storage::Value(input.related_customer_id->value())
                                : storage::Value(storage::Null{});
@@ -178,12 +216,14 @@ Result<json::object> RelationshipService::Add(storage::UnitOfWork& unit,
       int64_t id,
       tx.Insert(
           "INSERT INTO customer_relations (customer_id, role, related_customer_id, "
-          "person_name, person_phone_enc, share_ppm, note, created_at_us, created_by) "
-          "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+          "person_name, person_phone_enc, person_id_number_enc, person_id_number_bidx, "
+          "share_ppm, note, created_at_us, created_by) "
+          "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
           {customer_id.value(), role, related,
            person_name.empty() ? storage::Value(storage::Null{}) : storage::Value(person_name),
            phone_cipher ? storage::Value(storage::Blob{*phone_cipher})
                         : storage::Value(storage::Null{}),
+           id_number_cipher, id_number_bidx,
            share_ppm ? storage::Value(*share_ppm) : storage::Value(storage::Null{}), input.note,
            now, principal.user_id.value()}));
   std::string counterpart = input.related_customer_id
@@ -215,7 +255,7 @@ Result<std::vector<json::object>> RelationshipService::ListIn(Tx& tx,
   RETURN_IF_ERROR(customers_.CheckVisible(tx, principal, customer_id));
   ASSIGN_OR_RETURN(auto rows,
                    tx.Query("SELECT id, customer_id, role, related_customer_id, "
-                            "person_name, person_phone_enc, share_ppm, note, "
+                            "person_name, person_phone_enc, person_id_number_enc, share_ppm, note, "
                             "created_at_us FROM customer_relations WHERE deleted_at_us IS "
                             "NULL AND (customer_id = ? OR related_customer_id = ?) ORDER "
                             "BY id",
@@ -244,6 +284,10 @@ Result<std::vector<json::object>> RelationshipService::ListIn(Tx& tx,
       if (auto enc = row.OptBytes("person_phone_enc")) {
         ASSIGN_OR_RETURN(auto phone, cipher_.Decrypt(*enc, kPhoneContext));
         counterpart["phone"] = MaskMobile(phone);
+      }
+      if (auto enc = row.OptBytes("person_id_number_enc")) {
+        ASSIGN_OR_RETURN(auto id_number, cipher_.Decrypt(*enc, kIdNumberContext));
+        counterpart["id_number"] = MaskIdNumber(id_number);
       }
     }
     item["counterpart"] = std::move(counterpart);

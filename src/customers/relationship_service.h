@@ -1,7 +1,8 @@
 #pragma once
 // Related parties (关联方): who stands beside a customer — spouse, guarantor, co-borrower,
 // shareholder (with a share), legal representative, actual controller, emergency contact. The
-// counterpart is another customer or a person who is not a customer (name and phone only). A link
+// counterpart is another customer or a person who is not a customer (a name, and optionally a
+// mobile phone and a resident ID number, both encrypted and shown masked). A link
 // is visible from both sides: "B is A's guarantor" shows on A as an outgoing link and on B as an
 // incoming one.
 //
@@ -40,6 +41,7 @@ struct NewRelation {
   std::optional<CustomerId> related_customer_id;  // either this …
   std::string person_name;                     // … or a person who is not a customer
   std::string person_phone;                    // optional, mainland mobile
+  std::string person_id_number;                // optional, resident ID number (GB 11643)
   std::string share_percent;                   // shareholders only: "35.5" (0 < s ≤ 100)
   std::string note;
 };
@@ -54,7 +56,10 @@ class RelationshipService {
   // visible; kInvalidArgument naming the field (related_customer_id: self_link, or
   // unknown_customer when it does not exist or is outside the caller's scope; person_name required
   // when there is no customer; share_percent required for shareholders and out of range or not
-  // allowed otherwise; person_phone invalid); kAlreadyExists when the same link exists.
+  // allowed otherwise (not_applicable); person_phone invalid; person_id_number with the codes of
+  // ResidentIdNumber::Parse, or not_applicable beside a customer); kAlreadyExists when the same
+  // link exists: the same role to the same customer, or to the person with the same ID number.
+  // The audit entry names the person, never their ID number or phone.
   Result<boost::json::object> Add(const auth::Principal& principal, const audit::Actor& actor,
                                   CustomerId customer_id, const NewRelation& input);
   Result<boost::json::object> Add(storage::UnitOfWork& unit, const auth::Principal& principal,
@@ -62,8 +67,8 @@ class RelationshipService {
                                   const NewRelation& input);
 
   // Both directions: {id, role, direction: "outgoing"|"incoming", customer_id, counterpart:
-  // {customer_id?, name, phone (masked)}, share_percent?, note, created_at}. A counterpart
-  // customer outside the caller's scope shows its id only.
+  // {customer_id?, name, phone (masked), id_number (masked)}, share_percent?, note, created_at}.
+  // A counterpart customer outside the caller's scope shows its id only.
   Result<std::vector<boost::json::object>> List(const auth::Principal& principal,
                                                 CustomerId customer_id);
 

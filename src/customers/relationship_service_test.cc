@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <cctype>
+
 #include "customers/customers_test_fixture.h"
 
 namespace oc::customers {
@@ -74,6 +76,63 @@ TEST_P(RelationshipServiceTest, ShareholdersNeedAShareOthersMustNotHaveOne) {
       As("am.east"), ActorOf("am.east"), o,
       {.role = RelationRole::kSpouse, .person_name = "配偶", .share_percent = "10"});
   EXPECT_EQ(Codes(spouse_share.error()), std::vector<std::string>{"share_percent:not_applicable"});
+}
+
+TEST_P(RelationshipServiceTest, ARelatedPersonsIdNumberIsCheckedEncryptedAndShownMasked) {
+  auto c = CreateAs("am.east", Individual(9));
+  ASSERT_TRUE(c);
+  const std::string id_number = MakeResidentIdNumber("110105", *Date::FromYmd(1975, 3, 9), 21);
+  std::string lower = id_number;
+  lower.back() = static_cast<char>(std::tolower(static_cast<unsigned char>(lower.back())));
+  auto link = relationships_->Add(
+      As("am.east"), ActorOf("am.east"), IdOf(*c),
+      {.role = RelationRole::kGuarantor, .person_name = "担保人甲", .person_id_number = lower});
+  ASSERT_TRUE(link) << link.error().message.en_us;
+  EXPECT_EQ(link->at("counterpart").at("id_number").as_string(),
+            id_number.front() + std::string(16, '*') + id_number.back());
+
+  // The same person in the same role again: found through the blind index.
+  auto again = relationships_->Add(
+      As("am.east"), ActorOf("am.east"), IdOf(*c),
+      {.role = RelationRole::kGuarantor, .person_name = "担保人甲", .person_id_number = id_number});
+  ASSERT_FALSE(again);
+  EXPECT_EQ(again.error().code, ErrorCode::kAlreadyExists);
+  EXPECT_EQ(Codes(again.error()), std::vector<std::string>{"person_id_number:duplicate"});
+  EXPECT_TRUE(relationships_->Add(As("am.east"), ActorOf("am.east"), IdOf(*c),
+                                  {.role = RelationRole::kEmergencyContact,
+                                   .person_name = "担保人甲",
+                                   .person_id_number = id_number}));
+
+  std::string wrong = id_number;
+  wrong.back() = wrong.back() == '0' ? '1' : '0';
+  auto bad = relationships_->Add(
+      As("am.east"), ActorOf("am.east"), IdOf(*c),
+      {.role = RelationRole::kSpouse, .person_name = "配偶", .person_id_number = wrong});
+  EXPECT_EQ(Codes(bad.error()), std::vector<std::string>{"person_id_number:invalid_checksum"});
+  auto other = CreateAs("am.east", Individual(10));
+  ASSERT_TRUE(other);
+  auto beside_customer = relationships_->Add(
+      As("am.east"), ActorOf("am.east"), IdOf(*c),
+      {.role = RelationRole::kSpouse, .related_customer_id = IdOf(*other),
+       .person_id_number = id_number});
+  EXPECT_EQ(Codes(beside_customer.error()),
+            std::vector<std::string>{"person_id_number:not_applicable"});
+
+  // Neither the trail nor the table holds the number in plaintext.
+  auto entries = audit_.List(*db_, {.action = "customer.relation_added"});
+  ASSERT_TRUE(entries);
+  ASSERT_FALSE(entries->empty());
+  for (const auto& entry : *entries) {
+    EXPECT_EQ(entry.changes_json.find(id_number), std::string::npos) << entry.changes_json;
+    EXPECT_EQ(entry.detail.find(id_number), std::string::npos) << entry.detail;
+  }
+  auto stored = db_->ReadValue<std::string>([](storage::Tx& tx) -> Result<std::string> {
+    ASSIGN_OR_RETURN(auto row, tx.QueryOne("SELECT person_id_number_enc FROM customer_relations "
+                                           "WHERE person_id_number_enc IS NOT NULL"));
+    return row->Bytes("person_id_number_enc");
+  });
+  ASSERT_TRUE(stored);
+  EXPECT_EQ(stored->find(id_number), std::string::npos);
 }
 
 TEST_P(RelationshipServiceTest, SelfLinksAndInvisibleCustomersAreRefused) {

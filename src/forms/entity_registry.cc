@@ -167,6 +167,8 @@ Result<FieldDef> FieldFromRow(const storage::Row& row) {
     field.max_length = static_cast<size_t>(*max_length);
   }
   field.column = row.Text("column_name");
+  field.archived = row.Bool("archived");
+  field.label_edited = row.Bool("label_edited");
   return field;
 }
 
@@ -260,6 +262,48 @@ void CheckLabel(const Message& label, const std::string& path, std::string_view 
   }
 }
 
+// The options of a field of `type`: a select field's, valid and distinct; no other has any.
+void CheckOptions(FieldType type, const std::vector<FieldOption>& options,
+                  std::vector<FieldViolation>& out) {
+  if (!IsSelect(type)) {
+    if (!options.empty()) {
+      out.push_back({"options", "options_not_allowed",
+                     {"只有选择类字段可以设置选项", "Only select fields take options"}});
+    }
+    return;
+  }
+  if (options.empty()) {
+    out.push_back({"options", "options_required",
+                   {"选择类字段至少需要一个选项", "A select field needs at least one option"}});
+  } else if (options.size() > kMaxOptions) {
+    out.push_back({"options", "too_many_options",
+                   {"选项最多 200 个", "A field has at most 200 options"}});
+  }
+  std::set<std::string, std::less<>> seen;
+  for (size_t i = 0; i < options.size(); ++i) {
+    const FieldOption& option = options[i];
+    const std::string at = "options[" + std::to_string(i) + "]";
+    if (!IsValidOptionValue(option.value)) {
+      out.push_back({at + ".value", "invalid_option_value",
+                     {"选项值只能包含字母、数字、下划线、点和短横线，最长 64 个字符",
+                      "An option value has only letters, digits, '_', '.' and '-', at most 64 "
+                      "characters"}});
+    } else if (!seen.insert(option.value).second) {
+      out.push_back({"options", "duplicate_option",
+                     {"选项值重复：" + option.value, "Duplicate option value: " + option.value}});
+    }
+    CheckLabel(option.label, at + ".label", "选项", "The option's ", out);
+  }
+}
+
+void CheckMaxLength(FieldType type, size_t max_length, std::vector<FieldViolation>& out) {
+  if (!IsTextType(type) || max_length == 0 || max_length > kDefaultLongTextMaxLength) {
+    out.push_back({"max_length", "invalid_max_length",
+                   {"最大长度只适用于文本字段，取值 1 到 20000",
+                    "A maximum length applies to text fields only, from 1 to 20000"}});
+  }
+}
+
 // The checks that need nothing but the input. Violations name the input's JSON fields.
 std::vector<FieldViolation> ValidateInput(const CustomFieldInput& input) {
   std::vector<FieldViolation> out;
@@ -292,33 +336,7 @@ std::vector<FieldViolation> ValidateInput(const CustomFieldInput& input) {
                    {"只有单行文本字段可以设置格式", "Only single-line text fields take a format"}});
   }
 
-  if (IsSelect(*type)) {
-    if (input.options.empty()) {
-      out.push_back({"options", "options_required",
-                     {"选择类字段至少需要一个选项", "A select field needs at least one option"}});
-    } else if (input.options.size() > kMaxOptions) {
-      out.push_back({"options", "too_many_options",
-                     {"选项最多 200 个", "A field has at most 200 options"}});
-    }
-    std::set<std::string, std::less<>> seen;
-    for (size_t i = 0; i < input.options.size(); ++i) {
-      const FieldOption& option = input.options[i];
-      const std::string at = "options[" + std::to_string(i) + "]";
-      if (!IsValidOptionValue(option.value)) {
-        out.push_back({at + ".value", "invalid_option_value",
-                       {"选项值只能包含字母、数字、下划线、点和短横线，最长 64 个字符",
-                        "An option value has only letters, digits, '_', '.' and '-', at most 64 "
-                        "characters"}});
-      } else if (!seen.insert(option.value).second) {
-        out.push_back({"options", "duplicate_option",
-                       {"选项值重复：" + option.value, "Duplicate option value: " + option.value}});
-      }
-      CheckLabel(option.label, at + ".label", "选项", "The option's ", out);
-    }
-  } else if (!input.options.empty()) {
-    out.push_back({"options", "options_not_allowed",
-                   {"只有选择类字段可以设置选项", "Only select fields take options"}});
-  }
+  CheckOptions(*type, input.options, out);
 
   if (input.sensitive && *type != FieldType::kText) {
     out.push_back({"sensitive", "sensitive_needs_text",
@@ -338,15 +356,14 @@ std::vector<FieldViolation> ValidateInput(const CustomFieldInput& input) {
                       "Sensitive, long-text and multi-select fields cannot be sorted"}});
     }
   }
-  if (input.max_length) {
-    if (!IsTextType(*type) || *input.max_length == 0 ||
-        *input.max_length > kDefaultLongTextMaxLength) {
-      out.push_back({"max_length", "invalid_max_length",
-                     {"最大长度只适用于文本字段，取值 1 到 20000",
-                      "A maximum length applies to text fields only, from 1 to 20000"}});
-    }
-  }
+  if (input.max_length) CheckMaxLength(*type, *input.max_length, out);
   return out;
+}
+
+Error StaleDefinition() {
+  return MakeError(ErrorCode::kAborted,
+                   {"字段定义已被他人修改，请刷新后重试",
+                    "The entity was changed by someone else; reload and try again"});
 }
 
 Error EntityNotFound(std::string_view key) {
@@ -417,7 +434,11 @@ CREATE TABLE entity_fields (
           {.id = "forms_0002_short_blind_indexes", .run = ShortenBlindIndexes},
           {.id = "forms_0003_masked_to_year",
            .sql = "ALTER TABLE entity_fields ADD COLUMN masked_to_year INTEGER NOT NULL "
-                  "DEFAULT 0"}};
+                  "DEFAULT 0"},
+          {.id = "forms_0004_archived_fields_and_edited_labels", .sql = R"sql(
+ALTER TABLE entity_fields ADD COLUMN archived INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE entity_fields ADD COLUMN label_edited INTEGER NOT NULL DEFAULT 0;
+)sql"}};
 }
 
 bool IsReservedFieldName(std::string_view name) {
@@ -444,8 +465,8 @@ Result<std::shared_ptr<const EntityDef>> EntityRegistry::Load(storage::Tx& tx,
   ASSIGN_OR_RETURN(storage::Rows rows,
                    tx.Query("SELECT name, label_zh, label_en, field_type, field_format, required, "
                             "builtin, read_only, sensitive, masked_to_year, filterable, sortable, "
-                            "options_json, section, position, max_length, column_name FROM "
-                            "entity_fields "
+                            "options_json, section, position, max_length, column_name, archived, "
+                            "label_edited FROM entity_fields "
                             "WHERE entity_key = ? ORDER BY position, name",
                             {std::string(key)}));
   def->fields.reserve(rows.size());
@@ -570,8 +591,13 @@ Status EntityRegistry::RegisterBuiltin(storage::Tx& tx, const EntityDef& entity)
       return DeclarationError("forms: type, column or sensitivity of built-in " + entity.key +
                               "." + field.name + " changed");
     }
-    if (*recorded != field) {
-      RETURN_IF_ERROR(UpdateBuiltinField(tx, entity.key, field));
+    FieldDef wanted = field;
+    if (recorded->label_edited) {
+      wanted.label = recorded->label;
+      wanted.label_edited = true;
+    }
+    if (*recorded != wanted) {
+      RETURN_IF_ERROR(UpdateBuiltinField(tx, entity.key, wanted));
       changed = true;
     }
   }
@@ -681,6 +707,126 @@ Result<FieldDef> EntityRegistry::AddCustomField(const audit::Actor& actor,
   }));
   if (published) Store(std::move(published));
   return added;
+}
+
+Result<std::shared_ptr<const EntityDef>> EntityRegistry::UpdateField(
+    const audit::Actor& actor, std::string_view entity_key, std::string_view field_name,
+    const FieldPatch& patch, int64_t expected_version) {
+  const std::string key(entity_key);
+  std::shared_ptr<const EntityDef> published;
+  RETURN_IF_ERROR(db_.Write([&](storage::Tx& tx) -> Status {
+    published.reset();
+    ASSIGN_OR_RETURN(auto current, Load(tx, key));
+    if (!current) return EntityNotFound(key);
+    const FieldDef* field = current->Find(field_name);
+    if (!field) {
+      return MakeError(ErrorCode::kNotFound, {"没有这个字段", "No such field"},
+                       "forms: field " + key + "." + std::string(field_name));
+    }
+    if (current->version != expected_version) return StaleDefinition();
+
+    std::vector<FieldViolation> violations;
+    FieldDef updated = *field;
+    if (patch.label_zh_cn) updated.label.zh_cn = *patch.label_zh_cn;
+    if (patch.label_en_us) updated.label.en_us = *patch.label_en_us;
+    if (patch.label_zh_cn || patch.label_en_us) {
+      CheckLabel(updated.label, "label", "", "", violations);
+      if (field->builtin && !SameLabel(updated.label, field->label)) updated.label_edited = true;
+    }
+    if (field->builtin) {
+      // Code declares the rest of a built-in field, and its owning module relies on it.
+      const std::pair<bool, const char*> others[] = {{patch.options.has_value(), "options"},
+                                                     {patch.required.has_value(), "required"},
+                                                     {patch.max_length.has_value(), "max_length"},
+                                                     {patch.archived.has_value(), "archived"}};
+      for (const auto& [given, name] : others) {
+        if (!given) continue;
+        violations.push_back({name, "builtin_field",
+                              {"内置字段只能修改名称", "Only the label of a built-in field can be "
+                                                       "changed"}});
+      }
+    } else {
+      if (patch.options) {
+        CheckOptions(field->type, *patch.options, violations);
+        // Records may hold any value the field ever offered: one left out would be a stored
+        // value that no longer reads as a choice.
+        for (const FieldOption& old : field->options) {
+          const bool kept = std::any_of(patch.options->begin(), patch.options->end(),
+                                        [&](const FieldOption& o) { return o.value == old.value; });
+          if (!kept) {
+            violations.push_back({"options", "option_removed",
+                                  {"不能删除已有选项（已有记录可能使用）：" + old.value,
+                                   "An existing option cannot be removed (records may hold "
+                                   "it): " +
+                                       old.value}});
+          }
+        }
+        updated.options = *patch.options;
+      }
+      if (patch.required) updated.required = *patch.required;
+      if (patch.max_length) {
+        if (*patch.max_length) CheckMaxLength(field->type, **patch.max_length, violations);
+        updated.max_length = *patch.max_length;
+      }
+      if (patch.archived) updated.archived = *patch.archived;
+    }
+    if (!violations.empty()) return InvalidArgument(std::move(violations));
+    if (updated == *field) {
+      published = current;
+      return Ok();
+    }
+
+    const int64_t now_us = ToUnixMicros(clock_.Now());
+    // Takes the entity row's lock on PostgreSQL; a change committed by another node since the
+    // read above leaves the version moved on and this update without a row.
+    ASSIGN_OR_RETURN(int64_t bumped,
+                     tx.Execute("UPDATE entities SET version = version + 1, updated_at_us = ? "
+                                "WHERE entity_key = ? AND version = ?",
+                                {now_us, key, expected_version}));
+    if (bumped == 0) return StaleDefinition();
+    RETURN_IF_ERROR(tx.Execute(
+        "UPDATE entity_fields SET label_zh = ?, label_en = ?, label_edited = ?, options_json = ?, "
+        "required = ?, max_length = ?, archived = ? WHERE entity_key = ? AND name = ?",
+        {updated.label.zh_cn, updated.label.en_us, int64_t{updated.label_edited},
+         OptionsJson(updated.options), int64_t{updated.required}, OptionalInt(updated.max_length),
+         int64_t{updated.archived}, key, updated.name}));
+
+    std::vector<audit::FieldChange> changes;
+    auto note = [&](std::string name, std::optional<std::string> before,
+                    std::optional<std::string> after) {
+      if (before != after) changes.push_back({.field = std::move(name), .before = before,
+                                              .after = after});
+    };
+    auto flag = [](bool value) { return std::string(value ? "true" : "false"); };
+    auto length = [](std::optional<size_t> value) {
+      return value ? std::optional<std::string>(std::to_string(*value)) : std::nullopt;
+    };
+    auto values = [](const std::vector<FieldOption>& options) {
+      std::string out;
+      for (const FieldOption& o : options) out += (out.empty() ? "" : ",") + o.value;
+      return out;
+    };
+    note("label.zh-CN", field->label.zh_cn, updated.label.zh_cn);
+    note("label.en-US", field->label.en_us, updated.label.en_us);
+    if (field->options != updated.options) {
+      changes.push_back({.field = "options",
+                         .before = values(field->options),
+                         .after = values(updated.options)});
+    }
+    note("required", flag(field->required), flag(updated.required));
+    note("max_length", length(field->max_length), length(updated.max_length));
+    note("archived", flag(field->archived), flag(updated.archived));
+    RETURN_IF_ERROR(audit_.Append(tx, actor,
+                                  {.action = audit::Action::kEntityFieldUpdated,
+                                   .entity_type = "entity",
+                                   .entity_id = key,
+                                   .changes = std::move(changes),
+                                   .detail = "field " + updated.name + " on " + current->table}));
+    ASSIGN_OR_RETURN(published, Load(tx, key));
+    return Ok();
+  }));
+  Store(published);
+  return published;
 }
 
 }  // namespace oc::forms

@@ -58,6 +58,17 @@ struct CustomFieldInput {
   std::optional<size_t> max_length;  // text types; default kDefault*MaxLength
 };
 
+// What an administrator sends to change a field; what is absent stays as it is.
+struct FieldPatch {
+  std::optional<std::string> label_zh_cn;
+  std::optional<std::string> label_en_us;
+  std::optional<std::vector<FieldOption>> options;  // the whole list, in display order
+  std::optional<bool> required;
+  // A new maximum length; holding nullopt, back to the type's default.
+  std::optional<std::optional<size_t>> max_length;
+  std::optional<bool> archived;
+};
+
 struct RegistryOptions {
   // How long Get may serve a cached definition without asking the database for its version.
   // Zero: ask on every call.
@@ -119,6 +130,28 @@ class EntityRegistry {
   //    errors.
   Result<FieldDef> AddCustomField(const audit::Actor& actor, std::string_view entity,
                                   const CustomFieldInput& input);
+
+  // Changes the field `field` of `entity` if the entity's version is still `expected_version`:
+  // in one write transaction records the new properties, bumps the version and audits
+  // "entity.field_updated" with each property's before and after. A built-in field takes a new
+  // label only, which RegisterBuiltin keeps from then on. Archiving withdraws a custom field
+  // from forms and lists (see FieldDef::archived); its column and data stay. A patch that
+  // changes nothing writes nothing. Returns the entity's definition afterwards.
+  // Errors:
+  //  - kNotFound: no such entity or field.
+  //  - kAborted: the entity's version is not `expected_version` (another change came first).
+  //  - kInvalidArgument with every violation, each naming the input field:
+  //      label.zh-CN, label.en-US  as AddCustomField
+  //      options, required, max_length, archived  builtin_field on a built-in field
+  //      options      as AddCustomField, and option_removed for an existing value left out
+  //                   (records may hold it)
+  //      max_length   invalid_max_length as AddCustomField
+  //  - storage errors.
+  Result<std::shared_ptr<const EntityDef>> UpdateField(const audit::Actor& actor,
+                                                       std::string_view entity,
+                                                       std::string_view field,
+                                                       const FieldPatch& patch,
+                                                       int64_t expected_version);
 
  private:
   struct CacheEntry {

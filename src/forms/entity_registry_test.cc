@@ -221,6 +221,121 @@ TEST_P(EntityRegistryTest, AnotherNodeSeesTheNewFieldOnceItsCacheIsStale) {
   EXPECT_NE((*in_tx)->Find("grade"), nullptr);
 }
 
+TEST_P(EntityRegistryTest, UpdateFieldChangesACustomFieldAndIsAudited) {
+  Add({.name = "grade",
+       .label = {"等级", "Grade"},
+       .type = "single_select",
+       .options = {{"a", {"甲", "A"}}, {"b", {"乙", "B"}}}});
+  const int64_t version = Def()->version;
+  auto updated = registry_->UpdateField(
+      actor_, "test_record", "grade",
+      {.label_zh_cn = "客户等级",
+       .options = std::vector<FieldOption>{{"b", {"乙", "B"}}, {"a", {"甲", "A"}}, {"c", {"丙", "C"}}},
+       .required = true},
+      version);
+  ASSERT_TRUE(updated) << updated.error().internal_detail;
+  EXPECT_GT((*updated)->version, version);
+  const FieldDef* grade = (*updated)->Find("grade");
+  ASSERT_NE(grade, nullptr);
+  EXPECT_EQ(grade->label.zh_cn, "客户等级");
+  EXPECT_EQ(grade->label.en_us, "Grade") << "a language the patch leaves out stays";
+  ASSERT_EQ(grade->options.size(), 3u);
+  EXPECT_EQ(grade->options[0].value, "b");
+  EXPECT_TRUE(grade->required);
+  EXPECT_EQ(*Def()->Find("grade"), *grade);
+
+  auto entries = audit_.List(db(), {.action = "entity.field_updated"});
+  ASSERT_TRUE(entries);
+  ASSERT_EQ(entries->size(), 1u);
+  EXPECT_EQ((*entries)[0].entity_id, "test_record");
+  EXPECT_NE((*entries)[0].changes_json.find("客户等级"), std::string::npos);
+  EXPECT_NE((*entries)[0].changes_json.find("required"), std::string::npos);
+}
+
+TEST_P(EntityRegistryTest, UpdateFieldNeedsTheCurrentVersion) {
+  Add({.name = "hobby", .label = {"爱好", "Hobby"}, .type = "text"});
+  const int64_t version = Def()->version;
+  ASSERT_TRUE(registry_->UpdateField(actor_, "test_record", "hobby", {.max_length = 80}, version));
+  auto stale = registry_->UpdateField(actor_, "test_record", "hobby", {.required = true}, version);
+  ASSERT_FALSE(stale);
+  EXPECT_EQ(stale.error().code, ErrorCode::kAborted);
+  EXPECT_FALSE(Def()->Find("hobby")->required);
+  EXPECT_EQ(Def()->Find("hobby")->max_length, 80u);
+
+  auto unknown = registry_->UpdateField(actor_, "test_record", "nothing", {.required = true},
+                                        Def()->version);
+  ASSERT_FALSE(unknown);
+  EXPECT_EQ(unknown.error().code, ErrorCode::kNotFound);
+}
+
+TEST_P(EntityRegistryTest, UpdateFieldRefusesToRemoveOptionsOrToChangeABuiltinBeyondItsLabel) {
+  Add({.name = "grade",
+       .label = {"等级", "Grade"},
+       .type = "single_select",
+       .options = {{"a", {"甲", "A"}}, {"b", {"乙", "B"}}}});
+  auto removed = registry_->UpdateField(
+      actor_, "test_record", "grade",
+      {.options = std::vector<FieldOption>{{"a", {"甲", "A"}}}, .max_length = 10},
+      Def()->version);
+  ASSERT_FALSE(removed);
+  EXPECT_THAT(ViolationCodes(removed.error()),
+              UnorderedElementsAre("options:option_removed", "max_length:invalid_max_length"));
+
+  auto builtin = registry_->UpdateField(
+      actor_, "test_record", "name",
+      {.label_en_us = "Full name", .required = false, .max_length = 80, .archived = true},
+      Def()->version);
+  ASSERT_FALSE(builtin);
+  EXPECT_THAT(ViolationCodes(builtin.error()),
+              UnorderedElementsAre("required:builtin_field", "max_length:builtin_field",
+                                   "archived:builtin_field"));
+  auto empty_label =
+      registry_->UpdateField(actor_, "test_record", "name", {.label_zh_cn = ""}, Def()->version);
+  ASSERT_FALSE(empty_label);
+  EXPECT_THAT(ViolationCodes(empty_label.error()), ElementsAre("label.zh-CN:required"));
+}
+
+TEST_P(EntityRegistryTest, ABuiltinFieldsNewLabelOutlivesTheNextStartUp) {
+  auto renamed = registry_->UpdateField(actor_, "test_record", "name",
+                                        {.label_zh_cn = "借款人姓名"}, Def()->version);
+  ASSERT_TRUE(renamed) << renamed.error().internal_detail;
+  const int64_t version = (*renamed)->version;
+  ASSERT_TRUE(db().Write([&](storage::Tx& tx) {
+    return registry_->RegisterBuiltin(tx, TestEntity());
+  }));
+  auto def = Def();
+  EXPECT_EQ(def->Find("name")->label.zh_cn, "借款人姓名");
+  EXPECT_EQ(def->version, version) << "nothing else changed";
+
+  // The rest of the declaration still follows the code.
+  EntityDef changed = TestEntity();
+  changed.fields[0].max_length = 60;
+  ASSERT_TRUE(db().Write([&](storage::Tx& tx) { return registry_->RegisterBuiltin(tx, changed); }));
+  EXPECT_EQ(Def()->Find("name")->max_length, 60u);
+  EXPECT_EQ(Def()->Find("name")->label.zh_cn, "借款人姓名");
+}
+
+TEST_P(EntityRegistryTest, AnArchivedFieldKeepsItsDataRefusesInputAndIsRequiredNoMore) {
+  Add({.name = "hobby", .label = {"爱好", "Hobby"}, .type = "text", .required = true});
+  const int64_t id = Insert({{"name", "张三"}, {"hobby", "围棋"}});
+  auto archived =
+      registry_->UpdateField(actor_, "test_record", "hobby", {.archived = true}, Def()->version);
+  ASSERT_TRUE(archived) << archived.error().internal_detail;
+  EXPECT_TRUE((*archived)->Find("hobby")->archived);
+  EXPECT_EQ(Output(id)["hobby"], "围棋");
+
+  auto def = Def();
+  auto refused = DecodeInput(*def, {{"name", "李四"}, {"hobby", "象棋"}}, {}, cipher_);
+  ASSERT_FALSE(refused);
+  EXPECT_THAT(ViolationCodes(refused.error()), ElementsAre("hobby:archived"));
+  EXPECT_TRUE(DecodeInput(*def, {{"name", "李四"}}, {}, cipher_));
+
+  auto restored =
+      registry_->UpdateField(actor_, "test_record", "hobby", {.archived = false}, def->version);
+  ASSERT_TRUE(restored);
+  EXPECT_FALSE((*restored)->Find("hobby")->archived);
+}
+
 TEST_P(EntityRegistryTest, ListKeysNamesEveryEntity) {
   auto keys = registry_->ListKeys();
   ASSERT_TRUE(keys);

@@ -20,7 +20,7 @@ constexpr std::array<std::pair<FieldType, std::string_view>, 11> kTypeNames = {{
     {FieldType::kMultiSelect, "multi_select"},
 }};
 
-constexpr std::array<std::pair<FieldFormat, std::string_view>, 8> kFormatNames = {{
+constexpr std::array<std::pair<FieldFormat, std::string_view>, 9> kFormatNames = {{
     {FieldFormat::kNone, "none"},
     {FieldFormat::kResidentId, "resident_id"},
     {FieldFormat::kCreditCode, "credit_code"},
@@ -29,6 +29,7 @@ constexpr std::array<std::pair<FieldFormat, std::string_view>, 8> kFormatNames =
     {FieldFormat::kBankCard, "bank_card"},
     {FieldFormat::kPersonName, "person_name"},
     {FieldFormat::kIdDocument, "id_document"},
+    {FieldFormat::kPhone, "phone"},
 }};
 
 std::string_view SqlType(FieldType type) {
@@ -111,7 +112,8 @@ bool operator==(const FieldDef& a, const FieldDef& b) {
          a.read_only == b.read_only && a.sensitive == b.sensitive &&
          a.masked_to_year == b.masked_to_year && a.filterable == b.filterable &&
          a.sortable == b.sortable && a.options == b.options && a.section == b.section &&
-         a.position == b.position && a.max_length == b.max_length && a.column == b.column;
+         a.position == b.position && a.max_length == b.max_length && a.column == b.column &&
+         a.archived == b.archived && a.label_edited == b.label_edited;
 }
 
 bool operator==(const Section& a, const Section& b) {

@@ -73,10 +73,11 @@ enum class FieldFormat {
   // owning module has already checked): 5–20 letters and digits, upper-cased, spaces and dashes
   // removed; masked like an ID number.
   kIdDocument,
+  kPhone,  // a mainland mobile or landline (NormalizePhone): a company's switchboard
 };
 
 // "none", "resident_id", "credit_code", "mobile", "email", "bank_card", "person_name",
-// "id_document".
+// "id_document", "phone".
 std::string_view FieldFormatName(FieldFormat format);
 std::optional<FieldFormat> FieldFormatFromName(std::string_view name);
 
@@ -122,6 +123,12 @@ struct FieldDef {
   // The physical column. Custom fields get "x_<name>", so a later built-in field can never clash
   // with one an administrator added. Sensitive fields use <column>_enc and <column>_bidx instead.
   std::string column;
+  // Withdrawn by an administrator (custom fields only): forms and lists leave it out, but its
+  // column and data stay and records still show the value; input naming it is refused and it is
+  // required no more, until it is restored.
+  bool archived = false;
+  // An administrator gave this built-in field a label of their own, which start-up keeps.
+  bool label_edited = false;
 };
 
 // A titled group of fields on the form ("基本信息", "联系方式").

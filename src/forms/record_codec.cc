@@ -185,6 +185,7 @@ std::string MaskByFormat(FieldFormat format, std::string_view plain) {
     case FieldFormat::kResidentId:
     case FieldFormat::kIdDocument: return MaskIdNumber(plain);
     case FieldFormat::kMobile: return MaskMobile(plain);
+    case FieldFormat::kPhone: return MaskPhone(plain);
     case FieldFormat::kBankCard: return MaskBankCard(plain);
     case FieldFormat::kEmail: return MaskEmail(plain);
     case FieldFormat::kNone:
@@ -531,6 +532,8 @@ Result<std::string> StandardiseText(const FieldDef& field, std::string_view text
     }
     case FieldFormat::kMobile:
       return NormalizeMobile(text, field.name);
+    case FieldFormat::kPhone:
+      return NormalizePhone(text, field.name);
     case FieldFormat::kEmail:
       return NormalizeEmail(text, field.name);
     case FieldFormat::kBankCard:
@@ -593,6 +596,12 @@ Result<RecordValues> DecodeInput(const EntityDef& entity, const json::object& in
   for (const FieldDef& field : entity.fields) {
     if (options.caller_fields.contains(field.name)) continue;
     const json::value* given = input.if_contains(field.name);
+    if (field.archived) {
+      if (given) {
+        v.Add(field, "archived", "已归档，不能再填写或修改", " is archived and cannot be changed");
+      }
+      continue;
+    }
     if (field.read_only) {
       if (given) v.Add(field, "read_only", "由系统维护，不能修改", " is maintained by the system");
       continue;

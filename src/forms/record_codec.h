@@ -69,10 +69,10 @@ struct RecordValues {
 // Validates and standardises `input` against `entity`; see DecodeMode for which fields are
 // decoded. Null clears a non-required field; an empty or all-whitespace string counts as null.
 // Errors: kInvalidArgument with one FieldViolation per bad field (field = its JSON name), codes:
-//   unknown_field, read_only, required, wrong_type, too_long, control_character, invalid_integer,
-//   out_of_range, invalid_decimal, too_many_decimals, invalid_money, invalid_date,
-//   invalid_datetime, invalid_option, duplicate_value, plus the core validators' codes for
-//   formats (e.g. invalid_checksum, invalid_mobile, invalid_email);
+//   unknown_field, read_only, archived, required, wrong_type, too_long, control_character,
+//   invalid_integer, out_of_range, invalid_decimal, too_many_decimals, invalid_money,
+//   invalid_date, invalid_datetime, invalid_option, duplicate_value, plus the core validators'
+//   codes for formats (e.g. invalid_checksum, invalid_mobile, invalid_phone, invalid_email);
 // kInternal if encryption fails.
 Result<RecordValues> DecodeInput(const EntityDef& entity, const boost::json::object& input,
                                  const DecodeOptions& options, const crypto::FieldCipher& cipher);

@@ -90,6 +90,15 @@ SqlFragment ListQuery::Statement(std::string_view select_list, std::string_view 
   return out;
 }
 
+SqlFragment ListQuery::CountStatement(std::string_view from, const SqlFragment& scope) const {
+  SqlFragment out;
+  out.sql = "SELECT COUNT(*) FROM " + std::string(from) + " WHERE (" +
+            (scope.sql.empty() ? std::string(kAlways) : scope.sql) + ") AND (" + filter_.sql + ")";
+  out.params = scope.params;
+  out.params.insert(out.params.end(), filter_.params.begin(), filter_.params.end());
+  return out;
+}
+
 std::optional<std::string> ListQuery::TakePage(storage::Rows& rows) const {
   if (rows.size() <= static_cast<size_t>(limit_)) return std::nullopt;
   rows.erase(rows.begin() + limit_, rows.end());

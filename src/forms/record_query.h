@@ -90,6 +90,10 @@ class ListQuery {
   SqlFragment Statement(std::string_view select_list, std::string_view from,
                         const SqlFragment& scope) const;
 
+  // The number of rows Statement would list over all its pages: SELECT COUNT(*) FROM <from>
+  // WHERE (<scope>) AND filter, the cursor and the limit left out. Same scope as Statement.
+  SqlFragment CountStatement(std::string_view from, const SqlFragment& scope) const;
+
   // Turns the rows of Statement into a page: drops the extra row, and returns the cursor for the
   // next page (nullopt on the last page).
   std::optional<std::string> TakePage(storage::Rows& rows) const;

@@ -74,6 +74,22 @@ class RecordQueryTest : public FormsTest {
   }
 
   std::vector<int64_t> Ids(const QueryParams& params) { return Page(params).first; }
+
+  // What CountStatement counts for `params`, within the same scope as Page.
+  int64_t Count(const QueryParams& params) {
+    auto query = Parse(params);
+    EXPECT_TRUE(query);
+    if (!query) return -1;
+    int64_t count = -1;
+    auto status = db().Read([&](storage::Tx& tx) -> Status {
+      SqlFragment statement = query->CountStatement("test_records", {"version = ?", {int64_t{1}}});
+      ASSIGN_OR_RETURN(auto row, tx.QueryOne(statement.sql, statement.params));
+      count = row->Int(0);
+      return Ok();
+    });
+    EXPECT_TRUE(status) << status.error().internal_detail;
+    return count;
+  }
 };
 
 TEST_P(RecordQueryTest, ExactFilterOnASensitiveFieldGoesThroughTheBlindIndex) {
@@ -174,6 +190,18 @@ TEST_P(RecordQueryTest, SortAndCursorPagesAreStableAndComplete) {
     } while (cursor);
     EXPECT_THAT(seen, ElementsAreArray(expected_ids)) << "sort=" << sort;
   }
+}
+
+TEST_P(RecordQueryTest, TheCountCoversEveryPageOfTheFilterAndIgnoresCursorAndLimit) {
+  for (int i = 0; i < 5; ++i) Insert({{"name", "甲" + std::to_string(i)}, {"score", i}});
+  Insert({{"name", "乙"}, {"score", 9}});
+  auto [first, cursor] = Page({{"score.to", "4"}, {"limit", "2"}});
+  ASSERT_EQ(first.size(), 2u);
+  ASSERT_TRUE(cursor);
+  EXPECT_EQ(Count({{"score.to", "4"}, {"limit", "2"}}), 5);
+  EXPECT_EQ(Count({{"score.to", "4"}, {"limit", "2"}, {"cursor", *cursor}}), 5);
+  EXPECT_EQ(Count({}), 6);
+  EXPECT_EQ(Count({{"name", "丙"}}), 0);
 }
 
 TEST_P(RecordQueryTest, ACursorOnlyWorksWithItsOwnSort) {
