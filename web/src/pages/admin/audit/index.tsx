@@ -1,21 +1,22 @@
 import { useMemo, useState } from 'react';
 import { Button, Card, DatePicker, Form, Input, InputNumber, Select, Table, Typography } from 'antd';
 import type { TableColumnsType } from 'antd';
-import dayjs from 'dayjs';
 import { useInfiniteQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import type { AuditEvent } from '../../../api/types';
 import { useAuth } from '../../../auth/AuthContext';
 import { useUsers } from '../../../services/directory';
+import { useFormat } from '../../../services/formatting';
 import { listAudit, toAuditQuery } from './service';
 import type { AuditFilterValues } from './types';
 
 export default function AuditPage() {
   const { t } = useTranslation();
   const { can } = useAuth();
+  const format = useFormat();
   const users = useUsers(can('user.read'));
   const [filters, setFilters] = useState<AuditFilterValues>({});
-  const query = useMemo(() => toAuditQuery(filters), [filters]);
+  const query = useMemo(() => toAuditQuery(filters, format), [filters, format]);
   const list = useInfiniteQuery({
     queryKey: ['audit', query],
     queryFn: ({ pageParam }) => listAudit(query, pageParam),
@@ -24,7 +25,7 @@ export default function AuditPage() {
   });
   const rows = useMemo(() => list.data?.pages.flatMap((p) => p.items) ?? [], [list.data]);
   const columns: TableColumnsType<AuditEvent> = [
-    { key: 'at', title: t('audit.at'), render: (_v, e) => dayjs(e.at).format('YYYY-MM-DD HH:mm:ss'), width: 170 },
+    { key: 'at', title: t('audit.at'), render: (_v, e) => format.dateTime(e.at, true), width: 170 },
     { key: 'user', title: t('audit.user'), render: (_v, e) => e.username ?? (e.user_id ? `#${e.user_id}` : '—') },
     { key: 'action', title: t('audit.action'), render: (_v, e) => <code>{e.action}</code> },
     { key: 'entity', title: t('audit.entity'), render: (_v, e) => (e.entity_type ? `${e.entity_type}${e.entity_id ? ` #${e.entity_id}` : ''}` : '') },

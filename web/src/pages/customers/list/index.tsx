@@ -10,6 +10,7 @@ import { useAuth } from '../../../auth/AuthContext';
 import FieldValue from '../../../components/FieldValue';
 import { departmentTree, useDepartments, useUsers } from '../../../services/directory';
 import { fieldMap, localized, useEntity } from '../../../services/entity';
+import { useFormat } from '../../../services/formatting';
 import ColumnChooser from './components/ColumnChooser';
 import CustomerFilters from './components/CustomerFilters';
 import { isSortable, listCustomers, loadColumnChoice, saveColumnChoice, toQuery } from './service';
@@ -22,6 +23,7 @@ export default function CustomerListPage() {
   const { t, i18n } = useTranslation();
   const { can, user } = useAuth();
   const navigate = useNavigate();
+  const format = useFormat();
   const [form] = Form.useForm<CustomerFilterValues>();
   const [filters, setFilters] = useState<CustomerFilterValues>({});
   const [sort, setSort] = useState<string | undefined>(undefined);
@@ -32,7 +34,7 @@ export default function CustomerListPage() {
   const departments = useDepartments();
   const users = useUsers(can('user.read'));
 
-  const query = useMemo(() => toQuery(filters, sort), [filters, sort]);
+  const query = useMemo(() => toQuery(filters, sort, format), [filters, sort, format]);
   const list = useInfiniteQuery({
     queryKey: ['customers', query],
     queryFn: ({ pageParam }) => listCustomers(query, pageParam),

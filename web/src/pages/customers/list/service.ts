@@ -1,10 +1,12 @@
 import { http } from '../../../api/request';
 import type { Customer, EntityField, Page } from '../../../api/types';
+import type { Formatters } from '../../../services/formatting';
 import type { CustomerFilterValues, CustomerQuery } from './types';
 
 export const PAGE_SIZE = 20;
 
-export function toQuery(filters: CustomerFilterValues, sort: string | undefined): CustomerQuery {
+/** The list query for the filters; a creation date range covers whole days of the business zone. */
+export function toQuery(filters: CustomerFilterValues, sort: string | undefined, days: Pick<Formatters, 'dayStart' | 'dayEnd'>): CustomerQuery {
   const [from, to] = filters.created ?? [null, null];
   return {
     q: filters.q?.trim() || undefined,
@@ -16,8 +18,8 @@ export function toQuery(filters: CustomerFilterValues, sort: string | undefined)
     risk_level: filters.risk_level,
     status: filters.status,
     source_channel: filters.source_channel,
-    'created_at.from': from ? from.startOf('day').format() : undefined,
-    'created_at.to': to ? to.endOf('day').format() : undefined,
+    'created_at.from': from ? days.dayStart(from.format('YYYY-MM-DD')) : undefined,
+    'created_at.to': to ? days.dayEnd(to.format('YYYY-MM-DD')) : undefined,
     sort: sort ?? '-created_at',
   };
 }

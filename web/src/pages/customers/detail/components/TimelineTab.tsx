@@ -1,9 +1,9 @@
 import { Button, Empty, Spin, Tag, Timeline, Typography } from 'antd';
-import dayjs from 'dayjs';
 import { useInfiniteQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import type { Entity, TimelineItem } from '../../../../api/types';
 import { localized, optionLabel } from '../../../../services/entity';
+import { useFormat } from '../../../../services/formatting';
 import { timeline } from '../service';
 
 interface Props {
@@ -26,6 +26,7 @@ function describeChange(change: Record<string, unknown>, entity: Entity, languag
 
 export default function TimelineTab({ customerId, entity }: Props) {
   const { t, i18n } = useTranslation();
+  const format = useFormat();
   const q = useInfiniteQuery({
     queryKey: ['customer', customerId, 'timeline'],
     queryFn: ({ pageParam }) => timeline(customerId, pageParam),
@@ -44,7 +45,7 @@ export default function TimelineTab({ customerId, entity }: Props) {
           color: item.kind === 'followup' ? 'blue' : 'gray',
           children: (
             <div>
-              <Typography.Text type="secondary">{dayjs(item.at).format('YYYY-MM-DD HH:mm')}</Typography.Text>{' '}
+              <Typography.Text type="secondary">{format.dateTime(item.at)}</Typography.Text>{' '}
               {item.actor && <Typography.Text type="secondary">· {item.actor}</Typography.Text>}
               <div>
                 {item.kind === 'followup' ? (
