@@ -1,11 +1,12 @@
 import { useState } from 'react';
-import { Button, Card, Col, Empty, Form, Input, Modal, Popconfirm, Row, Space, Tree, TreeSelect, Typography } from 'antd';
+import { Button, Card, Col, Empty, Form, Input, Modal, Popconfirm, Row, Space, Tree, Typography } from 'antd';
 import { PlusOutlined } from '@ant-design/icons';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import type { Department } from '../../../api/types';
 import { reportError } from '../../../api/errors';
-import { departmentTree, useDepartments } from '../../../services/directory';
+import DepartmentPicker from '../../../components/DepartmentPicker';
+import { departmentPathNames, departmentTree, useDepartments } from '../../../services/directory';
 import { createDepartment, deleteDepartment, updateDepartment } from './service';
 import type { DepartmentInput } from './types';
 
@@ -66,7 +67,7 @@ export default function DepartmentsPage() {
           {selected ? (
             <Space direction="vertical">
               <Typography.Title level={5}>{selected.name}</Typography.Title>
-              <Typography.Text type="secondary">{t('departments.path')}: {selected.path}</Typography.Text>
+              <Typography.Text type="secondary">{t('departments.path')}: {departmentPathNames(list.find((d) => d.id === selected.id) ?? selected, list)}</Typography.Text>
               <Space>
                 <Button onClick={() => openModal('edit')}>{t('common.edit')}</Button>
                 <Popconfirm title={t('departments.deleteConfirm')} onConfirm={() => remove.mutate(selected.id)} okText={t('common.ok')} cancelText={t('common.cancel')}>
@@ -94,7 +95,7 @@ export default function DepartmentsPage() {
             <Input />
           </Form.Item>
           <Form.Item name="parent_id" label={t('departments.parent')}>
-            <TreeSelect allowClear treeData={tree} treeDefaultExpandAll />
+            <DepartmentPicker allowClear placeholder={t('departments.topLevel')} />
           </Form.Item>
         </Form>
       </Modal>

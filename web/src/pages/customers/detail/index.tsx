@@ -85,7 +85,7 @@ export default function CustomerDetailPage() {
           destroyOnHidden
         />
       </Card>
-      <ReassignModal customerId={id} open={reassignOpen} onClose={() => setReassignOpen(false)} />
+      <ReassignModal customer={c} open={reassignOpen} onClose={() => setReassignOpen(false)} />
     </Space>
   );
 }

@@ -8,7 +8,8 @@ import { useTranslation } from 'react-i18next';
 import type { Customer } from '../../../api/types';
 import { useAuth } from '../../../auth/AuthContext';
 import FieldValue from '../../../components/FieldValue';
-import { departmentTree, useDepartments, useUsers } from '../../../services/directory';
+import type { AssignableUser } from '../../../api/workspace-types';
+import { useDepartments } from '../../../services/directory';
 import { fieldMap, localized, useEntity } from '../../../services/entity';
 import { useFormat } from '../../../services/formatting';
 import ColumnChooser from './components/ColumnChooser';
@@ -21,7 +22,7 @@ const DEFAULT_COLUMNS = ['name', 'type', 'phone', 'risk_level', 'status', 'sourc
 
 export default function CustomerListPage() {
   const { t, i18n } = useTranslation();
-  const { can, user } = useAuth();
+  const { can } = useAuth();
   const navigate = useNavigate();
   const format = useFormat();
   const [form] = Form.useForm<CustomerFilterValues>();
@@ -32,7 +33,6 @@ export default function CustomerListPage() {
   const entity = useEntity('customer');
   const fields = useMemo(() => fieldMap(entity.data), [entity.data]);
   const departments = useDepartments();
-  const users = useUsers(can('user.read'));
 
   const query = useMemo(() => toQuery(filters, sort, format), [filters, sort, format]);
   const list = useInfiniteQuery({
@@ -43,17 +43,8 @@ export default function CustomerListPage() {
   });
   const rows = useMemo(() => list.data?.pages.flatMap((p) => p.items) ?? [], [list.data]);
 
-  const userNames = useMemo(() => {
-    const m = new Map<number, string>();
-    for (const u of users.data?.items ?? []) m.set(u.id, u.display_name || u.username);
-    if (user) m.set(user.id, user.display_name || user.username);
-    return m;
-  }, [users.data, user]);
   const deptNames = useMemo(() => new Map((departments.data?.items ?? []).map((d) => [d.id, d.name])), [departments.data]);
-  const owners = useMemo(
-    () => [...userNames.entries()].map(([value, label]) => ({ value, label })),
-    [userNames],
-  );
+  const [owner, setOwner] = useState<AssignableUser | undefined>(undefined);
 
   const title = (key: string) => localized(fields.get(key)?.label, i18n.language) || key;
   const sortOrder = (key: string) => (sort === key ? 'ascend' : sort === `-${key}` ? 'descend' : null);
@@ -70,7 +61,7 @@ export default function CustomerListPage() {
       render: (value: unknown, record: Customer) => {
         if (key === 'name') return <Link to={`/customers/${record.id}`}>{record.name}</Link>;
         if (key === 'owner_id') {
-          return record.owner_name ?? (typeof value === 'number' ? (userNames.get(value) ?? `#${value}`) : '—');
+          return record.owner_name ?? (typeof value === 'number' ? `#${value}` : '—');
         }
         if (key === 'department_id') {
           return record.department_name ?? (typeof value === 'number' ? (deptNames.get(value) ?? `#${value}`) : '—');
@@ -97,8 +88,8 @@ export default function CustomerListPage() {
         <CustomerFilters
           form={form}
           entity={entity.data}
-          owners={owners}
-          departments={departmentTree(departments.data?.items ?? [])}
+          owner={owner}
+          onOwnerPick={setOwner}
           onSearch={(v) => setFilters(v)}
           onReset={() => setFilters({})}
         />

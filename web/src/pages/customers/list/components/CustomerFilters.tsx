@@ -1,21 +1,24 @@
-import { Button, Col, DatePicker, Form, Input, Row, Select, Space, TreeSelect } from 'antd';
+import { Button, Col, DatePicker, Form, Input, Row, Select, Space } from 'antd';
 import type { FormInstance } from 'antd';
 import { useTranslation } from 'react-i18next';
 import type { Entity } from '../../../../api/types';
 import { localized } from '../../../../services/entity';
-import type { TreeNode } from '../../../../services/directory';
+import type { AssignableUser } from '../../../../api/workspace-types';
+import DepartmentPicker from '../../../../components/DepartmentPicker';
+import UserPicker from '../../../../components/UserPicker';
 import type { CustomerFilterValues } from '../types';
 
 interface Props {
   form: FormInstance<CustomerFilterValues>;
   entity: Entity | undefined;
-  owners: { value: number; label: string }[];
-  departments: TreeNode[];
+  /** The account manager chosen before, so the filter shows a name at once. */
+  owner: AssignableUser | undefined;
+  onOwnerPick: (user: AssignableUser | undefined) => void;
   onSearch: (values: CustomerFilterValues) => void;
   onReset: () => void;
 }
 
-export default function CustomerFilters({ form, entity, owners, departments, onSearch, onReset }: Props) {
+export default function CustomerFilters({ form, entity, owner, onOwnerPick, onSearch, onReset }: Props) {
   const { t, i18n } = useTranslation();
   const options = (name: string) =>
     (entity?.fields.find((f) => f.name === name)?.options ?? []).map((o) => ({ value: o.value, label: localized(o.label, i18n.language) }));
@@ -40,12 +43,12 @@ export default function CustomerFilters({ form, entity, owners, departments, onS
         </Col>
         <Col {...span}>
           <Form.Item name="owner_id" label={t('customers.filter.owner')}>
-            <Select allowClear showSearch optionFilterProp="label" options={owners} placeholder={t('common.all')} />
+            <UserPicker allowClear known={owner ? [owner] : undefined} onPick={onOwnerPick} placeholder={t('common.all')} />
           </Form.Item>
         </Col>
         <Col {...span}>
           <Form.Item name="department_id" label={t('customers.filter.department')}>
-            <TreeSelect allowClear treeData={departments} treeDefaultExpandAll placeholder={t('common.all')} />
+            <DepartmentPicker allowClear placeholder={t('common.all')} />
           </Form.Item>
         </Col>
         <Col {...span}>
