@@ -1,6 +1,7 @@
 // Entity metadata (GET /api/v1/entities/{key}), shared by the pages that render from it.
 import { useQuery } from '@tanstack/react-query';
 import { http } from '../api/request';
+import type { FieldLabeler } from '../api/errors';
 import type { Entity, EntityField, LocalizedName } from '../api/types';
 
 export function fetchEntity(key: string): Promise<Entity> {
@@ -25,6 +26,15 @@ export function optionLabel(field: EntityField | undefined, value: unknown, lang
 
 export function fieldMap(entity: Entity | undefined): Map<string, EntityField> {
   return new Map((entity?.fields ?? []).map((f) => [f.name, f]));
+}
+
+/** Names an entity's fields by their labels in an error message ("证件号码", not id_number). */
+export function entityLabeler(entity: Entity | undefined, language: string): FieldLabeler {
+  const fields = fieldMap(entity);
+  return (name) => {
+    const f = fields.get(name);
+    return f ? localized(f.label, language) : undefined;
+  };
 }
 
 export const CUSTOMER_TYPES = ['individual', 'enterprise'] as const;
