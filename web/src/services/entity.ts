@@ -3,9 +3,10 @@ import { useQuery } from '@tanstack/react-query';
 import { http } from '../api/request';
 import type { FieldLabeler } from '../api/errors';
 import type { Entity, EntityField, LocalizedName } from '../api/types';
+import type { WorkspaceEntity, WorkspaceField } from '../api/workspace-types';
 
-export function fetchEntity(key: string): Promise<Entity> {
-  return http.get<Entity>(`/api/v1/entities/${encodeURIComponent(key)}`);
+export function fetchEntity(key: string): Promise<WorkspaceEntity> {
+  return http.get<WorkspaceEntity>(`/api/v1/entities/${encodeURIComponent(key)}`);
 }
 
 export function useEntity(key: string) {
@@ -22,6 +23,14 @@ export function optionLabel(field: EntityField | undefined, value: unknown, lang
   const v = String(value);
   const opt = field?.options?.find((o) => o.value === v);
   return opt ? localized(opt.label, language) : v;
+}
+
+/**
+ * The fields forms and pages show: an archived field keeps its data (the timeline and the audit
+ * log still name it) but leaves forms and lists.
+ */
+export function activeFields(entity: WorkspaceEntity): WorkspaceField[] {
+  return entity.fields.filter((f) => !f.archived);
 }
 
 export function fieldMap(entity: Entity | undefined): Map<string, EntityField> {

@@ -3,15 +3,16 @@ import { Button, Descriptions, Space, Tooltip } from 'antd';
 import { EyeOutlined } from '@ant-design/icons';
 import { useMutation } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
-import type { Customer, Entity } from '../../../../api/types';
+import type { Customer } from '../../../../api/types';
+import type { WorkspaceEntity } from '../../../../api/workspace-types';
 import { reportError } from '../../../../api/errors';
 import FieldValue from '../../../../components/FieldValue';
-import { appliesTo, localized, type CustomerType } from '../../../../services/entity';
+import { activeFields, appliesTo, localized, type CustomerType } from '../../../../services/entity';
 import { unmask } from '../service';
 
 interface Props {
   customer: Customer;
-  entity: Entity;
+  entity: WorkspaceEntity;
   canUnmask: boolean;
 }
 
@@ -25,7 +26,7 @@ export default function ProfileTab({ customer, entity, canUnmask }: Props) {
     onError: (e) => reportError(e),
   });
 
-  const fields = entity.fields.filter((f) => appliesTo(f, type)).sort((a, b) => (a.position ?? 0) - (b.position ?? 0));
+  const fields = activeFields(entity).filter((f) => appliesTo(f, type)).sort((a, b) => (a.position ?? 0) - (b.position ?? 0));
   const sections = (entity.sections ?? []).map((s) => ({ ...s, fields: fields.filter((f) => f.section === s.key) }));
   const other = fields.filter((f) => !(entity.sections ?? []).some((s) => s.key === f.section));
   if (other.length > 0) sections.push({ key: '_other', label: { 'zh-CN': t('customers.form.otherSection'), 'en-US': t('customers.form.otherSection') }, fields: other });
