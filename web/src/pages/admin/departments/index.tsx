@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { Button, Card, Col, Empty, Form, Input, Modal, Popconfirm, Row, Space, Tree, Typography } from 'antd';
+import { App, Button, Card, Col, Empty, Form, Input, Modal, Popconfirm, Row, Space, Tree, Typography } from 'antd';
 import { PlusOutlined } from '@ant-design/icons';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
@@ -12,6 +12,7 @@ import type { DepartmentInput } from './types';
 
 export default function DepartmentsPage() {
   const { t } = useTranslation();
+  const { message } = App.useApp();
   const queryClient = useQueryClient();
   const departments = useDepartments();
   const [selected, setSelected] = useState<Department | null>(null);
@@ -25,8 +26,10 @@ export default function DepartmentsPage() {
     mutationFn: (v: DepartmentInput) => (modal === 'edit' && selected ? updateDepartment(selected, v) : createDepartment(v)),
     onSuccess: (d) => {
       setModal(null);
+      form.resetFields();
       setSelected(d);
       void invalidate();
+      void message.success(t('common.saved'));
     },
     onError: (e) => reportError(e, form),
   });
@@ -35,6 +38,7 @@ export default function DepartmentsPage() {
     onSuccess: () => {
       setSelected(null);
       void invalidate();
+      void message.success(t('departments.deleted'));
     },
     onError: (e) => reportError(e),
   });

@@ -25,6 +25,7 @@ export default function RolesPage() {
     mutationFn: (v: RoleFormValues) => (editing ? updateRole(editing, v) : createRole(v)),
     onSuccess: (saved) => {
       setOpen(false);
+      form.resetFields();
       void invalidate();
       const waiting = (saved.pending_changes ?? []).map((c) => permissionName(c.permission ?? '', catalogue.data, i18n.language, t));
       if (waiting.length > 0) {
@@ -39,7 +40,14 @@ export default function RolesPage() {
     },
     onError: (e) => reportError(e, form),
   });
-  const remove = useMutation({ mutationFn: deleteRole, onSuccess: () => void invalidate(), onError: (e) => reportError(e) });
+  const remove = useMutation({
+    mutationFn: deleteRole,
+    onSuccess: () => {
+      void invalidate();
+      void message.success(t('roles.deleted'));
+    },
+    onError: (e) => reportError(e),
+  });
   const scopeOptions = (catalogue.data?.scopes ?? ['own', 'department', 'subtree', 'all']).map((s) => ({ value: s, label: t(`roles.scopes.${s}`) }));
 
   const edit = (r: Role | null) => {

@@ -46,7 +46,10 @@ export default function UsersPage() {
 
   const toggle = useMutation({
     mutationFn: (u: User) => updateUser(u, { status: u.status === 'active' ? 'disabled' : 'active' }),
-    onSuccess: () => void queryClient.invalidateQueries({ queryKey: ['users'] }),
+    onSuccess: (saved) => {
+      void queryClient.invalidateQueries({ queryKey: ['users'] });
+      void message.success(saved.status === 'active' ? t('users.enabled') : t('users.disabled'));
+    },
     onError: (e) => reportError(e),
   });
   const reset = useMutation({

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Entity } from '../../../api/types';
 import { formatDate, formatDateTime, formatMoney, formatPercent } from '../../../utils/format';
-import { describeChange } from './service';
+import { describeChange, toRelationInput } from './service';
 
 const entity: Entity = {
   key: 'customer',
@@ -44,5 +44,30 @@ describe('describeChange', () => {
   });
   it('shows a field it does not know by its key', () => {
     expect(describeChange({ field: 'legacy', before: 'a', after: 'b' }, entity, 'zh-CN', format)).toBe('legacy：a → b');
+  });
+});
+
+describe('toRelationInput', () => {
+  it('sends a share for a shareholder only', () => {
+    expect(toRelationInput({ mode: 'customer', role: 'shareholder', related_customer_id: 5, share_percent: ' 30.5 ' })).toEqual({
+      role: 'shareholder',
+      related_customer_id: 5,
+      share_percent: '30.5',
+      note: undefined,
+    });
+    expect(toRelationInput({ mode: 'customer', role: 'guarantor', related_customer_id: 5, share_percent: '30' }).share_percent).toBeUndefined();
+  });
+  it("sends a person's name, phone and ID number, leaving out what is empty", () => {
+    expect(toRelationInput({ mode: 'person', role: 'spouse', person_name: ' 王芳 ', person_phone: '', person_id_number: '110105194912310021 ', note: ' ' })).toEqual({
+      role: 'spouse',
+      share_percent: undefined,
+      note: undefined,
+      person_name: '王芳',
+      person_phone: undefined,
+      person_id_number: '110105194912310021',
+    });
+  });
+  it('sends no person fields for an existing customer', () => {
+    expect(toRelationInput({ mode: 'customer', role: 'guarantor', related_customer_id: 9, person_name: '残留' })).not.toHaveProperty('person_name');
   });
 });

@@ -1,16 +1,20 @@
+import { etagOf } from '../../../api/etag';
 import { http } from '../../../api/request';
 import type { Customer, Entity, EntityField, FollowUp, Page } from '../../../api/types';
 import type { CustomerDeletion, NamedRelation, NamedTimelineItem, TimelineChange } from '../../../api/workspace-types';
 import i18n from '../../../i18n';
 import { localized, optionLabel } from '../../../services/entity';
 import type { Formatters } from '../../../services/formatting';
-import type { FollowUpInput, RelationInput } from './types';
+import { SHAREHOLDER, type FollowUpInput, type RelationForm, type RelationInput } from './types';
 
 const base = (id: string) => `/api/v1/customers/${encodeURIComponent(id)}`;
 
 export const getCustomer = (id: string) => http.get<Customer>(base(id));
 export const unmask = (id: string, fields: string[]) => http.post<Record<string, unknown>>(`${base(id)}/unmask`, { fields });
 export const reassign = (id: string, ownerId: number) => http.post<void>(`${base(id)}/reassign`, { owner_id: ownerId });
+/** Changes some fields of the customer as of `version` (If-Match): 412 when someone changed it meanwhile. */
+export const patchCustomer = (id: string, body: Record<string, unknown>, version: number) =>
+  http.patch<Customer>(base(id), body, { headers: { 'If-Match': etagOf(version) } });
 export const deleteCustomer = (id: string, body: CustomerDeletion) => http.del<void>(base(id), { body });
 export const listRelations = (id: string) => http.get<{ items: NamedRelation[] }>(`${base(id)}/relations`);
 export const addRelation = (id: string, input: RelationInput) => http.post<NamedRelation>(`${base(id)}/relations`, input);
@@ -58,4 +62,17 @@ export function describeChange(change: TimelineChange, entity: Entity, language:
     before: change.before_display ?? valueText(field, change.before, language, format),
     after: change.after_display ?? valueText(field, change.after, language, format),
   });
+}
+
+const given = (v: string | undefined): string | undefined => v?.trim() || undefined;
+
+/**
+ * What the add-relation dialog sends: an existing customer or a person (name, phone, ID number),
+ * a share only for a shareholder, empty texts left out.
+ */
+export function toRelationInput(v: RelationForm): RelationInput {
+  const common = { role: v.role, share_percent: v.role === SHAREHOLDER ? given(v.share_percent) : undefined, note: given(v.note) };
+  return v.mode === 'customer'
+    ? { ...common, related_customer_id: v.related_customer_id }
+    : { ...common, person_name: given(v.person_name), person_phone: given(v.person_phone), person_id_number: given(v.person_id_number) };
 }

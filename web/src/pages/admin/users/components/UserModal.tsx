@@ -47,6 +47,7 @@ export default function UserModal({ open, user, roleOptions, roleName, users, on
         : createUser({ ...v, supervisor_id: v.supervisor_id ?? null, must_change_password: v.must_change_password ?? true }),
     onSuccess: (saved) => {
       void queryClient.invalidateQueries({ queryKey: ['users'] });
+      form.resetFields();
       onClose();
       const waiting = (saved.pending_changes ?? []).map((c) => roleName(c.role?.key ?? ''));
       if (waiting.length > 0) {

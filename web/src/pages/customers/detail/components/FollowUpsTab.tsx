@@ -1,4 +1,4 @@
-import { Button, Card, DatePicker, Form, Input, List, Select, Space, Tag, Typography } from 'antd';
+import { App, Button, Card, DatePicker, Form, Input, List, Select, Space, Tag, Typography } from 'antd';
 import type { Dayjs } from 'dayjs';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
@@ -23,6 +23,7 @@ interface FollowUpForm {
 export default function FollowUpsTab({ customerId, canWrite }: Props) {
   const { t } = useTranslation();
   const format = useFormat();
+  const { message } = App.useApp();
   const queryClient = useQueryClient();
   const [form] = Form.useForm<FollowUpForm>();
   const list = useQuery({ queryKey: ['customer', customerId, 'followups'], queryFn: () => listFollowUps(customerId) });
@@ -35,8 +36,10 @@ export default function FollowUpsTab({ customerId, canWrite }: Props) {
         next_followup_date: v.next_followup_date ? v.next_followup_date.format('YYYY-MM-DD') : undefined,
       }),
     onSuccess: () => {
+      // Back to a clean form: what was red before this save is no longer wrong.
       form.resetFields();
       void queryClient.invalidateQueries({ queryKey: ['customer', customerId] });
+      void message.success(t('followups.saved'));
     },
     onError: (e) => reportError(e, form),
   });

@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { Button, Descriptions, Space, Tooltip } from 'antd';
 import { EyeOutlined } from '@ant-design/icons';
-import { useMutation } from '@tanstack/react-query';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import type { Customer } from '../../../../api/types';
 import type { WorkspaceEntity } from '../../../../api/workspace-types';
@@ -18,11 +18,16 @@ interface Props {
 
 export default function ProfileTab({ customer, entity, canUnmask }: Props) {
   const { t, i18n } = useTranslation();
+  const queryClient = useQueryClient();
   const [plain, setPlain] = useState<Record<string, unknown>>({});
   const type: CustomerType = customer.type === 'enterprise' ? 'enterprise' : 'individual';
   const mutation = useMutation({
     mutationFn: (fields: string[]) => unmask(String(customer.id), fields),
-    onSuccess: (data) => setPlain((p) => ({ ...p, ...data })),
+    onSuccess: (data) => {
+      setPlain((p) => ({ ...p, ...data }));
+      // The header card shows some of the same fields (the phone, the ID number): it shows them plainly too.
+      queryClient.setQueryData<Customer>(['customer', String(customer.id)], (old) => (old ? { ...old, ...data } : old));
+    },
     onError: (e) => reportError(e),
   });
 
