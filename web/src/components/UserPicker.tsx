@@ -25,7 +25,7 @@ interface Props {
 const SEARCH_DELAY_MS = 250;
 
 /** Who someone is, for a reader choosing among people: name, username, department and roles. */
-export function UserSummary({ user }: { user: AssignableUser }) {
+function UserSummary({ user }: { user: AssignableUser }) {
   return (
     <Space direction="vertical" size={0} style={{ lineHeight: 1.35 }}>
       <span>

@@ -45,7 +45,11 @@ export default function CustomerFilters({ form, entity, owner, onOwnerPick, coll
   const hidden = values ? hiddenFilterCount(values) : 0;
 
   const searchByTail = (digits: string) => {
-    form.setFieldsValue({ phone: undefined, phone_tail: digits });
+    // The phone box is emptied, and its hint with it.
+    form.setFields([
+      { name: 'phone', value: undefined, errors: [], warnings: [] },
+      { name: 'phone_tail', value: digits, errors: [] },
+    ]);
     form.submit();
   };
 
