@@ -1,8 +1,10 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import {
+  addCustomerField,
   createConfirmedUser,
   createCustomer,
+  createEnterprise,
   createRole,
   createUser,
   demoPassword,
@@ -46,6 +48,36 @@ function textbox(page: Page, label: string) {
 async function pickOption(page: Page, label: string, option: string): Promise<void> {
   await page.getByRole('combobox', { name: new RegExp(`^\\*?\\s*${label}$`) }).click();
   await page.locator('.ant-select-dropdown:visible .ant-select-item-option', { hasText: option }).first().click();
+}
+
+/**
+ * Picks an option of a searchable select by typing it first, as staff do with a long list (a
+ * person in a user picker, an action among dozens).
+ */
+async function pickSearching(page: Page, label: string, text: string): Promise<void> {
+  const box = page.getByRole('combobox', { name: new RegExp(`^\\*?\\s*${label}$`) });
+  await box.click();
+  await box.pressSequentially(text);
+  await page.locator('.ant-select-dropdown:visible .ant-select-item-option', { hasText: text }).first().click();
+}
+
+/** The texts of one column of a table, by its header. */
+async function columnTexts(table: Locator, header: string): Promise<string[]> {
+  const headers = await table.locator('thead th').allTextContents();
+  const index = headers.findIndex((h) => h.trim() === header);
+  if (index < 0) throw new Error(`no column ${header} in ${headers.join(' | ')}`);
+  return table.locator(`tbody tr.ant-table-row > td:nth-child(${index + 1})`).allTextContents();
+}
+
+async function logout(page: Page): Promise<void> {
+  await page.getByTestId('user-menu').click();
+  await page.getByRole('menuitem', { name: '退出登录' }).click();
+  await page.waitForURL(/\/login/);
+}
+
+/** The form item (label, control and messages) of a labelled text box. */
+function formItem(page: Page, label: string) {
+  return page.locator('.ant-form-item').filter({ has: textbox(page, label) });
 }
 
 beforeAll(async () => {
@@ -256,8 +288,11 @@ describe('OpenCredit in the browser', () => {
     const phone = page.getByTestId('field-phone');
     await phone.waitFor();
     expect(await phone.textContent()).toContain('****');
+    expect(await page.getByTestId('header-phone').textContent()).toContain('****');
     await page.getByRole('button', { name: '查看手机号码明文' }).click();
     await expect.poll(() => phone.textContent()).toBe(customer.phone);
+    // The header card shows the same number: it is unmasked there too.
+    await expect.poll(() => page.getByTestId('header-phone').textContent()).toBe(customer.phone);
   });
 
   it('forces a user whose password an administrator reset to change it', async () => {
@@ -284,7 +319,7 @@ describe('OpenCredit in the browser', () => {
     await page.getByLabel('新密码', { exact: true }).fill(fresh);
     await page.getByLabel('确认新密码').fill(fresh);
     await page.getByRole('button', { name: '保存' }).click();
-    await page.waitForURL(/\/customers$/);
+    await page.waitForURL(/\/workbench$/);
   });
 
   it('makes a role that brings unmasking wait for a second administrator', async () => {
@@ -411,7 +446,9 @@ describe('OpenCredit in the browser', () => {
     await login(page, 'auditor.sun', password('auditor.sun'));
     await page.getByRole('menuitem', { name: '审计日志' }).click();
     await page.waitForURL(/\/admin\/audit$/);
-    await page.getByRole('cell', { name: 'change.approved' }).first().waitFor();
+    // Actions by their names, not their keys.
+    await page.getByRole('cell', { name: '复核通过' }).first().waitFor();
+    expect(await page.getByRole('cell', { name: 'change.approved' }).count()).toBe(0);
     await screenshot(page, '11-admin-audit');
   });
 
@@ -422,7 +459,8 @@ describe('OpenCredit in the browser', () => {
     const page = await open();
     await login(page, user.username, user.password);
     await page.getByText('English', { exact: true }).click();
-    await page.getByRole('menuitem', { name: 'Customer list' }).waitFor();
+    await page.getByRole('menuitem', { name: 'Customer list' }).click();
+    await page.waitForURL(/\/customers$/);
     await page.getByRole('button', { name: 'New customer' }).waitFor();
     await page.waitForLoadState('networkidle');
     await page.reload();
@@ -431,5 +469,326 @@ describe('OpenCredit in the browser', () => {
     await page.getByTestId('user-menu').click();
     await page.getByRole('menuitem', { name: 'Sign out' }).click();
     await page.waitForURL(/\/login/);
+  });
+
+  it('lands every role on the workbench with what applies to them', async () => {
+    const customer = await customerOfZhang('工作台测试客户', 20);
+    const page = await open();
+    await login(page, 'am.zhang', password('am.zhang'));
+    await page.waitForURL(/\/workbench$/);
+    expect(await page.getByRole('menuitem').first().textContent()).toBe('工作台');
+    await expect.poll(() => page.getByTestId('workbench-my_customers').textContent()).toMatch(/我的客户\s*\d+/);
+    await expect.poll(() => page.getByTestId('business-date').textContent()).toMatch(/^业务日期 \d{4}-\d{2}-\d{2}$/);
+    await page.getByTestId('quick-actions').getByRole('button', { name: '新建客户' }).waitFor();
+    expect(await page.getByTestId('section-todo').textContent()).toContain('流程引擎');
+    // Opening a customer puts it among the recently viewed.
+    await page.goto(customer.url);
+    await expect.poll(() => page.getByTestId('customer-name').textContent()).toBe(customer.name);
+    await page.getByRole('menuitem', { name: '工作台' }).click();
+    await page.getByTestId('recent-customers').getByRole('link', { name: customer.name }).waitFor();
+    await screenshot(page, '20-workbench');
+
+    // A security administrator reads no customers: no customer figures, only their own duties.
+    await logout(page);
+    await login(page, 'sec.zhou', password('sec.zhou'));
+    await page.waitForURL(/\/workbench$/);
+    await page.getByTestId('section-todo').waitFor();
+    expect(await page.getByTestId('workbench-my_customers').count()).toBe(0);
+    expect(await page.getByTestId('recent-customers').count()).toBe(0);
+    expect(await page.getByTestId('section-approvals').count()).toBe(0);
+    await page.getByTestId('quick-actions').getByRole('button', { name: '角色' }).waitFor();
+    expect(await page.getByTestId('quick-actions').getByRole('button', { name: '新建客户' }).count()).toBe(0);
+    await screenshot(page, '21-workbench-security');
+  });
+
+  it('lets a department manager hand a customer to a team member chosen by name, naming both first', async () => {
+    const customer = await customerOfZhang('转移测试客户', 21);
+    const page = await open();
+    await login(page, 'manager.chen', password('manager.chen'));
+    await page.goto(customer.url);
+    await page.getByRole('button', { name: '转移客户经理' }).click();
+    const dialog = page.locator('.ant-modal').filter({ hasText: '新的客户经理' });
+    const picker = page.getByRole('combobox', { name: /^\*?\s*新的客户经理$/ });
+    await picker.click();
+    await picker.pressSequentially('陈');
+    // Each choice says who the person is: name, username, department path and roles.
+    const option = page.locator('.ant-select-dropdown:visible .ant-select-item-option', { hasText: '陈经理' });
+    await expect.poll(() => option.textContent()).toMatch(/陈经理.*manager\.chen.*城东支行.*部门经理/);
+    await screenshot(page, '22a-user-picker');
+    await option.click();
+    await dialog.getByRole('button', { name: '确定' }).click();
+    const confirm = page.locator('.ant-modal-confirm');
+    await confirm.getByText(`将客户 ${customer.name} 从 张客户经理 调整给 陈经理？`).waitFor();
+    await screenshot(page, '22-reassign-confirm');
+    await confirm.getByRole('button', { name: '确定' }).click();
+    await page.getByText(`客户 ${customer.name} 已调整给 陈经理`).waitFor();
+    await expect.poll(() => page.getByTestId('header-owner').textContent()).toBe('陈经理 (我)');
+
+    // The timeline says what happened in names.
+    await page.getByRole('tab', { name: '时间线' }).click();
+    const timeline = page.getByTestId('timeline');
+    await timeline.locator('.ant-tag', { hasText: '调整客户经理' }).first().waitFor();
+    await timeline.getByText('客户经理：张客户经理 → 陈经理').waitFor();
+    expect(await timeline.textContent()).not.toContain('owner_id');
+    await screenshot(page, '23-timeline-names');
+  });
+
+  it('filters the list by an account manager picked by name, shows the total and remembers the filters', async () => {
+    await customerOfZhang('筛选测试客户', 31);
+    const page = await open();
+    await login(page, 'manager.chen', password('manager.chen'));
+    await page.goto('/customers');
+    const table = page.getByTestId('customer-table');
+    await table.locator('tr.ant-table-row').first().waitFor();
+    await pickSearching(page, '客户经理', '张客户经理');
+    await page.getByRole('button', { name: '展开更多条件' }).click();
+    await page.getByRole('button', { name: '收起' }).waitFor();
+    await page.getByRole('button', { name: '查询' }).click();
+    await expect.poll(async () => [...new Set(await columnTexts(table, '客户经理'))]).toEqual(['张客户经理']);
+    await expect.poll(() => page.getByTestId('customer-total').textContent()).toMatch(/^共 [1-9]\d* 条$/);
+    await screenshot(page, '24-list-owner-filter');
+
+    // Back on the page, the filter and the expanded bar are as the user left them.
+    await page.reload();
+    const owner = page.locator('.ant-form-item').filter({ has: page.getByRole('combobox', { name: /^客户经理$/ }) });
+    await expect.poll(() => owner.locator('.ant-select-selection-item').textContent()).toBe('张客户经理');
+    await page.getByRole('button', { name: '收起' }).waitFor();
+    await table.locator('tr.ant-table-row').first().waitFor();
+    expect([...new Set(await columnTexts(table, '客户经理'))]).toEqual(['张客户经理']);
+  });
+
+  it('points a partly typed phone to the tail search, which finds the customer by its last four digits', async () => {
+    const customer = await customerOfZhang('尾号测试客户', 22);
+    const tail = customer.phone.slice(-4);
+    const page = await open();
+    await login(page, 'am.zhang', password('am.zhang'));
+    await page.goto('/customers');
+    await textbox(page, '手机号码').fill(customer.phone.slice(3));
+    const phone = formItem(page, '手机号码');
+    // A hint, not a red error.
+    await phone.locator('.ant-form-item-explain-warning', { hasText: '只记得后四位' }).waitFor();
+    expect(await phone.locator('.ant-form-item-explain-error').count()).toBe(0);
+    const search = page.waitForRequest((r) => r.url().includes('/api/v1/customers?') && r.url().includes(`phone_tail=${tail}`));
+    await page.getByRole('button', { name: `改用尾号 ${tail} 查询` }).click();
+    expect((await search).url()).not.toMatch(/[?&]phone=/);
+    expect(await textbox(page, '手机尾号').inputValue()).toBe(tail);
+    await page.getByTestId('customer-table').getByRole('link', { name: customer.name }).waitFor();
+    await page.getByTestId('customer-total').waitFor();
+    await screenshot(page, '25-phone-tail');
+  });
+
+  it('explains a duplicate ID number under the field, with a link only for a customer one may open', async () => {
+    const existing = await customerOfZhang('重复证件客户', 23);
+    const page = await open();
+    const register = async () => {
+      await page.goto('/customers/new');
+      await textbox(page, '客户名称').fill('重复登记测试');
+      await pickOption(page, '证件类型', '居民身份证');
+      await textbox(page, '证件号码').fill(existing.idNumber);
+      await textbox(page, '手机号码').fill(mobile(123));
+      await page.getByRole('button', { name: '保存' }).click();
+      const item = formItem(page, '证件号码');
+      await item.locator('.ant-form-item-explain-error', { hasText: '已登记为客户' }).waitFor();
+      expect(await page.locator('.ant-notification-notice').count()).toBe(0);
+      return item;
+    };
+    await login(page, 'am.zhang', password('am.zhang'));
+    const item = await register();
+    await screenshot(page, '26-duplicate-under-field');
+    await item.getByRole('link', { name: `查看已登记的客户 ${existing.name}` }).click();
+    await page.waitForURL(new RegExp(`${existing.url}$`));
+
+    // Another manager's customer is named, not offered to open.
+    await logout(page);
+    await login(page, 'am.liu', password('am.liu'));
+    const outside = await register();
+    expect(await outside.getByRole('link').count()).toBe(0);
+  });
+
+  it("requires an enterprise's credit code unless it is marked pending with a reason, and takes a landline", async () => {
+    const name = '待补代码测试企业';
+    const page = await open();
+    await login(page, 'am.zhang', password('am.zhang'));
+    await page.goto('/customers/new');
+    await page.getByRole('radio', { name: '企业' }).click();
+    await textbox(page, '客户名称').fill(name);
+    await page.getByRole('button', { name: '保存' }).click();
+    const code = formItem(page, '统一社会信用代码');
+    await code.locator('.ant-form-item-explain-error', { hasText: '请填写统一社会信用代码' }).waitFor();
+    expect(page.url()).toMatch(/\/customers\/new$/);
+
+    await page.getByRole('checkbox', { name: '统一社会信用代码待补' }).check();
+    await expect.poll(() => code.locator('.ant-form-item-explain-error').count()).toBe(0);
+    await page.getByPlaceholder('说明暂缺统一社会信用代码的原因').fill('营业执照正在办理');
+    await textbox(page, '联系人').fill('王联系');
+    await textbox(page, '联系人电话').fill('0571-88886666');
+    await textbox(page, '联系人电话').blur();
+    expect(await formItem(page, '联系人电话').locator('.ant-form-item-explain-error').count()).toBe(0);
+    await screenshot(page, '27-enterprise-code-pending');
+    await page.getByRole('button', { name: '保存' }).click();
+    await page.waitForURL(/\/customers\/\d+$/);
+    await page.getByText('客户已创建').waitFor();
+
+    // The list shows the enterprise's contact phone, masked to its last digits.
+    await page.goto('/customers');
+    await textbox(page, '客户名称').fill(name);
+    await page.getByRole('button', { name: '查询' }).click();
+    const table = page.getByTestId('customer-table');
+    await table.getByRole('link', { name }).waitFor();
+    expect((await columnTexts(table, '手机号码'))[0]).toContain('6666');
+  });
+
+  it('lets a risk officer set only the risk level and status', async () => {
+    const customer = await customerOfZhang('分类测试客户', 24);
+    const page = await open();
+    await login(page, 'risk.li', password('risk.li'));
+    await page.goto(customer.url);
+    await page.getByTestId('customer-name').waitFor();
+    expect(await page.getByRole('button', { name: '编辑' }).count()).toBe(0);
+    await page.getByRole('button', { name: '设置风险等级和状态' }).click();
+    const dialog = page.getByRole('dialog');
+    await pickOption(page, '风险等级', '高');
+    const patch = page.waitForRequest((r) => r.method() === 'PATCH' && r.url().includes('/api/v1/customers/'));
+    await screenshot(page, '28-classify');
+    await dialog.getByRole('button', { name: '保存' }).click();
+    expect((await patch).postDataJSON()).toEqual({ risk_level: 'high' });
+    await page.getByText('已保存').waitFor();
+    await page.locator('.ant-card').first().locator('.ant-tag', { hasText: /^高$/ }).waitFor();
+  });
+
+  it('deletes a customer only with a reason, which the request carries', async () => {
+    const customer = await customerOfZhang('删除测试客户', 25);
+    const page = await open();
+    await login(page, 'admin', password('admin'));
+    await page.goto(customer.url);
+    await page.getByRole('button', { name: '删除' }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByRole('button', { name: '删除' }).click();
+    await dialog.getByText('请填写删除原因').waitFor();
+    await dialog.getByLabel('删除原因').fill('重');
+    await dialog.getByText('应为 2–200 个字符').waitFor();
+    await dialog.getByLabel('删除原因').fill('重复录入');
+    await screenshot(page, '29-delete-reason');
+    const removal = page.waitForRequest((r) => r.method() === 'DELETE' && r.url().endsWith(`/api/v1${customer.url}`));
+    await dialog.getByRole('button', { name: '删除' }).click();
+    expect((await removal).postDataJSON()).toEqual({ reason: '重复录入' });
+    await page.getByText(`客户 ${customer.name} 已删除`).waitFor();
+    await page.waitForURL(/\/customers$/);
+    await page.goto(customer.url);
+    await page.getByText('客户不存在或您无权查看').waitFor();
+  });
+
+  it('names actions and objects in the audit log and filters by action, object type and actor', async () => {
+    const customer = await customerOfZhang('审计名称客户', 26);
+    const page = await open();
+    await login(page, 'auditor.sun', password('auditor.sun'));
+    await page.getByRole('menuitem', { name: '审计日志' }).click();
+    await page.waitForURL(/\/admin\/audit$/);
+    await pickSearching(page, '操作', '新建客户');
+    await pickOption(page, '对象类型', '客户');
+    await pickSearching(page, '操作人', '张客户经理');
+    const query = page.waitForRequest((r) => r.url().includes('/api/v1/audit-events?'));
+    await page.getByRole('button', { name: '查询' }).click();
+    const url = new URL((await query).url());
+    expect(url.searchParams.get('action')).toBe('customer.create');
+    expect(url.searchParams.get('entity_type')).toBe('customer');
+    expect(url.searchParams.get('user_id')).toMatch(/^\d+$/);
+    const table = page.getByTestId('audit-table');
+    await table.getByRole('cell', { name: `客户 ${customer.name}` }).waitFor();
+    expect([...new Set(await columnTexts(table, '操作'))]).toEqual(['新建客户']);
+    expect([...new Set(await columnTexts(table, '操作人'))]).toEqual(['am.zhang']);
+    await screenshot(page, '30-audit-names');
+  });
+
+  it('lets an administrator edit and archive a custom field, which then leaves the form', async () => {
+    await addCustomerField(server, 'e2e_archive', { 'zh-CN': '归档测试字段', 'en-US': 'Archive test' });
+    const page = await open();
+    await login(page, 'admin', password('admin'));
+    await page.goto('/admin/fields');
+    const row = page.getByTestId('fields-table').locator('tr.ant-table-row', { hasText: 'e2e_archive' });
+    await row.getByRole('button', { name: '编辑' }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByLabel('中文名称').fill('归档测试字段改');
+    await dialog.getByLabel('最大长度').fill('30');
+    await dialog.getByRole('button', { name: '保存' }).click();
+    await page.getByText('已保存').waitFor();
+    await row.getByRole('cell', { name: '归档测试字段改' }).waitFor();
+    await row.locator('.ant-tag', { hasText: '≤ 30 字' }).waitFor();
+    await page.goto('/customers/new');
+    await page.getByLabel('归档测试字段改').waitFor();
+
+    await page.goto('/admin/fields');
+    await row.getByRole('button', { name: '归档' }).click();
+    await page.locator('.ant-popconfirm').getByRole('button', { name: '确定' }).click();
+    await page.getByText('字段已归档').waitFor();
+    await row.locator('.ant-tag', { hasText: '已归档' }).waitFor();
+    await screenshot(page, '31-fields-archived');
+    await page.goto('/customers/new');
+    await textbox(page, '客户名称').waitFor();
+    expect(await page.getByLabel('归档测试字段改').count()).toBe(0);
+  });
+
+  it("asks a share of shareholders only, and checks and masks a related person's ID number", async () => {
+    const customer = await customerOfZhang('关联方测试客户', 27);
+    const person = residentId(127);
+    const page = await open();
+    await login(page, 'am.zhang', password('am.zhang'));
+    await page.goto(customer.url);
+    await page.getByRole('tab', { name: '关联方' }).click();
+    await page.getByRole('button', { name: '添加关联方' }).click();
+    const dialog = page.getByRole('dialog');
+    await pickOption(page, '关系', '配偶');
+    expect(await dialog.getByLabel('持股比例').count()).toBe(0);
+    await pickOption(page, '关系', '股东');
+    await dialog.getByLabel('持股比例').fill('30');
+    await dialog.getByLabel('姓名').fill('李股东');
+    await dialog.getByLabel('证件号码').fill(wrongCheckDigit(person));
+    await dialog.getByText('身份证号码无效').first().waitFor();
+    await dialog.getByLabel('证件号码').fill(person);
+    await expect.poll(() => dialog.getByText('身份证号码无效').count()).toBe(0);
+    await dialog.getByRole('button', { name: '保存' }).click();
+    await page.getByText('已添加关联方：股东').waitFor();
+    const row = page.getByTestId('relations-table').locator('tr.ant-table-row', { hasText: '李股东' });
+    await row.waitFor();
+    expect(await row.textContent()).toContain('30%');
+    expect(await row.textContent()).not.toContain(person);
+    await screenshot(page, '32-relations-share');
+    await page.getByRole('tab', { name: '时间线' }).click();
+    await page.getByTestId('timeline').getByText(/新增关联方：股东 李股东/).waitFor();
+  });
+
+  it('shows money with separators and 元, a large summary amount in 万元, and times on the business clock', async () => {
+    const zhang = await demoSession(server, 'am.zhang');
+    const person = await createCustomer(zhang, '金额格式客户', 28, { monthly_income: '1234567.89' });
+    const company = await createEnterprise(zhang, '万元格式测试企业', 29, { registered_capital: '1234567.89' });
+    const page = await open();
+    await login(page, 'am.zhang', password('am.zhang'));
+    await page.goto(person.url);
+    await expect.poll(() => page.getByTestId('header-amount').textContent()).toBe('1,234,567.89 元');
+    expect(await page.getByTestId('field-monthly_income').textContent()).toBe('1,234,567.89 元');
+    await screenshot(page, '33-money-individual');
+    await page.goto(company.url);
+    await expect.poll(() => page.getByTestId('header-amount').textContent()).toBe('123.46 万元');
+    expect(await page.getByTestId('field-registered_capital').textContent()).toBe('1,234,567.89 元');
+    expect(await page.getByTestId('field-created_at').textContent()).toMatch(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}$/);
+    await screenshot(page, '34-money-enterprise');
+  });
+
+  it('says a follow-up was saved and clears the form that an empty submit had turned red', async () => {
+    const customer = await customerOfZhang('反馈测试客户', 30);
+    const page = await open();
+    await login(page, 'am.zhang', password('am.zhang'));
+    await page.goto(customer.url);
+    await page.getByRole('tab', { name: '跟进记录' }).click();
+    const form = page.locator('form#followup');
+    await page.getByRole('button', { name: '保存跟进' }).click();
+    await form.locator('.ant-form-item-explain-error', { hasText: '此项为必填项' }).waitFor();
+    await page.getByLabel('跟进内容').fill('上门核实经营情况');
+    await page.getByRole('button', { name: '保存跟进' }).click();
+    await page.getByText('跟进记录已保存').waitFor();
+    await page.getByText('上门核实经营情况').first().waitFor();
+    await expect.poll(() => form.locator('.ant-form-item-explain-error').count()).toBe(0);
+    expect(await page.getByLabel('跟进内容').inputValue()).toBe('');
+    await screenshot(page, '35-followup-saved');
   });
 });

@@ -83,7 +83,7 @@ export interface TestCustomer {
  * An individual customer created by account manager `owner` (who then owns it), with resident ID
  * number residentId(n) and mobile number mobile(n).
  */
-export async function createCustomer(owner: ApiSession, name: string, n: number): Promise<TestCustomer> {
+export async function createCustomer(owner: ApiSession, name: string, n: number, extra: Record<string, unknown> = {}): Promise<TestCustomer> {
   const customer = { name, idNumber: residentId(n), phone: mobile(n) };
   const created = await owner.call<{ id: number }>('POST', '/api/v1/customers', {
     type: 'individual',
@@ -91,8 +91,50 @@ export async function createCustomer(owner: ApiSession, name: string, n: number)
     id_type: 'resident_id',
     id_number: customer.idNumber,
     phone: customer.phone,
+    ...extra,
   });
   return { ...customer, url: `/customers/${created.id}` };
+}
+
+/**
+ * Test enterprises' unified social credit codes (GB 32100-2015): 91 (a company), division 110109
+ * as residentId's, `sequence` in the organisation code, and the MOD 31 check character.
+ */
+export function creditCode(sequence: number): string {
+  const alphabet = '0123456789ABCDEFGHJKLMNPQRTUWXY';
+  const weights = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28];
+  const first17 = `91110109${String(sequence).padStart(9, '0')}`;
+  let sum = 0;
+  for (let i = 0; i < 17; i++) sum += alphabet.indexOf(first17.charAt(i)) * (weights[i] ?? 0);
+  const check = 31 - (sum % 31);
+  return first17 + alphabet.charAt(check === 31 ? 0 : check);
+}
+
+export interface TestEnterprise {
+  name: string;
+  creditCode: string;
+  contactPhone: string;
+  url: string;
+}
+
+/** An enterprise customer of `owner` with credit code creditCode(n) and contact phone mobile(n). */
+export async function createEnterprise(owner: ApiSession, name: string, n: number, extra: Record<string, unknown> = {}): Promise<TestEnterprise> {
+  const enterprise = { name, creditCode: creditCode(n), contactPhone: mobile(n) };
+  const created = await owner.call<{ id: number }>('POST', '/api/v1/customers', {
+    type: 'enterprise',
+    name,
+    credit_code: enterprise.creditCode,
+    contact_person: '王联系',
+    contact_phone: enterprise.contactPhone,
+    ...extra,
+  });
+  return { ...enterprise, url: `/customers/${created.id}` };
+}
+
+/** A custom text field of the customer form, added by the system administrator. */
+export async function addCustomerField(server: Server, name: string, label: { 'zh-CN': string; 'en-US': string }): Promise<void> {
+  const admin = await demoSession(server, 'admin');
+  await admin.call('POST', '/api/v1/entities/customer/fields', { name, label, type: 'text', required: false, sensitive: false });
 }
 
 /** One password for every test user: it never contains a username, as the policy requires. */

@@ -11,6 +11,9 @@ import { AuthProvider } from './auth/AuthContext';
 import { reportError, setNotifier } from './api/errors';
 import { ApiError } from './api/request';
 import ErrorBoundary from './components/ErrorBoundary';
+import i18n from './i18n';
+import type { Entity } from './api/types';
+import { entityLabeler } from './services/entity';
 import AppRoutes from './routes';
 
 const queryClient = new QueryClient({
@@ -19,7 +22,8 @@ const queryClient = new QueryClient({
       // A page may handle some statuses itself (a 404 customer page, say).
       const quiet = query.meta?.quietStatuses;
       if (error instanceof ApiError && Array.isArray(quiet) && quiet.includes(error.status)) return;
-      reportError(error);
+      // Queries are mostly about customers (the list's filters): their fields are named by the form's labels.
+      reportError(error, undefined, entityLabeler(queryClient.getQueryData<Entity>(['entity', 'customer']), i18n.language));
     },
   }),
   defaultOptions: {

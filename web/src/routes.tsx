@@ -4,11 +4,11 @@ import { useAuth } from './auth/AuthContext';
 import PageLoading from './components/PageLoading';
 import ErrorBoundary from './components/ErrorBoundary';
 import BasicLayout from './layouts/BasicLayout';
-import { visibleMenu } from './layouts/menu';
 
 // One chunk per page.
 const LoginPage = lazy(() => import('./pages/user/login'));
 const ChangePasswordPage = lazy(() => import('./pages/user/change-password'));
+const WorkbenchPage = lazy(() => import('./pages/workbench'));
 const CustomerListPage = lazy(() => import('./pages/customers/list'));
 const CustomerFormPage = lazy(() => import('./pages/customers/form'));
 const CustomerDetailPage = lazy(() => import('./pages/customers/detail'));
@@ -51,11 +51,6 @@ function RequireSession({ children }: { children: ReactNode }) {
   return <>{children}</>;
 }
 
-/** The first page the user's menu offers: a security administrator, say, reads no customers. */
-function Home() {
-  const { can } = useAuth();
-  return <Navigate to={visibleMenu(can)[0]?.items[0]?.path ?? '/customers'} replace />;
-}
 
 export default function AppRoutes() {
   return (
@@ -68,7 +63,9 @@ export default function AppRoutes() {
           </RequireSession>
         }
       >
-        <Route index element={<Home />} />
+        {/* Every role lands on the workbench; it shows each only what applies to them. */}
+        <Route index element={<Navigate to="/workbench" replace />} />
+        <Route path="/workbench" element={<Page><WorkbenchPage /></Page>} />
         <Route path="/account/password" element={<Page><ChangePasswordPage /></Page>} />
         <Route path="/customers" element={<Page permission="customer.read"><CustomerListPage /></Page>} />
         <Route path="/customers/new" element={<Page permission="customer.write"><CustomerFormPage /></Page>} />

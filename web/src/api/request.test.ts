@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ApiError, buildQuery, http, setCsrfToken, setRequestLanguage, setUnauthorizedHandler } from './request';
-import { describeError, fieldErrorsFor } from './errors';
+import type { FormInstance } from 'antd';
+import { describeError, fieldErrorsFor, reportError } from './errors';
 
 function problem(status: number, body: object, headers: Record<string, string> = {}) {
   return new Response(JSON.stringify(body), { status, headers: { 'Content-Type': 'application/problem+json', ...headers } });
@@ -78,5 +79,33 @@ describe('request', () => {
 
   it('builds query strings without empty values', () => {
     expect(buildQuery({ q: 'a b', x: undefined, y: '', tags: ['vip', 'new'], n: 3 })).toBe('?q=a+b&tags=vip%2Cnew&n=3');
+  });
+});
+
+describe('error messages', () => {
+  const invalid = (field: string, message: string) =>
+    new ApiError({ status: 422, code: 'invalid_argument', detail: '输入有误', errors: [{ field, code: 'invalid', message }] });
+
+  it('name a field by the label the caller gives, not by its key', () => {
+    const labels = (f: string) => (f === 'id_number' ? '证件号码' : undefined);
+    const d = describeError(invalid('id_number', '身份证号码无效'), labels);
+    expect(d.description).toContain('证件号码：身份证号码无效');
+    expect(d.description).not.toContain('id_number');
+  });
+
+  it("name the API's request fields from the locale files, and an unknown field by its key", () => {
+    expect(describeError(invalid('phone_tail', '应为 4 位数字')).description).toContain('手机尾号：应为 4 位数字');
+    expect(describeError(invalid('x_custom', '无效')).description).toContain('x_custom：无效');
+  });
+
+  it('put a duplicate (409) under the field the form shows, as a 422', () => {
+    const form = { getFieldsValue: () => ({ id_number: '110' }), setFields: vi.fn(), scrollToField: vi.fn() };
+    const duplicate = new ApiError({
+      status: 409,
+      code: 'already_exists',
+      errors: [{ field: 'id_number', code: 'duplicate', message: '该证件号码已登记为客户 张三（客户经理 李明）' }],
+    });
+    expect(reportError(duplicate, form as unknown as FormInstance)).toBe(true);
+    expect(form.setFields).toHaveBeenCalledWith([{ name: 'id_number', errors: ['该证件号码已登记为客户 张三（客户经理 李明）'] }]);
   });
 });

@@ -3,11 +3,14 @@ import { useQueryClient } from '@tanstack/react-query';
 import i18n, { isLanguage, rememberLanguage, type Language } from '../i18n';
 import { ApiError, http, setCsrfToken, setRequestLanguage, setUnauthorizedHandler } from '../api/request';
 import type { Principal, Session } from '../api/types';
+import type { SessionWithZone } from '../api/workspace-types';
 
 export interface AuthState {
   /** undefined while the session probe runs, null when signed out. */
   session: Session | null | undefined;
   user: Principal | null;
+  /** The configured business zone ("+08:00") from /api/v1/auth/me; undefined until it has answered. */
+  timeZone: string | undefined;
   can: (permission: string) => boolean;
   signedIn: (session: Session) => void;
   logout: () => Promise<void>;
@@ -26,6 +29,7 @@ export function applyLanguage(lang: Language): void {
 
 export function AuthProvider({ children }: { children: ReactNode }) {
   const [session, setSession] = useState<Session | null | undefined>(undefined);
+  const [timeZone, setTimeZone] = useState<string | undefined>(undefined);
   const queryClient = useQueryClient();
 
   const accept = useCallback((s: Session | null) => {
@@ -36,7 +40,9 @@ export function AuthProvider({ children }: { children: ReactNode }) {
 
   const refresh = useCallback(async () => {
     try {
-      accept(await http.get<Session>('/api/v1/auth/me', undefined, { skipAuthRedirect: true }));
+      const me = await http.get<SessionWithZone>('/api/v1/auth/me', undefined, { skipAuthRedirect: true });
+      setTimeZone(me.time_zone);
+      accept(me);
     } catch (e) {
       if (e instanceof ApiError && e.status === 401) accept(null);
       else throw e;
@@ -84,18 +90,28 @@ export function AuthProvider({ children }: { children: ReactNode }) {
     [session],
   );
 
+  // The sign-in answer is a Session without the business zone: /auth/me brings it.
+  const signedIn = useCallback(
+    (s: Session) => {
+      accept(s);
+      refresh().catch(() => undefined);
+    },
+    [accept, refresh],
+  );
+
   const value = useMemo<AuthState>(() => {
     const perms = new Set(session?.user.permissions ?? []);
     return {
       session,
       user: session?.user ?? null,
+      timeZone,
       can: (p: string) => perms.has(p),
-      signedIn: accept,
+      signedIn,
       logout,
       setLanguage,
       refresh,
     };
-  }, [session, accept, logout, setLanguage, refresh]);
+  }, [session, timeZone, signedIn, logout, setLanguage, refresh]);
 
   return <AuthContext.Provider value={value}>{children}</AuthContext.Provider>;
 }

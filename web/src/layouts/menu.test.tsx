@@ -10,7 +10,12 @@ describe('visibleMenu', () => {
   it('shows an account manager no administration', () => {
     const perms = new Set(['customer.read', 'customer.write', 'followup.write']);
     const groups = visibleMenu((p) => perms.has(p));
-    expect(groups.map((g) => g.key)).toEqual(['customers']);
+    expect(groups.map((g) => g.key)).toEqual(['workbench', 'customers']);
+  });
+  it('puts the workbench first for every role, even one without permissions', () => {
+    expect(visibleMenu(() => false).map((g) => g.items.map((i) => i.path))).toEqual([['/workbench']]);
+    const security = new Set(['user.read', 'role.admin']);
+    expect(visibleMenu((p) => security.has(p))[0]?.items[0]?.path).toBe('/workbench');
   });
   it('shows each of the three administrators only their own duties', () => {
     expect(adminPaths('customer.read', 'user.read', 'user.admin', 'department.admin', 'entity.admin')).toEqual([

@@ -4,6 +4,7 @@ import {
   AuditOutlined,
   FileProtectOutlined,
   FormOutlined,
+  HomeOutlined,
   SafetyCertificateOutlined,
   TeamOutlined,
   UserOutlined,
@@ -20,10 +21,17 @@ export interface MenuEntry {
   path: string;
   labelKey: string;
   icon: ReactNode;
-  permission: string;
+  /** The permission the entry needs; none for what every signed-in user has (the workbench). */
+  permission?: string;
 }
 
 export const MENU: MenuGroup[] = [
+  // Where every role lands after signing in.
+  {
+    key: 'workbench',
+    labelKey: 'menu.home',
+    items: [{ path: '/workbench', labelKey: 'menu.workbench', icon: <HomeOutlined /> }],
+  },
   {
     key: 'customers',
     labelKey: 'menu.customerManagement',
@@ -46,6 +54,6 @@ export const MENU: MenuGroup[] = [
 /** The groups and entries a user with these permissions may see. */
 export function visibleMenu(can: (permission: string) => boolean, menu: MenuGroup[] = MENU): MenuGroup[] {
   return menu
-    .map((g) => ({ ...g, items: g.items.filter((i) => can(i.permission)) }))
+    .map((g) => ({ ...g, items: g.items.filter((i) => i.permission === undefined || can(i.permission)) }))
     .filter((g) => g.items.length > 0);
 }

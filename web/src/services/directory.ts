@@ -1,12 +1,13 @@
 // Users and departments, for pickers and for showing names instead of ids.
-import { useQuery } from '@tanstack/react-query';
+import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { http } from '../api/request';
 import type { Department, Page, User } from '../api/types';
+import type { AssignableUserList, NamedDepartment } from '../api/workspace-types';
 
 export function useDepartments(enabled = true) {
   return useQuery({
     queryKey: ['departments'],
-    queryFn: () => http.get<Page<Department>>('/api/v1/departments'),
+    queryFn: () => http.get<Page<NamedDepartment>>('/api/v1/departments'),
     enabled,
     staleTime: 60_000,
   });
@@ -18,6 +19,24 @@ export function useUsers(enabled: boolean) {
     queryFn: () => http.get<Page<User>>('/api/v1/users', { limit: 200 }),
     enabled,
     staleTime: 60_000,
+  });
+}
+
+export const ASSIGNABLE_LIMIT = 20;
+
+/**
+ * The users one may hand customers to whose name or username starts with `q` (all of them, the
+ * first ASSIGNABLE_LIMIT, for an empty `q`): active holders of customer.write within the caller's
+ * customer scope, the caller included.
+ */
+export function useAssignableUsers(q: string, enabled = true) {
+  const prefix = q.trim();
+  return useQuery({
+    queryKey: ['users', 'assignable', prefix],
+    queryFn: () => http.get<AssignableUserList>('/api/v1/users/assignable', { q: prefix, limit: ASSIGNABLE_LIMIT }),
+    enabled,
+    staleTime: 30_000,
+    placeholderData: keepPreviousData,
   });
 }
 
@@ -41,4 +60,18 @@ export function departmentTree(list: readonly Department[]): TreeNode[] {
     else roots.push(node);
   }
   return roots;
+}
+
+/**
+ * A department's place as names, "总行 / 城东支行": the server's `path_names`, or else the names of
+ * the ids along its path ("/1/4/") as the department list has them.
+ */
+export function departmentPathNames(department: Department & { path_names?: string }, list: readonly Department[]): string {
+  if (department.path_names) return department.path_names;
+  const names = new Map(list.map((d) => [d.id, d.name]));
+  return department.path
+    .split('/')
+    .filter((part) => part !== '')
+    .map((id) => names.get(Number(id)) ?? `#${id}`)
+    .join(' / ');
 }

@@ -1,10 +1,12 @@
 // Entity metadata (GET /api/v1/entities/{key}), shared by the pages that render from it.
 import { useQuery } from '@tanstack/react-query';
 import { http } from '../api/request';
+import type { FieldLabeler } from '../api/errors';
 import type { Entity, EntityField, LocalizedName } from '../api/types';
+import type { WorkspaceEntity, WorkspaceField } from '../api/workspace-types';
 
-export function fetchEntity(key: string): Promise<Entity> {
-  return http.get<Entity>(`/api/v1/entities/${encodeURIComponent(key)}`);
+export function fetchEntity(key: string): Promise<WorkspaceEntity> {
+  return http.get<WorkspaceEntity>(`/api/v1/entities/${encodeURIComponent(key)}`);
 }
 
 export function useEntity(key: string) {
@@ -23,8 +25,25 @@ export function optionLabel(field: EntityField | undefined, value: unknown, lang
   return opt ? localized(opt.label, language) : v;
 }
 
+/**
+ * The fields forms and pages show: an archived field keeps its data (the timeline and the audit
+ * log still name it) but leaves forms and lists.
+ */
+export function activeFields(entity: WorkspaceEntity): WorkspaceField[] {
+  return entity.fields.filter((f) => !f.archived);
+}
+
 export function fieldMap(entity: Entity | undefined): Map<string, EntityField> {
   return new Map((entity?.fields ?? []).map((f) => [f.name, f]));
+}
+
+/** Names an entity's fields by their labels in an error message ("证件号码", not id_number). */
+export function entityLabeler(entity: Entity | undefined, language: string): FieldLabeler {
+  const fields = fieldMap(entity);
+  return (name) => {
+    const f = fields.get(name);
+    return f ? localized(f.label, language) : undefined;
+  };
 }
 
 export const CUSTOMER_TYPES = ['individual', 'enterprise'] as const;

@@ -219,3 +219,27 @@ export function checkIdDocument(raw: string): Checked<'invalid_id_document'> {
   const v = removeChars(foldFullWidth(raw), ' -');
   return /^[A-Za-z0-9]{5,20}$/.test(v) ? accepted(v.toUpperCase()) : refused('invalid_id_document');
 }
+
+// Mainland area codes: 010 and 020–029 have three digits, every other one four (0xxx).
+const LANDLINE = /^(?:\((0(?:10|2\d|[3-9]\d{2}))\)|(0(?:10|2\d|[3-9]\d{2})))-?([1-9]\d{6,7})(?:-(\d{1,6}))?$/;
+
+/**
+ * A mainland landline as "0571-88886666" or "0571-88886666-123", following the rule the contract
+ * of issue 13 gives enterprise phones: full-width folded, ASCII whitespace removed, then an area
+ * code (optionally in parentheses, optionally followed by a dash), a 7- or 8-digit local number
+ * not starting with 0, and an optional extension of 1–6 digits after a dash.
+ */
+export function checkLandline(raw: string): Checked<'invalid_landline'> {
+  const m = LANDLINE.exec(removeChars(foldFullWidth(raw), ASCII_SPACE));
+  if (!m) return refused('invalid_landline');
+  const area = m[1] ?? m[2] ?? '';
+  return accepted(`${area}-${m[3] ?? ''}${m[4] ? `-${m[4]}` : ''}`);
+}
+
+/** An enterprise's phone: a mobile number (its 11 digits) or a landline (as checkLandline). */
+export function checkPhoneNumber(raw: string): Checked<'invalid_phone'> {
+  const mobile = checkMobile(raw);
+  if (mobile.ok) return mobile;
+  const landline = checkLandline(raw);
+  return landline.ok ? landline : refused('invalid_phone');
+}

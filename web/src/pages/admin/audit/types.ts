@@ -7,3 +7,6 @@ export interface AuditFilterValues {
   action?: string;
   range?: [Dayjs | null, Dayjs | null] | null;
 }
+
+/** The kinds of object the server records events about (audit entries' entity_type). */
+export const AUDIT_OBJECT_TYPES = ['customer', 'user', 'role', 'department', 'entity'] as const;

@@ -1,16 +1,18 @@
 import { useState } from 'react';
-import { Button, Card, Col, Empty, Form, Input, Modal, Popconfirm, Row, Space, Tree, TreeSelect, Typography } from 'antd';
+import { App, Button, Card, Col, Empty, Form, Input, Modal, Popconfirm, Row, Space, Tree, Typography } from 'antd';
 import { PlusOutlined } from '@ant-design/icons';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import type { Department } from '../../../api/types';
 import { reportError } from '../../../api/errors';
-import { departmentTree, useDepartments } from '../../../services/directory';
+import DepartmentPicker from '../../../components/DepartmentPicker';
+import { departmentPathNames, departmentTree, useDepartments } from '../../../services/directory';
 import { createDepartment, deleteDepartment, updateDepartment } from './service';
 import type { DepartmentInput } from './types';
 
 export default function DepartmentsPage() {
   const { t } = useTranslation();
+  const { message } = App.useApp();
   const queryClient = useQueryClient();
   const departments = useDepartments();
   const [selected, setSelected] = useState<Department | null>(null);
@@ -24,8 +26,10 @@ export default function DepartmentsPage() {
     mutationFn: (v: DepartmentInput) => (modal === 'edit' && selected ? updateDepartment(selected, v) : createDepartment(v)),
     onSuccess: (d) => {
       setModal(null);
+      form.resetFields();
       setSelected(d);
       void invalidate();
+      void message.success(t('common.saved'));
     },
     onError: (e) => reportError(e, form),
   });
@@ -34,6 +38,7 @@ export default function DepartmentsPage() {
     onSuccess: () => {
       setSelected(null);
       void invalidate();
+      void message.success(t('departments.deleted'));
     },
     onError: (e) => reportError(e),
   });
@@ -66,7 +71,7 @@ export default function DepartmentsPage() {
           {selected ? (
             <Space direction="vertical">
               <Typography.Title level={5}>{selected.name}</Typography.Title>
-              <Typography.Text type="secondary">{t('departments.path')}: {selected.path}</Typography.Text>
+              <Typography.Text type="secondary">{t('departments.path')}: {departmentPathNames(list.find((d) => d.id === selected.id) ?? selected, list)}</Typography.Text>
               <Space>
                 <Button onClick={() => openModal('edit')}>{t('common.edit')}</Button>
                 <Popconfirm title={t('departments.deleteConfirm')} onConfirm={() => remove.mutate(selected.id)} okText={t('common.ok')} cancelText={t('common.cancel')}>
@@ -94,7 +99,7 @@ export default function DepartmentsPage() {
             <Input />
           </Form.Item>
           <Form.Item name="parent_id" label={t('departments.parent')}>
-            <TreeSelect allowClear treeData={tree} treeDefaultExpandAll />
+            <DepartmentPicker allowClear placeholder={t('departments.topLevel')} />
           </Form.Item>
         </Form>
       </Modal>

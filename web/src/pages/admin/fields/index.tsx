@@ -1,35 +1,50 @@
 import { useState } from 'react';
-import { Button, Card, Col, Form, Input, Modal, Row, Select, Space, Switch, Table, Tag } from 'antd';
+import { App, Button, Card, Col, Form, Input, Modal, Popconfirm, Row, Select, Space, Switch, Table, Tag } from 'antd';
 import type { TableColumnsType } from 'antd';
-import { MinusCircleOutlined, PlusOutlined } from '@ant-design/icons';
+import { PlusOutlined } from '@ant-design/icons';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
-import type { EntityField } from '../../../api/types';
 import { reportError } from '../../../api/errors';
+import type { WorkspaceField } from '../../../api/workspace-types';
 import { localized, useEntity } from '../../../services/entity';
-import { addField } from './service';
+import EditFieldModal from './components/EditFieldModal';
+import OptionList from './components/OptionList';
+import { addField, patchField } from './service';
 import { FIELD_FORMATS, FIELD_TYPES, type NewFieldValues } from './types';
 
 const ENTITY = 'customer';
 
 export default function FieldsPage() {
   const { t, i18n } = useTranslation();
+  const { message } = App.useApp();
   const queryClient = useQueryClient();
   const entity = useEntity(ENTITY);
   const [open, setOpen] = useState(false);
+  const [editing, setEditing] = useState<WorkspaceField | null>(null);
   const [form] = Form.useForm<NewFieldValues>();
   const type = Form.useWatch('type', form);
   const save = useMutation({
     mutationFn: (v: NewFieldValues) => addField(ENTITY, v),
     onSuccess: () => {
       setOpen(false);
+      form.resetFields();
       void queryClient.invalidateQueries({ queryKey: ['entity', ENTITY] });
+      void message.success(t('fields.added'));
     },
     onError: (e) => reportError(e, form),
   });
+  // Archiving hides a custom field from forms and lists and keeps its data; restoring brings it back.
+  const archive = useMutation({
+    mutationFn: ({ f, archived }: { f: WorkspaceField; archived: boolean }) => patchField(ENTITY, f.name, { archived }),
+    onSuccess: (_saved, { archived }) => {
+      void queryClient.invalidateQueries({ queryKey: ['entity', ENTITY] });
+      void message.success(archived ? t('fields.archived') : t('fields.restored'));
+    },
+    onError: (e) => reportError(e),
+  });
   const sections = (entity.data?.sections ?? []).map((s) => ({ value: s.key, label: localized(s.label, i18n.language) }));
 
-  const columns: TableColumnsType<EntityField> = [
+  const columns: TableColumnsType<WorkspaceField> = [
     { key: 'label', title: t('fields.label'), render: (_v, f) => localized(f.label, i18n.language) },
     { key: 'name', title: t('fields.name'), render: (_v, f) => <code>{f.name}</code> },
     { key: 'type', title: t('fields.type'), render: (_v, f) => t(`fields.types.${f.type}`, { defaultValue: f.type }) },
@@ -43,6 +58,31 @@ export default function FieldsPage() {
           {f.required && <Tag>{t('fields.required')}</Tag>}
           {f.sensitive && <Tag color="orange">{t('fields.sensitive')}</Tag>}
           {f.read_only && <Tag>{t('fields.readOnly')}</Tag>}
+          {f.max_length ? <Tag>{t('fields.maxLengthTag', { max: f.max_length })}</Tag> : null}
+          {f.archived && <Tag color="default">{t('fields.archivedTag')}</Tag>}
+        </Space>
+      ),
+    },
+    {
+      key: 'actions',
+      title: t('common.actions'),
+      render: (_v, f) => (
+        <Space size={0}>
+          <Button type="link" size="small" onClick={() => setEditing(f)}>
+            {t('common.edit')}
+          </Button>
+          {!f.builtin && (
+            <Popconfirm
+              title={f.archived ? t('fields.restoreConfirm') : t('fields.archiveConfirm')}
+              onConfirm={() => archive.mutate({ f, archived: !f.archived })}
+              okText={t('common.ok')}
+              cancelText={t('common.cancel')}
+            >
+              <Button type="link" size="small" danger={!f.archived}>
+                {f.archived ? t('fields.restore') : t('fields.archive')}
+              </Button>
+            </Popconfirm>
+          )}
         </Space>
       ),
     },
@@ -57,7 +97,17 @@ export default function FieldsPage() {
         </Button>
       }
     >
-      <Table<EntityField> rowKey="name" size="small" columns={columns} dataSource={entity.data?.fields ?? []} loading={entity.isLoading} pagination={false} />
+      <Table<WorkspaceField>
+        rowKey="name"
+        size="small"
+        columns={columns}
+        dataSource={entity.data?.fields ?? []}
+        loading={entity.isLoading}
+        pagination={false}
+        onRow={(f) => ({ style: f.archived ? { opacity: 0.55 } : undefined })}
+        data-testid="fields-table"
+      />
+      <EditFieldModal entity={ENTITY} field={editing} onClose={() => setEditing(null)} />
       <Modal
         open={open}
         width={640}
@@ -119,37 +169,7 @@ export default function FieldsPage() {
             </Form.Item>
           </Space>
           {(type === 'single_select' || type === 'multi_select') && (
-            <Form.List name="options">
-              {(items, { add, remove }) => (
-                <>
-                  {items.map((item) => (
-                    <Row key={item.key} gutter={8} align="middle">
-                      <Col span={7}>
-                        <Form.Item name={[item.name, 'value']} label={t('fields.optionValue')} rules={[{ required: true, message: t('validation.required') }]}>
-                          <Input />
-                        </Form.Item>
-                      </Col>
-                      <Col span={7}>
-                        <Form.Item name={[item.name, 'zh']} label={t('fields.labelZh')} rules={[{ required: true, message: t('validation.required') }]}>
-                          <Input />
-                        </Form.Item>
-                      </Col>
-                      <Col span={7}>
-                        <Form.Item name={[item.name, 'en']} label={t('fields.labelEn')} rules={[{ required: true, message: t('validation.required') }]}>
-                          <Input />
-                        </Form.Item>
-                      </Col>
-                      <Col span={3}>
-                        <Button type="text" icon={<MinusCircleOutlined />} aria-label={t('common.remove')} onClick={() => remove(item.name)} />
-                      </Col>
-                    </Row>
-                  ))}
-                  <Button type="dashed" icon={<PlusOutlined />} onClick={() => add({ value: '', zh: '', en: '' })} block>
-                    {t('fields.addOption')}
-                  </Button>
-                </>
-              )}
-            </Form.List>
+            <OptionList />
           )}
         </Form>
       </Modal>

@@ -18,3 +18,16 @@ export interface NewFieldValues {
   sensitive?: boolean;
   options?: OptionRow[];
 }
+
+/** The edit dialog's values; a built-in field shows the labels only. */
+export interface EditFieldValues {
+  label_zh: string;
+  label_en: string;
+  required?: boolean;
+  max_length?: number | null;
+  options?: OptionRow[];
+}
+
+/** The field types whose text has a length to limit. */
+export const TEXT_TYPES: readonly string[] = ['text', 'long_text'];
+export const SELECT_TYPES: readonly string[] = ['single_select', 'multi_select'];

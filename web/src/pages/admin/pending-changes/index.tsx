@@ -1,7 +1,6 @@
 import { useMemo, useState } from 'react';
 import { App, Button, Card, Popconfirm, Space, Table, Tag, Tooltip, Typography } from 'antd';
 import type { TableColumnsType } from 'antd';
-import dayjs from 'dayjs';
 import { useInfiniteQuery, useMutation, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import type { PendingChange } from '../../../api/types';
@@ -9,6 +8,7 @@ import { reportError } from '../../../api/errors';
 import { useAuth } from '../../../auth/AuthContext';
 import { usePermissionNames, useRoleNames } from '../../../services/access';
 import { useUsers } from '../../../services/directory';
+import { useFormat } from '../../../services/formatting';
 import { PENDING_STATUSES, approvalBlock, approveChange, describeChange, listPendingChanges, nameWithKey, rejectChange } from './service';
 import type { ChangeNames, PendingStatus } from './types';
 
@@ -20,11 +20,11 @@ const STATUS_COLORS: Record<PendingStatus, string> = {
   expired: 'default',
 };
 
-const time = (at: string | null | undefined) => (at ? dayjs(at).format('YYYY-MM-DD HH:mm') : '—');
-
 export default function PendingChangesPage() {
   const { t } = useTranslation();
   const { message } = App.useApp();
+  const format = useFormat();
+  const time = (at: string | null | undefined) => format.dateTime(at) || '—';
   const { can, user: me } = useAuth();
   const queryClient = useQueryClient();
   const [status, setStatus] = useState<PendingStatus>('pending');

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { App, Button, Card, Checkbox, Col, Drawer, Form, Input, Popconfirm, Row, Select, Space, Table, Tag } from 'antd';
+import { App, Button, Card, Checkbox, Col, Drawer, Form, Input, Popconfirm, Row, Select, Space, Table, Tag, Tooltip, Typography } from 'antd';
 import type { TableColumnsType } from 'antd';
 import { PlusOutlined } from '@ant-design/icons';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
@@ -25,6 +25,7 @@ export default function RolesPage() {
     mutationFn: (v: RoleFormValues) => (editing ? updateRole(editing, v) : createRole(v)),
     onSuccess: (saved) => {
       setOpen(false);
+      form.resetFields();
       void invalidate();
       const waiting = (saved.pending_changes ?? []).map((c) => permissionName(c.permission ?? '', catalogue.data, i18n.language, t));
       if (waiting.length > 0) {
@@ -39,7 +40,14 @@ export default function RolesPage() {
     },
     onError: (e) => reportError(e, form),
   });
-  const remove = useMutation({ mutationFn: deleteRole, onSuccess: () => void invalidate(), onError: (e) => reportError(e) });
+  const remove = useMutation({
+    mutationFn: deleteRole,
+    onSuccess: () => {
+      void invalidate();
+      void message.success(t('roles.deleted'));
+    },
+    onError: (e) => reportError(e),
+  });
   const scopeOptions = (catalogue.data?.scopes ?? ['own', 'department', 'subtree', 'all']).map((s) => ({ value: s, label: t(`roles.scopes.${s}`) }));
 
   const edit = (r: Role | null) => {
@@ -53,7 +61,15 @@ export default function RolesPage() {
     { key: 'name', title: t('roles.name'), render: (_v, r) => localized(r.name, i18n.language) },
     { key: 'key', title: t('roles.key'), dataIndex: 'key' },
     { key: 'builtin', title: t('roles.kind'), render: (_v, r) => (r.builtin ? <Tag color="blue">{t('roles.builtin')}</Tag> : <Tag>{t('roles.custom')}</Tag>) },
-    { key: 'permissions', title: t('roles.permissions'), render: (_v, r) => r.permissions.length },
+    {
+      key: 'permissions',
+      title: t('roles.permissions'),
+      render: (_v, r) => (
+        <Tooltip title={listOf(r.permissions.map((p) => permissionName(p, catalogue.data, i18n.language, t)), i18n.language)}>
+          <span>{t('roles.permissionCount', { count: r.permissions.length })}</span>
+        </Tooltip>
+      ),
+    },
     {
       key: 'scopes',
       title: t('roles.dataScopes'),
@@ -118,7 +134,10 @@ export default function RolesPage() {
                 {(catalogue.data?.items ?? []).map((p) => (
                   <Col span={24} key={p.key}>
                     <Checkbox value={p.key}>
-                      <code>{p.key}</code> — {localized(p.description, i18n.language)}
+                      {localized(p.description, i18n.language) || p.key}{' '}
+                      <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+                        <code>{p.key}</code>
+                      </Typography.Text>
                       {p.key && needsSecondApproval(p.key) && (
                         <Tag color="orange" style={{ marginInlineStart: 8 }}>{t('roles.dualControl')}</Tag>
                       )}

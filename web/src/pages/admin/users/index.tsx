@@ -1,5 +1,5 @@
 import { useMemo, useState } from 'react';
-import { App, Button, Card, Form, Input, Modal, Popconfirm, Select, Space, Table, Tag, Tooltip, TreeSelect } from 'antd';
+import { App, Button, Card, Form, Input, Modal, Popconfirm, Select, Space, Table, Tag, Tooltip } from 'antd';
 import type { TableColumnsType } from 'antd';
 import { PlusOutlined } from '@ant-design/icons';
 import { useInfiniteQuery, useMutation, useQueryClient } from '@tanstack/react-query';
@@ -8,7 +8,8 @@ import type { User } from '../../../api/types';
 import { reportError } from '../../../api/errors';
 import { useAuth } from '../../../auth/AuthContext';
 import { useRoleNames } from '../../../services/access';
-import { departmentTree, useDepartments, useUsers } from '../../../services/directory';
+import DepartmentPicker from '../../../components/DepartmentPicker';
+import { departmentPathNames, useDepartments, useUsers } from '../../../services/directory';
 import UserModal from './components/UserModal';
 import { listUsers, resetPassword, updateUser } from './service';
 import type { UserFilters } from './types';
@@ -35,17 +36,20 @@ export default function UsersPage() {
     getNextPageParam: (last) => last.next_cursor ?? undefined,
   });
   const rows = useMemo(() => list.data?.pages.flatMap((p) => p.items) ?? [], [list.data]);
-  const deptNames = new Map((departments.data?.items ?? []).map((d) => [d.id, d.name]));
+  const deptList = departments.data?.items ?? [];
+  const deptById = new Map(deptList.map((d) => [d.id, d]));
   // Without the role list (role.admin) a custom role is known only from the users who hold it.
   const roleOptions = [...new Set([...roleKeys, ...(allUsers.data?.items ?? []).flatMap((u) => u.roles)])].map((key) => ({
     value: key,
     label: roleName(key),
   }));
-  const tree = departmentTree(departments.data?.items ?? []);
 
   const toggle = useMutation({
     mutationFn: (u: User) => updateUser(u, { status: u.status === 'active' ? 'disabled' : 'active' }),
-    onSuccess: () => void queryClient.invalidateQueries({ queryKey: ['users'] }),
+    onSuccess: (saved) => {
+      void queryClient.invalidateQueries({ queryKey: ['users'] });
+      void message.success(saved.status === 'active' ? t('users.enabled') : t('users.disabled'));
+    },
     onError: (e) => reportError(e),
   });
   const reset = useMutation({
@@ -61,7 +65,14 @@ export default function UsersPage() {
   const columns: TableColumnsType<User> = [
     { key: 'username', title: t('users.username'), dataIndex: 'username' },
     { key: 'display_name', title: t('users.displayName'), dataIndex: 'display_name' },
-    { key: 'department', title: t('users.department'), render: (_v, u) => deptNames.get(u.department_id) ?? `#${u.department_id}` },
+    {
+      key: 'department',
+      title: t('users.department'),
+      render: (_v, u) => {
+        const d = deptById.get(u.department_id);
+        return d ? <Tooltip title={departmentPathNames(d, deptList)}>{d.name}</Tooltip> : `#${u.department_id}`;
+      },
+    },
     { key: 'roles', title: t('users.roles'), render: (_v, u) => u.roles.map((r) => <Tag key={r}>{roleName(r)}</Tag>) },
     {
       key: 'status',
@@ -120,7 +131,7 @@ export default function UsersPage() {
           <Input allowClear />
         </Form.Item>
         <Form.Item name="department_id" label={t('users.department')}>
-          <TreeSelect allowClear treeData={tree} style={{ width: 200 }} treeDefaultExpandAll />
+          <DepartmentPicker allowClear style={{ width: 200 }} placeholder={t('common.all')} />
         </Form.Item>
         <Form.Item name="status" label={t('users.status')}>
           <Select allowClear style={{ width: 120 }} options={['active', 'disabled'].map((s) => ({ value: s, label: t(`users.statuses.${s}`) }))} />
@@ -141,7 +152,6 @@ export default function UsersPage() {
         roleOptions={roleOptions}
         roleName={roleName}
         users={allUsers.data?.items ?? []}
-        departments={tree}
         onClose={() => setOpen(false)}
       />
       <Modal

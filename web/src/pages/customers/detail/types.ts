@@ -15,6 +15,9 @@ export interface RelationInput {
   related_customer_id?: number;
   person_name?: string;
   person_phone?: string;
+  /** A related person's ID number, checked as a resident ID number; stored encrypted, shown masked. */
+  person_id_number?: string;
+  /** Only a shareholder holds a share. */
   share_percent?: string;
   note?: string;
 }
@@ -24,4 +27,11 @@ export interface FollowUpInput {
   content: string;
   outcome?: string;
   next_followup_date?: string;
+}
+
+/** The one relation that carries a share percentage. */
+export const SHAREHOLDER = 'shareholder';
+
+export interface RelationForm extends RelationInput {
+  mode: 'customer' | 'person';
 }

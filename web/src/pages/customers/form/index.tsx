@@ -1,17 +1,19 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
-import { App, Button, Card, Col, Form, Radio, Row, Space, Spin, Typography } from 'antd';
+import { App, Button, Card, Checkbox, Col, Form, Input, Radio, Row, Space, Spin, Typography } from 'antd';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { useNavigate, useParams } from 'react-router';
+import { Link, useNavigate, useParams } from 'react-router';
 import { useTranslation } from 'react-i18next';
 import type { EntityField } from '../../../api/types';
 import { reportError } from '../../../api/errors';
-import { appliesTo, CUSTOMER_TYPES, localized, useEntity, type CustomerType } from '../../../services/entity';
+import { activeFields, appliesTo, CUSTOMER_TYPES, entityLabeler, localized, useEntity, type CustomerType } from '../../../services/entity';
 import FieldInput from './components/FieldInput';
-import { rulesFor } from './rules';
-import { buildBody, changedBody, createCustomer, getCustomer, initialValues, updateCustomer } from './service';
+import { pendingReasonRules, rulesFor } from './rules';
+import { buildBody, changedBody, createCustomer, duplicateOf, getCustomer, initialValues, updateCustomer, type Duplicate } from './service';
 import type { CustomerFormValues } from './types';
 
-const HIDDEN = new Set(['type']);
+// The credit code's pending reason is asked for beside the credit code, not in its own place.
+const PENDING_REASON = 'credit_code_pending_reason';
+const HIDDEN = new Set(['type', PENDING_REASON]);
 
 function newKey(): string {
   return typeof crypto !== 'undefined' && 'randomUUID' in crypto ? crypto.randomUUID() : `${Date.now()}-${Math.random()}`;
@@ -27,13 +29,16 @@ export default function CustomerFormPage() {
   const [form] = Form.useForm<CustomerFormValues>();
   const [type, setType] = useState<CustomerType>('individual');
   const [saving, setSaving] = useState(false);
+  // An enterprise may be registered before its credit code is known, saying why (统一社会信用代码待补).
+  const [codePending, setCodePending] = useState(false);
+  const [duplicate, setDuplicate] = useState<Duplicate | null>(null);
   const idempotencyKey = useRef(newKey());
 
   const entity = useEntity('customer');
   const existing = useQuery({ queryKey: ['customer', id, 'edit'], queryFn: () => getCustomer(id ?? ''), enabled: editing, staleTime: 0 });
 
   const sections = useMemo(() => {
-    const fields = (entity.data?.fields ?? [])
+    const fields = (entity.data ? activeFields(entity.data) : [])
       .filter((f) => !f.read_only && !HIDDEN.has(f.name) && appliesTo(f, type))
       .sort((a, b) => (a.position ?? 0) - (b.position ?? 0));
     const known = entity.data?.sections ?? [];
@@ -52,16 +57,28 @@ export default function CustomerFormPage() {
     const c = existing.data?.data;
     if (!c) return;
     setType(c.type === 'enterprise' ? 'enterprise' : 'individual');
+    setCodePending(!c.credit_code && typeof c[PENDING_REASON] === 'string' && c[PENDING_REASON] !== '');
     form.setFieldsValue(initial);
   }, [existing.data, initial, form]);
 
+  const pendingField = type === 'enterprise' && entity.data ? activeFields(entity.data).find((f) => f.name === PENDING_REASON) : undefined;
   const allFields = sections.flatMap((s) => s.fields);
 
-  const onFinish = async (values: CustomerFormValues) => {
+  // Ticking "pending" makes the credit code optional: a "required" message shown for it goes.
+  const ready = !(entity.isLoading || (editing && existing.isLoading));
+  useEffect(() => {
+    if (ready && form.getFieldError('credit_code').length > 0) void form.validateFields(['credit_code']).catch(() => undefined);
+  }, [codePending, form, ready]);
+  const bodyFields = pendingField ? [...allFields, pendingField] : allFields;
+  const labeler = entityLabeler(entity.data, i18n.language);
+
+  const onFinish = async (entered: CustomerFormValues) => {
+    // A reason left from an earlier "pending" is no reason once the box is unticked.
+    const values = pendingField ? { ...entered, [PENDING_REASON]: codePending ? entered[PENDING_REASON] : null } : entered;
     setSaving(true);
     try {
       if (editing && id) {
-        const body = changedBody(allFields, initial, values);
+        const body = changedBody(bodyFields, initial, values);
         if (Object.keys(body).length === 0) {
           void message.info(t('customers.form.noChanges'));
           navigate(`/customers/${id}`);
@@ -73,7 +90,7 @@ export default function CustomerFormPage() {
         void message.success(t('common.saved'));
         navigate(`/customers/${id}`);
       } else {
-        const body = { type, ...buildBody(allFields, values) };
+        const body = { type, ...buildBody(bodyFields, values) };
         const created = await createCustomer(body, idempotencyKey.current);
         void queryClient.invalidateQueries({ queryKey: ['customers'] });
         void message.success(t('customers.form.created'));
@@ -82,13 +99,14 @@ export default function CustomerFormPage() {
     } catch (e) {
       // A rejected create may be retried with corrected data: that is a new request.
       idempotencyKey.current = newKey();
-      reportError(e, form);
+      setDuplicate(duplicateOf(e));
+      reportError(e, form, labeler);
     } finally {
       setSaving(false);
     }
   };
 
-  if (entity.isLoading || (editing && existing.isLoading)) return <Spin />;
+  if (!ready) return <Spin />;
 
   const label = (f: EntityField) => localized(f.label, i18n.language);
   // Masked personal data, and a masked date that is no date, start empty over the stored value:
@@ -110,7 +128,16 @@ export default function CustomerFormPage() {
         </Typography.Title>
       }
     >
-      <Form form={form} layout="vertical" onFinish={(v) => void onFinish(v)} scrollToFirstError validateTrigger={['onChange', 'onBlur']}>
+      <Form
+        form={form}
+        layout="vertical"
+        onFinish={(v) => void onFinish(v)}
+        onValuesChange={(changed: CustomerFormValues) => {
+          if (duplicate && duplicate.field in changed) setDuplicate(null);
+        }}
+        scrollToFirstError
+        validateTrigger={['onChange', 'onBlur']}
+      >
         <Form.Item label={t('customers.form.type')}>
           <Radio.Group
             value={type}
@@ -129,18 +156,38 @@ export default function CustomerFormPage() {
             <Row gutter={16}>
               {s.fields.map((f) => {
                 const wide = f.type === 'long_text';
-                const required = Boolean(f.required) && !(editing && (f.sensitive || maskedValue(f) !== undefined));
+                const creditCode = f.name === 'credit_code' && type === 'enterprise';
+                const required =
+                  (Boolean(f.required) && !(editing && (f.sensitive || maskedValue(f) !== undefined))) || (creditCode && !codePending);
                 return (
                   <Col key={f.name} xs={24} md={wide ? 24 : 12} xl={wide ? 24 : 8}>
                     <Form.Item
                       name={f.name}
                       label={label(f)}
-                      rules={rulesFor(f, t, label(f), required)}
+                      rules={rulesFor(f, t, label(f), required, type)}
                       dependencies={f.name === 'id_number' ? ['id_type'] : undefined}
                       valuePropName={f.type === 'boolean' ? 'checked' : 'value'}
+                      extra={duplicate?.field === f.name && duplicate.may_open ? <DuplicateLink duplicate={duplicate} /> : undefined}
                     >
                       <FieldInput field={f} placeholder={keepPlaceholder(f)} />
                     </Form.Item>
+                    {creditCode && pendingField && (
+                      <>
+                        <Form.Item style={{ marginTop: -12 }}>
+                          <Checkbox
+                            checked={codePending}
+                            onChange={(e) => setCodePending(e.target.checked)}
+                          >
+                            {t('customers.form.creditCodePending')}
+                          </Checkbox>
+                        </Form.Item>
+                        {codePending && (
+                          <Form.Item name={PENDING_REASON} label={label(pendingField)} rules={pendingReasonRules(pendingField, t, label(pendingField))}>
+                            <Input.TextArea rows={2} maxLength={pendingField.max_length ?? 200} showCount placeholder={t('customers.form.creditCodePendingHint')} />
+                          </Form.Item>
+                        )}
+                      </>
+                    )}
                   </Col>
                 );
               })}
@@ -156,4 +203,10 @@ export default function CustomerFormPage() {
       </Form>
     </Card>
   );
+}
+
+/** Where the customer a duplicate ID number or credit code belongs to can be opened. */
+function DuplicateLink({ duplicate }: { duplicate: Duplicate }) {
+  const { t } = useTranslation();
+  return <Link to={`/customers/${duplicate.existing_id}`}>{t('customers.form.openExisting', { name: duplicate.existing_name })}</Link>;
 }

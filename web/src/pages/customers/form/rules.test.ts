@@ -9,9 +9,9 @@ function field(name: string, type: string, format?: string): EntityField {
 }
 
 /** What the field's rules make of `value`: undefined when accepted, else the message shown. */
-async function verdict(f: EntityField, value: string, values: Record<string, unknown> = {}): Promise<string | undefined> {
+async function verdict(f: EntityField, value: string, values: Record<string, unknown> = {}, type: 'individual' | 'enterprise' = 'individual'): Promise<string | undefined> {
   const form = { getFieldValue: (name: string) => values[name] } as unknown as FormInstance;
-  for (const r of rulesFor(f, i18n.getFixedT('zh-CN'), f.name, false) as FormRule[]) {
+  for (const r of rulesFor(f, i18n.getFixedT('zh-CN'), f.name, false, type) as FormRule[]) {
     const rule = typeof r === 'function' ? r(form) : r;
     if (!rule.validator) continue;
     try {
@@ -55,6 +55,14 @@ describe('rulesFor', () => {
     expect(await verdict(income, '-5')).toBe('金额不能为负数');
     expect(await verdict(income, '1,00,000')).toBe('金额格式不正确，应为数字，最多两位小数，如 100000.00');
     expect(await verdict(income, '92233720368547758.08')).toBe('金额超出可处理的范围');
+  });
+
+  it("takes an enterprise's landline where an individual's phone must be a mobile", async () => {
+    const contactPhone = field('contact_phone', 'text', 'mobile');
+    expect(await verdict(contactPhone, '0571-88886666-123', {}, 'enterprise')).toBeUndefined();
+    expect(await verdict(contactPhone, '13800138000', {}, 'enterprise')).toBeUndefined();
+    expect(await verdict(contactPhone, '8888-6666', {}, 'enterprise')).toBe('请输入有效的手机号码或固定电话（如 0571-88886666）');
+    expect(await verdict(field('phone', 'text', 'mobile'), '021 6888 6666', {}, 'individual')).toBe('请输入有效的 11 位手机号码');
   });
 
   it('leaves an empty field to the required rule', async () => {

@@ -1,7 +1,8 @@
 import dayjs from 'dayjs';
 import { describe, expect, it } from 'vitest';
 import type { Customer, EntityField } from '../../../api/types';
-import { buildBody, changedBody, initialValues, toFormValue } from './service';
+import { ApiError } from '../../../api/request';
+import { buildBody, changedBody, duplicateOf, initialValues, toFormValue } from './service';
 import type { CustomerFormValues } from './types';
 
 function field(name: string, type: string, extra: Partial<EntityField> = {}): EntityField {
@@ -115,5 +116,28 @@ describe('buildBody', () => {
   it('sends every field with a value and drops the empty ones on create', () => {
     const values = { phone: ' 13800138000 ', occupation: '', remarks: null, tags: [], birth_date: dayjs('1990-05-01') };
     expect(buildBody(fields, values)).toEqual({ phone: '13800138000', birth_date: '1990-05-01' });
+  });
+});
+
+describe('duplicateOf', () => {
+  const conflict = (extra: object) =>
+    new ApiError({
+      status: 409,
+      code: 'already_exists',
+      errors: [{ field: 'credit_code', code: 'duplicate', message: '该统一社会信用代码已登记为客户 恒信科技（客户经理 李明）' }],
+      ...extra,
+    } as ConstructorParameters<typeof ApiError>[0]);
+
+  it('reads the field and the existing customer from a 409', () => {
+    const d = duplicateOf(conflict({ existing_id: 202, existing_name: '恒信科技', existing_owner_name: '李明', may_open: true }));
+    expect(d).toEqual({ field: 'credit_code', existing_id: 202, existing_name: '恒信科技', existing_owner_name: '李明', may_open: true });
+  });
+  it('does not offer to open a customer outside the scope', () => {
+    expect(duplicateOf(conflict({ existing_id: 202, existing_name: '恒信科技', existing_owner_name: '李明', may_open: false }))?.may_open).toBe(false);
+  });
+  it('is null for any other error', () => {
+    expect(duplicateOf(conflict({}))).toBeNull();
+    expect(duplicateOf(new ApiError({ status: 422, code: 'invalid_argument' }))).toBeNull();
+    expect(duplicateOf(new Error('x'))).toBeNull();
   });
 });

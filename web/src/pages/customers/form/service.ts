@@ -1,6 +1,7 @@
 import dayjs, { isDayjs } from 'dayjs';
-import { http, requestWithMeta } from '../../../api/request';
+import { ApiError, http, requestWithMeta } from '../../../api/request';
 import type { Customer, EntityField } from '../../../api/types';
+import type { DuplicateExtensions } from '../../../api/workspace-types';
 import type { CustomerFormValues, FormValue } from './types';
 
 export function getCustomer(id: string) {
@@ -106,4 +107,24 @@ export function changedBody(
     body[f.name] = v;
   }
   return body;
+}
+
+/** A refused create or edit whose ID number or credit code is already a customer's: which field, and whose. */
+export interface Duplicate extends DuplicateExtensions {
+  field: string;
+}
+
+/** The duplicate a 409 reports (errors[0] code "duplicate", the existing customer in the extensions), or null. */
+export function duplicateOf(error: unknown): Duplicate | null {
+  if (!(error instanceof ApiError) || error.status !== 409) return null;
+  const violation = error.fieldErrors.find((e) => e.code === 'duplicate');
+  const x = error.problem as Partial<Record<keyof DuplicateExtensions, unknown>>;
+  if (!violation || typeof x.existing_id !== 'number') return null;
+  return {
+    field: violation.field,
+    existing_id: x.existing_id,
+    existing_name: typeof x.existing_name === 'string' ? x.existing_name : '',
+    existing_owner_name: typeof x.existing_owner_name === 'string' ? x.existing_owner_name : '',
+    may_open: x.may_open === true,
+  };
 }

@@ -1,12 +1,12 @@
 import { useEffect } from 'react';
-import { App, Form, Input, Modal, Select, Switch, TreeSelect } from 'antd';
+import { App, Form, Input, Modal, Select, Switch } from 'antd';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import type { User } from '../../../../api/types';
 import { reportError } from '../../../../api/errors';
 import { useAuth } from '../../../../auth/AuthContext';
 import { listOf } from '../../../../services/access';
-import type { TreeNode } from '../../../../services/directory';
+import DepartmentPicker from '../../../../components/DepartmentPicker';
 import { createUser, updateUser } from '../service';
 import type { UserFormValues } from '../types';
 
@@ -16,11 +16,10 @@ interface Props {
   roleOptions: { value: string; label: string }[];
   roleName: (key: string) => string;
   users: User[];
-  departments: TreeNode[];
   onClose: () => void;
 }
 
-export default function UserModal({ open, user, roleOptions, roleName, users, departments, onClose }: Props) {
+export default function UserModal({ open, user, roleOptions, roleName, users, onClose }: Props) {
   const { t, i18n } = useTranslation();
   const { message, notification } = App.useApp();
   const { user: me } = useAuth();
@@ -48,6 +47,7 @@ export default function UserModal({ open, user, roleOptions, roleName, users, de
         : createUser({ ...v, supervisor_id: v.supervisor_id ?? null, must_change_password: v.must_change_password ?? true }),
     onSuccess: (saved) => {
       void queryClient.invalidateQueries({ queryKey: ['users'] });
+      form.resetFields();
       onClose();
       const waiting = (saved.pending_changes ?? []).map((c) => roleName(c.role?.key ?? ''));
       if (waiting.length > 0) {
@@ -87,7 +87,7 @@ export default function UserModal({ open, user, roleOptions, roleName, users, de
           </>
         )}
         <Form.Item name="department_id" label={t('users.department')} rules={[{ required: true, message: t('validation.required') }]}>
-          <TreeSelect treeData={departments} treeDefaultExpandAll disabled={self} />
+          <DepartmentPicker disabled={self} />
         </Form.Item>
         <Form.Item name="supervisor_id" label={t('users.supervisor')}>
           <Select

@@ -1,10 +1,10 @@
-import { Button, Card, DatePicker, Form, Input, List, Select, Space, Tag, Typography } from 'antd';
+import { App, Button, Card, DatePicker, Form, Input, List, Select, Space, Tag, Typography } from 'antd';
 import type { Dayjs } from 'dayjs';
-import dayjs from 'dayjs';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import type { FollowUp } from '../../../../api/types';
 import { reportError } from '../../../../api/errors';
+import { useFormat } from '../../../../services/formatting';
 import { addFollowUp, listFollowUps } from '../service';
 import { FOLLOWUP_CHANNELS } from '../types';
 
@@ -22,6 +22,8 @@ interface FollowUpForm {
 
 export default function FollowUpsTab({ customerId, canWrite }: Props) {
   const { t } = useTranslation();
+  const format = useFormat();
+  const { message } = App.useApp();
   const queryClient = useQueryClient();
   const [form] = Form.useForm<FollowUpForm>();
   const list = useQuery({ queryKey: ['customer', customerId, 'followups'], queryFn: () => listFollowUps(customerId) });
@@ -34,8 +36,10 @@ export default function FollowUpsTab({ customerId, canWrite }: Props) {
         next_followup_date: v.next_followup_date ? v.next_followup_date.format('YYYY-MM-DD') : undefined,
       }),
     onSuccess: () => {
+      // Back to a clean form: what was red before this save is no longer wrong.
       form.resetFields();
       void queryClient.invalidateQueries({ queryKey: ['customer', customerId] });
+      void message.success(t('followups.saved'));
     },
     onError: (e) => reportError(e, form),
   });
@@ -53,7 +57,8 @@ export default function FollowUpsTab({ customerId, canWrite }: Props) {
                 <Input style={{ width: 220 }} />
               </Form.Item>
               <Form.Item name="next_followup_date" label={t('followups.nextDate')}>
-                <DatePicker disabledDate={(d) => d.isBefore(dayjs().startOf('day'))} />
+                {/* The server refuses a date before its business date, which is the zone's today. */}
+                <DatePicker disabledDate={(d) => d.format('YYYY-MM-DD') < format.today()} />
               </Form.Item>
             </Space>
             <Form.Item name="content" label={t('followups.content')} rules={[{ required: true, message: t('validation.required') }]}>
@@ -75,7 +80,7 @@ export default function FollowUpsTab({ customerId, canWrite }: Props) {
               title={
                 <Space>
                   <Tag color="blue">{t(`followups.channels.${f.channel}`, { defaultValue: f.channel })}</Tag>
-                  <Typography.Text type="secondary">{dayjs(f.created_at).format('YYYY-MM-DD HH:mm')}</Typography.Text>
+                  <Typography.Text type="secondary">{format.dateTime(f.created_at)}</Typography.Text>
                   {f.created_by_name && <Typography.Text type="secondary">{f.created_by_name}</Typography.Text>}
                 </Space>
               }
@@ -83,7 +88,7 @@ export default function FollowUpsTab({ customerId, canWrite }: Props) {
                 <>
                   <div style={{ whiteSpace: 'pre-wrap' }}>{f.content}</div>
                   {f.outcome && <div>{t('followups.outcome')}: {f.outcome}</div>}
-                  {f.next_followup_date && <div>{t('followups.nextDate')}: {f.next_followup_date}</div>}
+                  {f.next_followup_date && <div>{t('followups.nextDate')}: {format.date(f.next_followup_date)}</div>}
                 </>
               }
             />

@@ -1,31 +1,37 @@
 import { useState } from 'react';
 import { Button, Descriptions, Space, Tooltip } from 'antd';
 import { EyeOutlined } from '@ant-design/icons';
-import { useMutation } from '@tanstack/react-query';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
-import type { Customer, Entity } from '../../../../api/types';
+import type { Customer } from '../../../../api/types';
+import type { WorkspaceEntity } from '../../../../api/workspace-types';
 import { reportError } from '../../../../api/errors';
 import FieldValue from '../../../../components/FieldValue';
-import { appliesTo, localized, type CustomerType } from '../../../../services/entity';
+import { activeFields, appliesTo, localized, type CustomerType } from '../../../../services/entity';
 import { unmask } from '../service';
 
 interface Props {
   customer: Customer;
-  entity: Entity;
+  entity: WorkspaceEntity;
   canUnmask: boolean;
 }
 
 export default function ProfileTab({ customer, entity, canUnmask }: Props) {
   const { t, i18n } = useTranslation();
+  const queryClient = useQueryClient();
   const [plain, setPlain] = useState<Record<string, unknown>>({});
   const type: CustomerType = customer.type === 'enterprise' ? 'enterprise' : 'individual';
   const mutation = useMutation({
     mutationFn: (fields: string[]) => unmask(String(customer.id), fields),
-    onSuccess: (data) => setPlain((p) => ({ ...p, ...data })),
+    onSuccess: (data) => {
+      setPlain((p) => ({ ...p, ...data }));
+      // The header card shows some of the same fields (the phone, the ID number): it shows them plainly too.
+      queryClient.setQueryData<Customer>(['customer', String(customer.id)], (old) => (old ? { ...old, ...data } : old));
+    },
     onError: (e) => reportError(e),
   });
 
-  const fields = entity.fields.filter((f) => appliesTo(f, type)).sort((a, b) => (a.position ?? 0) - (b.position ?? 0));
+  const fields = activeFields(entity).filter((f) => appliesTo(f, type)).sort((a, b) => (a.position ?? 0) - (b.position ?? 0));
   const sections = (entity.sections ?? []).map((s) => ({ ...s, fields: fields.filter((f) => f.section === s.key) }));
   const other = fields.filter((f) => !(entity.sections ?? []).some((s) => s.key === f.section));
   if (other.length > 0) sections.push({ key: '_other', label: { 'zh-CN': t('customers.form.otherSection'), 'en-US': t('customers.form.otherSection') }, fields: other });

@@ -1,33 +1,46 @@
-import { Form, InputNumber, Modal, Select } from 'antd';
+import { useState } from 'react';
+import { App, Form, Modal } from 'antd';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { reportError } from '../../../../api/errors';
-import { useAuth } from '../../../../auth/AuthContext';
-import { useUsers } from '../../../../services/directory';
+import type { Customer } from '../../../../api/types';
+import type { AssignableUser } from '../../../../api/workspace-types';
+import UserPicker from '../../../../components/UserPicker';
 import { reassign } from '../service';
 
 interface Props {
-  customerId: string;
+  customer: Customer;
   open: boolean;
   onClose: () => void;
 }
 
-export default function ReassignModal({ customerId, open, onClose }: Props) {
+/** Hands the customer to another account manager, chosen by name, after a confirmation naming both. */
+export default function ReassignModal({ customer, open, onClose }: Props) {
   const { t } = useTranslation();
-  const { can } = useAuth();
+  const { message, modal } = App.useApp();
   const queryClient = useQueryClient();
   const [form] = Form.useForm<{ owner_id: number }>();
-  const users = useUsers(open && can('user.read'));
+  const [picked, setPicked] = useState<AssignableUser | undefined>(undefined);
+  const id = String(customer.id);
   const mutation = useMutation({
-    mutationFn: (v: { owner_id: number }) => reassign(customerId, v.owner_id),
+    mutationFn: (ownerId: number) => reassign(id, ownerId),
     onSuccess: () => {
-      void queryClient.invalidateQueries({ queryKey: ['customer', customerId] });
+      void queryClient.invalidateQueries({ queryKey: ['customer', id] });
       void queryClient.invalidateQueries({ queryKey: ['customers'] });
+      void message.success(t('customers.reassigned', { customer: customer.name, to: picked?.display_name ?? '' }));
       onClose();
     },
     onError: (e) => reportError(e, form),
   });
-  const options = (users.data?.items ?? []).filter((u) => u.status === 'active').map((u) => ({ value: u.id, label: `${u.display_name} (${u.username})` }));
+  const from = customer.owner_name ?? (typeof customer.owner_id === 'number' ? `#${customer.owner_id}` : t('customers.noOwner'));
+  const confirm = (v: { owner_id: number }) => {
+    void modal.confirm({
+      title: t('customers.reassignConfirm', { customer: customer.name, from, to: picked?.display_name ?? `#${v.owner_id}` }),
+      okText: t('common.ok'),
+      cancelText: t('common.cancel'),
+      onOk: () => mutation.mutateAsync(v.owner_id).catch(() => undefined),
+    });
+  };
   return (
     <Modal
       open={open}
@@ -39,13 +52,9 @@ export default function ReassignModal({ customerId, open, onClose }: Props) {
       confirmLoading={mutation.isPending}
       destroyOnHidden
     >
-      <Form form={form} name="reassign" layout="vertical" onFinish={(v) => mutation.mutate(v)}>
+      <Form form={form} name="reassign" layout="vertical" onFinish={confirm} preserve={false}>
         <Form.Item name="owner_id" label={t('customers.newOwner')} rules={[{ required: true, message: t('validation.required') }]}>
-          {can('user.read') ? (
-            <Select showSearch optionFilterProp="label" options={options} loading={users.isLoading} />
-          ) : (
-            <InputNumber min={1} precision={0} style={{ width: '100%' }} placeholder={t('customers.ownerIdPlaceholder')} />
-          )}
+          <UserPicker onPick={setPicked} exclude={typeof customer.owner_id === 'number' ? [customer.owner_id] : []} />
         </Form.Item>
       </Form>
     </Modal>

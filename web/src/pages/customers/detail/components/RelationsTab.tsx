@@ -1,31 +1,35 @@
 import { useState } from 'react';
-import { Button, Form, Input, Modal, Popconfirm, Radio, Select, Space, Table, Tag } from 'antd';
-import type { TableColumnsType } from 'antd';
+import { App, Button, Form, Input, Modal, Popconfirm, Radio, Select, Space, Table, Tag } from 'antd';
+import type { FormRule, TableColumnsType } from 'antd';
 import { PlusOutlined } from '@ant-design/icons';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Link } from 'react-router';
 import { useTranslation } from 'react-i18next';
-import type { Relation } from '../../../../api/types';
+import type { NamedRelation } from '../../../../api/workspace-types';
 import { reportError } from '../../../../api/errors';
-import { addRelation, listRelations, removeRelation, searchCustomers } from '../service';
-import { RELATION_ROLES, type RelationInput } from '../types';
+import { useFormat } from '../../../../services/formatting';
+import { checkResidentId } from '../../../../utils/validators';
+import { addRelation, listRelations, removeRelation, searchCustomers, toRelationInput } from '../service';
+import { RELATION_ROLES, SHAREHOLDER, type RelationForm } from '../types';
 
 interface Props {
   customerId: string;
   canWrite: boolean;
 }
 
-interface RelationForm extends RelationInput {
-  mode: 'customer' | 'person';
-}
+// A share is a percentage of the company with at most two decimals (as the server stores it).
+const SHARE = /^\d{1,3}(\.\d{1,2})?$/;
 
 export default function RelationsTab({ customerId, canWrite }: Props) {
   const { t } = useTranslation();
+  const { message } = App.useApp();
+  const format = useFormat();
   const queryClient = useQueryClient();
   const [open, setOpen] = useState(false);
   const [search, setSearch] = useState('');
   const [form] = Form.useForm<RelationForm>();
   const mode = Form.useWatch('mode', form);
+  const role = Form.useWatch('role', form);
   const relations = useQuery({ queryKey: ['customer', customerId, 'relations'], queryFn: () => listRelations(customerId) });
   const candidates = useQuery({
     queryKey: ['customers', 'search', search],
@@ -33,49 +37,55 @@ export default function RelationsTab({ customerId, canWrite }: Props) {
     enabled: open && mode === 'customer' && search.trim().length > 0,
   });
   const invalidate = () => queryClient.invalidateQueries({ queryKey: ['customer', customerId] });
+  const roleName = (r: string) => t(`relations.roles.${r}`, { defaultValue: r });
   const add = useMutation({
-    mutationFn: (v: RelationForm) => {
-      const { mode: m, ...rest } = v;
-      const input: RelationInput =
-        m === 'customer'
-          ? { role: rest.role, related_customer_id: rest.related_customer_id, share_percent: rest.share_percent || undefined, note: rest.note || undefined }
-          : { role: rest.role, person_name: rest.person_name, person_phone: rest.person_phone || undefined, share_percent: rest.share_percent || undefined, note: rest.note || undefined };
-      return addRelation(customerId, input);
-    },
-    onSuccess: () => {
+    mutationFn: (v: RelationForm) => addRelation(customerId, toRelationInput(v)),
+    onSuccess: (_saved, v) => {
       setOpen(false);
       form.resetFields();
       void invalidate();
+      void message.success(t('relations.added', { role: roleName(v.role) }));
     },
     onError: (e) => reportError(e, form),
   });
   const remove = useMutation({
     mutationFn: (rid: number) => removeRelation(customerId, rid),
-    onSuccess: () => void invalidate(),
+    onSuccess: () => {
+      void invalidate();
+      void message.success(t('relations.removed'));
+    },
     onError: (e) => reportError(e),
   });
 
-  const columns: TableColumnsType<Relation> = [
-    { key: 'role', title: t('relations.role'), render: (_v, r) => <Tag>{t(`relations.roles.${r.role}`, { defaultValue: r.role })}</Tag> },
+  const items = relations.data?.items ?? [];
+  const columns: TableColumnsType<NamedRelation> = [
+    { key: 'role', title: t('relations.role'), width: 120, render: (_v, r) => <Tag>{roleName(r.role)}</Tag> },
     {
       key: 'direction',
       title: t('relations.direction'),
+      width: 140,
       render: (_v, r) => t(`relations.directions.${r.direction ?? 'outgoing'}`),
     },
     {
       key: 'name',
       title: t('relations.counterpart'),
+      ellipsis: true,
       render: (_v, r) =>
         r.counterpart.customer_id ? <Link to={`/customers/${r.counterpart.customer_id}`}>{r.counterpart.name ?? `#${r.counterpart.customer_id}`}</Link> : r.counterpart.name,
     },
-    { key: 'phone', title: t('relations.phone'), render: (_v, r) => r.counterpart.phone ?? '' },
-    { key: 'share', title: t('relations.share'), render: (_v, r) => (r.share_percent ? `${r.share_percent}%` : '') },
-    { key: 'note', title: t('relations.note'), dataIndex: 'note' },
+    { key: 'phone', title: t('relations.phone'), width: 140, render: (_v, r) => r.counterpart.phone ?? '' },
+    { key: 'id_number', title: t('relations.idNumber'), width: 190, render: (_v, r) => r.counterpart.id_number ?? '' },
   ];
+  // The share column is there only when a shareholder is.
+  if (items.some((r) => r.role === SHAREHOLDER)) {
+    columns.push({ key: 'share', title: t('relations.share'), width: 100, render: (_v, r) => (r.role === SHAREHOLDER ? format.percent(r.share_percent) : '') });
+  }
+  columns.push({ key: 'note', title: t('relations.note'), dataIndex: 'note', ellipsis: true });
   if (canWrite) {
     columns.push({
       key: 'actions',
       title: t('common.actions'),
+      width: 90,
       render: (_v, r) => (
         <Popconfirm title={t('relations.removeConfirm')} onConfirm={() => remove.mutate(r.id)} okText={t('common.ok')} cancelText={t('common.cancel')}>
           <Button type="link" danger size="small">
@@ -86,6 +96,21 @@ export default function RelationsTab({ customerId, canWrite }: Props) {
     });
   }
 
+  const idNumberRule: FormRule = {
+    validator: (_r, value: unknown) => {
+      if (typeof value !== 'string' || value.trim() === '') return Promise.resolve();
+      const checked = checkResidentId(value.trim());
+      return checked.ok ? Promise.resolve() : Promise.reject(new Error(t(`validation.residentId.${checked.code}`)));
+    },
+  };
+  const shareRule: FormRule = {
+    validator: (_r, value: unknown) => {
+      if (typeof value !== 'string' || value.trim() === '') return Promise.resolve();
+      const v = value.trim();
+      return SHARE.test(v) && Number(v) <= 100 ? Promise.resolve() : Promise.reject(new Error(t('relations.shareInvalid')));
+    },
+  };
+
   return (
     <>
       {canWrite && (
@@ -93,7 +118,16 @@ export default function RelationsTab({ customerId, canWrite }: Props) {
           {t('relations.add')}
         </Button>
       )}
-      <Table<Relation> rowKey="id" size="small" columns={columns} dataSource={relations.data?.items ?? []} loading={relations.isLoading} pagination={false} />
+      <Table<NamedRelation>
+        rowKey="id"
+        size="small"
+        columns={columns}
+        dataSource={items}
+        loading={relations.isLoading}
+        pagination={false}
+        tableLayout="fixed"
+        data-testid="relations-table"
+      />
       <Modal
         open={open}
         title={t('relations.add')}
@@ -106,7 +140,7 @@ export default function RelationsTab({ customerId, canWrite }: Props) {
       >
         <Form form={form} name="relation" layout="vertical" initialValues={{ mode: 'person' }} onFinish={(v) => add.mutate(v)}>
           <Form.Item name="role" label={t('relations.role')} rules={[{ required: true, message: t('validation.required') }]}>
-            <Select options={RELATION_ROLES.map((r) => ({ value: r, label: t(`relations.roles.${r}`) }))} />
+            <Select options={RELATION_ROLES.map((r) => ({ value: r, label: roleName(r) }))} />
           </Form.Item>
           <Form.Item name="mode" label={t('relations.kind')}>
             <Radio.Group
@@ -129,20 +163,27 @@ export default function RelationsTab({ customerId, canWrite }: Props) {
               />
             </Form.Item>
           ) : (
-            <Space.Compact block style={{ display: 'flex', gap: 12 }}>
-              <Form.Item name="person_name" label={t('relations.personName')} rules={[{ required: true, message: t('validation.required') }]} style={{ flex: 1 }}>
-                <Input />
+            <>
+              <Space.Compact block style={{ display: 'flex', gap: 12 }}>
+                <Form.Item name="person_name" label={t('relations.personName')} rules={[{ required: true, whitespace: true, message: t('validation.required') }]} style={{ flex: 1 }}>
+                  <Input maxLength={100} />
+                </Form.Item>
+                <Form.Item name="person_phone" label={t('relations.phone')} style={{ flex: 1 }}>
+                  <Input maxLength={20} />
+                </Form.Item>
+              </Space.Compact>
+              <Form.Item name="person_id_number" label={t('relations.idNumber')} rules={[idNumberRule]} validateTrigger={['onChange', 'onBlur']}>
+                <Input maxLength={32} placeholder={t('relations.idNumberHint')} />
               </Form.Item>
-              <Form.Item name="person_phone" label={t('relations.phone')} style={{ flex: 1 }}>
-                <Input />
-              </Form.Item>
-            </Space.Compact>
+            </>
           )}
-          <Form.Item name="share_percent" label={t('relations.share')}>
-            <Input suffix="%" />
-          </Form.Item>
+          {role === SHAREHOLDER && (
+            <Form.Item name="share_percent" label={t('relations.share')} rules={[shareRule]}>
+              <Input suffix="%" inputMode="decimal" maxLength={6} />
+            </Form.Item>
+          )}
           <Form.Item name="note" label={t('relations.note')}>
-            <Input.TextArea rows={2} />
+            <Input.TextArea rows={2} maxLength={200} showCount />
           </Form.Item>
         </Form>
       </Modal>

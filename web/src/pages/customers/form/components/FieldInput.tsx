@@ -17,7 +17,7 @@ export default function FieldInput({ field, placeholder, disabled, ...rest }: Pr
   const common = { ...rest, disabled, placeholder };
   switch (field.type) {
     case 'long_text':
-      return <Input.TextArea {...common} rows={3} maxLength={field.max_length ?? undefined} />;
+      return <Input.TextArea {...common} rows={3} maxLength={field.max_length ?? undefined} showCount={Boolean(field.max_length)} />;
     case 'integer':
       return <InputNumber {...common} precision={0} style={{ width: '100%' }} />;
     case 'money':
