@@ -58,7 +58,13 @@ json::object Schemas() {
         ArrayOf(Object(
             {{"field", Type("string")}, {"code", Type("string")}, {"message", Type("string")}},
             {"field", "code", "message"}))},
-       {"errors_not_listed", Type("integer")}},
+       {"errors_not_listed", Type("integer")},
+       // A 409 on a duplicate ID number or credit code names the customer it collides with,
+       // so that the form can say so under the field and link to it when the caller may.
+       {"existing_id", Type("integer")},
+       {"existing_name", Type("string")},
+       {"existing_owner_name", Type("string")},
+       {"may_open", Type("boolean")}},
       {"status", "code"});
   s["Principal"] = Object(
       {{"id", Type("integer")},

@@ -397,6 +397,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/entities/{key}/fields/{field}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Change or archive a field
+         * @description Label, options, required, max_length and archived of a custom field; a built-in field takes a new label only. An archived field leaves forms and lists but keeps its data. If-Match is the entity's ETag; the response's ETag is the entity's new version.
+         */
+        patch: operations["updateEntityField"];
+        trace?: never;
+    };
     "/api/v1/expr/check": {
         parameters: {
             query?: never;
@@ -446,7 +466,7 @@ export interface paths {
         };
         /**
          * List customers in the caller's data scope
-         * @description Any filterable field: name=, <field>.from=/.to= (ranges), <field>.prefix=; plus q (name prefix), id_number and phone (exact); sort=-created_at,name; cursor pagination.
+         * @description Any filterable field: name=, <field>.from=/.to= (ranges), <field>.prefix=; plus q (name prefix), id_number and phone (exact), phone_tail (the last 4 digits of display_phone); sort=-created_at,name; cursor pagination. total counts every page.
          */
         get: operations["listCustomers"];
         put?: never;
@@ -687,6 +707,10 @@ export interface components {
                 message: string;
             }[];
             errors_not_listed?: number;
+            existing_id?: number;
+            existing_name?: string;
+            existing_owner_name?: string;
+            may_open?: boolean;
         };
         Principal: {
             id: number;
@@ -842,6 +866,14 @@ export interface components {
         CustomerDeletion: {
             reason: string;
         };
+        CustomerListItem: components["schemas"]["Customer"] & {
+            display_phone: string | null;
+        };
+        CustomerPage: {
+            items: components["schemas"]["CustomerListItem"][];
+            next_cursor: string | null;
+            total: number;
+        };
         Relation: {
             id: number;
             role: string;
@@ -851,6 +883,7 @@ export interface components {
                 customer_id?: number;
                 name?: string | null;
                 phone?: string;
+                id_number?: string;
             };
             share_percent?: string;
             note?: string;
@@ -914,6 +947,17 @@ export interface components {
             section?: string;
             position?: number;
             max_length?: number | null;
+            archived?: boolean;
+        };
+        FieldPatch: {
+            label?: {
+                "zh-CN"?: string;
+                "en-US"?: string;
+            };
+            options?: components["schemas"]["FieldOption"][];
+            required?: boolean;
+            max_length?: number | null;
+            archived?: boolean;
         };
         Entity: {
             key: string;
@@ -1897,6 +1941,42 @@ export interface operations {
             422: components["responses"]["UnprocessableContent"];
         };
     };
+    updateEntityField: {
+        parameters: {
+            query?: never;
+            header: {
+                "If-Match": string;
+            };
+            path: {
+                key: string;
+                field: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["FieldPatch"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Field"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            412: components["responses"]["PreconditionFailed"];
+            422: components["responses"]["UnprocessableContent"];
+            428: components["responses"]["PreconditionRequired"];
+        };
+    };
     checkExpression: {
         parameters: {
             query?: never;
@@ -1980,6 +2060,7 @@ export interface operations {
                 q?: string;
                 id_number?: string;
                 phone?: string;
+                phone_tail?: string;
                 owner_id?: string;
                 department_id?: string;
                 tags?: string;
@@ -2004,10 +2085,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        items: components["schemas"]["Customer"][];
-                        next_cursor: string | null;
-                    };
+                    "application/json": components["schemas"]["CustomerPage"];
                 };
             };
             400: components["responses"]["BadRequest"];
@@ -2306,6 +2384,7 @@ export interface operations {
                     related_customer_id?: number;
                     person_name?: string;
                     person_phone?: string;
+                    person_id_number?: string;
                     share_percent?: string;
                     note?: string;
                 };

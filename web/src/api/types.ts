@@ -19,6 +19,18 @@ export type FieldOption = S['FieldOption'];
 export type LocalizedName = EntityField['label'];
 export type Problem = S['Problem'];
 export type PendingChange = S['PendingChange'];
+export type AssignableUser = S['AssignableUser'];
+export type AssignableUserList = operations['listAssignableUsers']['responses'][200]['content']['application/json'];
+export type AuditActionInfo = S['AuditActionInfo'];
+export type AuditActionList = operations['listAuditActions']['responses'][200]['content']['application/json'];
+export type CustomerListItem = S['CustomerListItem'];
+export type CustomerPage = S['CustomerPage'];
+export type CustomerDeletion = S['CustomerDeletion'];
+export type TimelineChange = S['TimelineChange'];
+export type FieldPatch = S['FieldPatch'];
+export type Workbench = S['Workbench'];
+/** What a 409 on a duplicate ID number or credit code adds to the problem. */
+export type DuplicateExtensions = Pick<Problem, 'existing_id' | 'existing_name' | 'existing_owner_name' | 'may_open'>;
 export type PermissionCatalogue = operations['listPermissions']['responses'][200]['content']['application/json'];
 
 export interface Page<T> {

@@ -3,7 +3,6 @@ import { useQueryClient } from '@tanstack/react-query';
 import i18n, { isLanguage, rememberLanguage, type Language } from '../i18n';
 import { ApiError, http, setCsrfToken, setRequestLanguage, setUnauthorizedHandler } from '../api/request';
 import type { Principal, Session } from '../api/types';
-import type { SessionWithZone } from '../api/workspace-types';
 
 export interface AuthState {
   /** undefined while the session probe runs, null when signed out. */
@@ -40,7 +39,7 @@ export function AuthProvider({ children }: { children: ReactNode }) {
 
   const refresh = useCallback(async () => {
     try {
-      const me = await http.get<SessionWithZone>('/api/v1/auth/me', undefined, { skipAuthRedirect: true });
+      const me = await http.get<Session>('/api/v1/auth/me', undefined, { skipAuthRedirect: true });
       setTimeZone(me.time_zone);
       accept(me);
     } catch (e) {

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react';
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
-import type { AssignableUser } from '../api/workspace-types';
+import type { AssignableUser } from '../api/types';
 import UserPicker from './UserPicker';
 
 const liMing: AssignableUser = {

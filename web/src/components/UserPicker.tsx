@@ -1,7 +1,7 @@
 import { useEffect, useMemo, useState, type CSSProperties } from 'react';
 import { Select, Space, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
-import type { AssignableUser } from '../api/workspace-types';
+import type { AssignableUser } from '../api/types';
 import { useAssignableUsers } from '../services/directory';
 
 interface Props {

@@ -1,13 +1,12 @@
 // Users and departments, for pickers and for showing names instead of ids.
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { http } from '../api/request';
-import type { Department, Page, User } from '../api/types';
-import type { AssignableUserList, NamedDepartment } from '../api/workspace-types';
+import type { AssignableUserList, Department, Page, User } from '../api/types';
 
 export function useDepartments(enabled = true) {
   return useQuery({
     queryKey: ['departments'],
-    queryFn: () => http.get<Page<NamedDepartment>>('/api/v1/departments'),
+    queryFn: () => http.get<Page<Department>>('/api/v1/departments'),
     enabled,
     staleTime: 60_000,
   });
@@ -60,18 +59,4 @@ export function departmentTree(list: readonly Department[]): TreeNode[] {
     else roots.push(node);
   }
   return roots;
-}
-
-/**
- * A department's place as names, "总行 / 城东支行": the server's `path_names`, or else the names of
- * the ids along its path ("/1/4/") as the department list has them.
- */
-export function departmentPathNames(department: Department & { path_names?: string }, list: readonly Department[]): string {
-  if (department.path_names) return department.path_names;
-  const names = new Map(list.map((d) => [d.id, d.name]));
-  return department.path
-    .split('/')
-    .filter((part) => part !== '')
-    .map((id) => names.get(Number(id)) ?? `#${id}`)
-    .join(' / ');
 }

@@ -3,10 +3,9 @@ import { useQuery } from '@tanstack/react-query';
 import { http } from '../api/request';
 import type { FieldLabeler } from '../api/errors';
 import type { Entity, EntityField, LocalizedName } from '../api/types';
-import type { WorkspaceEntity, WorkspaceField } from '../api/workspace-types';
 
-export function fetchEntity(key: string): Promise<WorkspaceEntity> {
-  return http.get<WorkspaceEntity>(`/api/v1/entities/${encodeURIComponent(key)}`);
+export function fetchEntity(key: string): Promise<Entity> {
+  return http.get<Entity>(`/api/v1/entities/${encodeURIComponent(key)}`);
 }
 
 export function useEntity(key: string) {
@@ -29,7 +28,7 @@ export function optionLabel(field: EntityField | undefined, value: unknown, lang
  * The fields forms and pages show: an archived field keeps its data (the timeline and the audit
  * log still name it) but leaves forms and lists.
  */
-export function activeFields(entity: WorkspaceEntity): WorkspaceField[] {
+export function activeFields(entity: Entity): EntityField[] {
   return entity.fields.filter((f) => !f.archived);
 }
 

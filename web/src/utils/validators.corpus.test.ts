@@ -3,7 +3,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { checkBankCard, checkCreditCode, checkEmail, checkMobile, checkMoney, checkResidentId, type Checked } from './validators';
+import { checkBankCard, checkCreditCode, checkEmail, checkMobile, checkMoney, checkPhoneNumber, checkResidentId, type Checked } from './validators';
 
 interface Case {
   input: string;
@@ -26,6 +26,7 @@ const checks: Record<string, (raw: string) => Checked<string>> = {
   email: checkEmail,
   mobile: checkMobile,
   money: checkMoney,
+  phone: checkPhoneNumber,
   resident_id: checkResidentId,
 };
 

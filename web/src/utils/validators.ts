@@ -220,20 +220,83 @@ export function checkIdDocument(raw: string): Checked<'invalid_id_document'> {
   return /^[A-Za-z0-9]{5,20}$/.test(v) ? accepted(v.toUpperCase()) : refused('invalid_id_document');
 }
 
-// Mainland area codes: 010 and 020–029 have three digits, every other one four (0xxx).
-const LANDLINE = /^(?:\((0(?:10|2\d|[3-9]\d{2}))\)|(0(?:10|2\d|[3-9]\d{2})))-?([1-9]\d{6,7})(?:-(\d{1,6}))?$/;
+function isAsciiSpace(c: string): boolean {
+  return ASCII_SPACE.includes(c);
+}
+
+/** Mainland area codes: 010 and 020–029 have three digits, every other one (0xxx) four; 0 means none. */
+function areaCodeLength(digits: string): number {
+  if (digits[1] === '1') return digits.startsWith('010') ? 3 : 0;
+  if (digits[1] === '2') return 3;
+  return digits[1] !== undefined && digits[1] >= '3' && digits[1] <= '9' ? 4 : 0;
+}
 
 /**
- * A mainland landline as "0571-88886666" or "0571-88886666-123", following the rule the contract
- * of issue 13 gives enterprise phones: full-width folded, ASCII whitespace removed, then an area
- * code (optionally in parentheses, optionally followed by a dash), a 7- or 8-digit local number
- * not starting with 0, and an optional extension of 1–6 digits after a dash.
+ * A mainland landline as "0571-88886666" or "0571-88886666-123" (NormalizeLandline in
+ * src/core/contact.cc): +86 or 0086 in front stand for the area code's leading 0; the area code
+ * may stand in parentheses; digit groups may be split by spaces and dashes, and the numbering plan
+ * tells the area code's length; 7 or 8 digits not starting with 0 follow it, then an extension of
+ * up to 6 digits, written after a dash.
  */
 export function checkLandline(raw: string): Checked<'invalid_landline'> {
-  const m = LANDLINE.exec(removeChars(foldFullWidth(raw), ASCII_SPACE));
-  if (!m) return refused('invalid_landline');
-  const area = m[1] ?? m[2] ?? '';
-  return accepted(`${area}-${m[3] ?? ''}${m[4] ? `-${m[4]}` : ''}`);
+  const invalid = refused<'invalid_landline'>('invalid_landline');
+  let text = trimAsciiSpace(foldFullWidth(raw));
+  let international = false;
+  for (const code of ['+86', '0086']) {
+    if (text.startsWith(code)) {
+      text = text.slice(code.length);
+      international = true;
+      break;
+    }
+  }
+  text = trimAsciiSpace(text);
+  let areaDigits = '';
+  if (text.startsWith('(')) {
+    const close = text.indexOf(')');
+    if (close < 0) return invalid;
+    areaDigits = trimAsciiSpace(text.slice(1, close));
+    if (!areaDigits || !isAsciiDigits(areaDigits)) return invalid;
+    text = text.slice(close + 1);
+  }
+  const groups: string[] = [];
+  let dashBeforeLast = false;
+  let separated = true;
+  let dashSeen = false;
+  for (const c of text) {
+    if (c >= '0' && c <= '9') {
+      if (separated) {
+        groups.push('');
+        dashBeforeLast = dashSeen;
+        dashSeen = false;
+        separated = false;
+      }
+      groups[groups.length - 1] += c;
+    } else if (isAsciiSpace(c) || c === '-') {
+      separated = true;
+      dashSeen ||= c === '-';
+    } else {
+      return invalid;
+    }
+  }
+  if (dashSeen) return invalid;
+  let digits = areaDigits + groups.join('');
+  if (international && digits && !digits.startsWith('0')) digits = `0${digits}`;
+  if (digits.length < 2 || !digits.startsWith('0')) return invalid;
+  const areaLength = areaCodeLength(digits);
+  if (areaLength === 0 || digits.length < areaLength) return invalid;
+  const droppedZero = international && areaDigits && !areaDigits.startsWith('0') ? 1 : 0;
+  if (areaDigits && areaDigits.length + droppedZero !== areaLength) return invalid;
+  let number = digits.slice(areaLength);
+  let extension = '';
+  if (number.length > 8) {
+    const last = groups[groups.length - 1] ?? '';
+    const numberLength = number.length - last.length;
+    if (groups.length < 2 || !dashBeforeLast || last.length > 6 || (numberLength !== 7 && numberLength !== 8)) return invalid;
+    extension = number.slice(numberLength);
+    number = number.slice(0, numberLength);
+  }
+  if ((number.length !== 7 && number.length !== 8) || number.startsWith('0')) return invalid;
+  return accepted(`${digits.slice(0, areaLength)}-${number}${extension ? `-${extension}` : ''}`);
 }
 
 /** An enterprise's phone: a mobile number (its 11 digits) or a landline (as checkLandline). */

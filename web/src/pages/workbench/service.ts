@@ -1,7 +1,7 @@
 import { createElement } from 'react';
 import { PlusOutlined } from '@ant-design/icons';
 import { http } from '../../api/request';
-import type { Workbench } from '../../api/workspace-types';
+import type { Workbench } from '../../api/types';
 import { visibleMenu, type MenuEntry } from '../../layouts/menu';
 
 export const fetchWorkbench = () => http.get<Workbench>('/api/v1/workbench');

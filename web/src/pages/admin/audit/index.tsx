@@ -3,7 +3,7 @@ import { Button, Card, DatePicker, Form, Input, Select, Table, Tooltip, Typograp
 import type { TableColumnsType } from 'antd';
 import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
-import type { NamedAuditEvent } from '../../../api/workspace-types';
+import type { AuditEvent } from '../../../api/types';
 import { useAuth } from '../../../auth/AuthContext';
 import UserPicker from '../../../components/UserPicker';
 import { localized, useEntity } from '../../../services/entity';
@@ -28,11 +28,11 @@ export default function AuditPage() {
   });
   const rows = useMemo(() => list.data?.pages.flatMap((p) => p.items) ?? [], [list.data]);
   const objectType = (type: string) => t(`audit.objectTypes.${type}`, { defaultValue: type });
-  const fieldLabel = (e: NamedAuditEvent, field: string | undefined) => {
+  const fieldLabel = (e: AuditEvent, field: string | undefined) => {
     const f = e.entity_type === 'customer' ? customer.data?.fields.find((x) => x.name === field) : undefined;
     return f ? localized(f.label, i18n.language) : (field ?? '');
   };
-  const columns: TableColumnsType<NamedAuditEvent> = [
+  const columns: TableColumnsType<AuditEvent> = [
     { key: 'at', title: t('audit.at'), render: (_v, e) => format.dateTime(e.at, true), width: 170 },
     { key: 'user', title: t('audit.user'), render: (_v, e) => e.username ?? (e.user_id ? `#${e.user_id}` : '—'), width: 140, ellipsis: true },
     {
@@ -116,7 +116,7 @@ export default function AuditPage() {
           {t('common.search')}
         </Button>
       </Form>
-      <Table<NamedAuditEvent>
+      <Table<AuditEvent>
         rowKey="id"
         size="small"
         columns={columns}

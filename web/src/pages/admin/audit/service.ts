@@ -1,6 +1,5 @@
 import { http } from '../../../api/request';
-import type { Page } from '../../../api/types';
-import type { AuditActionList, NamedAuditEvent } from '../../../api/workspace-types';
+import type { AuditActionList, AuditEvent, Page } from '../../../api/types';
 import type { Formatters } from '../../../services/formatting';
 import type { AuditFilterValues } from './types';
 
@@ -18,6 +17,6 @@ export function toAuditQuery(v: AuditFilterValues, days: Pick<Formatters, 'daySt
 }
 
 export const listAudit = (q: Record<string, string | number | undefined>, cursor?: string) =>
-  http.get<Page<NamedAuditEvent>>('/api/v1/audit-events', { ...q, limit: 50, cursor });
+  http.get<Page<AuditEvent>>('/api/v1/audit-events', { ...q, limit: 50, cursor });
 
 export const listAuditActions = () => http.get<AuditActionList>('/api/v1/audit-actions');

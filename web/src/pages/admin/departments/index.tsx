@@ -6,7 +6,7 @@ import { useTranslation } from 'react-i18next';
 import type { Department } from '../../../api/types';
 import { reportError } from '../../../api/errors';
 import DepartmentPicker from '../../../components/DepartmentPicker';
-import { departmentPathNames, departmentTree, useDepartments } from '../../../services/directory';
+import { departmentTree, useDepartments } from '../../../services/directory';
 import { createDepartment, deleteDepartment, updateDepartment } from './service';
 import type { DepartmentInput } from './types';
 
@@ -71,7 +71,7 @@ export default function DepartmentsPage() {
           {selected ? (
             <Space direction="vertical">
               <Typography.Title level={5}>{selected.name}</Typography.Title>
-              <Typography.Text type="secondary">{t('departments.path')}: {departmentPathNames(list.find((d) => d.id === selected.id) ?? selected, list)}</Typography.Text>
+              <Typography.Text type="secondary">{t('departments.path')}: {(list.find((d) => d.id === selected.id) ?? selected).path_names}</Typography.Text>
               <Space>
                 <Button onClick={() => openModal('edit')}>{t('common.edit')}</Button>
                 <Popconfirm title={t('departments.deleteConfirm')} onConfirm={() => remove.mutate(selected.id)} okText={t('common.ok')} cancelText={t('common.cancel')}>

@@ -5,7 +5,7 @@ import { PlusOutlined } from '@ant-design/icons';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { reportError } from '../../../api/errors';
-import type { WorkspaceField } from '../../../api/workspace-types';
+import type { EntityField } from '../../../api/types';
 import { localized, useEntity } from '../../../services/entity';
 import EditFieldModal from './components/EditFieldModal';
 import OptionList from './components/OptionList';
@@ -20,7 +20,7 @@ export default function FieldsPage() {
   const queryClient = useQueryClient();
   const entity = useEntity(ENTITY);
   const [open, setOpen] = useState(false);
-  const [editing, setEditing] = useState<WorkspaceField | null>(null);
+  const [editing, setEditing] = useState<EntityField | null>(null);
   const [form] = Form.useForm<NewFieldValues>();
   const type = Form.useWatch('type', form);
   const save = useMutation({
@@ -35,7 +35,7 @@ export default function FieldsPage() {
   });
   // Archiving hides a custom field from forms and lists and keeps its data; restoring brings it back.
   const archive = useMutation({
-    mutationFn: ({ f, archived }: { f: WorkspaceField; archived: boolean }) => patchField(ENTITY, f.name, { archived }),
+    mutationFn: ({ f, archived }: { f: EntityField; archived: boolean }) => patchField(ENTITY, f.name, { archived }),
     onSuccess: (_saved, { archived }) => {
       void queryClient.invalidateQueries({ queryKey: ['entity', ENTITY] });
       void message.success(archived ? t('fields.archived') : t('fields.restored'));
@@ -44,7 +44,7 @@ export default function FieldsPage() {
   });
   const sections = (entity.data?.sections ?? []).map((s) => ({ value: s.key, label: localized(s.label, i18n.language) }));
 
-  const columns: TableColumnsType<WorkspaceField> = [
+  const columns: TableColumnsType<EntityField> = [
     { key: 'label', title: t('fields.label'), render: (_v, f) => localized(f.label, i18n.language) },
     { key: 'name', title: t('fields.name'), render: (_v, f) => <code>{f.name}</code> },
     { key: 'type', title: t('fields.type'), render: (_v, f) => t(`fields.types.${f.type}`, { defaultValue: f.type }) },
@@ -97,7 +97,7 @@ export default function FieldsPage() {
         </Button>
       }
     >
-      <Table<WorkspaceField>
+      <Table<EntityField>
         rowKey="name"
         size="small"
         columns={columns}

@@ -1,6 +1,5 @@
 import { http } from '../../../api/request';
-import type { EntityField, FieldOption } from '../../../api/types';
-import type { FieldPatch, WorkspaceField } from '../../../api/workspace-types';
+import type { EntityField, FieldOption, FieldPatch } from '../../../api/types';
 import { SELECT_TYPES, TEXT_TYPES, type EditFieldValues, type NewFieldValues, type OptionRow } from './types';
 
 const toOption = (o: OptionRow): FieldOption => ({ value: o.value.trim(), label: { 'zh-CN': o.zh.trim(), 'en-US': o.en.trim() } });
@@ -46,4 +45,4 @@ export function toFieldPatch(f: EntityField, v: EditFieldValues): FieldPatch {
 }
 
 export const patchField = (entity: string, field: string, patch: FieldPatch) =>
-  http.patch<WorkspaceField>(`/api/v1/entities/${entity}/fields/${encodeURIComponent(field)}`, patch);
+  http.patch<EntityField>(`/api/v1/entities/${entity}/fields/${encodeURIComponent(field)}`, patch);

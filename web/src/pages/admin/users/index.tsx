@@ -9,7 +9,7 @@ import { reportError } from '../../../api/errors';
 import { useAuth } from '../../../auth/AuthContext';
 import { useRoleNames } from '../../../services/access';
 import DepartmentPicker from '../../../components/DepartmentPicker';
-import { departmentPathNames, useDepartments, useUsers } from '../../../services/directory';
+import { useDepartments, useUsers } from '../../../services/directory';
 import UserModal from './components/UserModal';
 import { listUsers, resetPassword, updateUser } from './service';
 import type { UserFilters } from './types';
@@ -70,7 +70,7 @@ export default function UsersPage() {
       title: t('users.department'),
       render: (_v, u) => {
         const d = deptById.get(u.department_id);
-        return d ? <Tooltip title={departmentPathNames(d, deptList)}>{d.name}</Tooltip> : `#${u.department_id}`;
+        return d ? <Tooltip title={d.path_names}>{d.name}</Tooltip> : `#${u.department_id}`;
       },
     },
     { key: 'roles', title: t('users.roles'), render: (_v, u) => u.roles.map((r) => <Tag key={r}>{roleName(r)}</Tag>) },

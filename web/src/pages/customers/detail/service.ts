@@ -1,7 +1,6 @@
 import { etagOf } from '../../../api/etag';
 import { http } from '../../../api/request';
-import type { Customer, Entity, EntityField, FollowUp, Page } from '../../../api/types';
-import type { CustomerDeletion, NamedRelation, NamedTimelineItem, TimelineChange } from '../../../api/workspace-types';
+import type { Customer, CustomerDeletion, Entity, EntityField, FollowUp, Page, Relation, TimelineChange, TimelineItem } from '../../../api/types';
 import i18n from '../../../i18n';
 import { localized, optionLabel } from '../../../services/entity';
 import type { Formatters } from '../../../services/formatting';
@@ -16,12 +15,12 @@ export const reassign = (id: string, ownerId: number) => http.post<void>(`${base
 export const patchCustomer = (id: string, body: Record<string, unknown>, version: number) =>
   http.patch<Customer>(base(id), body, { headers: { 'If-Match': etagOf(version) } });
 export const deleteCustomer = (id: string, body: CustomerDeletion) => http.del<void>(base(id), { body });
-export const listRelations = (id: string) => http.get<{ items: NamedRelation[] }>(`${base(id)}/relations`);
-export const addRelation = (id: string, input: RelationInput) => http.post<NamedRelation>(`${base(id)}/relations`, input);
+export const listRelations = (id: string) => http.get<{ items: Relation[] }>(`${base(id)}/relations`);
+export const addRelation = (id: string, input: RelationInput) => http.post<Relation>(`${base(id)}/relations`, input);
 export const removeRelation = (id: string, relationId: number) => http.del<void>(`${base(id)}/relations/${relationId}`);
 export const listFollowUps = (id: string) => http.get<{ items: FollowUp[] }>(`${base(id)}/followups`);
 export const addFollowUp = (id: string, input: FollowUpInput) => http.post<FollowUp>(`${base(id)}/followups`, input);
-export const timeline = (id: string, cursor?: string) => http.get<Page<NamedTimelineItem>>(`${base(id)}/timeline`, { limit: 50, cursor });
+export const timeline = (id: string, cursor?: string) => http.get<Page<TimelineItem>>(`${base(id)}/timeline`, { limit: 50, cursor });
 export const searchCustomers = (q: string) => http.get<Page<Customer>>('/api/v1/customers', { q, limit: 10 });
 
 type ValueFormat = Pick<Formatters, 'money' | 'percent' | 'date' | 'dateTime'>;

@@ -1,7 +1,6 @@
 import dayjs, { isDayjs } from 'dayjs';
 import { ApiError, http, requestWithMeta } from '../../../api/request';
-import type { Customer, EntityField } from '../../../api/types';
-import type { DuplicateExtensions } from '../../../api/workspace-types';
+import type { Customer, DuplicateExtensions, EntityField } from '../../../api/types';
 import type { CustomerFormValues, FormValue } from './types';
 
 export function getCustomer(id: string) {

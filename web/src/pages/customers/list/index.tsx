@@ -5,7 +5,7 @@ import { PlusOutlined } from '@ant-design/icons';
 import { useInfiniteQuery } from '@tanstack/react-query';
 import { Link, useNavigate } from 'react-router';
 import { useTranslation } from 'react-i18next';
-import type { AssignableUser, ListedCustomer } from '../../../api/workspace-types';
+import type { AssignableUser, CustomerListItem } from '../../../api/types';
 import { useAuth } from '../../../auth/AuthContext';
 import FieldValue from '../../../components/FieldValue';
 import { useDepartments } from '../../../services/directory';
@@ -91,7 +91,7 @@ export default function CustomerListPage() {
   const title = (key: string) => localized(fields.get(key)?.label, i18n.language) || key;
   const sortOrder = (key: string) => (sort === key ? 'ascend' : sort === `-${key}` ? 'descend' : null);
 
-  const cell = (key: string, value: unknown, record: ListedCustomer): ReactNode => {
+  const cell = (key: string, value: unknown, record: CustomerListItem): ReactNode => {
     if (key === 'name') return <Link to={`/customers/${record.id}`}>{record.name}</Link>;
     if (key === 'owner_id') return record.owner_name ?? (typeof value === 'number' ? `#${value}` : '—');
     if (key === 'department_id') return record.department_name ?? (typeof value === 'number' ? (deptNames.get(value) ?? `#${value}`) : '—');
@@ -101,7 +101,7 @@ export default function CustomerListPage() {
   };
 
   const shown = ALL_COLUMNS.filter((k) => visible.includes(k));
-  const columns: TableColumnsType<ListedCustomer> = shown.map((key) => ({
+  const columns: TableColumnsType<CustomerListItem> = shown.map((key) => ({
     key,
     dataIndex: key,
     title: title(key),
@@ -109,14 +109,14 @@ export default function CustomerListPage() {
     sorter: isSortable(fields.get(key), can('pii.unmask')),
     sortOrder: sortOrder(key),
     ellipsis: { showTitle: false },
-    render: (value: unknown, record: ListedCustomer) => {
+    render: (value: unknown, record: CustomerListItem) => {
       const content = cell(key, value, record);
       if (!CLIPPED.has(key)) return content;
       return <Clipped title={key === 'name' ? record.name : content}>{content}</Clipped>;
     },
   }));
 
-  const onChange: TableProps<ListedCustomer>['onChange'] = (_p, _f, sorter) => {
+  const onChange: TableProps<CustomerListItem>['onChange'] = (_p, _f, sorter) => {
     const s = Array.isArray(sorter) ? sorter[0] : sorter;
     if (!s || !s.order || typeof s.columnKey !== 'string') setSort(undefined);
     else setSort(s.order === 'descend' ? `-${s.columnKey}` : s.columnKey);
@@ -180,7 +180,7 @@ export default function CustomerListPage() {
           </Space>
         }
       >
-        <Table<ListedCustomer>
+        <Table<CustomerListItem>
           rowKey="id"
           size="middle"
           columns={columns}

@@ -1,7 +1,6 @@
 import dayjs from 'dayjs';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { EntityField } from '../../../api/types';
-import type { AssignableUser } from '../../../api/workspace-types';
+import type { AssignableUser, EntityField } from '../../../api/types';
 import { dayEnd, dayStart } from '../../../utils/format';
 import { isPartialPhone, isSortable, loadFilterState, phoneTailOf, saveFilterState, toQuery } from './service';
 import { hiddenFilterCount } from './components/CustomerFilters';

@@ -1,7 +1,6 @@
 import dayjs from 'dayjs';
 import { http } from '../../../api/request';
-import type { EntityField } from '../../../api/types';
-import type { AssignableUser, CustomerPage } from '../../../api/workspace-types';
+import type { AssignableUser, CustomerPage, EntityField } from '../../../api/types';
 import type { Formatters } from '../../../services/formatting';
 import { checkMobile } from '../../../utils/validators';
 import type { CustomerFilterValues, CustomerQuery, FilterState } from './types';

@@ -1,5 +1,5 @@
 import type { Dayjs } from 'dayjs';
-import type { AssignableUser } from '../../../api/workspace-types';
+import type { AssignableUser } from '../../../api/types';
 
 export interface CustomerFilterValues {
   q?: string;

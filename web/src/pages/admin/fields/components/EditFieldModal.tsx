@@ -3,7 +3,7 @@ import { Alert, App, Col, Form, Input, InputNumber, Modal, Row, Switch } from 'a
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { reportError } from '../../../../api/errors';
-import type { WorkspaceField } from '../../../../api/workspace-types';
+import type { EntityField } from '../../../../api/types';
 import { localized } from '../../../../services/entity';
 import { editValues, patchField, toFieldPatch } from '../service';
 import { SELECT_TYPES, TEXT_TYPES, type EditFieldValues } from '../types';
@@ -11,7 +11,7 @@ import OptionList from './OptionList';
 
 interface Props {
   entity: string;
-  field: WorkspaceField | null;
+  field: EntityField | null;
   onClose: () => void;
 }
 
@@ -27,7 +27,7 @@ export default function EditFieldModal({ entity, field, onClose }: Props) {
     form.setFieldsValue(editValues(field));
   }, [field, form]);
   const save = useMutation({
-    mutationFn: ({ f, v }: { f: WorkspaceField; v: EditFieldValues }) => patchField(entity, f.name, toFieldPatch(f, v)),
+    mutationFn: ({ f, v }: { f: EntityField; v: EditFieldValues }) => patchField(entity, f.name, toFieldPatch(f, v)),
     onSuccess: () => {
       void queryClient.invalidateQueries({ queryKey: ['entity', entity] });
       void message.success(t('common.saved'));

@@ -4,8 +4,7 @@ import { useNavigate } from 'react-router';
 import { useTranslation } from 'react-i18next';
 import { reportError } from '../../../../api/errors';
 import { useAuth } from '../../../../auth/AuthContext';
-import type { Customer } from '../../../../api/types';
-import type { CustomerDeletion } from '../../../../api/workspace-types';
+import type { Customer, CustomerDeletion } from '../../../../api/types';
 import { forgetCustomer } from '../../../../services/recent';
 import { deleteCustomer } from '../service';
 

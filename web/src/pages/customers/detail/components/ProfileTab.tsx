@@ -3,8 +3,7 @@ import { Button, Descriptions, Space, Tooltip } from 'antd';
 import { EyeOutlined } from '@ant-design/icons';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
-import type { Customer } from '../../../../api/types';
-import type { WorkspaceEntity } from '../../../../api/workspace-types';
+import type { Customer, Entity } from '../../../../api/types';
 import { reportError } from '../../../../api/errors';
 import FieldValue from '../../../../components/FieldValue';
 import { activeFields, appliesTo, localized, type CustomerType } from '../../../../services/entity';
@@ -12,7 +11,7 @@ import { unmask } from '../service';
 
 interface Props {
   customer: Customer;
-  entity: WorkspaceEntity;
+  entity: Entity;
   canUnmask: boolean;
 }
 

@@ -3,8 +3,7 @@ import { App, Form, Modal } from 'antd';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { reportError } from '../../../../api/errors';
-import type { Customer } from '../../../../api/types';
-import type { AssignableUser } from '../../../../api/workspace-types';
+import type { AssignableUser, Customer } from '../../../../api/types';
 import UserPicker from '../../../../components/UserPicker';
 import { reassign } from '../service';
 

@@ -5,7 +5,7 @@ import { PlusOutlined } from '@ant-design/icons';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Link } from 'react-router';
 import { useTranslation } from 'react-i18next';
-import type { NamedRelation } from '../../../../api/workspace-types';
+import type { Relation } from '../../../../api/types';
 import { reportError } from '../../../../api/errors';
 import { useFormat } from '../../../../services/formatting';
 import { checkResidentId } from '../../../../utils/validators';
@@ -58,7 +58,7 @@ export default function RelationsTab({ customerId, canWrite }: Props) {
   });
 
   const items = relations.data?.items ?? [];
-  const columns: TableColumnsType<NamedRelation> = [
+  const columns: TableColumnsType<Relation> = [
     { key: 'role', title: t('relations.role'), width: 120, render: (_v, r) => <Tag>{roleName(r.role)}</Tag> },
     {
       key: 'direction',
@@ -118,7 +118,7 @@ export default function RelationsTab({ customerId, canWrite }: Props) {
           {t('relations.add')}
         </Button>
       )}
-      <Table<NamedRelation>
+      <Table<Relation>
         rowKey="id"
         size="small"
         columns={columns}

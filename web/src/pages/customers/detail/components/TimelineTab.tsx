@@ -1,8 +1,7 @@
 import { Button, Empty, Spin, Tag, Timeline, Typography } from 'antd';
 import { useInfiniteQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
-import type { Entity } from '../../../../api/types';
-import type { NamedTimelineItem } from '../../../../api/workspace-types';
+import type { Entity, TimelineItem } from '../../../../api/types';
 import { useFormat } from '../../../../services/formatting';
 import { describeChange, timeline } from '../service';
 
@@ -23,7 +22,7 @@ export default function TimelineTab({ customerId, entity }: Props) {
     initialPageParam: undefined as string | undefined,
     getNextPageParam: (last) => last.next_cursor ?? undefined,
   });
-  const items: NamedTimelineItem[] = q.data?.pages.flatMap((p) => p.items) ?? [];
+  const items: TimelineItem[] = q.data?.pages.flatMap((p) => p.items) ?? [];
   if (q.isLoading) return <Spin />;
   if (items.length === 0) return <Empty description={t('timeline.empty')} />;
   return (
