@@ -276,7 +276,7 @@ json::object Schemas() {
                         {"sections", ArrayOf(Object({{"key", Type("string")},
                                                      {"label", LocalizedName()}}))},
                         {"fields", ArrayOf(Ref("Field"))}},
-                       {"key", "label", "fields"});
+                       {"key", "label", "version", "fields"});
   return s;
 }
 

@@ -40,14 +40,41 @@ async function open(): Promise<Page> {
   return r.page;
 }
 
-/** A text input by its label; a required field's label also carries the "*" marker. */
-function textbox(page: Page, label: string) {
-  return page.getByRole('textbox', { name: new RegExp(`^\\*?\\s*${label}$`) });
+/**
+ * A control's accessible name from its label: a required field's label also carries the "*"
+ * marker, and a horizontal or inline form's label its colon.
+ */
+function labelled(label: string): RegExp {
+  return new RegExp(`^\\*?\\s*${label}\\s*:?$`);
 }
 
+/** A text input by its label. */
+function textbox(page: Page, label: string) {
+  return page.getByRole('textbox', { name: labelled(label) });
+}
+
+function combobox(page: Page, label: string) {
+  return page.getByRole('combobox', { name: labelled(label) });
+}
+
+/**
+ * The options of one select's dropdown. Scoped by the list the combobox controls, because the
+ * dropdown of the select chosen just before is still fading out and would match too.
+ */
+async function optionsOf(page: Page, box: Locator, text: string): Promise<Locator> {
+  const list = await box.getAttribute('aria-controls');
+  return page
+    .locator('.ant-select-dropdown:visible')
+    .filter({ has: page.locator(`[id="${list}"]`) })
+    .locator('.ant-select-item-option', { hasText: text })
+    .first();
+}
+
+/** Picks an option of a select; the click goes to the select itself, which a chosen value would cover. */
 async function pickOption(page: Page, label: string, option: string): Promise<void> {
-  await page.getByRole('combobox', { name: new RegExp(`^\\*?\\s*${label}$`) }).click();
-  await page.locator('.ant-select-dropdown:visible .ant-select-item-option', { hasText: option }).first().click();
+  const box = combobox(page, label);
+  await page.locator('.ant-select').filter({ has: box }).click();
+  await (await optionsOf(page, box, option)).click();
 }
 
 /**
@@ -55,10 +82,10 @@ async function pickOption(page: Page, label: string, option: string): Promise<vo
  * person in a user picker, an action among dozens).
  */
 async function pickSearching(page: Page, label: string, text: string): Promise<void> {
-  const box = page.getByRole('combobox', { name: new RegExp(`^\\*?\\s*${label}$`) });
+  const box = combobox(page, label);
   await box.click();
   await box.pressSequentially(text);
-  await page.locator('.ant-select-dropdown:visible .ant-select-item-option', { hasText: text }).first().click();
+  await (await optionsOf(page, box, text)).click();
 }
 
 /** The texts of one column of a table, by its header. */
@@ -508,7 +535,7 @@ describe('OpenCredit in the browser', () => {
     await page.goto(customer.url);
     await page.getByRole('button', { name: '转移客户经理' }).click();
     const dialog = page.locator('.ant-modal').filter({ hasText: '新的客户经理' });
-    const picker = page.getByRole('combobox', { name: /^\*?\s*新的客户经理$/ });
+    const picker = combobox(page, '新的客户经理');
     await picker.click();
     await picker.pressSequentially('陈');
     // Each choice says who the person is: name, username, department path and roles.
@@ -518,7 +545,7 @@ describe('OpenCredit in the browser', () => {
     await option.click();
     await dialog.getByRole('button', { name: '确定' }).click();
     const confirm = page.locator('.ant-modal-confirm');
-    await confirm.getByText(`将客户 ${customer.name} 从 张客户经理 调整给 陈经理？`).waitFor();
+    await confirm.locator('.ant-modal-confirm-title', { hasText: `将客户 ${customer.name} 从 张客户经理 调整给 陈经理？` }).waitFor();
     await screenshot(page, '22-reassign-confirm');
     await confirm.getByRole('button', { name: '确定' }).click();
     await page.getByText(`客户 ${customer.name} 已调整给 陈经理`).waitFor();
@@ -542,7 +569,7 @@ describe('OpenCredit in the browser', () => {
     await table.locator('tr.ant-table-row').first().waitFor();
     await pickSearching(page, '客户经理', '张客户经理');
     await page.getByRole('button', { name: '展开更多条件' }).click();
-    await page.getByRole('button', { name: '收起' }).waitFor();
+    await page.getByRole('button', { name: /收起$/ }).waitFor();
     await page.getByRole('button', { name: '查询' }).click();
     await expect.poll(async () => [...new Set(await columnTexts(table, '客户经理'))]).toEqual(['张客户经理']);
     await expect.poll(() => page.getByTestId('customer-total').textContent()).toMatch(/^共 [1-9]\d* 条$/);
@@ -550,9 +577,9 @@ describe('OpenCredit in the browser', () => {
 
     // Back on the page, the filter and the expanded bar are as the user left them.
     await page.reload();
-    const owner = page.locator('.ant-form-item').filter({ has: page.getByRole('combobox', { name: /^客户经理$/ }) });
+    const owner = page.locator('.ant-form-item').filter({ has: combobox(page, '客户经理') });
     await expect.poll(() => owner.locator('.ant-select-selection-item').textContent()).toBe('张客户经理');
-    await page.getByRole('button', { name: '收起' }).waitFor();
+    await page.getByRole('button', { name: /收起$/ }).waitFor();
     await table.locator('tr.ant-table-row').first().waitFor();
     expect([...new Set(await columnTexts(table, '客户经理'))]).toEqual(['张客户经理']);
   });
@@ -610,7 +637,7 @@ describe('OpenCredit in the browser', () => {
     const page = await open();
     await login(page, 'am.zhang', password('am.zhang'));
     await page.goto('/customers/new');
-    await page.getByRole('radio', { name: '企业' }).click();
+    await page.locator('.ant-radio-button-wrapper', { hasText: '企业' }).click();
     await textbox(page, '客户名称').fill(name);
     await page.getByRole('button', { name: '保存' }).click();
     const code = formItem(page, '统一社会信用代码');

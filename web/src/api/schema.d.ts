@@ -965,7 +965,7 @@ export interface components {
                 "zh-CN": string;
                 "en-US": string;
             };
-            version?: number;
+            version: number;
             sections?: {
                 key?: string;
                 label?: {

@@ -5,7 +5,7 @@ import { PlusOutlined } from '@ant-design/icons';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { reportError } from '../../../api/errors';
-import type { EntityField } from '../../../api/types';
+import type { Entity, EntityField } from '../../../api/types';
 import { localized, useEntity } from '../../../services/entity';
 import EditFieldModal from './components/EditFieldModal';
 import OptionList from './components/OptionList';
@@ -35,7 +35,7 @@ export default function FieldsPage() {
   });
   // Archiving hides a custom field from forms and lists and keeps its data; restoring brings it back.
   const archive = useMutation({
-    mutationFn: ({ f, archived }: { f: EntityField; archived: boolean }) => patchField(ENTITY, f.name, { archived }),
+    mutationFn: ({ of, f, archived }: { of: Entity; f: EntityField; archived: boolean }) => patchField(of, f.name, { archived }),
     onSuccess: (_saved, { archived }) => {
       void queryClient.invalidateQueries({ queryKey: ['entity', ENTITY] });
       void message.success(archived ? t('fields.archived') : t('fields.restored'));
@@ -74,7 +74,7 @@ export default function FieldsPage() {
           {!f.builtin && (
             <Popconfirm
               title={f.archived ? t('fields.restoreConfirm') : t('fields.archiveConfirm')}
-              onConfirm={() => archive.mutate({ f, archived: !f.archived })}
+              onConfirm={() => entity.data && archive.mutate({ of: entity.data, f, archived: !f.archived })}
               okText={t('common.ok')}
               cancelText={t('common.cancel')}
             >
@@ -107,7 +107,7 @@ export default function FieldsPage() {
         onRow={(f) => ({ style: f.archived ? { opacity: 0.55 } : undefined })}
         data-testid="fields-table"
       />
-      <EditFieldModal entity={ENTITY} field={editing} onClose={() => setEditing(null)} />
+      {entity.data && <EditFieldModal entity={entity.data} field={editing} onClose={() => setEditing(null)} />}
       <Modal
         open={open}
         width={640}

@@ -1,5 +1,6 @@
 import { http } from '../../../api/request';
-import type { EntityField, FieldOption, FieldPatch } from '../../../api/types';
+import { etagOf } from '../../../api/etag';
+import type { Entity, EntityField, FieldOption, FieldPatch } from '../../../api/types';
 import { SELECT_TYPES, TEXT_TYPES, type EditFieldValues, type NewFieldValues, type OptionRow } from './types';
 
 const toOption = (o: OptionRow): FieldOption => ({ value: o.value.trim(), label: { 'zh-CN': o.zh.trim(), 'en-US': o.en.trim() } });
@@ -44,5 +45,6 @@ export function toFieldPatch(f: EntityField, v: EditFieldValues): FieldPatch {
   return patch;
 }
 
-export const patchField = (entity: string, field: string, patch: FieldPatch) =>
-  http.patch<EntityField>(`/api/v1/entities/${entity}/fields/${encodeURIComponent(field)}`, patch);
+/** Fields change under the entity's version: an edit made on a stale form is refused (412), not merged. */
+export const patchField = (entity: Entity, field: string, patch: FieldPatch) =>
+  http.patch<EntityField>(`/api/v1/entities/${entity.key}/fields/${encodeURIComponent(field)}`, patch, { headers: { 'If-Match': etagOf(entity.version) } });

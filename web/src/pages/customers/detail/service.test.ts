@@ -6,6 +6,7 @@ import { describeChange, toRelationInput } from './service';
 const entity: Entity = {
   key: 'customer',
   label: { 'zh-CN': '客户', 'en-US': 'Customer' },
+  version: 1,
   fields: [
     {
       name: 'risk_level',

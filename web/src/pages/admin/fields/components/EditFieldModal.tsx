@@ -3,14 +3,14 @@ import { Alert, App, Col, Form, Input, InputNumber, Modal, Row, Switch } from 'a
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { reportError } from '../../../../api/errors';
-import type { EntityField } from '../../../../api/types';
+import type { Entity, EntityField } from '../../../../api/types';
 import { localized } from '../../../../services/entity';
 import { editValues, patchField, toFieldPatch } from '../service';
 import { SELECT_TYPES, TEXT_TYPES, type EditFieldValues } from '../types';
 import OptionList from './OptionList';
 
 interface Props {
-  entity: string;
+  entity: Entity;
   field: EntityField | null;
   onClose: () => void;
 }
@@ -29,7 +29,7 @@ export default function EditFieldModal({ entity, field, onClose }: Props) {
   const save = useMutation({
     mutationFn: ({ f, v }: { f: EntityField; v: EditFieldValues }) => patchField(entity, f.name, toFieldPatch(f, v)),
     onSuccess: () => {
-      void queryClient.invalidateQueries({ queryKey: ['entity', entity] });
+      void queryClient.invalidateQueries({ queryKey: ['entity', entity.key] });
       void message.success(t('common.saved'));
       onClose();
     },
