@@ -53,8 +53,8 @@ function textbox(page: Page, label: string) {
   return page.getByRole('textbox', { name: labelled(label) });
 }
 
-function combobox(page: Page, label: string) {
-  return page.getByRole('combobox', { name: labelled(label) });
+function combobox(scope: Page | Locator, label: string) {
+  return scope.getByRole('combobox', { name: labelled(label) });
 }
 
 /**
@@ -817,5 +817,74 @@ describe('OpenCredit in the browser', () => {
     await expect.poll(() => form.locator('.ant-form-item-explain-error').count()).toBe(0);
     expect(await page.getByLabel('跟进内容').inputValue()).toBe('');
     await screenshot(page, '35-followup-saved');
+  });
+
+  it('stops a name at its limit in the form, and clips a long one in the list with the whole name on hover', async () => {
+    const long = '长名称测试'.repeat(19);
+    await customerOfZhang(long, 40);
+    const page = await open();
+    await login(page, 'am.zhang', password('am.zhang'));
+    await page.goto('/customers/new');
+    // Typing stops at the field's limit, the server's (a longer name is refused there, 422).
+    await textbox(page, '客户名称').fill('名'.repeat(101));
+    expect(await textbox(page, '客户名称').inputValue()).toBe('名'.repeat(100));
+
+    await page.goto('/customers');
+    const table = page.getByTestId('customer-table');
+    await textbox(page, '客户名称').fill('长名称测试');
+    await page.getByRole('button', { name: '查询' }).click();
+    const link = table.getByRole('link', { name: long });
+    await link.waitFor();
+    // The cell keeps its column's width: the name is cut with an ellipsis, not wrapped or spilled.
+    const cell = table.locator('td.ant-table-cell-ellipsis').filter({ has: page.getByRole('link', { name: long }) });
+    const [cellBox, tableBox] = [await cell.boundingBox(), await table.boundingBox()];
+    expect(cellBox && tableBox && cellBox.width < tableBox.width / 3).toBe(true);
+    expect(await cell.evaluate((td) => td.scrollWidth > td.clientWidth)).toBe(true);
+    await link.hover({ position: { x: 20, y: 5 } });
+    await expect.poll(() => page.locator('.ant-tooltip:visible .ant-tooltip-inner').textContent()).toBe(long);
+    await screenshot(page, '36-list-long-name');
+  });
+
+  it('names permissions, department places and people in the administration pages, and says a new user was saved', async () => {
+    const page = await open();
+    await login(page, 'admin', password('admin'));
+    await page.goto('/admin/departments');
+    await page.locator('.ant-tree-title', { hasText: /^城东支行营销一组$/ }).click();
+    const place = page.getByText(/^路径:/);
+    await expect.poll(() => place.textContent()).toBe('路径: 总行 / 城东支行 / 城东支行营销一组');
+
+    await page.goto('/admin/users');
+    await page.getByRole('button', { name: '新建用户' }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByLabel('用户名').fill('am.new');
+    await dialog.getByLabel('姓名').fill('新客户经理');
+    await dialog.getByLabel('初始密码').fill('Xin-Jingli-2026!');
+    // The department is chosen from the tree by name, searching.
+    const department = combobox(dialog, '部门');
+    await department.click();
+    await department.pressSequentially('城西');
+    await page.locator('.ant-select-dropdown:visible .ant-select-tree-node-content-wrapper', { hasText: '城西支行营销一组' }).click();
+    // The supervisor is a person with their department and roles, not a number.
+    await combobox(dialog, '直属上级').click();
+    await combobox(dialog, '直属上级').pressSequentially('刘客户');
+    const supervisor = page.locator('.ant-select-dropdown:visible .ant-select-item-option', { hasText: '刘客户经理' });
+    await expect.poll(() => supervisor.textContent()).toMatch(/刘客户经理.*am\.liu.*城西支行.*营销一组.*客户经理/);
+    await screenshot(page, '37-user-supervisor-picker');
+    await supervisor.click();
+    await pickOption(page, '角色', '客户经理');
+    await dialog.getByRole('button', { name: '保存' }).click();
+    await page.getByText('已保存').first().waitFor();
+    const row = page.locator('tr.ant-table-row', { hasText: 'am.new' });
+    await expect.poll(() => row.textContent()).toContain('城西支行营销一组');
+
+    // The role editor (the security administrator's) names each permission in Chinese, with its
+    // code beside it for reference.
+    await logout(page);
+    await login(page, 'sec.zhou', password('sec.zhou'));
+    await page.goto('/admin/roles');
+    await page.locator('tr.ant-table-row', { hasText: 'account_manager' }).getByRole('button', { name: '编辑' }).click();
+    const drawer = page.locator('.ant-drawer');
+    await drawer.getByRole('checkbox', { name: /^查看客户.*customer\.read$/ }).waitFor();
+    await screenshot(page, '38-role-permission-names');
   });
 });

@@ -24,17 +24,36 @@ interface Props {
 // Typing is searched after a short pause rather than on every key.
 const SEARCH_DELAY_MS = 250;
 
+interface Person {
+  displayName: string;
+  username: string;
+  /** Where they sit, "总行 / 城东支行". */
+  place: string;
+  roleNames: readonly string[];
+}
+
 /** Who someone is, for a reader choosing among people: name, username, department and roles. */
-function UserSummary({ user }: { user: AssignableUser }) {
+export function PersonSummary({ displayName, username, place, roleNames }: Person) {
   return (
     <Space direction="vertical" size={0} style={{ lineHeight: 1.35 }}>
       <span>
-        {user.display_name} <Typography.Text type="secondary">({user.username})</Typography.Text>
+        {displayName} <Typography.Text type="secondary">({username})</Typography.Text>
       </span>
       <Typography.Text type="secondary" style={{ fontSize: 12 }}>
-        {[user.department.path_names || user.department.name, user.roles.map((r) => r.name).join('、')].filter(Boolean).join(' · ')}
+        {[place, roleNames.join('、')].filter(Boolean).join(' · ')}
       </Typography.Text>
     </Space>
+  );
+}
+
+function UserSummary({ user }: { user: AssignableUser }) {
+  return (
+    <PersonSummary
+      displayName={user.display_name}
+      username={user.username}
+      place={user.department.path_names || user.department.name}
+      roleNames={user.roles.map((r) => r.name)}
+    />
   );
 }
 

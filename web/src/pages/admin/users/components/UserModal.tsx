@@ -7,6 +7,8 @@ import { reportError } from '../../../../api/errors';
 import { useAuth } from '../../../../auth/AuthContext';
 import { listOf } from '../../../../services/access';
 import DepartmentPicker from '../../../../components/DepartmentPicker';
+import { PersonSummary } from '../../../../components/UserPicker';
+import { useDepartments } from '../../../../services/directory';
 import { createUser, updateUser } from '../service';
 import type { UserFormValues } from '../types';
 
@@ -27,6 +29,7 @@ export default function UserModal({ open, user, roleOptions, roleName, users, on
   const self = user !== null && user.id === me?.id;
   const [form] = Form.useForm<UserFormValues>();
   const queryClient = useQueryClient();
+  const departments = new Map((useDepartments().data?.items ?? []).map((d) => [d.id, d]));
   useEffect(() => {
     if (!open) return;
     form.resetFields();
@@ -94,7 +97,13 @@ export default function UserModal({ open, user, roleOptions, roleName, users, on
             allowClear
             showSearch
             optionFilterProp="label"
-            options={users.filter((u) => u.id !== user?.id).map((u) => ({ value: u.id, label: `${u.display_name} (${u.username})` }))}
+            options={users.filter((u) => u.id !== user?.id).map((u) => ({ value: u.id, label: `${u.display_name} (${u.username})`, user: u }))}
+            optionRender={(option) => {
+              const u = (option.data as { user?: User }).user;
+              if (!u) return option.label;
+              const d = departments.get(u.department_id);
+              return <PersonSummary displayName={u.display_name} username={u.username} place={d ? d.path_names : ''} roleNames={u.roles.map(roleName)} />;
+            }}
           />
         </Form.Item>
         <Form.Item
