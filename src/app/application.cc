@@ -38,6 +38,7 @@
 #include "customers/relationship_service.h"
 #include "forms/entity_registry.h"
 #include "http/server.h"
+#include "runtime/migrations.h"
 #include "storage/postgres/postgres_db.h"
 #include "storage/sqlite/sqlite_db.h"
 
@@ -45,8 +46,8 @@ namespace oc::app {
 
 std::vector<storage::Migration> AllMigrations() {
   std::vector<storage::Migration> all;
-  for (auto module : {audit::Migrations(), auth::Migrations(), forms::Migrations(),
-                      api::IdempotencyMigrations(), customers::Migrations()}) {
+  for (auto module : {audit::Migrations(), runtime::Migrations(), auth::Migrations(),
+                      forms::Migrations(), api::IdempotencyMigrations(), customers::Migrations()}) {
     for (auto& m : module) all.push_back(std::move(m));
   }
   return all;
