@@ -66,6 +66,8 @@ constexpr PinnedText kReleasedText[] = {
      "c9598038d5c1656f045099c289f9725e7b8b8b349451cdf4fc8d4623401afa75"},
     {"auth_0007_customer_classify",
      "798a6554e3727c0b56663d2b2d6b891260287bc9b55bfec8d036b8d00cb63aa9"},
+    {"auth_0008_calendar_and_operations",
+     "6dba9942120e6b06b62db64db98944eb13f202acc42ad9cac45d2265fb9ffff3"},
     {"forms_0001_entity_metadata",
      "c3dc5d11b0d619467c3986624710e9dfed212fa8f52411e12dc212f25edcdce4"},
     {"forms_0002_short_blind_indexes",

@@ -111,7 +111,7 @@ constexpr std::string_view kFirstBuiltinRoles =
 
 std::vector<storage::Migration> Migrations() {
   // Migrations are frozen text: none is rendered from BuiltinRoles(), so a change to the
-  // built-in roles needs a migration of its own, as auth_0006 and auth_0007 are.
+  // built-in roles needs a migration of its own, as auth_0006 to auth_0008 are.
   std::vector<storage::Migration> migrations;
   migrations.push_back({.id = "auth_0001_organisation", .sql = R"sql(
 CREATE TABLE departments (
@@ -265,6 +265,14 @@ INSERT INTO role_permissions (role_id, permission)
   WHERE r.role_key IN ('risk_officer', 'department_manager', 'general_manager')
   AND NOT EXISTS (SELECT 1 FROM role_permissions p WHERE p.role_id = r.id
                   AND p.permission = 'customer.classify');
+)sql"});
+  migrations.push_back({.id = "auth_0008_calendar_and_operations", .sql = R"sql(
+INSERT INTO role_permissions (role_id, permission)
+  SELECT r.id, p.permission FROM roles r,
+    (SELECT 'calendar.admin' AS permission UNION ALL SELECT 'operations.admin') p
+  WHERE r.role_key = 'admin'
+  AND NOT EXISTS (SELECT 1 FROM role_permissions q WHERE q.role_id = r.id
+                  AND q.permission = p.permission);
 )sql"});
   return migrations;
 }

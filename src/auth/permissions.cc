@@ -10,7 +10,7 @@ namespace {
 
 // Indexed by Permission: PermissionInfoOf reads entry N for the enum's value N
 // (PermissionsTest.TheCatalogueHasOneEntryPerPermissionInTheEnumsOrder).
-const std::array<PermissionInfo, 24> kPermissions = {{
+const std::array<PermissionInfo, 26> kPermissions = {{
     {Permission::kCustomerRead, "customer.read", {"查看客户", "View customers"}},
     {Permission::kCustomerWrite, "customer.write", {"新建和编辑客户", "Create and edit customers"}},
     {Permission::kCustomerDelete, "customer.delete", {"删除客户", "Delete customers"}},
@@ -43,6 +43,12 @@ const std::array<PermissionInfo, 24> kPermissions = {{
     {Permission::kDepartmentAdmin, "department.admin", {"管理部门", "Manage departments"}},
     {Permission::kAuditRead, "audit.read", {"查看审计日志", "View the audit log"}},
     {Permission::kDashboardAdmin, "dashboard.admin", {"管理仪表盘", "Manage dashboards"}},
+    {Permission::kCalendarAdmin,
+     "calendar.admin",
+     {"管理工作日历与营业日", "Manage the business calendar and business date"}},
+    {Permission::kOperationsAdmin,
+     "operations.admin",
+     {"管理后台任务与投递失败的事件", "Manage background jobs and undelivered events"}},
 }};
 
 const std::array<std::string_view, 3> kScopedEntities = {"customer", "application", "loan"};
@@ -83,7 +89,7 @@ const std::vector<BuiltinRole>& BuiltinRoleList() {
        {"系统管理员", "System administrator"},
        {kCustomerRead, kCustomerWrite, kCustomerDelete, kCustomerReassign, kEntityAdmin,
         kWorkflowAdmin, kRuleAdmin, kIntegrationAdmin, kUserRead, kUserAdmin, kDepartmentAdmin,
-        kDashboardAdmin, kReportRead, kLoanRead},
+        kDashboardAdmin, kReportRead, kLoanRead, kCalendarAdmin, kOperationsAdmin},
        {{"customer", kAll}, {"application", kAll}, {"loan", kAll}}},
       {"auditor",
        {"审计员", "Auditor"},

@@ -55,6 +55,8 @@ enum class Permission {
   kDepartmentAdmin,
   kAuditRead,
   kDashboardAdmin,
+  kCalendarAdmin,    // the business calendar and the business date
+  kOperationsAdmin,  // jobs, timers and undeliverable events
 };
 
 struct PermissionInfo {

@@ -17,7 +17,7 @@ TEST(PermissionsTest, TheCatalogueHasOneEntryPerPermissionInTheEnumsOrder) {
     EXPECT_FALSE(info.description.en_us.empty()) << info.key;
     EXPECT_TRUE(names.insert(info.key).second) << "named twice: " << info.key;
   }
-  EXPECT_EQ(PermissionCatalog().back().permission, Permission::kDashboardAdmin)
+  EXPECT_EQ(PermissionCatalog().back().permission, Permission::kOperationsAdmin)
       << "a permission added to the enum needs its catalogue entry";
 }
 
