@@ -7,8 +7,8 @@ namespace oc::audit {
 namespace {
 
 // In declaration order, so that an action's index is its position here (checked in the test).
-const std::array<ActionInfo, 39>& Table() {
-  static const auto* table = new std::array<ActionInfo, 39>{{
+const std::array<ActionInfo, 42>& Table() {
+  static const auto* table = new std::array<ActionInfo, 42>{{
       {Action::kAuthLogin, "auth.login", {"登录", "Sign-in"}},
       {Action::kAuthLoginFailed, "auth.login_failed", {"登录失败", "Failed sign-in"}},
       {Action::kAuthLoginLocked, "auth.login_locked", {"锁定期间登录", "Sign-in while locked"}},
@@ -62,6 +62,9 @@ const std::array<ActionInfo, 39>& Table() {
       {Action::kPiiUnmask, "pii.unmask", {"查看明文", "Personal data unmasked"}},
       {Action::kPiiUnmaskDenied, "pii.unmask_denied", {"查看明文被拒绝", "Unmask refused"}},
       {Action::kAuditChainKeyed, "audit.chain_keyed", {"审计链启用密钥", "Audit chain keyed"}},
+      {Action::kOutboxRetried, "outbox.retried", {"重新投递事件", "Event delivery retried"}},
+      {Action::kOutboxDiscarded, "outbox.discarded", {"放弃投递事件", "Event delivery discarded"}},
+      {Action::kJobRunRequested, "job.run_requested", {"手动运行任务", "Job run requested"}},
   }};
   return *table;
 }

@@ -60,6 +60,10 @@ enum class Action {
   kPiiUnmaskDenied,
   // The trail itself
   kAuditChainKeyed,
+  // Runtime operations
+  kOutboxRetried,
+  kOutboxDiscarded,
+  kJobRunRequested,
 };
 
 struct ActionInfo {

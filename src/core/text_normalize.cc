@@ -145,4 +145,23 @@ std::string NormalizeName(std::string_view s) {
   return out;
 }
 
+Result<std::string> CheckReason(std::string_view raw, std::string_view field, const Message& what) {
+  if (!IsValidUtf8(raw) || HasControlCharacter(raw)) {
+    return InvalidField(
+        std::string(field), "control_character",
+        {what.zh_cn + "含有不可见的控制字符", "The " + what.en_us + " holds control characters"});
+  }
+  std::string reason = NormalizeName(raw);
+  if (reason.empty()) {
+    return InvalidField(std::string(field), "required",
+                        {"请填写" + what.zh_cn, "Give the " + what.en_us});
+  }
+  if (const size_t length = Utf8Length(reason); length < 2 || length > 200) {
+    return InvalidField(
+        std::string(field), length < 2 ? "too_short" : "too_long",
+        {what.zh_cn + "应为 2 到 200 个字", "The " + what.en_us + " must be 2 to 200 characters"});
+  }
+  return reason;
+}
+
 }  // namespace oc

@@ -8,6 +8,8 @@
 #include <string>
 #include <string_view>
 
+#include "core/error.h"
+
 namespace oc {
 
 // One character decoded from UTF-8.
@@ -48,5 +50,12 @@ std::string FoldFullWidth(std::string_view s);
 // well-formed UTF-8: an ill-formed byte becomes U+FFFD (callers that must reject such input
 // check IsValidUtf8 first).
 std::string NormalizeName(std::string_view s);
+
+// The reason a member of staff gives for an irreversible step (deleting a customer, discarding an
+// undeliverable event), standardised as NormalizeName: what the audit trail keeps of it.
+// `what` names the reason in the messages ({"删除原因", "reason for deleting"}).
+// Errors: kInvalidArgument on `field`: control_character, required, too_short or too_long
+// (2 to 200 characters).
+Result<std::string> CheckReason(std::string_view raw, std::string_view field, const Message& what);
 
 }  // namespace oc

@@ -759,19 +759,8 @@ Status CustomerService::Delete(storage::UnitOfWork& unit, const auth::Principal&
                                const audit::Actor& actor, CustomerId id,
                                std::string_view raw_reason) {
   RETURN_IF_ERROR(principal.Require(auth::Permission::kCustomerDelete));
-  if (!IsValidUtf8(raw_reason) || HasControlCharacter(raw_reason)) {
-    return InvalidField("reason", "control_character",
-                        {"删除原因含有不可见的控制字符", "The reason holds control characters"});
-  }
-  const std::string reason = NormalizeName(raw_reason);
-  if (reason.empty()) {
-    return InvalidField("reason", "required",
-                        {"请填写删除原因", "Give the reason for deleting this customer"});
-  }
-  if (const size_t length = Utf8Length(reason); length < 2 || length > 200) {
-    return InvalidField("reason", length < 2 ? "too_short" : "too_long",
-                        {"删除原因应为 2 到 200 个字", "The reason must be 2 to 200 characters"});
-  }
+  ASSIGN_OR_RETURN(const std::string reason,
+                   CheckReason(raw_reason, "reason", {"删除原因", "reason for deleting"}));
   Tx& tx = unit.tx();
   RETURN_IF_ERROR(CheckVisible(tx, principal, id));
   int64_t now = ToUnixMicros(clock_.Now());

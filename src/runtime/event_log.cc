@@ -1,5 +1,6 @@
 #include "runtime/event_log.h"
 
+#include <algorithm>
 #include <boost/json.hpp>
 
 namespace oc::runtime {
@@ -193,6 +194,27 @@ Result<StoredEvent> EventLog::Get(Tx& tx, int64_t seq) const {
                       "Domain event " + std::to_string(seq) + " does not exist"});
   }
   return FromRow(*row);
+}
+
+Result<std::map<int64_t, StoredEvent>> EventLog::GetMany(Tx& tx,
+                                                         std::span<const int64_t> seqs) const {
+  std::map<int64_t, StoredEvent> events;
+  constexpr size_t kSlice = 500;
+  for (size_t start = 0; start < seqs.size(); start += kSlice) {
+    std::string sql = "SELECT " + std::string(kEventColumns) + " FROM domain_events WHERE id IN (";
+    storage::Params params;
+    for (size_t i = start; i < std::min(seqs.size(), start + kSlice); ++i) {
+      sql += params.empty() ? "?" : ", ?";
+      params.push_back(seqs[i]);
+    }
+    ASSIGN_OR_RETURN(storage::Rows rows, tx.Query(sql + ")", params));
+    for (const storage::Row& row : rows) {
+      ASSIGN_OR_RETURN(StoredEvent e, FromRow(row));
+      const int64_t seq = e.seq;
+      events.emplace(seq, std::move(e));
+    }
+  }
+  return events;
 }
 
 json::object RecordChange(std::string_view field, const json::value& old_value,

@@ -112,6 +112,10 @@ class EventLog {
   // The event with `seq`. Errors: kNotFound.
   Result<StoredEvent> Get(storage::Tx& tx, int64_t seq) const;
 
+  // The events with the given seqs, by seq; absent seqs are left out.
+  Result<std::map<int64_t, StoredEvent>> GetMany(storage::Tx& tx,
+                                                 std::span<const int64_t> seqs) const;
+
  private:
   const Clock& clock_;
   const Subscriptions& subscriptions_;
