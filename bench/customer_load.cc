@@ -17,13 +17,13 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
-#include <cctype>
 #include <atomic>
 #include <boost/asio/connect.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/json.hpp>
+#include <cctype>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -48,6 +48,7 @@
 #include "crypto/field_cipher.h"
 #include "customers/customer_service.h"
 #include "forms/entity_registry.h"
+#include "runtime/event_log.h"
 
 namespace oc::bench {
 namespace {
@@ -299,7 +300,9 @@ void LoadAndLookup(const Options& options, bool load, bool lookup) {
   if (!keys) Fail("keys", keys.error());
   audit::AuditLog audit(clock, *keys->audit);
   forms::EntityRegistry registry(db, clock, audit);
-  customers::CustomerService service(db, clock, audit, registry, *keys->cipher);
+  runtime::Subscriptions subscriptions;
+  runtime::EventLog events(clock, subscriptions);
+  customers::CustomerService service(db, clock, audit, events, registry, *keys->cipher);
   auth::PasswordHasher hasher({.memory_kib = 256, .passes = 1, .lanes = 1});
   auth::SessionService sessions(db, clock, audit, hasher, {});
   auto owner = sessions.PrincipalOf(auth::UserId(UserIdOf(db, "am.zhang")));

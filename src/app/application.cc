@@ -1,6 +1,7 @@
 #include "app/application.h"
 
 #include <spdlog/spdlog.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <filesystem>
@@ -38,7 +39,9 @@
 #include "customers/relationship_service.h"
 #include "forms/entity_registry.h"
 #include "http/server.h"
+#include "runtime/event_log.h"
 #include "runtime/migrations.h"
+#include "runtime/outbox.h"
 #include "storage/postgres/postgres_db.h"
 #include "storage/sqlite/sqlite_db.h"
 
@@ -126,6 +129,11 @@ struct Application::Parts {
   std::shared_ptr<spdlog::logger> log;
   Keys keys;
   std::unique_ptr<audit::AuditLog> audit;
+  // Filled in while the parts are built, before the first event is appended.
+  runtime::Subscriptions subscriptions;
+  std::unique_ptr<runtime::EventLog> events;
+  std::unique_ptr<runtime::Outbox> outbox;
+  std::unique_ptr<runtime::Dispatcher> dispatcher;
   auth::PasswordHasher hasher;
   std::unique_ptr<auth::SessionService> sessions;
   std::unique_ptr<auth::OrganizationService> organization;
@@ -155,6 +163,14 @@ struct Application::Parts {
 
 namespace {
 
+// Names this process in lease tokens and job runs, so that an administrator can tell which node
+// holds what.
+std::string NodeName() {
+  char host[256] = {};
+  if (gethostname(host, sizeof host - 1) != 0) host[0] = '\0';
+  return std::string(host[0] ? host : "node") + ":" + std::to_string(getpid());
+}
+
 std::string StaticDir(const Config& config) {
   if (!config.static_dir.empty()) return config.static_dir;
   std::error_code ec;
@@ -177,6 +193,10 @@ Result<std::unique_ptr<Application>> Application::Create(const Config& config,
   parts->audit = std::make_unique<audit::AuditLog>(clock, *parts->keys.audit);
   ASSIGN_OR_RETURN(auto applied, Migrate(*parts->db, *parts->audit));
   for (const auto& id : applied) log->info("applied migration {}", id);
+  parts->events = std::make_unique<runtime::EventLog>(clock, parts->subscriptions);
+  parts->outbox = std::make_unique<runtime::Outbox>(clock);
+  parts->dispatcher = std::make_unique<runtime::Dispatcher>(
+      *parts->db, clock, *parts->events, runtime::DispatcherOptions{.node = NodeName()});
 
   auth::SessionOptions session_options{
       .max_failed_logins = static_cast<int>(config.max_failed_logins),
@@ -202,7 +222,7 @@ Result<std::unique_ptr<Application>> Application::Create(const Config& config,
   safeguards.pii_lookups.max_events = config.pii_lookups_per_hour;
   safeguards.duplicate_findings.max_events = config.duplicate_findings_per_hour;
   p->customers = std::make_unique<customers::CustomerService>(
-      *p->db, clock, *p->audit, *p->registry, *p->keys.cipher, safeguards);
+      *p->db, clock, *p->audit, *p->events, *p->registry, *p->keys.cipher, safeguards);
   RETURN_IF_ERROR(p->customers->RegisterEntity());
   ASSIGN_OR_RETURN(customers::PhoneTailFill tails, p->customers->FillPendingPhoneTails());
   if (tails.filled > 0) log->info("computed the phone tails of {} customers", tails.filled);
@@ -212,14 +232,21 @@ Result<std::unique_ptr<Application>> Application::Create(const Config& config,
               tails.unreadable);
   }
   p->relationships = std::make_unique<customers::RelationshipService>(
-      *p->db, clock, *p->audit, *p->keys.cipher, *p->customers);
-  p->followups = std::make_unique<customers::FollowUpService>(*p->db, clock, *p->audit,
+      *p->db, clock, *p->audit, *p->events, *p->keys.cipher, *p->customers);
+  p->followups = std::make_unique<customers::FollowUpService>(*p->db, clock, *p->audit, *p->events,
                                                               *p->customers, p->zone);
   p->idempotency = std::make_unique<api::IdempotencyKeys>(*p->db, clock);
   p->housekeeping = std::make_unique<Housekeeping>(
       std::vector<Housekeeping::Task>{
           {"expired sessions", [p] { return p->sessions->PurgeExpired(); }},
-          {"expired idempotency keys", [p] { return p->idempotency->PurgeExpired(); }}},
+          {"expired idempotency keys", [p] { return p->idempotency->PurgeExpired(); }},
+          {"delivered events",
+           [p]() -> Status {
+             // The log keeps every event; a delivery row only needs to outlive questions
+             // about whether it was made.
+             RETURN_IF_ERROR(p->outbox->PurgeDone(*p->db, p->clock.Now() - std::chrono::days(7)));
+             return Ok();
+           }}},
       std::chrono::minutes(config.housekeeping_minutes), log);
 
   api::AddHealthRoutes(p->router, *p->db);
@@ -282,11 +309,13 @@ Result<bool> Application::SeedDemoIfEmpty(bool with_customers) {
 Status Application::Start() {
   RETURN_IF_ERROR(parts_->server->Start());
   parts_->housekeeping->Start();
+  parts_->dispatcher->Start();
   return Ok();
 }
 uint16_t Application::port() const { return parts_->server->port(); }
 void Application::Run(bool handle_signals) { parts_->server->Run(handle_signals); }
 void Application::Stop() {
+  parts_->dispatcher->Stop();
   parts_->housekeeping->Stop();
   parts_->server->Stop();
 }

@@ -294,14 +294,16 @@ struct CustomerService::Prepared {
   storage::Params params;
   size_t department_param = 0;  // the caller's department; replaced by the owner's in Insert
   audit::Entry audit;           // entity_id filled in by Insert
+  runtime::NewEvent event;      // customer.created; stream_id and department filled in by Insert
 };
 
 CustomerService::CustomerService(storage::Db& db, const Clock& clock, const audit::AuditLog& audit,
-                                 forms::EntityRegistry& registry, const crypto::FieldCipher& cipher,
-                                 CustomerSafeguards safeguards)
+                                 const runtime::EventLog& events, forms::EntityRegistry& registry,
+                                 const crypto::FieldCipher& cipher, CustomerSafeguards safeguards)
     : db_(db),
       clock_(clock),
       audit_(audit),
+      events_(events),
       registry_(registry),
       cipher_(cipher),
       safeguards_(std::move(safeguards)),
@@ -448,11 +450,18 @@ Result<CustomerService::Prepared> CustomerService::Prepare(const auth::Principal
                          {prepared.owner_id.value(), principal.department_id.value(), now, by, now,
                           by, PhoneTailOf(type, PlainOf(v, "phone"), PlainOf(v, "contact_phone"))});
 
-  ASSIGN_OR_RETURN(auto changes, forms::ChangesForAudit(entity, nullptr, v, cipher_));
-  changes.push_back({"owner_id", std::nullopt, std::to_string(prepared.owner_id.value())});
+  ASSIGN_OR_RETURN(forms::RecordChanges changes, forms::ChangesOf(entity, nullptr, v, cipher_));
+  changes.audit.push_back({"owner_id", std::nullopt, std::to_string(prepared.owner_id.value())});
   prepared.audit = audit_.Prepare(actor, {.action = audit::Action::kCustomerCreate,
                                           .entity_type = "customer",
-                                          .changes = std::move(changes)});
+                                          .changes = std::move(changes.audit)});
+  prepared.event = {
+      .stream_type = "customer",
+      .type = "customer.created",
+      .payload = {{"customer_type", type ? json::value(CustomerTypeName(*type)) : json::value()},
+                  {"owner_id", prepared.owner_id.value()},
+                  {"department_id", principal.department_id.value()},
+                  {"changes", std::move(changes.event)}}};
   return prepared;
 }
 
@@ -538,6 +547,9 @@ Result<CustomerId> CustomerService::Insert(Tx& tx, Prepared& prepared) {
     return Internal("customer refused by a unique index that names no duplicate");
   }
   prepared.audit.entity_id = std::to_string(*id);
+  prepared.event.stream_id = std::to_string(*id);
+  prepared.event.payload["department_id"] =
+      std::get<int64_t>(prepared.params[prepared.department_param]);
   return CustomerId(*id);
 }
 
@@ -562,6 +574,7 @@ Result<json::object> CustomerService::Create(storage::UnitOfWork& unit,
   if (!id) return id.error();
   audit::Entry* const entry[] = {&prepared.audit};
   RETURN_IF_ERROR(audit_.AppendPrepared(tx, entry));
+  RETURN_IF_ERROR(events_.Append(tx, actor, prepared.event));
   return Load(tx, principal, *entity, *id, forms::OutputMode::kMasked);
 }
 
@@ -589,6 +602,7 @@ Result<std::vector<BatchItemResult>> CustomerService::CreateBatch(
     // The job may run again after a retried serialization failure: start from the prepared state.
     std::vector<audit::Entry*> trail;
     trail.reserve(inputs.size());
+    std::vector<runtime::NewEvent> events;
     for (size_t i = 0; i < inputs.size(); ++i) {
       if (!prepared[i]) continue;
       results[i] = {};
@@ -596,6 +610,7 @@ Result<std::vector<BatchItemResult>> CustomerService::CreateBatch(
       if (id) {
         results[i].id = *id;
         trail.push_back(&prepared[i]->audit);
+        events.push_back(prepared[i]->event);
       } else if (id.error().code == ErrorCode::kAlreadyExists ||
                  id.error().code == ErrorCode::kInvalidArgument) {
         results[i].error = std::move(id).error();
@@ -603,7 +618,8 @@ Result<std::vector<BatchItemResult>> CustomerService::CreateBatch(
         return id.error();
       }
     }
-    return audit_.AppendPrepared(tx, trail);
+    RETURN_IF_ERROR(audit_.AppendPrepared(tx, trail));
+    return events_.AppendAll(tx, actor, events);
   }));
   return results;
 }
@@ -714,7 +730,8 @@ Result<json::object> CustomerService::Update(storage::UnitOfWork& unit,
     if (values->empty()) return Load(tx, principal, *entity, id, forms::OutputMode::kMasked);
 
     RETURN_IF_ERROR(CheckNoDuplicate(tx, principal, *values, id));
-    ASSIGN_OR_RETURN(auto changes, forms::ChangesForAudit(*entity, &*before, *values, cipher_));
+    ASSIGN_OR_RETURN(forms::RecordChanges changes,
+                     forms::ChangesOf(*entity, &*before, *values, cipher_));
     int64_t now = ToUnixMicros(clock_.Now());
     storage::Value by =
         actor.user_id ? storage::Value(*actor.user_id) : storage::Value(storage::Null{});
@@ -739,7 +756,13 @@ Result<json::object> CustomerService::Update(storage::UnitOfWork& unit,
                                     {.action = audit::Action::kCustomerUpdate,
                                      .entity_type = "customer",
                                      .entity_id = std::to_string(id.value()),
-                                     .changes = std::move(changes)}));
+                                     .changes = std::move(changes.audit)}));
+      RETURN_IF_ERROR(events_.Append(
+          tx, actor,
+          {.stream_type = "customer",
+           .stream_id = std::to_string(id.value()),
+           .type = "customer.updated",
+           .payload = {{"version", expected_version + 1}, {"changes", std::move(changes.event)}}}));
     }
     return Load(tx, principal, *entity, id, forms::OutputMode::kMasked);
   }();
@@ -770,11 +793,17 @@ Status CustomerService::Delete(storage::UnitOfWork& unit, const auth::Principal&
       tx.Execute("UPDATE customers SET deleted_at_us = ?, deleted_by = ?, version = "
                  "version + 1 WHERE id = ?",
                  {now, by, id.value()}));
-  return audit_.Append(tx, actor,
-                       {.action = audit::Action::kCustomerDelete,
-                        .entity_type = "customer",
-                        .entity_id = std::to_string(id.value()),
-                        .detail = reason});
+  RETURN_IF_ERROR(audit_.Append(tx, actor,
+                                {.action = audit::Action::kCustomerDelete,
+                                 .entity_type = "customer",
+                                 .entity_id = std::to_string(id.value()),
+                                 .detail = reason}));
+  RETURN_IF_ERROR(events_.Append(tx, actor,
+                                 {.stream_type = "customer",
+                                  .stream_id = std::to_string(id.value()),
+                                  .type = "customer.deleted",
+                                  .payload = {{"reason", reason}}}));
+  return Ok();
 }
 
 Status CustomerService::RecordLookup(const auth::Principal& principal, const audit::Actor& actor,
@@ -994,6 +1023,15 @@ Status CustomerService::Reassign(storage::UnitOfWork& unit, const auth::Principa
                                                 std::to_string(new_owner.value())},
                                                {"department_id", std::to_string(before->Int(1)),
                                                 std::to_string(department.value())}}}));
+    RETURN_IF_ERROR(events_.Append(
+        tx, actor,
+        {.stream_type = "customer",
+         .stream_id = std::to_string(id.value()),
+         .type = "customer.reassigned",
+         .payload = {{"changes", json::array{runtime::RecordChange("owner_id", before->Int(0),
+                                                                   new_owner.value()),
+                                             runtime::RecordChange("department_id", before->Int(1),
+                                                                   department.value())}}}}));
   }
   return Ok();
 }

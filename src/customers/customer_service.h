@@ -34,6 +34,7 @@
 #include "forms/entity_registry.h"
 #include "forms/record_codec.h"
 #include "forms/record_query.h"
+#include "runtime/event_log.h"
 #include "storage/db.h"
 #include "storage/unit_of_work.h"
 
@@ -72,8 +73,8 @@ struct BatchItemResult {
 class CustomerService {
  public:
   CustomerService(storage::Db& db, const Clock& clock, const audit::AuditLog& audit,
-                  forms::EntityRegistry& registry, const crypto::FieldCipher& cipher,
-                  CustomerSafeguards safeguards = {});
+                  const runtime::EventLog& events, forms::EntityRegistry& registry,
+                  const crypto::FieldCipher& cipher, CustomerSafeguards safeguards = {});
 
   // Registers the customer entity's built-in fields (idempotent; run at start-up).
   Status RegisterEntity();
@@ -242,6 +243,7 @@ class CustomerService {
   storage::Db& db_;
   const Clock& clock_;
   const audit::AuditLog& audit_;
+  const runtime::EventLog& events_;
   forms::EntityRegistry& registry_;
   const crypto::FieldCipher& cipher_;
   CustomerSafeguards safeguards_;

@@ -719,6 +719,64 @@ TEST_P(CustomerMigrationsTest, UpgradeDropsTheStreetAddressIndexTheFirstLeanInde
   EXPECT_FALSE(CustomerIndexes().contains("customers_address_detail_bidx_idx"));
 }
 
+TEST_P(CustomerServiceTest, EveryChangeAppendsItsDomainEventWithPersonalDataWithheld) {
+  auto created = CreateAs("am.east", Individual(71, "王五"));
+  ASSERT_TRUE(created);
+  const CustomerId id = IdOf(*created);
+  ASSERT_TRUE(customers_->Update(As("am.east"), ActorOf("am.east"), id,
+                                 {{"risk_level", "high"}, {"phone", "13900000071"}}, 1));
+  // A refused change leaves no event behind: the event is part of the change's transaction.
+  auto other = CreateAs("am.east", Individual(72));
+  ASSERT_TRUE(other);
+  EXPECT_EQ(customers_
+                ->Update(As("am.east"), ActorOf("am.east"), IdOf(*other),
+                         {{"id_number", Individual(71).at("id_number")}}, 1)
+                .error()
+                .code,
+            ErrorCode::kAlreadyExists);
+  ASSERT_TRUE(customers_->Reassign(As("admin"), ActorOf("admin"), {id}, As("am.west").user_id));
+  ASSERT_TRUE(customers_->Delete(As("admin"), ActorOf("admin"), id, "重复录入"));
+  ASSERT_TRUE(followups_->Add(As("am.east"), ActorOf("am.east"), IdOf(*other),
+                              {.channel = "phone", .content = "客户王五说下周还款"}));
+
+  auto events =
+      events_.List(*db_, {.stream_type = "customer", .stream_id = std::to_string(id.value())});
+  ASSERT_TRUE(events);
+  std::vector<std::string> types;
+  for (const auto& e : *events) types.push_back(e.type);
+  EXPECT_EQ(types, (std::vector<std::string>{"customer.created", "customer.updated",
+                                             "customer.reassigned", "customer.deleted"}));
+  const std::string everything = [&] {
+    std::string all;
+    for (const auto& e : *events) all += json::serialize(e.payload);
+    auto followups = events_.List(*db_, {.type = "followup.created"});
+    for (const auto& e : *followups) all += json::serialize(e.payload);
+    return all;
+  }();
+  for (const char* personal : {"13900000071", "13800000071", "王五说"}) {
+    EXPECT_EQ(everything.find(personal), std::string::npos) << personal << " in " << everything;
+  }
+  std::string id_number(Individual(71).at("id_number").as_string());
+  EXPECT_EQ(everything.find(id_number), std::string::npos);
+
+  const auto& updated = (*events)[1];
+  EXPECT_EQ(updated.actor_name, "am.east");
+  std::map<std::string, std::string> changes;
+  for (const auto& change : updated.payload.at("changes").as_array()) {
+    changes[std::string(change.at("field").as_string())] = json::serialize(change);
+  }
+  EXPECT_EQ(changes.at("phone"), R"({"field":"phone","sensitive":true})");
+  EXPECT_EQ(changes.at("risk_level").find(R"("new":"high")") != std::string::npos, true)
+      << changes.at("risk_level");
+  EXPECT_EQ(updated.payload.at("version").as_int64(), 2);
+  const auto& reassigned = (*events)[2].payload.at("changes").as_array();
+  EXPECT_EQ(reassigned.at(0).at("new").as_int64(), As("am.west").user_id.value());
+  EXPECT_EQ((*events)[3].payload.at("reason").as_string(), "重复录入");
+  auto followups = events_.List(*db_, {.type = "followup.created"});
+  ASSERT_EQ(followups->size(), 1u);
+  EXPECT_EQ(followups->front().payload.at("customer_id").as_int64(), IdOf(*other).value());
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, CustomerMigrationsTest,
                          ::testing::ValuesIn(storage::testing::AllBackends()),
                          testing::BackendParamName);

@@ -21,6 +21,7 @@
 #include "customers/followup_service.h"
 #include "customers/relationship_service.h"
 #include "forms/entity_registry.h"
+#include "runtime/migrations.h"
 #include "storage/migrations.h"
 #include "storage/testing/test_databases.h"
 
@@ -33,8 +34,8 @@ class CustomersFixture : public ::testing::TestWithParam<storage::testing::Backe
   // Every migration the customer services need, in the composition root's order.
   static std::vector<storage::Migration> AllMigrations() {
     std::vector<storage::Migration> migrations;
-    for (auto module : {audit::Migrations(), auth::Migrations(), forms::Migrations(),
-                        customers::Migrations()}) {
+    for (auto module : {audit::Migrations(), runtime::Migrations(), auth::Migrations(),
+                        forms::Migrations(), customers::Migrations()}) {
       for (auto& m : module) migrations.push_back(std::move(m));
     }
     return migrations;
@@ -56,11 +57,12 @@ class CustomersFixture : public ::testing::TestWithParam<storage::testing::Backe
     sessions_ = std::make_unique<auth::SessionService>(*db_, clock_, audit_, hasher_,
                                                        auth::SessionOptions{});
     registry_ = std::make_unique<forms::EntityRegistry>(*db_, clock_, audit_);
-    customers_ = std::make_unique<CustomerService>(*db_, clock_, audit_, *registry_, *cipher_);
+    customers_ =
+        std::make_unique<CustomerService>(*db_, clock_, audit_, events_, *registry_, *cipher_);
     ASSERT_TRUE(customers_->RegisterEntity());
     relationships_ =
-        std::make_unique<RelationshipService>(*db_, clock_, audit_, *cipher_, *customers_);
-    followups_ = std::make_unique<FollowUpService>(*db_, clock_, audit_, *customers_);
+        std::make_unique<RelationshipService>(*db_, clock_, audit_, events_, *cipher_, *customers_);
+    followups_ = std::make_unique<FollowUpService>(*db_, clock_, audit_, events_, *customers_);
 
     auto head = org_->CreateDepartment(system_, {.name = "总行"});
     auto east = org_->CreateDepartment(system_, {.name = "城东支行", .parent_id = head->id});
@@ -115,6 +117,8 @@ class CustomersFixture : public ::testing::TestWithParam<storage::testing::Backe
   FakeClock clock_{FromUnixMicros(1'780'000'000'000'000)};
   crypto::MacKeyring audit_keys_ = crypto::testing::TestAuditKeys();
   audit::AuditLog audit_{clock_, audit_keys_};
+  runtime::Subscriptions subscriptions_;
+  runtime::EventLog events_{clock_, subscriptions_};
   auth::PasswordHasher hasher_{auth::PasswordHashCost{.memory_kib = 256, .passes = 1}};
   std::unique_ptr<storage::Db> db_;
   std::unique_ptr<crypto::FieldCipher> cipher_;

@@ -106,8 +106,14 @@ std::optional<FollowUpChannel> FollowUpChannelFromName(std::string_view name) {
 }
 
 FollowUpService::FollowUpService(storage::Db& db, const Clock& clock, const audit::AuditLog& audit,
-                                 CustomerService& customers, TimeZone zone)
-    : db_(db), clock_(clock), audit_(audit), customers_(customers), zone_(std::move(zone)) {}
+                                 const runtime::EventLog& events, CustomerService& customers,
+                                 TimeZone zone)
+    : db_(db),
+      clock_(clock),
+      audit_(audit),
+      events_(events),
+      customers_(customers),
+      zone_(std::move(zone)) {}
 
 Result<json::object> FollowUpService::Add(const auth::Principal& principal,
                                           const audit::Actor& actor, CustomerId customer_id,
@@ -168,6 +174,17 @@ Result<json::object> FollowUpService::Add(storage::UnitOfWork& unit,
                                  .entity_id = std::to_string(customer_id.value()),
                                  .detail = "follow-up " + std::to_string(id) + " by " +
                                            std::string(FollowUpChannelName(*channel))}));
+  // The content is free text that may name people and sums: referenced, not copied.
+  RETURN_IF_ERROR(events_.Append(
+      tx, actor,
+      {.stream_type = "followup",
+       .stream_id = std::to_string(id),
+       .type = "followup.created",
+       .payload = {{"customer_id", customer_id.value()},
+                   {"channel", FollowUpChannelName(*channel)},
+                   {"next_followup_date", input.next_followup_date.empty()
+                                              ? json::value()
+                                              : json::value(input.next_followup_date)}}}));
   ASSIGN_OR_RETURN(auto row, tx.QueryOne("SELECT " + std::string(kFollowUpColumns) +
                                              " FROM customer_followups f LEFT JOIN users u ON "
                                              "u.id = f.created_by WHERE f.id = ?",

@@ -19,6 +19,7 @@
 #include "core/date.h"
 #include "core/time_zone.h"
 #include "customers/customer_service.h"
+#include "runtime/event_log.h"
 #include "storage/db.h"
 
 namespace oc::customers {
@@ -56,7 +57,7 @@ class FollowUpService {
  public:
   // `zone` decides what "today" is for next_followup_date.
   FollowUpService(storage::Db& db, const Clock& clock, const audit::AuditLog& audit,
-                  CustomerService& customers, TimeZone zone = {});
+                  const runtime::EventLog& events, CustomerService& customers, TimeZone zone = {});
 
   // Records a follow-up. Errors: kPermissionDenied without followup.write; kNotFound when the
   // customer is not visible; kInvalidArgument naming the field (channel unknown, content
@@ -91,6 +92,7 @@ class FollowUpService {
   storage::Db& db_;
   const Clock& clock_;
   const audit::AuditLog& audit_;
+  const runtime::EventLog& events_;
   CustomerService& customers_;
   const TimeZone zone_;
 };

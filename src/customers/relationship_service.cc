@@ -79,9 +79,15 @@ std::optional<RelationRole> RelationRoleFromName(std::string_view name) {
 
 RelationshipService::RelationshipService(storage::Db& db, const Clock& clock,
                                          const audit::AuditLog& audit,
+                                         const runtime::EventLog& events,
                                          const crypto::FieldCipher& cipher,
                                          CustomerService& customers)
-    : db_(db), clock_(clock), audit_(audit), cipher_(cipher), customers_(customers) {}
+    : db_(db),
+      clock_(clock),
+      audit_(audit),
+      events_(events),
+      cipher_(cipher),
+      customers_(customers) {}
 
 Result<json::object> RelationshipService::Add(const auth::Principal& principal,
                                               const audit::Actor& actor, CustomerId customer_id,
@@ -235,6 +241,18 @@ Result<json::object> RelationshipService::Add(storage::UnitOfWork& unit,
                                  .entity_id = std::to_string(customer_id.value()),
                                  .changes = {{"relation." + role, std::nullopt, counterpart}},
                                  .detail = "relation " + std::to_string(id)}));
+  // A related person's name, phone and ID number stay in the relation row, read through it.
+  RETURN_IF_ERROR(events_.Append(
+      tx, actor,
+      {.stream_type = "relation",
+       .stream_id = std::to_string(id),
+       .type = "relation.added",
+       .payload = {{"customer_id", customer_id.value()},
+                   {"role", role},
+                   {"related_customer_id", input.related_customer_id
+                                               ? json::value(input.related_customer_id->value())
+                                               : json::value()},
+                   {"share_ppm", share_ppm ? json::value(*share_ppm) : json::value()}}}));
   ASSIGN_OR_RETURN(auto all, ListIn(tx, principal, customer_id));
   for (auto& item : all) {
     if (item.at("id").as_int64() == id) return item;
@@ -338,13 +356,20 @@ Status RelationshipService::Remove(storage::UnitOfWork& unit, const auth::Princi
       tx.Execute("UPDATE customer_relations SET deleted_at_us = ?, deleted_by = ? "
                  "WHERE id = ?",
                  {ToUnixMicros(clock_.Now()), principal.user_id.value(), relation_id.value()}));
-  return audit_.Append(
-      tx, actor,
-      {.action = audit::Action::kCustomerRelationRemoved,
-       .entity_type = "customer",
-       .entity_id = std::to_string(customer_id.value()),
-       .changes = {{"relation." + row->Text(0), removed_counterpart, std::nullopt}},
-       .detail = "relation " + std::to_string(relation_id.value())});
+  RETURN_IF_ERROR(
+      audit_.Append(tx, actor,
+                    {.action = audit::Action::kCustomerRelationRemoved,
+                     .entity_type = "customer",
+                     .entity_id = std::to_string(customer_id.value()),
+                     .changes = {{"relation." + row->Text(0), removed_counterpart, std::nullopt}},
+                     .detail = "relation " + std::to_string(relation_id.value())}));
+  RETURN_IF_ERROR(
+      events_.Append(tx, actor,
+                     {.stream_type = "relation",
+                      .stream_id = std::to_string(relation_id.value()),
+                      .type = "relation.removed",
+                      .payload = {{"customer_id", customer_id.value()}, {"role", row->Text(0)}}}));
+  return Ok();
 }
 
 }  // namespace oc::customers

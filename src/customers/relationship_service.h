@@ -9,7 +9,6 @@
 // Thread-safe; blocks on the database.
 
 #include <boost/json/object.hpp>
-
 #include <optional>
 #include <string>
 #include <vector>
@@ -19,6 +18,7 @@
 #include "core/clock.h"
 #include "crypto/field_cipher.h"
 #include "customers/customer_service.h"
+#include "runtime/event_log.h"
 #include "storage/db.h"
 
 namespace oc::customers {
@@ -49,7 +49,8 @@ struct NewRelation {
 class RelationshipService {
  public:
   RelationshipService(storage::Db& db, const Clock& clock, const audit::AuditLog& audit,
-                      const crypto::FieldCipher& cipher, CustomerService& customers);
+                      const runtime::EventLog& events, const crypto::FieldCipher& cipher,
+                      CustomerService& customers);
 
   // Links a related party to `customer_id`. Returns the link as List shows it.
   // Errors: kPermissionDenied without customer.write; kNotFound when the customer is not
@@ -86,6 +87,7 @@ class RelationshipService {
   storage::Db& db_;
   const Clock& clock_;
   const audit::AuditLog& audit_;
+  const runtime::EventLog& events_;
   const crypto::FieldCipher& cipher_;
   CustomerService& customers_;
 };

@@ -14,6 +14,7 @@
 #include "core/money.h"
 #include "core/resident_id.h"
 #include "core/text_normalize.h"
+#include "runtime/event_log.h"
 
 namespace oc::forms {
 
@@ -667,30 +668,33 @@ Result<json::object> EncodeOutput(const EntityDef& entity, const storage::Row& r
   return out;
 }
 
-Result<std::vector<audit::FieldChange>> ChangesForAudit(const EntityDef& entity,
-                                                        const storage::Row* before,
-                                                        const RecordValues& after,
-                                                        const crypto::FieldCipher& cipher) {
-  std::vector<audit::FieldChange> changes;
+Result<RecordChanges> ChangesOf(const EntityDef& entity, const storage::Row* before,
+                                const RecordValues& after, const crypto::FieldCipher& cipher) {
+  RecordChanges changes;
   for (const FieldValue& value : after.fields) {
     const FieldDef& field = *value.field;
+    json::value old_value;
     std::optional<std::string> old_text;
     if (before) {
-      ASSIGN_OR_RETURN(json::value old_value,
-                       FieldOutput(entity, field, *before, cipher, OutputMode::kPlain));
+      ASSIGN_OR_RETURN(old_value, FieldOutput(entity, field, *before, cipher, OutputMode::kPlain));
       old_text = AuditText(old_value);
     }
     std::optional<std::string> new_text = AuditText(value.value);
     if (old_text == new_text) continue;
+    if (IsMaskedForViewers(field)) {
+      changes.event.push_back(runtime::SensitiveChange(field.name));
+    } else {
+      changes.event.push_back(runtime::RecordChange(field.name, old_value, value.value));
+    }
     // The trail shows personal data as a masked viewer sees it in the API (1****************1,
     // 1990-**-**), so an auditor compares like with like and the trail rebuilds nothing.
     for (auto* text : {&old_text, &new_text}) {
       if (*text) *text = MaskForViewer(field, **text);
     }
-    changes.push_back({.field = field.name,
-                       .before = std::move(old_text),
-                       .after = std::move(new_text),
-                       .sensitivity = audit::Sensitivity::kPlain});
+    changes.audit.push_back({.field = field.name,
+                             .before = std::move(old_text),
+                             .after = std::move(new_text),
+                             .sensitivity = audit::Sensitivity::kPlain});
   }
   return changes;
 }

@@ -122,13 +122,20 @@ Result<boost::json::object> EncodeOutput(const EntityDef& entity, const storage:
                                          const crypto::FieldCipher& cipher,
                                          OutputMode mode = OutputMode::kMasked);
 
-// The audit entries for changing `before` (a row as stored; nullptr for a new record) to `after`:
-// one per field whose value changes, in text form, each masked as MaskForViewer masks it: the
-// trail never holds more of a personal value than a masked viewer sees.
+// What changing `before` (a row as stored; nullptr for a new record) to `after` changes, one
+// entry per field whose value changes, in the two forms its readers take:
+// - `audit`: the trail's text form, each value masked as MaskForViewer masks it, so the trail
+//   never holds more of a personal value than a masked viewer sees;
+// - `event`: a domain event's "changes", JSON-typed old and new values, except for the fields
+//   that IsMaskedForViewers, which are listed as changed without their values
+//   (runtime::SensitiveChange): an event is read by consumers that never unmask.
 // Errors: the cipher's errors when a stored sensitive value does not decrypt.
-Result<std::vector<audit::FieldChange>> ChangesForAudit(const EntityDef& entity,
-                                                        const storage::Row* before,
-                                                        const RecordValues& after,
-                                                        const crypto::FieldCipher& cipher);
+struct RecordChanges {
+  std::vector<audit::FieldChange> audit;
+  boost::json::array event;
+  bool empty() const { return audit.empty(); }
+};
+Result<RecordChanges> ChangesOf(const EntityDef& entity, const storage::Row* before,
+                                const RecordValues& after, const crypto::FieldCipher& cipher);
 
 }  // namespace oc::forms

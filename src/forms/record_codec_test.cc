@@ -194,7 +194,7 @@ TEST_P(RecordCodecTest, SensitiveFieldsAreEncryptedIndexedAndMasked) {
   EXPECT_EQ(unmasked["phone"], "13800138000");
 }
 
-TEST_P(RecordCodecTest, ChangesForAuditListOnlyChangedFieldsAndMarkSensitiveOnes) {
+TEST_P(RecordCodecTest, ChangesListOnlyChangedFieldsMaskedForTheTrailAndWithheldFromEvents) {
   AddEveryType();
   const int64_t id = Insert({{"name", "张三"},
                              {"id_number", "11010519491231002X"},
@@ -208,8 +208,9 @@ TEST_P(RecordCodecTest, ChangesForAuditListOnlyChangedFieldsAndMarkSensitiveOnes
                             {"tags", json::array{"a", "b"}}},
                            {.mode = DecodeMode::kPatch}, cipher_);
   ASSERT_TRUE(after);
-  auto changes = ChangesForAudit(*Def(), &*before, *after, cipher_);
-  ASSERT_TRUE(changes);
+  auto all = ChangesOf(*Def(), &*before, *after, cipher_);
+  ASSERT_TRUE(all);
+  const auto* changes = &all->audit;
   ASSERT_EQ(changes->size(), 3u);
   EXPECT_EQ((*changes)[0].field, "id_number");
   // Masked here, with the API's mask for the field's format: the plaintext never leaves.
@@ -220,10 +221,15 @@ TEST_P(RecordCodecTest, ChangesForAuditListOnlyChangedFieldsAndMarkSensitiveOnes
   EXPECT_EQ((*changes)[1].after, "200.00");
   EXPECT_EQ((*changes)[1].sensitivity, audit::Sensitivity::kPlain);
   EXPECT_EQ((*changes)[2].after, "a,b");
+  // An event names a personal field as changed and withholds both values.
+  EXPECT_EQ(json::serialize(all->event), R"([{"field":"id_number","sensitive":true},)"
+                                         R"({"field":"income","old":"100.00","new":"200.00"},)"
+                                         R"({"field":"tags","old":["a"],"new":["a","b"]}])");
 
-  auto created = ChangesForAudit(*Def(), nullptr, *after, cipher_);
+  auto created = ChangesOf(*Def(), nullptr, *after, cipher_);
   ASSERT_TRUE(created);
-  EXPECT_EQ(created->size(), 4u);
+  EXPECT_EQ(created->audit.size(), 4u);
+  EXPECT_EQ(created->event.size(), 4u);
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, RecordCodecTest,
