@@ -45,17 +45,21 @@ Result<std::vector<Claimed>> LeaseQueue::Claim(Tx& tx, Instant now, std::chrono:
   return claimed;
 }
 
-Result<int64_t> LeaseQueue::Complete(Tx& tx, Instant now, std::span<const int64_t> ids,
-                                     std::string_view token) const {
+namespace {
+
+// Runs `set` ("status = 'done', …") over the rows of `ids` that `token` holds, in slices of at
+// most 500 ids so that a batch of any size makes bounded statements.
+Result<int64_t> SettleHeld(Tx& tx, std::string_view table, std::string_view set,
+                           storage::Params set_params, std::span<const int64_t> ids,
+                           std::string_view token) {
   int64_t settled = 0;
-  // Bounded statements: a batch of any size settles in slices of at most 500 ids.
   constexpr size_t kSlice = 500;
   for (size_t start = 0; start < ids.size(); start += kSlice) {
     const size_t end = std::min(ids.size(), start + kSlice);
-    std::string sql = "UPDATE " + table_ +
-                      " SET status = 'done', lease_owner = NULL, last_error = NULL, "
-                      "finished_at_us = ? WHERE lease_owner = ? AND status = 'leased' AND id IN (";
-    storage::Params params{ToUnixMicros(now), std::string(token)};
+    std::string sql = "UPDATE " + std::string(table) + " SET " + std::string(set) +
+                      " WHERE lease_owner = ? AND status = 'leased' AND id IN (";
+    storage::Params params = set_params;
+    params.push_back(std::string(token));
     for (size_t i = start; i < end; ++i) {
       sql += i == start ? "?" : ", ?";
       params.push_back(ids[i]);
@@ -65,6 +69,23 @@ Result<int64_t> LeaseQueue::Complete(Tx& tx, Instant now, std::span<const int64_
     settled += n;
   }
   return settled;
+}
+
+}  // namespace
+
+Result<int64_t> LeaseQueue::Complete(Tx& tx, Instant now, std::span<const int64_t> ids,
+                                     std::string_view token) const {
+  return SettleHeld(tx, table_,
+                    "status = 'done', lease_owner = NULL, last_error = NULL, finished_at_us = ?",
+                    {ToUnixMicros(now)}, ids, token);
+}
+
+Result<int64_t> LeaseQueue::Release(Tx& tx, Instant now, std::span<const int64_t> ids,
+                                    std::string_view token) const {
+  return SettleHeld(tx, table_,
+                    "status = 'pending', lease_owner = NULL, attempts = attempts - 1, "
+                    "due_at_us = ?",
+                    {ToUnixMicros(now)}, ids, token);
 }
 
 Result<bool> LeaseQueue::Fail(Tx& tx, Instant now, int64_t id, int attempts, std::string_view token,
@@ -87,6 +108,11 @@ Result<bool> LeaseQueue::Fail(Tx& tx, Instant now, int64_t id, int attempts, std
         {kept, now_us + policy.DelayAfter(attempts, unit).count(), id, std::string(token)}));
   }
   return dead;
+}
+
+std::string FailureText(const Error& error) {
+  return error.internal_detail.empty() ? error.message.en_us
+                                       : error.message.en_us + ": " + error.internal_detail;
 }
 
 std::string NewLeaseToken(std::string_view node) {

@@ -61,6 +61,11 @@ class LeaseQueue {
   Result<int64_t> Complete(storage::Tx& tx, Instant now, std::span<const int64_t> ids,
                            std::string_view token) const;
 
+  // Gives back rows `token` holds but did not get to (the node is stopping): pending again, due
+  // now, with the attempt uncounted. Returns how many it held.
+  Result<int64_t> Release(storage::Tx& tx, Instant now, std::span<const int64_t> ids,
+                          std::string_view token) const;
+
   // Records a failed attempt of a row `token` holds: pending again after the policy's delay, or
   // dead once `attempts` reached the policy's maximum. Returns whether the row is now dead.
   Result<bool> Fail(storage::Tx& tx, Instant now, int64_t id, int attempts, std::string_view token,
@@ -69,6 +74,10 @@ class LeaseQueue {
  private:
   std::string table_;
 };
+
+// The text a failed attempt leaves in `last_error`: the English message, with the detail that
+// only an administrator sees.
+std::string FailureText(const Error& error);
 
 // A lease token unique to this process and call: "<node>#<counter>".
 std::string NewLeaseToken(std::string_view node);

@@ -158,7 +158,8 @@ Dispatcher::Dispatcher(storage::Db& db, const Clock& clock, const EventLog& even
       clock_(clock),
       events_(events),
       options_(std::move(options)),
-      jitter_(std::random_device{}()) {}
+      jitter_(std::random_device{}()),
+      worker_([this] { return DispatchOnce(); }, options_.idle_wait) {}
 
 Dispatcher::~Dispatcher() { Stop(); }
 
@@ -211,26 +212,25 @@ Result<int> Dispatcher::DispatchOnce() {
   }));
 
   std::vector<int64_t> done;
+  std::vector<int64_t> undelivered;
   std::vector<std::pair<const Delivery*, std::string>> failed;
   for (const Delivery& d : deliveries) {
-    {
-      std::lock_guard lock(mu_);
-      if (stopping_) break;  // the rest keep their lease and go to whoever comes next
+    if (worker_.stopping()) {
+      undelivered.push_back(d.id);  // back to the queue, for this node's restart or another
+      continue;
     }
     Status outcome = consumers_.at(d.consumer)(d);
     if (outcome) {
       done.push_back(d.id);
     } else {
-      const Error& error = outcome.error();
-      failed.emplace_back(&d, error.internal_detail.empty()
-                                  ? error.message.en_us
-                                  : error.message.en_us + ": " + error.internal_detail);
+      failed.emplace_back(&d, FailureText(outcome.error()));
     }
   }
   std::uniform_real_distribution<double> unit(0.0, 1.0);
   RETURN_IF_ERROR(db_.Write([&](Tx& tx) -> Status {
     const Instant now = clock_.Now();
     RETURN_IF_ERROR(queue_.Complete(tx, now, done, token));
+    RETURN_IF_ERROR(queue_.Release(tx, now, undelivered, token));
     for (const auto& [d, error] : failed) {
       RETURN_IF_ERROR(
           queue_.Fail(tx, now, d->id, d->attempt, token, error, options_.retry, unit(jitter_)));
@@ -238,45 +238,6 @@ Result<int> Dispatcher::DispatchOnce() {
     return Ok();
   }));
   return static_cast<int>(claimed.size());
-}
-
-void Dispatcher::Start() {
-  std::lock_guard lock(mu_);
-  if (thread_.joinable()) return;
-  stopping_ = false;
-  thread_ = std::thread([this] { Loop(); });
-}
-
-void Dispatcher::Stop() {
-  {
-    std::lock_guard lock(mu_);
-    stopping_ = true;
-  }
-  wake_.notify_all();
-  if (thread_.joinable()) thread_.join();
-}
-
-void Dispatcher::Wake() {
-  {
-    std::lock_guard lock(mu_);
-    woken_ = true;
-  }
-  wake_.notify_all();
-}
-
-void Dispatcher::Loop() {
-  for (;;) {
-    {
-      std::lock_guard lock(mu_);
-      if (stopping_) return;
-    }
-    auto claimed = DispatchOnce();
-    // A storage error (the database restarting) is not the consumers' fault: wait and try again.
-    if (claimed && *claimed > 0) continue;
-    std::unique_lock lock(mu_);
-    wake_.wait_for(lock, options_.idle_wait, [this] { return stopping_ || woken_; });
-    woken_ = false;
-  }
 }
 
 }  // namespace oc::runtime

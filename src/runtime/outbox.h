@@ -15,15 +15,12 @@
 // Register before Start.
 
 #include <chrono>
-#include <condition_variable>
 #include <cstdint>
 #include <functional>
 #include <map>
-#include <mutex>
 #include <optional>
 #include <random>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include "audit/audit_log.h"
@@ -31,6 +28,7 @@
 #include "core/error.h"
 #include "runtime/event_log.h"
 #include "runtime/lease_queue.h"
+#include "runtime/worker.h"
 #include "storage/db.h"
 
 namespace oc::runtime {
@@ -132,14 +130,13 @@ class Dispatcher {
   Result<int> DispatchOnce();
 
   // Starts the thread, which dispatches until nothing is due, then waits. Idempotent.
-  void Start();
+  void Start() { worker_.Start(); }
   // Stops the thread after the delivery under way. Idempotent.
-  void Stop();
+  void Stop() { worker_.Stop(); }
   // Cuts the idle wait short (after a commit that appended events).
-  void Wake();
+  void Wake() { worker_.Wake(); }
 
  private:
-  void Loop();
 
   storage::Db& db_;
   const Clock& clock_;
@@ -150,11 +147,7 @@ class Dispatcher {
   std::string consumer_condition_;
   storage::Params consumer_params_;
   std::mt19937_64 jitter_;
-  std::mutex mu_;
-  std::condition_variable wake_;
-  bool stopping_ = false;
-  bool woken_ = false;
-  std::thread thread_;
+  Worker worker_;
 };
 
 }  // namespace oc::runtime
