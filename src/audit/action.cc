@@ -7,8 +7,8 @@ namespace oc::audit {
 namespace {
 
 // In declaration order, so that an action's index is its position here (checked in the test).
-const std::array<ActionInfo, 42>& Table() {
-  static const auto* table = new std::array<ActionInfo, 42>{{
+const std::array<ActionInfo, 46>& Table() {
+  static const auto* table = new std::array<ActionInfo, 46>{{
       {Action::kAuthLogin, "auth.login", {"登录", "Sign-in"}},
       {Action::kAuthLoginFailed, "auth.login_failed", {"登录失败", "Failed sign-in"}},
       {Action::kAuthLoginLocked, "auth.login_locked", {"锁定期间登录", "Sign-in while locked"}},
@@ -61,6 +61,12 @@ const std::array<ActionInfo, 42>& Table() {
       {Action::kPiiLookup, "pii.lookup", {"按个人信息查询", "Lookup by personal data"}},
       {Action::kPiiUnmask, "pii.unmask", {"查看明文", "Personal data unmasked"}},
       {Action::kPiiUnmaskDenied, "pii.unmask_denied", {"查看明文被拒绝", "Unmask refused"}},
+      {Action::kDefinitionDraftSaved,
+       "definition.draft_saved",
+       {"保存定义草稿", "Definition draft saved"}},
+      {Action::kDefinitionPublish, "definition.publish", {"发布定义", "Definition published"}},
+      {Action::kDefinitionRetire, "definition.retire", {"停用定义版本", "Definition retired"}},
+      {Action::kDefinitionRollback, "definition.rollback", {"回滚定义", "Definition rolled back"}},
       {Action::kAuditChainKeyed, "audit.chain_keyed", {"审计链启用密钥", "Audit chain keyed"}},
       {Action::kOutboxRetried, "outbox.retried", {"重新投递事件", "Event delivery retried"}},
       {Action::kOutboxDiscarded, "outbox.discarded", {"放弃投递事件", "Event delivery discarded"}},

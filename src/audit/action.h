@@ -58,6 +58,11 @@ enum class Action {
   kPiiLookup,
   kPiiUnmask,
   kPiiUnmaskDenied,
+  // The definitions registry
+  kDefinitionDraftSaved,
+  kDefinitionPublish,
+  kDefinitionRetire,
+  kDefinitionRollback,
   // The trail itself
   kAuditChainKeyed,
   // Runtime operations

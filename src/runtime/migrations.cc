@@ -1,5 +1,6 @@
 #include "runtime/migrations.h"
 
+#include "runtime/definitions.h"
 #include "runtime/event_log.h"
 #include "runtime/scheduler.h"
 
@@ -7,7 +8,7 @@ namespace oc::runtime {
 
 std::vector<storage::Migration> Migrations() {
   std::vector<storage::Migration> all;
-  for (auto part : {EventMigrations(), SchedulerMigrations()}) {
+  for (auto part : {EventMigrations(), SchedulerMigrations(), DefinitionMigrations()}) {
     for (auto& migration : part) all.push_back(std::move(migration));
   }
   return all;
