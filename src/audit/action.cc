@@ -7,8 +7,8 @@ namespace oc::audit {
 namespace {
 
 // In declaration order, so that an action's index is its position here (checked in the test).
-const std::array<ActionInfo, 39>& Table() {
-  static const auto* table = new std::array<ActionInfo, 39>{{
+const std::array<ActionInfo, 44>& Table() {
+  static const auto* table = new std::array<ActionInfo, 44>{{
       {Action::kAuthLogin, "auth.login", {"登录", "Sign-in"}},
       {Action::kAuthLoginFailed, "auth.login_failed", {"登录失败", "Failed sign-in"}},
       {Action::kAuthLoginLocked, "auth.login_locked", {"锁定期间登录", "Sign-in while locked"}},
@@ -61,6 +61,11 @@ const std::array<ActionInfo, 39>& Table() {
       {Action::kPiiLookup, "pii.lookup", {"按个人信息查询", "Lookup by personal data"}},
       {Action::kPiiUnmask, "pii.unmask", {"查看明文", "Personal data unmasked"}},
       {Action::kPiiUnmaskDenied, "pii.unmask_denied", {"查看明文被拒绝", "Unmask refused"}},
+      {Action::kTodoCreated, "todo.created", {"新建待办", "To-do created"}},
+      {Action::kTodoCompleted, "todo.completed", {"完成待办", "To-do completed"}},
+      {Action::kTodoCancelled, "todo.cancelled", {"取消待办", "To-do cancelled"}},
+      {Action::kNotificationCreated, "notification.created", {"发送通知", "Notification sent"}},
+      {Action::kNotificationRead, "notification.read", {"通知已读", "Notification read"}},
       {Action::kAuditChainKeyed, "audit.chain_keyed", {"审计链启用密钥", "Audit chain keyed"}},
   }};
   return *table;

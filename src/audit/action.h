@@ -58,6 +58,12 @@ enum class Action {
   kPiiLookup,
   kPiiUnmask,
   kPiiUnmaskDenied,
+  // To-dos and notifications
+  kTodoCreated,
+  kTodoCompleted,
+  kTodoCancelled,
+  kNotificationCreated,
+  kNotificationRead,
   // The trail itself
   kAuditChainKeyed,
 };

@@ -1,12 +1,13 @@
 #include "runtime/migrations.h"
 
 #include "runtime/event_log.h"
+#include "runtime/todo_service.h"
 
 namespace oc::runtime {
 
 std::vector<storage::Migration> Migrations() {
   std::vector<storage::Migration> all;
-  for (auto part : {EventMigrations()}) {
+  for (auto part : {EventMigrations(), TodoMigrations()}) {
     for (auto& migration : part) all.push_back(std::move(migration));
   }
   return all;
