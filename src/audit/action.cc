@@ -7,8 +7,8 @@ namespace oc::audit {
 namespace {
 
 // In declaration order, so that an action's index is its position here (checked in the test).
-const std::array<ActionInfo, 46>& Table() {
-  static const auto* table = new std::array<ActionInfo, 46>{{
+const std::array<ActionInfo, 51>& Table() {
+  static const auto* table = new std::array<ActionInfo, 51>{{
       {Action::kAuthLogin, "auth.login", {"登录", "Sign-in"}},
       {Action::kAuthLoginFailed, "auth.login_failed", {"登录失败", "Failed sign-in"}},
       {Action::kAuthLoginLocked, "auth.login_locked", {"锁定期间登录", "Sign-in while locked"}},
@@ -67,6 +67,11 @@ const std::array<ActionInfo, 46>& Table() {
       {Action::kDefinitionPublish, "definition.publish", {"发布定义", "Definition published"}},
       {Action::kDefinitionRetire, "definition.retire", {"停用定义版本", "Definition retired"}},
       {Action::kDefinitionRollback, "definition.rollback", {"回滚定义", "Definition rolled back"}},
+      {Action::kTodoCreated, "todo.created", {"新建待办", "To-do created"}},
+      {Action::kTodoCompleted, "todo.completed", {"完成待办", "To-do completed"}},
+      {Action::kTodoCancelled, "todo.cancelled", {"取消待办", "To-do cancelled"}},
+      {Action::kNotificationCreated, "notification.created", {"发送通知", "Notification sent"}},
+      {Action::kNotificationRead, "notification.read", {"通知已读", "Notification read"}},
       {Action::kAuditChainKeyed, "audit.chain_keyed", {"审计链启用密钥", "Audit chain keyed"}},
       {Action::kOutboxRetried, "outbox.retried", {"重新投递事件", "Event delivery retried"}},
       {Action::kOutboxDiscarded, "outbox.discarded", {"放弃投递事件", "Event delivery discarded"}},

@@ -63,6 +63,12 @@ enum class Action {
   kDefinitionPublish,
   kDefinitionRetire,
   kDefinitionRollback,
+  // To-dos and notifications
+  kTodoCreated,
+  kTodoCompleted,
+  kTodoCancelled,
+  kNotificationCreated,
+  kNotificationRead,
   // The trail itself
   kAuditChainKeyed,
   // Runtime operations

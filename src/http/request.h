@@ -5,6 +5,7 @@
 #include <any>
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -12,6 +13,8 @@
 #include <vector>
 
 namespace oc::http {
+
+class BodyStream;
 
 enum class Method { kGet, kHead, kPost, kPut, kPatch, kDelete, kOptions, kOther };
 
@@ -53,6 +56,9 @@ struct Response {
   int status = 200;
   Headers headers;
   std::string body;
+  // When set, `body` is ignored: the head goes out at once and the body is what the stream
+  // produces over time (see body_stream.h).
+  std::shared_ptr<BodyStream> stream;
 
   Response& Set(std::string name, std::string value) {
     headers.emplace(std::move(name), std::move(value));

@@ -1,18 +1,15 @@
 #include "http/server.h"
 
+#include <spdlog/logger.h>
+#include <spdlog/spdlog.h>
+
 #include <algorithm>
 #include <array>
 #include <atomic>
-#include <cctype>
-#include <list>
-#include <optional>
-#include <thread>
-#include <utility>
-#include <vector>
-
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/co_spawn.hpp>
+#include <boost/asio/experimental/awaitable_operators.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
@@ -24,10 +21,16 @@
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http.hpp>
-#include <spdlog/logger.h>
-#include <spdlog/spdlog.h>
+#include <cctype>
+#include <charconv>
+#include <list>
+#include <optional>
+#include <thread>
+#include <utility>
+#include <vector>
 
 #include "http/access_log.h"
+#include "http/body_stream.h"
 #include "http/json.h"
 #include "http/request_id.h"
 #include "http/static_files.h"
@@ -171,6 +174,9 @@ struct Connection {
   explicit Connection(tcp::socket socket) : stream(std::move(socket)) {}
   beast::tcp_stream stream;
   bool idle = true;  // waiting for the first byte of a request; safe to close on Stop()
+  // While the connection streams a response: the timer its writer sleeps on, so that Stop() can
+  // wake it to end the stream.
+  asio::steady_timer* stream_timer = nullptr;
 };
 
 // One network thread's io_context and the connections it serves.
@@ -181,6 +187,10 @@ struct Shard {
 };
 
 enum class AfterResponse { kKeepAlive, kClose, kDrainAndClose };
+
+// How a response's end is told: by Content-Length, by the chunked coding's last chunk, or (for an
+// HTTP/1.0 client, which knows no chunks) by closing the connection.
+enum class Framing { kLength, kChunked, kUntilClose };
 
 }  // namespace
 
@@ -200,8 +210,13 @@ struct Server::Impl {
   asio::awaitable<bool> Respond(Connection& connection, Request& request, Response response,
                                 unsigned version, bool close, Clock::time_point start);
   asio::awaitable<void> Drain(Connection& connection);
+  asio::awaitable<void> Stream(Connection& connection, Request& request, Response response,
+                               unsigned version, Clock::time_point start);
+  asio::awaitable<void> Pump(Connection& connection, BodyStream& body, asio::steady_timer& timer,
+                             Framing framing, uint64_t& sent);
+  asio::awaitable<bool> WriteChunk(Connection& connection, std::string_view bytes, Framing framing);
   std::string SerializeHead(const Request& request, Response& response, unsigned version,
-                            bool close) const;
+                            bool close, Framing framing = Framing::kLength) const;
   void LogAccess(const Request& request, int status, uint64_t bytes_out,
                  Clock::time_point start) const;
   void ForceClose();
@@ -222,6 +237,7 @@ struct Server::Impl {
   asio::thread_pool writers;
 
   std::atomic<size_t> buffered_body_bytes{0};
+  std::atomic<size_t> open_streams{0};
   std::atomic<bool> stopping{false};
   std::atomic<bool> finished{false};
   // The accept loop plus every live connection; the server has shut down when it reaches zero.
@@ -346,6 +362,7 @@ void Server::Impl::Stop() {
       for (Connection* connection : shard->connections) {
         beast::error_code ec;
         if (connection->idle) connection->stream.socket().close(ec);
+        if (connection->stream_timer) connection->stream_timer->cancel();
       }
     });
   }
@@ -597,6 +614,10 @@ asio::awaitable<AfterResponse> Server::Impl::ServeOne(Connection& connection,
   } else {
     response = co_await Dispatch(request, match);
   }
+  if (response.stream) {
+    co_await Stream(connection, request, std::move(response), version, start);
+    co_return AfterResponse::kClose;
+  }
   close = close || stopping;
   bool written = co_await Respond(connection, request, std::move(response), version, close, start);
   co_return written && !close ? AfterResponse::kKeepAlive : AfterResponse::kClose;
@@ -641,8 +662,113 @@ asio::awaitable<Response> Server::Impl::Dispatch(Request& request, const Router:
                             {"请求的地址不存在", "No such resource"}, request);
 }
 
+asio::awaitable<void> Server::Impl::Stream(Connection& connection, Request& request,
+                                           Response response, unsigned version,
+                                           Clock::time_point start) {
+  std::shared_ptr<BodyStream> body = std::move(response.stream);
+  // Whatever ends the response, its producer hears of it.
+  struct FinishOnExit {
+    BodyStream& body;
+    ~FinishOnExit() { body.Finish(); }
+  } finish{*body};
+  struct StreamSlot {
+    std::atomic<size_t>& open;
+    ~StreamSlot() { --open; }
+  } slot{open_streams};
+  if (++open_streams > options.max_streams || stopping) {
+    Response busy = ProblemResponse(
+        503, "server_busy", {"服务器正忙，请稍后重试", "The server is busy; try again shortly"},
+        request);
+    busy.Set("Retry-After", "5");
+    co_await Respond(connection, request, std::move(busy), version, true, start);
+    co_return;
+  }
+  if (request.method == Method::kHead) {
+    co_await Respond(connection, request, std::move(response), version, true, start);
+    co_return;
+  }
+  const Framing framing = version >= 11 ? Framing::kChunked : Framing::kUntilClose;
+  std::string head = SerializeHead(request, response, version, true, framing);
+  connection.stream.expires_after(options.body_timeout);
+  auto [head_error, head_bytes] =
+      co_await asio::async_write(connection.stream, asio::buffer(head), kNoThrow);
+  uint64_t sent = 0;
+  if (!head_error) {
+    auto executor = co_await asio::this_coro::executor;
+    auto timer = std::make_shared<asio::steady_timer>(executor);
+    connection.stream_timer = timer.get();
+    // Called by producers on their own threads: the timer is touched only on this one.
+    body->Attach([executor, weak = std::weak_ptr<asio::steady_timer>(timer)] {
+      asio::post(executor, [weak] {
+        if (auto waiting = weak.lock()) waiting->cancel();
+      });
+    });
+    // A client of a stream sends nothing more, so a read that ends means it has gone away; the
+    // read and the writer each cancel the other when they finish.
+    auto hang_up = [](Connection& watched) -> asio::awaitable<void> {
+      char discard[256];
+      for (;;) {
+        auto [ec, n] =
+            co_await watched.stream.socket().async_read_some(asio::buffer(discard), kNoThrow);
+        if (ec) co_return;
+      }
+    };
+    using namespace asio::experimental::awaitable_operators;
+    co_await (Pump(connection, *body, *timer, framing, sent) || hang_up(connection));
+    connection.stream_timer = nullptr;
+  }
+  LogAccess(request, response.status, sent, start);
+}
+
+asio::awaitable<void> Server::Impl::Pump(Connection& connection, BodyStream& body,
+                                         asio::steady_timer& timer, Framing framing,
+                                         uint64_t& sent) {
+  auto cancelled = [](const asio::cancellation_state& state) {
+    return state.cancelled() != asio::cancellation_type::none;
+  };
+  for (;;) {
+    BodyStream::Pending pending = body.Take();
+    if (!pending.bytes.empty()) {
+      if (!co_await WriteChunk(connection, pending.bytes, framing)) co_return;
+      sent += pending.bytes.size();
+    }
+    if (pending.over || stopping) break;
+    timer.expires_after(options.stream_idle_interval);
+    auto [wait_error] = co_await timer.async_wait(kNoThrow);
+    if (cancelled(co_await asio::this_coro::cancellation_state)) co_return;
+    if (!wait_error && !body.idle_chunk().empty()) {
+      if (!co_await WriteChunk(connection, body.idle_chunk(), framing)) co_return;
+      sent += body.idle_chunk().size();
+    }
+  }
+  if (framing == Framing::kChunked) {
+    static constexpr std::string_view kLastChunk = "0\r\n\r\n";
+    connection.stream.expires_after(options.body_timeout);
+    co_await asio::async_write(connection.stream,
+                               asio::buffer(kLastChunk.data(), kLastChunk.size()), kNoThrow);
+  }
+}
+
+asio::awaitable<bool> Server::Impl::WriteChunk(Connection& connection, std::string_view bytes,
+                                               Framing framing) {
+  std::string size_line;
+  if (framing == Framing::kChunked) {
+    char hex[20];
+    auto [end, ec] = std::to_chars(hex, hex + sizeof hex, bytes.size(), 16);
+    size_line.assign(hex, end);
+    size_line += "\r\n";
+  }
+  static constexpr std::string_view kCrlf = "\r\n";
+  std::array<asio::const_buffer, 3> buffers{
+      asio::buffer(size_line), asio::buffer(bytes.data(), bytes.size()),
+      asio::buffer(kCrlf.data(), framing == Framing::kChunked ? kCrlf.size() : 0)};
+  connection.stream.expires_after(options.body_timeout);
+  auto [ec, n] = co_await asio::async_write(connection.stream, buffers, kNoThrow);
+  co_return !ec;
+}
+
 std::string Server::Impl::SerializeHead(const Request& request, Response& response,
-                                        unsigned version, bool close) const {
+                                        unsigned version, bool close, Framing framing) const {
   if (response.status < 200 || response.status > 599) {
     spdlog::error("http: handler for {} returned status {}", RawPath(request.target),
                   response.status);
@@ -686,7 +812,9 @@ std::string Server::Impl::SerializeHead(const Request& request, Response& respon
   bool bodiless = response.status == 204 || response.status == 304;
   if (bodiless) {
     response.body.clear();
-  } else {
+  } else if (framing == Framing::kChunked) {
+    append("Transfer-Encoding", "chunked");
+  } else if (framing == Framing::kLength) {
     append("Content-Length", std::to_string(response.body.size()));
   }
   if (close) {

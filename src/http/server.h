@@ -16,8 +16,12 @@
 // line (method, path without query, status, bytes, duration, request id, client ip — never
 // bodies, cookies or authorization headers).
 //
-// Stop(): stops accepting, lets in-flight requests finish within the grace period, then closes
-// everything. Run() returns after that.
+// A response with a BodyStream (Server-Sent Events) keeps its connection for as long as the
+// stream lasts; the connection is closed after it. Open streams are bounded in total, and each
+// gets the stream's idle chunk whenever it has been silent for stream_idle_interval.
+//
+// Stop(): stops accepting, ends every open stream, lets in-flight requests finish within the
+// grace period, then closes everything. Run() returns after that.
 
 #include <chrono>
 #include <cstdint>
@@ -49,6 +53,10 @@ struct ServerOptions {
   std::chrono::milliseconds idle_timeout{60'000};    // keep-alive connection with no request
   std::chrono::milliseconds body_timeout{60'000};    // to receive the body
   std::chrono::milliseconds shutdown_grace{20'000};
+  // Streaming responses open at once, over all connections; one more is answered 503.
+  size_t max_streams = 10'000;
+  // Proxies commonly drop a connection silent for 30 to 60 seconds.
+  std::chrono::milliseconds stream_idle_interval{15'000};
   // When set, GET requests that match no route are served from this directory (the built web
   // app): hashed assets under /assets/ with a year-long immutable cache, any other unknown path
   // that does not start with /api/ gets index.html (client-side routing).

@@ -21,6 +21,7 @@
 #include <sstream>
 #include <thread>
 
+#include "http/body_stream.h"
 #include "http/json.h"
 
 namespace oc::http {
@@ -638,6 +639,163 @@ TEST_F(ServerTest, GracefulStopFinishesInFlightRequestAndClosesIdleConnections) 
   runner_.join();  // Run() returns once the last connection is gone
   server_.reset();
   EXPECT_THROW(Client{bound_port}, boost::system::system_error);  // no longer accepting
+}
+
+// A client of a streaming response: reads what has arrived so far, and gives up on a read that
+// waits longer than five seconds instead of hanging the test.
+class StreamClient {
+ public:
+  explicit StreamClient(uint16_t port) : socket_(io_) {
+    socket_.connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), port));
+    timeval timeout{.tv_sec = 5, .tv_usec = 0};
+    setsockopt(socket_.native_handle(), SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
+  }
+  void Send(std::string_view raw) { asio::write(socket_, asio::buffer(raw.data(), raw.size())); }
+  // Everything received until `needle` has arrived (true) or the connection ends or times out.
+  bool ReadUntil(std::string_view needle) {
+    while (received_.find(needle) == std::string::npos) {
+      char bytes[4096];
+      beast::error_code ec;
+      size_t n = socket_.read_some(asio::buffer(bytes), ec);
+      if (ec) return false;
+      received_.append(bytes, n);
+    }
+    return true;
+  }
+  // Reads until the server closes the connection; false on a timeout.
+  bool ReadToEnd() {
+    for (;;) {
+      char bytes[4096];
+      beast::error_code ec;
+      size_t n = socket_.read_some(asio::buffer(bytes), ec);
+      if (ec == asio::error::eof || ec == asio::error::connection_reset) return true;
+      if (ec) return false;
+      received_.append(bytes, n);
+    }
+  }
+  void Close() { socket_.close(); }
+  const std::string& received() const { return received_; }
+
+ private:
+  asio::io_context io_;
+  tcp::socket socket_;
+  std::string received_;
+};
+
+// Serves /api/v1/stream with a stream the test then writes into.
+class StreamingServerTest : public ServerTest {
+ protected:
+  StreamingServerTest() {
+    router_.Add(Method::kGet, "/api/v1/stream", [this](Request&) {
+      auto stream = std::make_shared<BodyStream>(": idle\n\n");
+      stream->OnEnd([this] {
+        std::lock_guard lock(mu_);
+        ++ended_;
+        changed_.notify_all();
+      });
+      {
+        std::lock_guard lock(mu_);
+        streams_.push_back(stream);
+        changed_.notify_all();
+      }
+      stream->Write("retry: 1000\n\n");
+      Response response;
+      response.Set("Content-Type", "text/event-stream");
+      response.stream = std::move(stream);
+      return response;
+    });
+  }
+  // Stopping the server ends the open streams, whose callbacks use this fixture's members.
+  ~StreamingServerTest() override { StopServer(); }
+
+  std::shared_ptr<BodyStream> WaitForStream(size_t index) {
+    std::unique_lock lock(mu_);
+    changed_.wait_for(lock, std::chrono::seconds(5), [&] { return streams_.size() > index; });
+    return streams_.size() > index ? streams_[index] : nullptr;
+  }
+  bool WaitForEnded(int count) {
+    std::unique_lock lock(mu_);
+    return changed_.wait_for(lock, std::chrono::seconds(5), [&] { return ended_ >= count; });
+  }
+
+  static constexpr std::string_view kOpen = "GET /api/v1/stream HTTP/1.1\r\nHost: test\r\n\r\n";
+  std::mutex mu_;
+  std::condition_variable changed_;
+  std::vector<std::shared_ptr<BodyStream>> streams_;
+  int ended_ = 0;
+};
+
+TEST_F(StreamingServerTest, SendsTheHeadAtOnceAndEachChunkAsItIsWritten) {
+  StartServer();
+  StreamClient client(port());
+  client.Send(kOpen);
+  ASSERT_TRUE(client.ReadUntil("retry: 1000\n\n"));
+  EXPECT_THAT(client.received(), HasSubstr("HTTP/1.1 200 OK\r\n"));
+  EXPECT_THAT(client.received(), HasSubstr("Transfer-Encoding: chunked\r\n"));
+  EXPECT_THAT(client.received(), HasSubstr("Cache-Control: no-store\r\n"));
+  EXPECT_THAT(client.received(), Not(HasSubstr("Content-Length")));
+  auto stream = WaitForStream(0);
+  ASSERT_TRUE(stream);
+  EXPECT_TRUE(stream->Write("data: one\n\n"));
+  ASSERT_TRUE(client.ReadUntil("b\r\ndata: one\n\n\r\n"));
+  stream->End();
+  ASSERT_TRUE(client.ReadToEnd());
+  EXPECT_TRUE(client.received().ends_with("0\r\n\r\n"));
+  EXPECT_TRUE(WaitForEnded(1));
+  EXPECT_FALSE(stream->Write("data: late\n\n"));
+}
+
+TEST_F(StreamingServerTest, ASilentStreamGetsItsIdleChunkToKeepProxiesFromClosingIt) {
+  StartServer({.stream_idle_interval = std::chrono::milliseconds(30)});
+  StreamClient client(port());
+  client.Send(kOpen);
+  EXPECT_TRUE(client.ReadUntil(": idle\n\n\r\n8\r\n: idle\n\n"));
+}
+
+TEST_F(StreamingServerTest, AClientThatGoesAwayEndsItsStream) {
+  StartServer();
+  StreamClient client(port());
+  client.Send(kOpen);
+  ASSERT_TRUE(client.ReadUntil("retry"));
+  client.Close();
+  EXPECT_TRUE(WaitForEnded(1));
+  EXPECT_FALSE(WaitForStream(0)->Write("data: nobody\n\n"));
+}
+
+TEST_F(StreamingServerTest, StopEndsEveryOpenStream) {
+  StartServer();
+  StreamClient first(port());
+  StreamClient second(port());
+  first.Send(kOpen);
+  second.Send(kOpen);
+  ASSERT_TRUE(first.ReadUntil("retry"));
+  ASSERT_TRUE(second.ReadUntil("retry"));
+  server_->Stop();
+  EXPECT_TRUE(first.ReadToEnd());
+  EXPECT_TRUE(second.ReadToEnd());
+  EXPECT_TRUE(first.received().ends_with("0\r\n\r\n"));
+  EXPECT_TRUE(WaitForEnded(2));
+  runner_.join();
+  server_.reset();
+}
+
+TEST_F(StreamingServerTest, StreamsBeyondTheLimitAreRefused) {
+  StartServer({.max_streams = 1});
+  StreamClient first(port());
+  first.Send(kOpen);
+  ASSERT_TRUE(first.ReadUntil("retry"));
+  Client second(port());
+  ClientResponse refused = second.Get("/api/v1/stream");
+  EXPECT_EQ(refused.result_int(), 503);
+  EXPECT_EQ(HeaderOf(refused, "Retry-After"), "5");
+  EXPECT_TRUE(WaitForEnded(1));  // the refused stream's producer hears of it
+}
+
+TEST(BodyStreamTest, AQueueOverflowEndsTheStream) {
+  BodyStream stream("", 16);
+  EXPECT_TRUE(stream.Write("0123456789"));
+  EXPECT_FALSE(stream.Write("0123456789"));
+  EXPECT_TRUE(stream.Take().over);
 }
 
 }  // namespace
