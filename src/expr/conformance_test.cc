@@ -30,6 +30,7 @@ struct Case {
   std::optional<Instant> now;
   std::vector<Date> holidays;
   std::vector<Date> workdays;
+  uint8_t work_week = EvalContext().work_week;
   Budget budget;
   std::optional<Type> expected_type;
 };
@@ -116,6 +117,13 @@ std::vector<Case> LoadCases() {
           state.holidays = ParseDates(words);
         } else if (directive == "workdays") {
           state.workdays = ParseDates(words);
+        } else if (directive == "workweek") {
+          std::string days;
+          words >> days;
+          state.work_week = 0;
+          for (char d : days) {
+            if (d >= '1' && d <= '7') state.work_week |= uint8_t(1u << (d - '1'));
+          }
         } else if (directive == "budget") {
           std::string what;
           uint64_t n = 0;
@@ -233,6 +241,7 @@ TEST_P(ConformanceTest, Case) {
   ctx.clock = c.now ? &clock : nullptr;
   ctx.holidays = c.holidays;
   ctx.extra_workdays = c.workdays;
+  ctx.work_week = c.work_week;
   ctx.budget = c.budget;
   auto value = Evaluate(*compiled, record, ctx);
   if (kind == "error") {

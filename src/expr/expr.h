@@ -120,8 +120,11 @@ struct EvalContext {
   const Clock* clock = nullptr;
   // The zone in which datetimes are split into dates and times (default Asia/Shanghai, UTC+8).
   int utc_offset_minutes = 480;
-  // Public holidays for WORKDAY/NETWORKDAYS, and weekend days that are working days (调休).
-  // Any order; they must outlive the evaluation.
+  // The calendar of WORKDAY, NETWORKDAYS and ISWORKDAY: the days of the week that are working
+  // days (bit 0 Monday … bit 6 Sunday; Monday to Friday by default), public holidays, and days
+  // off that are working days (调休). A date listed as extra working day is one, whatever else
+  // says. Any order; the lists must outlive the evaluation.
+  uint8_t work_week = 0b0011111;
   std::span<const Date> holidays;
   std::span<const Date> extra_workdays;
   Budget budget;

@@ -681,26 +681,33 @@ Value AddDays(Call& call, Args a) {
   return Value::Date(*d);
 }
 
-// The host's business calendar: Monday to Friday, minus holidays, plus weekend days declared
-// working days (调休).
+// The host's business calendar: its work week (Monday to Friday unless the host says otherwise),
+// minus holidays, plus days off declared working days (调休).
 class Calendar {
  public:
   explicit Calendar(const EvalContext& ctx)
-      : holidays_(ctx.holidays.begin(), ctx.holidays.end()),
+      : work_week_(ctx.work_week),
+        holidays_(ctx.holidays.begin(), ctx.holidays.end()),
         extra_(ctx.extra_workdays.begin(), ctx.extra_workdays.end()) {
     std::sort(holidays_.begin(), holidays_.end());
     std::sort(extra_.begin(), extra_.end());
   }
   bool IsWorkday(Date d) const {
     if (std::binary_search(extra_.begin(), extra_.end(), d)) return true;
-    if (IsoWeekdayIndex(d) >= 5) return false;
+    if ((work_week_ & (1u << IsoWeekdayIndex(d))) == 0) return false;
     return !std::binary_search(holidays_.begin(), holidays_.end(), d);
   }
 
  private:
+  uint8_t work_week_;
   std::vector<Date> holidays_;
   std::vector<Date> extra_;
 };
+
+// ISWORKDAY(d): whether d (a datetime: its date in the host's zone) is a working day.
+Value IsWorkdayFn(Call& call, Args a) {
+  return Value::Boolean(Calendar(call.context()).IsWorkday(DateOf(call, a[0])));
+}
 
 // WORKDAY(start, days): the date `days` working days after (or before) start, start itself not
 // counted, as in Excel.
@@ -834,6 +841,7 @@ constexpr Builtin kBuiltins[] = {
     {"IDCARD_VALID", "tb", 1, 2, ResultRule::kBoolean, true, IdCardValid},
     {"INT", "n", 1, 1, ResultRule::kInteger, true, Int},
     {"ISBLANK", "a", 1, 1, ResultRule::kBoolean, false, IsBlank},
+    {"ISWORKDAY", "D", 1, 1, ResultRule::kBoolean, true, IsWorkdayFn},
     {"LEFT", "tn", 1, 2, ResultRule::kText, true, Left},
     {"LEN", "t", 1, 1, ResultRule::kInteger, true, Len},
     {"LOWER", "t", 1, 1, ResultRule::kText, true, Lower},
