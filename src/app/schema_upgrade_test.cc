@@ -56,6 +56,8 @@ constexpr PinnedText kReleasedText[] = {
     {"audit_0003_keyed_chain", "4db6f046e3a5d514a72886de02c27799c92fc3b7071be66268cbfb83d2d9d804"},
     {"runtime_0001_domain_events_and_outbox",
      "8c886776d5f3e2ee4ce3fe96e48a1327abc16274e94e2d3bb45083911f982a31"},
+    {"runtime_0002_timers_and_jobs",
+     "65d50f019bb5e7827a91d0a37cc8f3775e60939b7d237cf6f0af950a13110493"},
     {"runtime_0005_definitions",
      "8ad5264928fb4ce10a61ba8a5f1664d74f4e864c18f42910ddb68335b9ee9e31"},
     {"runtime_0006_todos_and_notifications",
