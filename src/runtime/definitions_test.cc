@@ -14,7 +14,7 @@
 
 #include "audit/audit_log.h"
 #include "crypto/testing/test_keys.h"
-#include "runtime/migrations.h"
+#include "runtime/testing/test_db.h"
 #include "storage/testing/test_databases.h"
 
 namespace oc::runtime {
@@ -73,13 +73,9 @@ TEST(JsonDiffTest, ListsAddedRemovedAndChangedPathsWithOldAndNewValues) {
 class DefinitionRegistryTest : public ::testing::TestWithParam<Backend> {
  protected:
   void SetUp() override {
-    auto db = storage::testing::OpenTestDb(GetParam());
+    auto db = OpenRuntimeTestDb(GetParam());
     ASSERT_TRUE(db) << db.error().internal_detail;
     db_ = std::move(*db);
-    std::vector<storage::Migration> migrations = audit::Migrations();
-    for (auto& m : Migrations()) migrations.push_back(std::move(m));
-    auto applied = storage::ApplyMigrations(*db_, migrations);
-    ASSERT_TRUE(applied) << applied.error().internal_detail;
     registry_ = std::make_unique<DefinitionRegistry>(*db_, clock_, audit_, events_);
   }
 

@@ -4,8 +4,7 @@
 
 #include <boost/json.hpp>
 
-#include "runtime/migrations.h"
-#include "storage/migrations.h"
+#include "runtime/testing/test_db.h"
 #include "storage/testing/test_databases.h"
 
 namespace oc::runtime {
@@ -17,11 +16,9 @@ using storage::testing::Backend;
 class EventLogTest : public ::testing::TestWithParam<Backend> {
  protected:
   void SetUp() override {
-    auto db = storage::testing::OpenTestDb(GetParam());
+    auto db = OpenRuntimeTestDb(GetParam());
     ASSERT_TRUE(db) << db.error().internal_detail;
     db_ = std::move(*db);
-    auto migrations = Migrations();
-    ASSERT_TRUE(storage::ApplyMigrations(*db_, migrations));
     subscriptions_.Subscribe("watch_list", "customer.updated");
     subscriptions_.Subscribe("search_index", "customer.");
     subscriptions_.Subscribe("archive", "*");

@@ -3,9 +3,8 @@
 #include <gtest/gtest.h>
 
 #include "crypto/testing/test_keys.h"
-#include "runtime/migrations.h"
 #include "runtime/notification_service.h"
-#include "storage/migrations.h"
+#include "runtime/testing/test_db.h"
 #include "storage/testing/test_databases.h"
 
 namespace oc::runtime {
@@ -31,12 +30,9 @@ struct Received {
 class LiveFeedTest : public ::testing::TestWithParam<Backend> {
  protected:
   void SetUp() override {
-    auto db = storage::testing::OpenTestDb(GetParam());
+    auto db = OpenRuntimeTestDb(GetParam());
     ASSERT_TRUE(db) << db.error().internal_detail;
     db_ = std::move(*db);
-    auto migrations = audit::Migrations();
-    for (auto& m : Migrations()) migrations.push_back(std::move(m));
-    ASSERT_TRUE(storage::ApplyMigrations(*db_, migrations));
     todos_ = std::make_unique<TodoService>(*db_, clock_, audit_, events_);
     notifications_ = std::make_unique<NotificationService>(*db_, clock_, audit_, events_);
   }

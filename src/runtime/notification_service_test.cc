@@ -3,8 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "crypto/testing/test_keys.h"
-#include "runtime/migrations.h"
-#include "storage/migrations.h"
+#include "runtime/testing/test_db.h"
 #include "storage/testing/test_databases.h"
 
 namespace oc::runtime {
@@ -15,12 +14,9 @@ using storage::testing::Backend;
 class NotificationServiceTest : public ::testing::TestWithParam<Backend> {
  protected:
   void SetUp() override {
-    auto db = storage::testing::OpenTestDb(GetParam());
+    auto db = OpenRuntimeTestDb(GetParam());
     ASSERT_TRUE(db) << db.error().internal_detail;
     db_ = std::move(*db);
-    auto migrations = audit::Migrations();
-    for (auto& m : Migrations()) migrations.push_back(std::move(m));
-    ASSERT_TRUE(storage::ApplyMigrations(*db_, migrations));
     notifications_ = std::make_unique<NotificationService>(*db_, clock_, audit_, events_);
   }
 

@@ -9,8 +9,7 @@
 #include <thread>
 
 #include "crypto/testing/test_keys.h"
-#include "runtime/migrations.h"
-#include "storage/migrations.h"
+#include "runtime/testing/test_db.h"
 #include "storage/testing/test_databases.h"
 
 namespace oc::runtime {
@@ -22,12 +21,9 @@ using storage::testing::Backend;
 class OutboxTest : public ::testing::TestWithParam<Backend> {
  protected:
   void SetUp() override {
-    auto db = storage::testing::OpenTestDb(GetParam());
+    auto db = OpenRuntimeTestDb(GetParam());
     ASSERT_TRUE(db) << db.error().internal_detail;
     db_ = std::move(*db);
-    auto migrations = audit::Migrations();
-    for (auto& m : Migrations()) migrations.push_back(std::move(m));
-    ASSERT_TRUE(storage::ApplyMigrations(*db_, migrations));
     subscriptions_.Subscribe("sms", "installment.due_soon");
     subscriptions_.Subscribe("webhook", "installment.due_soon");
   }

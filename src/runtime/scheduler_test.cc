@@ -9,8 +9,7 @@
 #include <thread>
 
 #include "crypto/testing/test_keys.h"
-#include "runtime/migrations.h"
-#include "storage/migrations.h"
+#include "runtime/testing/test_db.h"
 #include "storage/testing/test_databases.h"
 
 namespace oc::runtime {
@@ -30,12 +29,9 @@ Instant At(std::string_view text) {
 class SchedulerTest : public ::testing::TestWithParam<Backend> {
  protected:
   void SetUp() override {
-    auto db = storage::testing::OpenTestDb(GetParam());
+    auto db = OpenRuntimeTestDb(GetParam());
     ASSERT_TRUE(db) << db.error().internal_detail;
     db_ = std::move(*db);
-    auto migrations = audit::Migrations();
-    for (auto& m : Migrations()) migrations.push_back(std::move(m));
-    ASSERT_TRUE(storage::ApplyMigrations(*db_, migrations));
   }
 
   std::unique_ptr<Scheduler> MakeScheduler(std::string node = "node-a",

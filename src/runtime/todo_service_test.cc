@@ -5,8 +5,7 @@
 #include <boost/json.hpp>
 
 #include "crypto/testing/test_keys.h"
-#include "runtime/migrations.h"
-#include "storage/migrations.h"
+#include "runtime/testing/test_db.h"
 #include "storage/testing/test_databases.h"
 
 namespace oc::runtime {
@@ -18,12 +17,9 @@ using storage::testing::Backend;
 class TodoServiceTest : public ::testing::TestWithParam<Backend> {
  protected:
   void SetUp() override {
-    auto db = storage::testing::OpenTestDb(GetParam());
+    auto db = OpenRuntimeTestDb(GetParam());
     ASSERT_TRUE(db) << db.error().internal_detail;
     db_ = std::move(*db);
-    auto migrations = audit::Migrations();
-    for (auto& m : Migrations()) migrations.push_back(std::move(m));
-    ASSERT_TRUE(storage::ApplyMigrations(*db_, migrations));
   }
 
   int64_t Count(const std::string& sql) {
