@@ -226,7 +226,8 @@ json::object Schemas() {
                           {"created_by_name", Type("string")}},
                          {"id", "channel", "content", "created_at"});
   s["TimelineItem"] = Object(
-      {{"kind", json::object{{"type", "string"}, {"enum", json::array{"followup", "change"}}}},
+      {{"kind",
+        json::object{{"type", "string"}, {"enum", json::array{"followup", "change", "todo"}}}},
        {"at", Type("string")},
        {"id", Type("integer")},
        {"action", Type("string")},
@@ -235,7 +236,16 @@ json::object Schemas() {
        {"actor", Type("string")},
        {"changes", ArrayOf(Ref("TimelineChange"))},
        {"channel", Type("string")},
-       {"content", Type("string")}},
+       {"content", Type("string")},
+       {"todo", Object({{"id", Type("integer")},
+                        {"title", Type("string")},
+                        {"status", Ref("TodoStatus")},
+                        {"due_at", Nullable("string")},
+                        {"assignee_id", Type("integer")},
+                        {"assignee_name", Type("string")},
+                        {"completion_note", Type("string")},
+                        {"overdue", Type("boolean")}},
+                       {"id", "title", "status", "due_at", "assignee_name", "overdue"})}},
       {"kind", "at", "id"});
   // before and after hold what the field held: text, a list, or null.
   s["TimelineChange"] = Object({{"field", Type("string")},
@@ -277,6 +287,109 @@ json::object Schemas() {
                                                      {"label", LocalizedName()}}))},
                         {"fields", ArrayOf(Ref("Field"))}},
                        {"key", "label", "version", "fields"});
+  auto one_of = [](std::initializer_list<std::string_view> values) {
+    json::array names;
+    for (std::string_view v : values) names.emplace_back(v);
+    return json::object{{"type", "string"}, {"enum", std::move(names)}};
+  };
+  s["RecordLink"] = Object(
+      {{"entity_type", Type("string")}, {"entity_id", Type("string")}, {"label", Type("string")}},
+      {"entity_type", "entity_id"});
+  s["TodoStatus"] = one_of({"open", "done", "cancelled"});
+  s["Todo"] =
+      Object({{"id", Type("integer")},
+              {"title", Type("string")},
+              {"assignee_id", Type("integer")},
+              {"assignee_name", Type("string")},
+              {"due_at", Nullable("string")},
+              {"link", OrNull(Ref("RecordLink"))},
+              {"source", one_of({"manual", "rule", "approval", "system"})},
+              {"status", Ref("TodoStatus")},
+              {"completion_note", Type("string")},
+              {"created_at", Type("string")},
+              {"closed_at", Nullable("string")},
+              {"overdue", Type("boolean")},
+              {"overdue_seconds", Nullable("integer")}},
+             {"id", "title", "assignee_id", "assignee_name", "due_at", "link", "source", "status",
+              "completion_note", "created_at", "closed_at", "overdue", "overdue_seconds"});
+  s["TodoInput"] =
+      Object({{"title", Type("string")},
+              {"due_at", Nullable("string")},
+              {"assignee_id", Type("integer")},
+              {"link", Object({{"entity_type", Type("string")}, {"entity_id", Type("string")}},
+                              {"entity_type", "entity_id"})}},
+             {"title"});
+  s["Notification"] = Object({{"id", Type("integer")},
+                              {"title", Type("string")},
+                              {"body", Type("string")},
+                              {"link", OrNull(Ref("RecordLink"))},
+                              {"created_at", Type("string")},
+                              {"read_at", Nullable("string")}},
+                             {"id", "title", "body", "link", "created_at", "read_at"});
+  std::initializer_list<std::pair<std::string_view, json::value>> delivery = {
+      {"id", Type("integer")},
+      {"event_seq", Type("integer")},
+      {"event_type", Type("string")},
+      {"stream_type", Type("string")},
+      {"stream_id", Type("string")},
+      {"consumer", Type("string")},
+      {"idem_key", Type("string")},
+      {"status", one_of({"pending", "leased", "done", "dead", "discarded"})},
+      {"attempts", Type("integer")},
+      {"last_error", Type("string")},
+      {"created_at", Type("string")},
+      {"due_at", Type("string")},
+      {"finished_at", Nullable("string")}};
+  std::initializer_list<std::string_view> delivery_required = {
+      "id",     "event_seq", "event_type", "stream_type", "stream_id", "consumer",   "idem_key",
+      "status", "attempts",  "last_error", "created_at",  "due_at",    "finished_at"};
+  s["Delivery"] = Object(delivery, delivery_required);
+  s["DeliveryDetail"] = Object(delivery, delivery_required);
+  s["DeliveryDetail"].as_object()["properties"].as_object()["event"] = Ref("DomainEvent");
+  s["DeliveryDetail"].as_object()["required"].as_array().emplace_back("event");
+  s["DomainEvent"] = Object({{"seq", Type("integer")},
+                             {"type", Type("string")},
+                             {"stream_type", Type("string")},
+                             {"stream_id", Type("string")},
+                             {"payload", Type("object")},
+                             {"actor_user_id", Nullable("integer")},
+                             {"actor", Type("string")},
+                             {"occurred_at", Type("string")},
+                             {"correlation_id", Type("string")},
+                             {"causation_seq", Nullable("integer")}},
+                            {"seq", "type", "stream_type", "stream_id", "payload", "actor",
+                             "occurred_at", "correlation_id"});
+  s["JobRun"] =
+      Object({{"id", Type("integer")},
+              {"job_key", Type("string")},
+              {"scheduled_for", Type("string")},
+              {"manual", Type("boolean")},
+              {"requested_by", Type("string")},
+              {"status", one_of({"pending", "running", "succeeded", "failed", "dead"})},
+              {"attempts", Type("integer")},
+              {"started_at", Nullable("string")},
+              {"finished_at", Nullable("string")},
+              {"duration_ms", Nullable("integer")},
+              {"error", Type("string")},
+              {"progress",
+               OrNull(Object({{"done", Type("integer")},
+                              {"total", Nullable("integer")},
+                              {"rate_per_second", Type("number")},
+                              {"eta_seconds", Nullable("integer")},
+                              {"updated_at", Type("string")}},
+                             {"done", "total", "rate_per_second", "eta_seconds", "updated_at"}))}},
+             {"id", "job_key", "scheduled_for", "manual", "requested_by", "status", "attempts",
+              "started_at", "finished_at", "duration_ms", "error", "progress"});
+  s["Job"] = Object({{"key", Type("string")},
+                     {"label", Type("string")},
+                     {"schedule", Type("string")},
+                     {"schedule_label", Type("string")},
+                     {"catch_up", one_of({"once", "every"})},
+                     {"working_days_only", Type("boolean")},
+                     {"next_fire_at", Nullable("string")},
+                     {"last_run", OrNull(Ref("JobRun"))}},
+                    {"key", "label", "schedule", "schedule_label", "catch_up", "working_days_only",
+                     "next_fire_at", "last_run"});
   return s;
 }
 
@@ -299,6 +412,8 @@ json::array Tags() {
           "fields"),
       tag("expressions", "The formula and condition language"),
       tag("workbench", "What each member of staff lands on after signing in"),
+      tag("todos", "Each member of staff's to-dos and notifications, and their live stream"),
+      tag("operations", "Background jobs and the delivery of domain events to consumers"),
       tag("system", "Liveness, readiness and this document"),
   };
 }

@@ -17,13 +17,16 @@
 #include "api/health_handlers.h"
 #include "api/idempotency.h"
 #include "api/openapi.h"
+#include "api/operations_handlers.h"
 #include "api/pending_change_handlers.h"
 #include "api/role_handlers.h"
+#include "api/todo_handlers.h"
 #include "api/user_handlers.h"
 #include "api/workbench_handlers.h"
 #include "app/demo_data.h"
 #include "app/housekeeping.h"
 #include "app/json_log.h"
+#include "app/webhooks.h"
 #include "audit/audit_log.h"
 #include "auth/migrations.h"
 #include "auth/organization_service.h"
@@ -40,8 +43,12 @@
 #include "forms/entity_registry.h"
 #include "http/server.h"
 #include "runtime/event_log.h"
+#include "runtime/live_feed.h"
 #include "runtime/migrations.h"
+#include "runtime/notification_service.h"
 #include "runtime/outbox.h"
+#include "runtime/scheduler.h"
+#include "runtime/todo_service.h"
 #include "storage/postgres/postgres_db.h"
 #include "storage/sqlite/sqlite_db.h"
 
@@ -134,6 +141,10 @@ struct Application::Parts {
   std::unique_ptr<runtime::EventLog> events;
   std::unique_ptr<runtime::Outbox> outbox;
   std::unique_ptr<runtime::Dispatcher> dispatcher;
+  std::unique_ptr<runtime::Scheduler> scheduler;
+  std::unique_ptr<runtime::LiveFeed> live;
+  std::unique_ptr<runtime::TodoService> todos;
+  std::unique_ptr<runtime::NotificationService> notifications;
   auth::PasswordHasher hasher;
   std::unique_ptr<auth::SessionService> sessions;
   std::unique_ptr<auth::OrganizationService> organization;
@@ -145,7 +156,6 @@ struct Application::Parts {
   std::unique_ptr<customers::FollowUpService> followups;
   std::unique_ptr<api::IdempotencyKeys> idempotency;
   TimeZone zone;
-  std::unique_ptr<Housekeeping> housekeeping;
   http::Router router;
   AccessLog access_log;  // declared before the server, so it outlives it
   std::unique_ptr<http::Server> server;
@@ -196,7 +206,20 @@ Result<std::unique_ptr<Application>> Application::Create(const Config& config,
   parts->events = std::make_unique<runtime::EventLog>(clock, parts->subscriptions);
   parts->outbox = std::make_unique<runtime::Outbox>(clock);
   parts->dispatcher = std::make_unique<runtime::Dispatcher>(
-      *parts->db, clock, *parts->events, runtime::DispatcherOptions{.node = NodeName()});
+      *parts->db, clock, *parts->events,
+      runtime::DispatcherOptions{.node = NodeName(),
+                                 .lease = std::chrono::seconds(config.delivery_lease_seconds)});
+  if (!config.webhook_url.empty()) {
+    ASSIGN_OR_RETURN(http::Url url,
+                     http::ParseHttpUrl(config.webhook_url, "integration.webhook_url"));
+    ASSIGN_OR_RETURN(auto types,
+                     ParseEventTypes(config.webhook_events, "integration.webhook_events"));
+    AddWebhook(parts->subscriptions, *parts->dispatcher,
+               {.url = std::move(url),
+                .event_types = std::move(types),
+                .secret = config.webhook_secret,
+                .timeout = std::chrono::milliseconds(config.webhook_timeout_ms)});
+  }
 
   auth::SessionOptions session_options{
       .max_failed_logins = static_cast<int>(config.max_failed_logins),
@@ -235,19 +258,34 @@ Result<std::unique_ptr<Application>> Application::Create(const Config& config,
       *p->db, clock, *p->audit, *p->events, *p->keys.cipher, *p->customers);
   p->followups = std::make_unique<customers::FollowUpService>(*p->db, clock, *p->audit, *p->events,
                                                               *p->customers, p->zone);
+  p->live = std::make_unique<runtime::LiveFeed>(
+      *p->db, clock, runtime::LiveFeedOptions{},
+      [log](const Error& e) { log->warn("live feed: {}", e.message.en_us); });
+  p->todos = std::make_unique<runtime::TodoService>(*p->db, clock, *p->audit, *p->events,
+                                                    [p] { p->live->Wake(); });
+  p->notifications = std::make_unique<runtime::NotificationService>(
+      *p->db, clock, *p->audit, *p->events, [p] { p->live->Wake(); });
+  p->scheduler = std::make_unique<runtime::Scheduler>(
+      *p->db, clock,
+      runtime::SchedulerOptions{.node = NodeName(),
+                                .zone = p->zone,
+                                .timer_lease = std::chrono::seconds(config.timer_lease_seconds)});
+  runtime::RegisterDueReminders(*p->scheduler, *p->todos, *p->notifications);
   p->idempotency = std::make_unique<api::IdempotencyKeys>(*p->db, clock);
-  p->housekeeping = std::make_unique<Housekeeping>(
-      std::vector<Housekeeping::Task>{
-          {"expired sessions", [p] { return p->sessions->PurgeExpired(); }},
-          {"expired idempotency keys", [p] { return p->idempotency->PurgeExpired(); }},
-          {"delivered events",
-           [p]() -> Status {
-             // The log keeps every event; a delivery row only needs to outlive questions
-             // about whether it was made.
-             RETURN_IF_ERROR(p->outbox->PurgeDone(*p->db, p->clock.Now() - std::chrono::days(7)));
-             return Ok();
-           }}},
-      std::chrono::minutes(config.housekeeping_minutes), log);
+  ASSIGN_OR_RETURN(
+      runtime::JobSpec housekeeping,
+      HousekeepingJob({{"expired sessions", [p] { return p->sessions->PurgeExpired(); }},
+                       {"expired idempotency keys", [p] { return p->idempotency->PurgeExpired(); }},
+                       {"delivered events",
+                        [p]() -> Status {
+                          // The log keeps every event; a delivery row only needs to outlive
+                          // questions about whether it was made.
+                          RETURN_IF_ERROR(
+                              p->outbox->PurgeDone(*p->db, p->clock.Now() - std::chrono::days(7)));
+                          return Ok();
+                        }}},
+                      config.housekeeping_minutes, log));
+  RETURN_IF_ERROR(p->scheduler->RegisterJob(std::move(housekeeping)));
 
   api::AddHealthRoutes(p->router, *p->db);
   api::AddAuthRoutes(p->router, *p->context);
@@ -261,6 +299,10 @@ Result<std::unique_ptr<Application>> Application::Create(const Config& config,
   api::AddCustomerRoutes(p->router, *p->context,
                          {*p->customers, *p->relationships, *p->followups, *p->idempotency});
   api::AddWorkbenchRoutes(p->router, *p->context, *p->followups);
+  api::AddTodoRoutes(p->router, *p->context,
+                     {*p->todos, *p->notifications, *p->live, *p->customers, *p->idempotency});
+  api::AddOperationsRoutes(p->router, *p->context,
+                           {*p->outbox, *p->events, *p->scheduler, *p->dispatcher});
   api::AddOpenApiRoute(p->router);
 
   ASSIGN_OR_RETURN(ListenAddress listen, ParseListen(config.listen));
@@ -308,15 +350,17 @@ Result<bool> Application::SeedDemoIfEmpty(bool with_customers) {
 
 Status Application::Start() {
   RETURN_IF_ERROR(parts_->server->Start());
-  parts_->housekeeping->Start();
+  RETURN_IF_ERROR(parts_->live->Start());
   parts_->dispatcher->Start();
+  parts_->scheduler->Start();
   return Ok();
 }
 uint16_t Application::port() const { return parts_->server->port(); }
 void Application::Run(bool handle_signals) { parts_->server->Run(handle_signals); }
 void Application::Stop() {
+  parts_->scheduler->Stop();
   parts_->dispatcher->Stop();
-  parts_->housekeeping->Stop();
+  parts_->live->Stop();
   parts_->server->Stop();
 }
 storage::Db& Application::db() { return *parts_->db; }

@@ -8,7 +8,10 @@
 #include <cstdlib>
 #include <variant>
 
+#include "app/housekeeping.h"
+#include "app/webhooks.h"
 #include "core/time_zone.h"
+#include "http/client.h"
 
 namespace oc::app {
 
@@ -63,6 +66,14 @@ const std::vector<Key>& Keys() {
       {"auth", "duplicate_findings_per_hour", &Config::duplicate_findings_per_hour},
       {"business", "time_zone", &Config::time_zone},
       {"business", "housekeeping_minutes", &Config::housekeeping_minutes},
+      {"business", "close_of_business_at", &Config::close_of_business_at},
+      {"business", "calendar", &Config::calendar},
+      {"runtime", "delivery_lease_seconds", &Config::delivery_lease_seconds},
+      {"runtime", "timer_lease_seconds", &Config::timer_lease_seconds},
+      {"integration", "webhook_url", &Config::webhook_url},
+      {"integration", "webhook_events", &Config::webhook_events},
+      {"integration", "webhook_secret", &Config::webhook_secret},
+      {"integration", "webhook_timeout_ms", &Config::webhook_timeout_ms},
       {"log", "level", &Config::log_level},
       {"log", "access_log", &Config::access_log},
       {"demo", "enabled", &Config::demo},
@@ -247,6 +258,18 @@ bool IsLoopback(std::string_view host) {
   return host == "localhost" || host == "::1" || host.starts_with("127.");
 }
 
+std::optional<TimeOfDay> ParseTimeOfDay(std::string_view text) {
+  if (text.size() != 5 || text[2] != ':') return std::nullopt;
+  auto two_digits = [&](size_t at) -> int {
+    const char a = text[at], b = text[at + 1];
+    if (a < '0' || a > '9' || b < '0' || b > '9') return -1;
+    return (a - '0') * 10 + (b - '0');
+  };
+  const int hour = two_digits(0), minute = two_digits(3);
+  if (hour < 0 || hour > 23 || minute < 0 || minute > 59) return std::nullopt;
+  return TimeOfDay{hour, minute};
+}
+
 Status ValidateConfig(const Config& config) {
   std::vector<FieldViolation> violations;
   auto add = [&](std::string key, Message message) {
@@ -283,7 +306,10 @@ Status ValidateConfig(const Config& config) {
         Positive{"auth.password_hash_passes", config.password_hash_passes},
         Positive{"auth.pii_lookups_per_hour", config.pii_lookups_per_hour},
         Positive{"auth.duplicate_findings_per_hour", config.duplicate_findings_per_hour},
-        Positive{"business.housekeeping_minutes", config.housekeeping_minutes}}) {
+        Positive{"business.housekeeping_minutes", config.housekeeping_minutes},
+        Positive{"runtime.delivery_lease_seconds", config.delivery_lease_seconds},
+        Positive{"runtime.timer_lease_seconds", config.timer_lease_seconds},
+        Positive{"integration.webhook_timeout_ms", config.webhook_timeout_ms}}) {
     if (value <= 0) add(key, {"必须大于 0", "must be greater than 0"});
   }
   if (config.password_hash_memory_kib < 64 || config.password_hash_memory_kib > 4 * 1024 * 1024) {
@@ -306,6 +332,29 @@ Status ValidateConfig(const Config& config) {
   }
   if (auto zone = TimeZone::Parse(config.time_zone, "business.time_zone"); !zone) {
     violations.push_back(zone.error().field_violations[0]);
+  }
+  if (config.housekeeping_minutes > 0) {
+    if (auto schedule = HousekeepingSchedule(config.housekeeping_minutes); !schedule) {
+      violations.push_back(schedule.error().field_violations[0]);
+    }
+  }
+  if (!ParseTimeOfDay(config.close_of_business_at)) {
+    add("business.close_of_business_at",
+        {"须为 24 小时制 HH:MM，如 23:30", "must be a 24-hour HH:MM time such as 23:30"});
+  }
+  if (!config.webhook_url.empty()) {
+    if (auto url = http::ParseHttpUrl(config.webhook_url, "integration.webhook_url"); !url) {
+      violations.push_back(url.error().field_violations[0]);
+    }
+  }
+  if (auto types = ParseEventTypes(config.webhook_events, "integration.webhook_events"); !types) {
+    violations.push_back(types.error().field_violations[0]);
+  }
+  if (config.webhook_timeout_ms * 1000 > config.delivery_lease_seconds * 1'000'000 / 2) {
+    // A call still waiting when the lease ends would be made again by another node.
+    add("integration.webhook_timeout_ms",
+        {"必须小于 runtime.delivery_lease_seconds 的一半",
+         "must be less than half of runtime.delivery_lease_seconds"});
   }
   static const std::vector<std::string> kLevels = {"trace", "debug", "info", "warn", "error"};
   if (std::find(kLevels.begin(), kLevels.end(), config.log_level) == kLevels.end()) {

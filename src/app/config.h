@@ -56,6 +56,26 @@ struct Config {
   std::string time_zone = "Asia/Shanghai";
   // How often expired sessions and idempotency keys are cleared away, in minutes.
   int64_t housekeeping_minutes = 10;
+  // When close of business runs each day ("HH:MM" in time_zone): it moves the business date on
+  // to the next working day of the calendar.
+  std::string close_of_business_at = "23:30";
+  // The business calendar that decides working days ("cn": the State Council's schedule).
+  std::string calendar = "cn";
+
+  // [runtime]
+  // How long a node may hold a claimed delivery or timer before another node takes it over: the
+  // longest a consumer may take, and how late a delivery is after its node dies.
+  int64_t delivery_lease_seconds = 120;
+  int64_t timer_lease_seconds = 120;
+
+  // [integration]
+  // Where domain events are POSTed as JSON (http:// only for now); empty: nowhere. Each request
+  // carries Idempotency-Key (the same on every redelivery) and, with a secret, an HMAC-SHA256
+  // signature of the body.
+  std::string webhook_url;
+  std::string webhook_events = "*";  // comma-separated event types, or * for every one
+  std::string webhook_secret;
+  int64_t webhook_timeout_ms = 10'000;
   // [log]
   std::string log_level = "info";
   bool access_log = true;
@@ -83,6 +103,13 @@ struct ListenAddress {
   uint16_t port;
 };
 Result<ListenAddress> ParseListen(std::string_view listen);
+
+struct TimeOfDay {
+  int hour = 0;
+  int minute = 0;
+};
+// "HH:MM" on a 24-hour clock ("07:05", "23:30"), or nullopt.
+std::optional<TimeOfDay> ParseTimeOfDay(std::string_view text);
 
 // Whether the host only accepts local connections (127.0.0.0/8, ::1, localhost).
 bool IsLoopback(std::string_view host);

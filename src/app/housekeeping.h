@@ -1,54 +1,35 @@
 #pragma once
 // Clearing away what has expired — sessions past their end, idempotency keys past their
-// retention — on a thread of its own at a fixed period, so that no request waits for it and
-// nothing expired piles up while nobody signs in. Each task is a plain function that does one
-// sweep; a failing task is logged and tried again next period.
-//
-// Thread-safety: Start and Stop from the owning thread; RunOnce from any one thread at a time.
+// retention, deliveries long done — as one recurring job of the scheduler, so that no request
+// waits for it, nothing expired piles up while nobody signs in, and only one node sweeps at a
+// time. Each task is a plain function that does one sweep; a failing task is logged, the others
+// still run, and the run is marked failed naming it (the jobs page shows it), to be tried again
+// at the next period.
 
 #include <spdlog/logger.h>
 
-#include <chrono>
-#include <condition_variable>
 #include <functional>
 #include <memory>
-#include <mutex>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include "core/error.h"
+#include "runtime/scheduler.h"
 
 namespace oc::app {
 
-class Housekeeping {
- public:
-  struct Task {
-    std::string name;
-    std::function<Status()> sweep;
-  };
-
-  Housekeeping(std::vector<Task> tasks, std::chrono::milliseconds period,
-               std::shared_ptr<spdlog::logger> log);
-  ~Housekeeping();  // stops the thread
-  Housekeeping(const Housekeeping&) = delete;
-  Housekeeping& operator=(const Housekeeping&) = delete;
-
-  // Starts the thread; its first sweep runs one period from now. Idempotent.
-  void Start();
-  // Stops the thread, waiting for a sweep under way. Idempotent.
-  void Stop();
-  // Runs every task once, now, on the calling thread. Returns how many failed (each is logged).
-  int RunOnce();
-
- private:
-  const std::vector<Task> tasks_;
-  const std::chrono::milliseconds period_;
-  std::shared_ptr<spdlog::logger> log_;
-  std::mutex mu_;
-  std::condition_variable wake_;
-  bool stopping_ = false;
-  std::thread thread_;
+struct HousekeepingTask {
+  std::string name;
+  std::function<Status()> sweep;
 };
+
+// The cron schedule of a sweep every `minutes`: a divisor of 60 ("*/10 * * * *"), or 60
+// ("0 * * * *"). Errors: kInvalidArgument on business.housekeeping_minutes otherwise.
+Result<std::string> HousekeepingSchedule(int64_t minutes);
+
+// The job "housekeeping" running every task at each firing.
+// Errors: those of HousekeepingSchedule.
+Result<runtime::JobSpec> HousekeepingJob(std::vector<HousekeepingTask> tasks, int64_t minutes,
+                                         std::shared_ptr<spdlog::logger> log);
 
 }  // namespace oc::app

@@ -954,6 +954,7 @@ Result<std::optional<PendingChange>> OrganizationService::ResetPassword(
 Result<User> OrganizationService::GetUser(UserId id) {
   return db_.ReadValue<User>([&](Tx& tx) { return LoadUser(tx, id); });
 }
+Result<User> OrganizationService::GetUser(Tx& tx, UserId id) { return LoadUser(tx, id); }
 
 Result<std::optional<User>> OrganizationService::FindUserByUsername(std::string_view username) {
   std::string name(username);

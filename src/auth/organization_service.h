@@ -187,6 +187,7 @@ class OrganizationService {
   Result<PreparedPasswordReset> PreparePasswordReset(const audit::Actor& actor, UserId id,
                                                      std::string_view new_password);
   Result<User> GetUser(UserId id);
+  Result<User> GetUser(storage::Tx& tx, UserId id);
   Result<std::optional<User>> FindUserByUsername(std::string_view username);
   Result<std::vector<User>> ListUsers(const UserFilter& filter);
 

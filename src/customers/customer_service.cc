@@ -1036,6 +1036,22 @@ Status CustomerService::Reassign(storage::UnitOfWork& unit, const auth::Principa
   return Ok();
 }
 
+Status CustomerService::CheckAssignable(Tx& tx, const auth::Principal& principal,
+                                        auth::UserId user) {
+  auth::ScopePredicate scope = principal.ScopeSql("customer", "u.id", "u.department_id");
+  storage::Params params{user.value()};
+  params.insert(params.end(), scope.params.begin(), scope.params.end());
+  ASSIGN_OR_RETURN(auto found, tx.QueryOne("SELECT u.id FROM users u WHERE u.id = ? AND u.status "
+                                           "= 'active' AND (" +
+                                               scope.sql + ")",
+                                           params));
+  if (!found) {
+    return MakeError(ErrorCode::kNotFound,
+                     {"找不到该用户，或不在您的数据范围内", "No such user within your data scope"});
+  }
+  return Ok();
+}
+
 Result<std::vector<json::object>> CustomerService::AssignableOwners(
     const auth::Principal& principal, std::string_view query, int limit,
     std::string_view language) {
@@ -1127,6 +1143,12 @@ Status CustomerService::CheckVisible(Tx& tx, const auth::Principal& principal, C
 
 Result<std::map<CustomerId, std::string>> CustomerService::NamesOf(
     const auth::Principal& principal, const std::vector<CustomerId>& ids) {
+  return db_.ReadValue<std::map<CustomerId, std::string>>(
+      [&](Tx& tx) { return NamesOf(tx, principal, ids); });
+}
+
+Result<std::map<CustomerId, std::string>> CustomerService::NamesOf(
+    Tx& tx, const auth::Principal& principal, const std::vector<CustomerId>& ids) {
   std::map<CustomerId, std::string> names;
   if (ids.empty()) return names;
   auth::ScopePredicate scope = principal.ScopeSql("customer", "c.owner_id", "c.department_id");
@@ -1137,11 +1159,8 @@ Result<std::map<CustomerId, std::string>> CustomerService::NamesOf(
     params.emplace_back(ids[i].value());
   }
   sql += ")";
-  RETURN_IF_ERROR(db_.Read([&](Tx& tx) -> Status {
-    ASSIGN_OR_RETURN(auto rows, tx.Query(sql, params));
-    for (const storage::Row& row : rows) names[CustomerId(row.Int(0))] = row.Text(1);
-    return Ok();
-  }));
+  ASSIGN_OR_RETURN(auto rows, tx.Query(sql, params));
+  for (const storage::Row& row : rows) names[CustomerId(row.Int(0))] = row.Text(1);
   return names;
 }
 

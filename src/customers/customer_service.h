@@ -187,6 +187,11 @@ class CustomerService {
                                                             std::string_view query, int limit,
                                                             std::string_view language);
 
+  // Whether the caller may give `user` work about customers (a to-do): an active user in a
+  // department within the caller's customer scope, the caller included. Errors: kNotFound
+  // otherwise, alike for a user who does not exist and one out of reach.
+  Status CheckAssignable(storage::Tx& tx, const auth::Principal& principal, auth::UserId user);
+
   // Whether the customer exists, is live and is in the caller's scope (for the related-party,
   // follow-up and timeline services). Errors: kNotFound otherwise.
   Status CheckVisible(storage::Tx& tx, const auth::Principal& principal, CustomerId id);
@@ -205,6 +210,9 @@ class CustomerService {
   // The names of those of `ids` that exist (deleted ones too: the trail names them) and are in
   // the caller's scope, for naming customers where ids are recorded.
   Result<std::map<CustomerId, std::string>> NamesOf(const auth::Principal& principal,
+                                                    const std::vector<CustomerId>& ids);
+  Result<std::map<CustomerId, std::string>> NamesOf(storage::Tx& tx,
+                                                    const auth::Principal& principal,
                                                     const std::vector<CustomerId>& ids);
 
   // The customer entity as it is defined now (built-in and custom fields).

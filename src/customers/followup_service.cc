@@ -11,6 +11,7 @@
 #include "crypto/encoding.h"
 #include "customers/relationship_service.h"
 #include "forms/record_codec.h"
+#include "runtime/todo_service.h"
 
 namespace oc::customers {
 
@@ -27,9 +28,9 @@ constexpr std::array<std::pair<FollowUpChannel, std::string_view>, 5> kChannels 
     {FollowUpChannel::kOther, "other"},
 }};
 
-// The timeline orders by (time, source, id), newest first; follow-ups rank above audit entries
-// recorded in the same microsecond.
-enum Source : int64_t { kAuditSource = 0, kFollowUpSource = 1 };
+// The timeline orders by (time, source, id), newest first; to-dos and follow-ups rank above audit
+// entries recorded in the same microsecond.
+enum Source : int64_t { kAuditSource = 0, kFollowUpSource = 1, kTodoSource = 2 };
 
 struct Position {
   int64_t at_us;
@@ -373,6 +374,41 @@ Result<TimelinePage> FollowUpService::Timeline(const auth::Principal& principal,
       item["kind"] = "followup";
       item["at"] = item["created_at"];
       merged.emplace_back(Position{row.Int("created_at_us"), kFollowUpSource, row.Int("id")},
+                          std::move(item));
+    }
+    std::optional<std::pair<Instant, int64_t>> todo_before;
+    if (auto b = bound(kTodoSource)) todo_before = std::pair{FromUnixMicros(b->first), b->second};
+    ASSIGN_OR_RETURN(auto todos,
+                     runtime::LinkedTodos(tx, {"customer", std::to_string(customer_id.value())},
+                                          todo_before, limit + 1));
+    std::set<int64_t> people;
+    for (const runtime::Todo& todo : todos) {
+      people.insert(todo.assignee.value());
+      if (todo.created_by) people.insert(*todo.created_by);
+    }
+    ASSIGN_OR_RETURN(auto names, NamesIn(tx, "users", "display_name", people));
+    auto name_of = [&](std::optional<int64_t> id) -> std::string {
+      auto found = id ? names.find(*id) : names.end();
+      return found == names.end() ? "" : found->second;
+    };
+    const Instant now = clock_.Now();
+    for (const runtime::Todo& todo : todos) {
+      json::object entry{
+          {"id", todo.id.value()},
+          {"title", todo.title},
+          {"status", runtime::TodoStatusName(todo.status)},
+          {"due_at", todo.due_at ? json::value(FormatInstant(*todo.due_at)) : json::value(nullptr)},
+          {"assignee_id", todo.assignee.value()},
+          {"assignee_name", name_of(todo.assignee.value())},
+          {"completion_note", todo.completion_note},
+          {"overdue",
+           todo.status == runtime::TodoStatus::kOpen && todo.due_at && *todo.due_at < now}};
+      json::object item{{"kind", "todo"},
+                        {"id", todo.id.value()},
+                        {"at", FormatInstant(todo.created_at)},
+                        {"actor", name_of(todo.created_by)},
+                        {"todo", std::move(entry)}};
+      merged.emplace_back(Position{ToUnixMicros(todo.created_at), kTodoSource, todo.id.value()},
                           std::move(item));
     }
     return Ok();

@@ -3,8 +3,9 @@
 //
 // A follow-up is what an account manager did with a customer — a call, a visit, a WeChat
 // conversation — what came of it, and when to follow up next. The timeline merges, newest first,
-// the follow-ups and every recorded change of the customer (from the audit trail: field changes,
-// reassignments, related parties); later modules add applications, loans, alerts and tasks.
+// the follow-ups, the to-dos about the customer and every recorded change of the customer (from
+// the audit trail: field changes, reassignments, related parties); later modules add
+// applications, loans and alerts.
 //
 // Thread-safe; blocks on the database.
 

@@ -2,11 +2,14 @@
 
 #include <array>
 #include <boost/json.hpp>
+#include <charconv>
 #include <utility>
 
 #include "audit/action.h"
 #include "core/text_normalize.h"
 #include "runtime/live_feed.h"
+#include "runtime/notification_service.h"
+#include "runtime/scheduler.h"
 
 namespace oc::runtime {
 
@@ -262,6 +265,15 @@ Result<CreatedTodo> TodoService::Create(storage::UnitOfWork& unit, const audit::
   }
   ASSIGN_OR_RETURN(Todo todo, Load(tx, input.assignee, TodoId(*id)));
   RETURN_IF_ERROR(events_.Append(tx, actor, TodoEvent("todo.created", todo)));
+  if (todo.due_at) {
+    RETURN_IF_ERROR(Timers().Schedule(tx, now,
+                                      {.owner_type = "todo",
+                                       .owner_id = std::to_string(*id),
+                                       .kind = std::string(kTodoDueTimer),
+                                       .fire_at = *todo.due_at,
+                                       .payload = {{"assignee_id", input.assignee.value()}},
+                                       .dedup_key = "todo.due:" + std::to_string(*id)}));
+  }
   RETURN_IF_ERROR(audit_.Append(tx, actor,
                                 {.action = audit::Action::kTodoCreated,
                                  .entity_type = "todo",
@@ -317,6 +329,8 @@ Result<Todo> TodoService::Close(storage::UnitOfWork& unit, const audit::Actor& a
                      {"待办刚被修改过，请刷新后重试", "The to-do just changed; reload and retry"});
   }
   ASSIGN_OR_RETURN(Todo after, Load(tx, assignee, id));
+  RETURN_IF_ERROR(
+      Timers().Cancel(tx, FromUnixMicros(now), "todo", std::to_string(id.value()), kTodoDueTimer));
   const bool done = to == TodoStatus::kDone;
   RETURN_IF_ERROR(
       events_.Append(tx, actor, TodoEvent(done ? "todo.completed" : "todo.cancelled", after)));
@@ -402,6 +416,38 @@ Result<TodoCounts> TodoService::CountsOf(UserRef assignee) {
                                  {ToUnixMicros(clock_.Now()), assignee.value()}));
     return TodoCounts{.open = row->Int(0), .overdue = row->Int(1)};
   });
+}
+
+void RegisterDueReminders(Scheduler& scheduler, TodoService& todos,
+                          NotificationService& notifications) {
+  scheduler.RegisterTimer(
+      std::string(kTodoDueTimer), [&todos, &notifications](const FiredTimer& fired) -> Status {
+        const boost::json::value* assignee = fired.timer.payload.if_contains("assignee_id");
+        int64_t id = 0;
+        const std::string& owner = fired.timer.owner_id;
+        auto [end, ec] = std::from_chars(owner.data(), owner.data() + owner.size(), id);
+        if (assignee == nullptr || !assignee->is_int64() || ec != std::errc() ||
+            end != owner.data() + owner.size()) {
+          return Internal("a to-do reminder without its to-do: timer " +
+                          std::to_string(fired.timer.id));
+        }
+        auto todo = todos.Get(UserRef(assignee->as_int64()), TodoId(id));
+        if (!todo) {
+          if (todo.error().code == ErrorCode::kNotFound) return Ok();  // deleted with its user
+          return todo.error();
+        }
+        // Closed since (a race with the cancellation of this timer): nothing is late.
+        if (todo->status != TodoStatus::kOpen) return Ok();
+        // Keyed by the to-do, so a reminder fired again after a crash tells the assignee once.
+        auto sent = notifications.Send(audit::Actor{.username = "system"},
+                                       {.recipient = todo->assignee,
+                                        .title = "待办已到期",
+                                        .body = todo->title,
+                                        .link = {"todo", owner},
+                                        .dedup_key = "todo.due:" + owner});
+        if (!sent) return sent.error();
+        return Ok();
+      });
 }
 
 }  // namespace oc::runtime

@@ -19,6 +19,9 @@
 // to-do is unique per (source, key): a rule that fires twice for the same thing — as an
 // at-least-once consumer may — gets the first to-do back instead of a second one.
 //
+// A to-do with a deadline sets a durable timer for it (kTodoDueTimer), which tells the assignee
+// when it falls due; closing the to-do cancels it.
+//
 // Every change appends its domain event (`todo.created`, `todo.completed`, `todo.cancelled`) and
 // its audit entry in the same transaction. The events name the assignee under
 // kRecipientKey (live_feed.h), which puts them on the assignee's live stream; they carry ids and
@@ -120,6 +123,9 @@ std::vector<storage::Migration> TodoMigrations();
 Result<std::vector<Todo>> LinkedTodos(storage::Tx& tx, const RecordLink& link,
                                       std::optional<std::pair<Instant, int64_t>> before, int limit);
 
+// The timer kind that tells the assignee when an open to-do falls due (RegisterDueReminders).
+inline constexpr std::string_view kTodoDueTimer = "todo.due";
+
 class TodoService {
  public:
   // `committed` runs after each unit of work that appended a to-do event has committed (it
@@ -175,5 +181,14 @@ class TodoService {
   const EventLog& events_;
   std::function<void()> committed_;
 };
+
+class NotificationService;
+class Scheduler;
+
+// Sends the assignee a notification (待办已到期) when an open to-do with a deadline reaches it.
+// Create schedules that timer and closing the to-do cancels it.
+// REQUIRES: before the scheduler starts; the services outlive it.
+void RegisterDueReminders(Scheduler& scheduler, TodoService& todos,
+                          NotificationService& notifications);
 
 }  // namespace oc::runtime

@@ -143,14 +143,21 @@ std::string RawExchange(uint16_t port, const std::string& bytes, std::chrono::mi
   asio::io_context io;
   beast::tcp_stream stream(io);
   stream.connect(asio::ip::tcp::endpoint(asio::ip::make_address("127.0.0.1"), port));
-  stream.expires_after(wait);
   beast::error_code ec;
   asio::write(stream, asio::buffer(bytes), ec);
   std::string received;
   char chunk[4096];
+  // The stream's deadline applies to asynchronous reads only; a response that stays open (a
+  // stream of events) ends the exchange after `wait` of silence.
   while (!ec) {
     stream.expires_after(wait);
-    size_t n = stream.read_some(asio::buffer(chunk), ec);
+    size_t n = 0;
+    stream.async_read_some(asio::buffer(chunk), [&](beast::error_code result, size_t read) {
+      ec = result;
+      n = read;
+    });
+    io.restart();
+    io.run();
     received.append(chunk, n);
   }
   return received;

@@ -65,7 +65,8 @@ class TestClient {
 };
 
 // Writes raw bytes to the server and returns whatever it sends back until it closes the
-// connection or `wait` passes: for malformed HTTP that a well-behaved client cannot send.
+// connection or stays silent for `wait`: for malformed HTTP that a well-behaved client cannot
+// send, and for responses that stay open (Server-Sent Events).
 std::string RawExchange(uint16_t port, const std::string& bytes,
                         std::chrono::milliseconds wait = std::chrono::milliseconds(3000));
 
