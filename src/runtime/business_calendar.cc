@@ -590,11 +590,22 @@ void BusinessCalendarService::Store(std::shared_ptr<const CalendarView> view) {
 }
 
 Result<std::shared_ptr<const CalendarView>> BusinessCalendarService::View(std::string_view key) {
-  return db_.ReadValue<std::shared_ptr<const CalendarView>>([&](Tx& tx) { return View(tx, key); });
+  ASSIGN_OR_RETURN(auto view, db_.ReadValue<std::shared_ptr<const CalendarView>>(
+                                  [&](Tx& tx) { return Read(tx, key); }));
+  // A read transaction of its own sees committed calendars only, so what it loaded may be kept.
+  Store(view);
+  return view;
 }
 
 Result<std::shared_ptr<const CalendarView>> BusinessCalendarService::View(Tx& tx,
                                                                           std::string_view key) {
+  // The caller's unit may have changed the calendar and may yet roll back: what it reads is not
+  // kept, or the cache would serve a version that never committed.
+  return Read(tx, key);
+}
+
+Result<std::shared_ptr<const CalendarView>> BusinessCalendarService::Read(
+    Tx& tx, std::string_view key) const {
   ASSIGN_OR_RETURN(auto row, tx.QueryOne("SELECT version FROM calendars WHERE calendar_key = ?",
                                          {std::string(key)}));
   if (!row) return CalendarNotFound(key);
@@ -610,9 +621,7 @@ Result<std::shared_ptr<const CalendarView>> BusinessCalendarService::View(Tx& tx
       return Internal("calendar " + std::string(key) + " lists a day twice");
     }
   }
-  auto view = std::make_shared<const CalendarView>(std::move(info), std::move(days));
-  Store(view);
-  return view;
+  return std::make_shared<const CalendarView>(std::move(info), std::move(days));
 }
 
 Result<CronSchedule::DayFilter> BusinessCalendarService::FollowingDayFilter(std::string key) {

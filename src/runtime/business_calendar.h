@@ -214,7 +214,8 @@ class BusinessCalendarService {
   // The calendar's current snapshot, from the cache when its version is still the database's.
   // Errors: kNotFound for no such calendar.
   Result<std::shared_ptr<const CalendarView>> View(std::string_view key);
-  // The same inside the caller's transaction (a use case that counts working days in its unit).
+  // The same inside the caller's transaction (a use case that counts working days in its unit),
+  // seeing the unit's own changes. A view loaded here is not cached: the unit may roll back.
   Result<std::shared_ptr<const CalendarView>> View(storage::Tx& tx, std::string_view key);
 
   // A day filter for SchedulerOptions::working_day that follows the calendar's changes: it reads
@@ -222,6 +223,7 @@ class BusinessCalendarService {
   // inside its own transaction, where a second one must not be opened). It is as fresh as the
   // last View of `key` on this node — any change made here, and any View after a change elsewhere.
   // Errors: as View, which it calls once to load the calendar.
+  // REQUIRES: the service outlives the filter.
   Result<CronSchedule::DayFilter> FollowingDayFilter(std::string key);
 
   // Every calendar, by key.
@@ -276,6 +278,7 @@ class BusinessCalendarService {
                                   std::string_view key, int year, std::vector<CalendarDay> days);
 
  private:
+  Result<std::shared_ptr<const CalendarView>> Read(storage::Tx& tx, std::string_view key) const;
   Result<CalendarInfo> LoadInfo(storage::Tx& tx, std::string_view key) const;
   Result<int64_t> BumpVersion(storage::Tx& tx, std::string_view key, Instant now) const;
   Status Announce(storage::UnitOfWork& unit, const audit::Actor& actor, std::string_view key,

@@ -561,6 +561,10 @@ TEST_P(BusinessCalendarServiceTest, AChangeRolledBackWithTheCallersUnitLeavesNoT
     auto set = calendars_->SetDay(unit, admin_, "cn", D("2026-10-09"), CalendarDayKind::kHoliday,
                                   "临时休市");
     if (!set) return set.error();
+    // The unit sees its own change.
+    auto seen = calendars_->View(unit.tx(), "cn");
+    if (!seen) return seen.error();
+    EXPECT_FALSE((*seen)->IsWorkingDay(D("2026-10-09")));
     return MakeError(ErrorCode::kAborted, {"审批失败", "The approval failed"});
   });
   ASSERT_FALSE(result);
@@ -568,6 +572,18 @@ TEST_P(BusinessCalendarServiceTest, AChangeRolledBackWithTheCallersUnitLeavesNoT
   EXPECT_EQ(Count("SELECT version FROM calendars WHERE calendar_key = 'cn'"), 3);
   EXPECT_EQ(Count("SELECT COUNT(*) FROM domain_events"), events);
   EXPECT_EQ(Count("SELECT COUNT(*) FROM audit_events"), entries);
+  // Nothing of the rolled-back version lingers in the cache, also once another change takes its
+  // version number.
+  auto view = calendars_->View("cn");
+  ASSERT_TRUE(view);
+  EXPECT_TRUE((*view)->IsWorkingDay(D("2026-10-09")));
+  BusinessCalendarService other(*db_, clock_, audit_, events_);
+  ASSERT_TRUE(other.SetDay(admin_, "cn", D("2026-10-12"), CalendarDayKind::kHoliday, "临时休市"));
+  view = calendars_->View("cn");
+  ASSERT_TRUE(view);
+  EXPECT_EQ((*view)->version(), 4);
+  EXPECT_TRUE((*view)->IsWorkingDay(D("2026-10-09")));
+  EXPECT_FALSE((*view)->IsWorkingDay(D("2026-10-12")));
 }
 
 INSTANTIATE_TEST_SUITE_P(BusinessCalendar, BusinessCalendarServiceTest,

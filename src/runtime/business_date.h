@@ -94,9 +94,11 @@ class BusinessDateService {
 
   // Closes the business day `closing`: when it is the business date, moves to the next working
   // day after it. When the business date is already past `closing`, changes nothing and says so
-  // (advanced = false), so running it twice closes once. Errors: kFailedPrecondition when the
-  // business date is before `closing` (a day not reached cannot be closed, and closing it would
-  // skip the days between); kNotFound when the calendar is missing.
+  // (advanced = false), so running it twice closes once. The close-of-business job therefore
+  // passes the day its run closes — the day before the run's scheduled time, in the business
+  // zone — and never Current(), which would close a further day on every retry. Errors:
+  // kFailedPrecondition when the business date is before `closing` (a day not reached cannot be
+  // closed, and closing it would skip the days between); kNotFound when the calendar is missing.
   Result<BusinessDateChange> CloseBusinessDay(const audit::Actor& actor, Date closing);
   Result<BusinessDateChange> CloseBusinessDay(storage::UnitOfWork& unit, const audit::Actor& actor,
                                               Date closing);
