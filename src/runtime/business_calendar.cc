@@ -31,11 +31,6 @@ constexpr std::string_view kCalendarColumns =
     "calendar_key, name_zh, name_en, time_zone, work_week, working_hours, version, "
     "created_at_us, updated_at_us";
 
-const audit::Actor& SystemActor() {
-  static const auto* actor = new audit::Actor{.username = "system"};
-  return *actor;
-}
-
 Date FirstDate() { return *Date::FromYmd(1, 1, 1); }
 Date LastDate() { return *Date::FromYmd(9999, 12, 31); }
 
@@ -240,8 +235,10 @@ std::string_view CalendarYearSourceName(CalendarYearSource source) {
 
 // ---- CalendarView ----
 
-CalendarView::CalendarView(CalendarInfo info, std::vector<CalendarDay> days)
-    : info_(std::move(info)), days_(std::move(days)) {
+CalendarView::CalendarView(CalendarInfo info, std::vector<CalendarDay> days,
+                           std::vector<int> scheduled_years)
+    : info_(std::move(info)), days_(std::move(days)), scheduled_years_(std::move(scheduled_years)) {
+  std::sort(scheduled_years_.begin(), scheduled_years_.end());
   // A view that breaks these would never find a working day, or count time it does not have.
   if ((info_.work_week & 0x7f) == 0 || info_.work_week > 0x7f) std::abort();
   if (info_.working_hours.empty()) std::abort();
@@ -258,6 +255,11 @@ CalendarView::CalendarView(CalendarInfo info, std::vector<CalendarDay> days)
     (days_[i].kind == CalendarDayKind::kHoliday ? holidays_ : extra_workdays_)
         .push_back(days_[i].day);
   }
+}
+
+bool CalendarView::IsYearScheduled(int year) const {
+  return scheduled_years_.empty() ||
+         std::binary_search(scheduled_years_.begin(), scheduled_years_.end(), year);
 }
 
 const CalendarDay* CalendarView::FindDay(Date date) const {
@@ -525,7 +527,7 @@ Status BusinessCalendarService::ImportDays(Tx& tx, std::string_view key, int yea
 Status BusinessCalendarService::SeedShipped() {
   return storage::UnitOfWork::Run(db_, [&](storage::UnitOfWork& unit) -> Status {
     Tx& tx = unit.tx();
-    const audit::Actor& actor = SystemActor();
+    const audit::Actor actor{.username = "system"};
     const Instant now = clock_.Now();
     const std::string key(kChinaCalendarKey);
     const std::vector<WorkingPeriod> hours = {{minutes(9 * 60), minutes(12 * 60)},
@@ -621,7 +623,12 @@ Result<std::shared_ptr<const CalendarView>> BusinessCalendarService::Read(
       return Internal("calendar " + std::string(key) + " lists a day twice");
     }
   }
-  return std::make_shared<const CalendarView>(std::move(info), std::move(days));
+  ASSIGN_OR_RETURN(
+      storage::Rows year_rows,
+      tx.Query("SELECT year FROM calendar_years WHERE calendar_key = ?", {std::string(key)}));
+  std::vector<int> years;
+  for (const storage::Row& year : year_rows) years.push_back(static_cast<int>(year.Int(0)));
+  return std::make_shared<const CalendarView>(std::move(info), std::move(days), std::move(years));
 }
 
 Result<CronSchedule::DayFilter> BusinessCalendarService::FollowingDayFilter(std::string key) {

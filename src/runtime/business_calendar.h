@@ -10,8 +10,10 @@
 // 春节) or a working day (a weekend day worked in exchange, 调休). China's holidays move every
 // year by State Council notice, so listed days are data maintained year by year: the notices this
 // release knows are shipped (china_holidays.h) and seeded into the calendar "cn" at start-up; an
-// administrator imports later years, or corrects single days. A year without listed days is read
-// by the work week alone, so nothing stops when a notice is late — it is just not known yet.
+// administrator imports later years, or corrects single days. Counting never stops for want of a
+// year: one without listed days is read by the work week alone. But a calendar that schedules its
+// years says which ones it has (IsYearScheduled), and the business date refuses to move into a
+// year its calendar has not scheduled, where the work week would open the ledger on 元旦.
 //
 // Reading: View(key) returns an immutable CalendarView, one snapshot shared by every reader until
 // the calendar changes. Every change bumps calendars.version in its transaction; View compares
@@ -108,7 +110,9 @@ class CalendarView {
   // REQUIRES: what BusinessCalendarService stores — info.work_week names at least one day
   // (bits 0–6), info.working_hours ascending, non-overlapping and not empty, and each date listed
   // once in `days`. Aborts otherwise: a view that breaks them would loop or count wrongly.
-  CalendarView(CalendarInfo info, std::vector<CalendarDay> days);
+  // `scheduled_years` are the years imported whole (CalendarYear), in any order.
+  CalendarView(CalendarInfo info, std::vector<CalendarDay> days,
+               std::vector<int> scheduled_years = {});
 
   const CalendarInfo& info() const { return info_; }
   const std::string& key() const { return info_.key; }
@@ -122,6 +126,13 @@ class CalendarView {
   // The listed holidays and working days alone, by date.
   std::span<const Date> holidays() const { return holidays_; }
   std::span<const Date> extra_workdays() const { return extra_workdays_; }
+
+  // The years imported whole, ascending.
+  std::span<const int> scheduled_years() const { return scheduled_years_; }
+  // Whether the listed days of `year` are known to be complete: the year was imported whole
+  // (shipped, or by an administrator — an empty import counts), or the calendar schedules no
+  // years at all and is a plain work week with the odd day set by hand.
+  bool IsYearScheduled(int year) const;
 
   // The listed day of `date`, or nullptr when the work week alone decides it.
   const CalendarDay* FindDay(Date date) const;
@@ -172,6 +183,7 @@ class CalendarView {
   std::vector<CalendarDay> days_;
   std::vector<Date> holidays_;
   std::vector<Date> extra_workdays_;
+  std::vector<int> scheduled_years_;
   std::chrono::microseconds working_time_per_day_{0};
 };
 

@@ -286,6 +286,12 @@ TEST_P(BusinessCalendarServiceTest, SeedShippedCreatesTheChinaCalendarWithEveryS
     ASSERT_TRUE(days);
     EXPECT_EQ(*days, ShippedChinaYear(year)->days);
   }
+  auto view = calendars_->View("cn");
+  ASSERT_TRUE(view);
+  EXPECT_EQ(std::vector<int>((*view)->scheduled_years().begin(), (*view)->scheduled_years().end()),
+            (std::vector<int>{2025, 2026}));
+  EXPECT_TRUE((*view)->IsYearScheduled(2026));
+  EXPECT_FALSE((*view)->IsYearScheduled(2027));
   EXPECT_EQ(Count("SELECT COUNT(*) FROM audit_events WHERE action = 'calendar.created'"), 1);
   EXPECT_EQ(Count("SELECT COUNT(*) FROM audit_events WHERE action = 'calendar.year_imported'"), 2);
   auto events = events_.List(*db_, {.type = "calendar.changed"});
@@ -403,6 +409,8 @@ TEST_P(BusinessCalendarServiceTest, CreateStoresTheCalendarWithItsAuditEntryAndE
   auto view = calendars_->View("sz_branch");
   ASSERT_TRUE(view);
   EXPECT_TRUE((*view)->IsWorkingDay(D("2026-10-01")));  // no holidays listed yet
+  // A calendar that imports no years is a plain work week: every year counts as scheduled.
+  EXPECT_TRUE((*view)->IsYearScheduled(2027));
   auto again = calendars_->Create(admin_, Branch());
   ASSERT_FALSE(again);
   EXPECT_EQ(again.error().code, ErrorCode::kAlreadyExists);
@@ -528,10 +536,14 @@ TEST_P(BusinessCalendarServiceTest, ImportYearReplacesThatYearOnly) {
   auto years = calendars_->ListYears("cn");
   ASSERT_TRUE(years);
   EXPECT_EQ(years->back().source, CalendarYearSource::kImported);
-  // A year may be emptied: the work week alone decides it.
+  // A year may be emptied: the work week alone decides it, and the year counts as scheduled.
   ASSERT_TRUE(calendars_->ImportYear(admin_, "cn", 2026, {}));
   EXPECT_TRUE(calendars_->ListDays("cn", 2026)->empty());
-  EXPECT_EQ(Count("SELECT COUNT(*) FROM audit_events WHERE action = 'calendar.year_imported'"), 4);
+  ASSERT_TRUE(calendars_->ImportYear(admin_, "cn", 2027, {}));
+  auto view = calendars_->View("cn");
+  ASSERT_TRUE(view);
+  EXPECT_TRUE((*view)->IsYearScheduled(2027));
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM audit_events WHERE action = 'calendar.year_imported'"), 5);
 }
 
 TEST_P(BusinessCalendarServiceTest, ImportYearNamesEveryBadDay) {

@@ -22,6 +22,18 @@ std::optional<BusinessDateHow> HowFromName(std::string_view name) {
   return std::nullopt;
 }
 
+// The calendar knows this year's holidays, or the move would guess them from the work week.
+Status CheckScheduled(const CalendarView& calendar, Date to) {
+  if (calendar.IsYearScheduled(to.year())) return Ok();
+  const std::string year = std::to_string(to.year());
+  return MakeError(ErrorCode::kFailedPrecondition,
+                   {"工作日历 " + calendar.key() + " 尚未导入 " + year +
+                        " 年的节假日安排，营业日不能推进到 " + to.ToString() + "；请先导入该年安排",
+                    "Calendar " + calendar.key() + " has no holiday schedule for " + year +
+                        " yet, so the business date cannot move to " + to.ToString() +
+                        "; import that year first"});
+}
+
 Message Moved(Date from, Date to) {
   return {"营业日已由 " + from.ToString() + " 推进到 " + to.ToString(),
           "The business date moved from " + from.ToString() + " to " + to.ToString()};
@@ -160,6 +172,7 @@ Result<BusinessDateChange> BusinessDateService::Advance(storage::UnitOfWork& uni
                       "The business date only moves forward: it is " + now + ", and " + asked +
                           " is not after it"});
   }
+  RETURN_IF_ERROR(CheckScheduled(*calendar, target));
   if (!calendar->IsWorkingDay(target)) {
     const std::string asked = target.ToString();
     const std::string next = calendar->NextWorkingDay(target).ToString();
@@ -214,6 +227,7 @@ Result<BusinessDateChange> BusinessDateService::CloseBusinessDay(storage::UnitOf
   }
   ASSIGN_OR_RETURN(auto calendar, calendars_.View(tx, calendar_key_));
   const Date next = calendar->NextWorkingDay(closing);
+  RETURN_IF_ERROR(CheckScheduled(*calendar, next));
   ASSIGN_OR_RETURN(bool moved, Move(tx, actor, state, next, BusinessDateHow::kClose));
   if (!moved) {
     // Another node closed a moment before; on PostgreSQL this statement sees its commit.

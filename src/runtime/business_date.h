@@ -10,7 +10,10 @@
 // The date only moves forward, and only to a working day of the calendar. A day the calendar
 // calls a holiday cannot become the business date: a lender that must open on such a day marks it
 // a working day in the calendar first (SetDay, itself audited), so that the calendar and the
-// ledger never disagree about which days were worked.
+// ledger never disagree about which days were worked. Nor does it move into a year the calendar
+// has not scheduled (CalendarView::IsYearScheduled): closing 2026-12-31 before next year's
+// holidays are imported would open the ledger on 2027-01-01, which is 元旦. The close fails
+// instead, saying so, until an administrator imports the year, and then runs again.
 //
 // There is one business date per installation: a single row, created on first use with today's
 // date in the business zone. Every move is a compare-and-set on the row's version, written with
@@ -85,9 +88,10 @@ class BusinessDateService {
 
   // An administrator's move, to `to`, or to the next working day when `to` is absent.
   // Errors: kFailedPrecondition when `to` is not after the business date (the message names
-  // both); kInvalidArgument ("to", "not_working_day") when the calendar does not count `to` as a
-  // working day (the message names the next one that is); kNotFound when the calendar is
-  // missing; kAborted when the date moved meanwhile (reload and decide again).
+  // both), or falls in a year the calendar has not scheduled; kInvalidArgument ("to",
+  // "not_working_day") when the calendar does not count `to` as a working day (the message names
+  // the next one that is); kNotFound when the calendar is missing; kAborted when the date moved
+  // meanwhile (reload and decide again).
   Result<BusinessDateChange> Advance(const audit::Actor& actor, std::optional<Date> to);
   Result<BusinessDateChange> Advance(storage::UnitOfWork& unit, const audit::Actor& actor,
                                      std::optional<Date> to);
@@ -96,9 +100,10 @@ class BusinessDateService {
   // day after it. When the business date is already past `closing`, changes nothing and says so
   // (advanced = false), so running it twice closes once. The close-of-business job therefore
   // passes the day its run closes — the day before the run's scheduled time, in the business
-  // zone — and never Current(), which would close a further day on every retry. Errors:
-  // kFailedPrecondition when the business date is before `closing` (a day not reached cannot be
-  // closed, and closing it would skip the days between); kNotFound when the calendar is missing.
+  // zone — and never Current(), which would close a further day on every retry.
+  // Errors: kFailedPrecondition when the business date is before `closing` (a day not reached
+  // cannot be closed, and closing it would skip the days between), or when the next working day
+  // falls in a year the calendar has not scheduled; kNotFound when the calendar is missing.
   Result<BusinessDateChange> CloseBusinessDay(const audit::Actor& actor, Date closing);
   Result<BusinessDateChange> CloseBusinessDay(storage::UnitOfWork& unit, const audit::Actor& actor,
                                               Date closing);

@@ -205,6 +205,25 @@ TEST_P(BusinessDateServiceTest, AnAdministratorMovesForwardOnlyAndOnlyToWorkingD
   EXPECT_EQ(MoveEntries(), 3);
 }
 
+TEST_P(BusinessDateServiceTest, TheYearEndCloseWaitsForNextYearsHolidays) {
+  ASSERT_TRUE(dates_->Advance(admin_, D("2026-12-31")));
+  auto closed = dates_->CloseBusinessDay(job_, D("2026-12-31"));
+  ASSERT_FALSE(closed);
+  EXPECT_EQ(closed.error().code, ErrorCode::kFailedPrecondition);
+  EXPECT_NE(closed.error().message.en_us.find("no holiday schedule for 2027"), std::string::npos)
+      << closed.error().message.en_us;
+  auto manual = dates_->Advance(admin_, D("2027-01-04"));
+  ASSERT_FALSE(manual);
+  EXPECT_EQ(manual.error().code, ErrorCode::kFailedPrecondition);
+  EXPECT_EQ(dates_->Current(), D("2026-12-31"));
+  // Once the administrator imports 2027, the retried close skips 元旦 and the weekend after it.
+  ASSERT_TRUE(calendars_->ImportYear(admin_, "cn", 2027,
+                                     {{D("2027-01-01"), CalendarDayKind::kHoliday, "元旦"}}));
+  auto retried = dates_->CloseBusinessDay(job_, D("2026-12-31"));
+  ASSERT_TRUE(retried) << retried.error().message.en_us;
+  EXPECT_EQ(retried->to, D("2027-01-04"));
+}
+
 TEST_P(BusinessDateServiceTest, AMoveRolledBackWithTheCallersUnitLeavesNoTrace) {
   ASSERT_TRUE(dates_->Current());
   for (bool close : {true, false}) {
