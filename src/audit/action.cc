@@ -7,8 +7,8 @@ namespace oc::audit {
 namespace {
 
 // In declaration order, so that an action's index is its position here (checked in the test).
-const std::array<ActionInfo, 51>& Table() {
-  static const auto* table = new std::array<ActionInfo, 51>{{
+const std::array<ActionInfo, 57>& Table() {
+  static const auto* table = new std::array<ActionInfo, 57>{{
       {Action::kAuthLogin, "auth.login", {"登录", "Sign-in"}},
       {Action::kAuthLoginFailed, "auth.login_failed", {"登录失败", "Failed sign-in"}},
       {Action::kAuthLoginLocked, "auth.login_locked", {"锁定期间登录", "Sign-in while locked"}},
@@ -76,6 +76,18 @@ const std::array<ActionInfo, 51>& Table() {
       {Action::kOutboxRetried, "outbox.retried", {"重新投递事件", "Event delivery retried"}},
       {Action::kOutboxDiscarded, "outbox.discarded", {"放弃投递事件", "Event delivery discarded"}},
       {Action::kJobRunRequested, "job.run_requested", {"手动运行任务", "Job run requested"}},
+      {Action::kCalendarCreated, "calendar.created", {"新建工作日历", "Calendar created"}},
+      {Action::kCalendarUpdated, "calendar.updated", {"修改工作日历", "Calendar changed"}},
+      {Action::kCalendarDaySet, "calendar.day_set", {"设置节假日或调休日", "Calendar day set"}},
+      {Action::kCalendarDayRemoved,
+       "calendar.day_removed",
+       {"删除节假日或调休日", "Calendar day removed"}},
+      {Action::kCalendarYearImported,
+       "calendar.year_imported",
+       {"导入年度节假日安排", "Holiday schedule imported"}},
+      {Action::kBusinessDateAdvanced,
+       "business_date.advanced",
+       {"推进营业日", "Business date advanced"}},
   }};
   return *table;
 }

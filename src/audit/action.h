@@ -75,6 +75,13 @@ enum class Action {
   kOutboxRetried,
   kOutboxDiscarded,
   kJobRunRequested,
+  // The business calendar and the business date
+  kCalendarCreated,
+  kCalendarUpdated,
+  kCalendarDaySet,
+  kCalendarDayRemoved,
+  kCalendarYearImported,
+  kBusinessDateAdvanced,
 };
 
 struct ActionInfo {

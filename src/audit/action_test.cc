@@ -19,7 +19,7 @@ TEST(ActionTest, EveryActionHasOneStoredNameAndBothLabels) {
     EXPECT_FALSE(info.label.en_us.empty()) << info.name;
     EXPECT_NE(info.name.find('.'), std::string_view::npos) << info.name;
   }
-  EXPECT_EQ(static_cast<size_t>(Action::kJobRunRequested) + 1, AllActions().size());
+  EXPECT_EQ(static_cast<size_t>(Action::kBusinessDateAdvanced) + 1, AllActions().size());
   EXPECT_FALSE(ActionFromName("customer.teleported"));
   EXPECT_EQ(ActionLabel(Action::kCustomerCreate).zh_cn, "新建客户");
 }
