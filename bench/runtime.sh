@@ -12,7 +12,7 @@
 #   3. timers: TIMERS (5,000) timers due in the same instant fired by FireDueTimers() in a loop;
 #      seconds from the due instant to the last handler call (goal <= 2 s);
 #   4. create: what one EventLog::Append adds to a customer create, as the median of per-pair
-#      ratios over PAIRS (200) interleaved pairs per run: create as is vs create plus one extra
+#      ratios over PAIRS (500) interleaved pairs per run: create as is vs create plus one extra
 #      append in its unit of work (goal < 5%).
 # Prints the load average before and after, since the figures depend on what else the machine is
 # doing.
@@ -38,6 +38,6 @@ trap 'rm -rf "$work"' EXIT
 
 echo "cores: $(nproc); load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 "$binary" --work "$work" --reps "$reps" --events "${EVENTS:-50000}" --batch "${BATCH:-500}" \
-  --deliveries "${DELIVERIES:-50000}" --timers "${TIMERS:-5000}" --pairs "${PAIRS:-200}" \
+  --deliveries "${DELIVERIES:-50000}" --timers "${TIMERS:-5000}" --pairs "${PAIRS:-500}" \
   --phases "${PHASES:-append,dispatch,timers,create}"
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"

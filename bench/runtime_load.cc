@@ -134,7 +134,7 @@ double Median(std::vector<double> values) {
   return n % 2 == 1 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2;
 }
 
-std::string List(const std::vector<double>& values, const char* format) {
+std::string Joined(const std::vector<double>& values, const char* format) {
   std::string out;
   for (double v : values) {
     char text[32];
@@ -154,9 +154,9 @@ struct EventSetup {
 // The records the changes of the append phase stand for.
 void CreateScratchTable(storage::Db& db) {
   auto created = db.Write([](storage::Tx& tx) -> Status {
-    RETURN_IF_ERROR(tx.Execute(
-        "CREATE TABLE bench_records (id INTEGER PRIMARY KEY, version INTEGER NOT NULL, "
-        "note TEXT NOT NULL)"));
+    RETURN_IF_ERROR(
+        tx.Execute("CREATE TABLE bench_records (id INTEGER PRIMARY KEY, version INTEGER NOT NULL, "
+                   "note TEXT NOT NULL)"));
     return Ok();
   });
   if (!created) Fail("scratch table", created.error());
@@ -166,7 +166,9 @@ void CreateScratchTable(storage::Db& db) {
 // 10,000 records and appends `bench_record.updated`.
 void AppendChanges(storage::Db& db, const runtime::EventLog& events, int64_t count, int batch) {
   constexpr int64_t kRecords = 10000;
-  const audit::Actor actor{.user_id = std::nullopt, .username = "bench", .request_id = "bench",
+  const audit::Actor actor{.user_id = std::nullopt,
+                           .username = "bench",
+                           .request_id = "bench",
                            .client_ip = "127.0.0.1"};
   for (int64_t from = 0; from < count; from += batch) {
     const int64_t to = std::min(count, from + batch);
@@ -174,11 +176,11 @@ void AppendChanges(storage::Db& db, const runtime::EventLog& events, int64_t cou
       for (int64_t i = from; i < to; ++i) {
         const int64_t record = i % kRecords;
         const std::string note = "note " + std::to_string(i);
-        RETURN_IF_ERROR(tx.Execute(
-            "INSERT INTO bench_records (id, version, note) VALUES (?, 1, ?) "
-            "ON CONFLICT (id) DO UPDATE SET version = bench_records.version + 1, "
-            "note = excluded.note",
-            {record, note}));
+        RETURN_IF_ERROR(
+            tx.Execute("INSERT INTO bench_records (id, version, note) VALUES (?, 1, ?) "
+                       "ON CONFLICT (id) DO UPDATE SET version = bench_records.version + 1, "
+                       "note = excluded.note",
+                       {record, note}));
         json::array changes{runtime::RecordChange(
             "note", json::value("note " + std::to_string(i - kRecords)), json::value(note))};
         RETURN_IF_ERROR(events.Append(tx, actor,
@@ -212,10 +214,11 @@ void AppendPhase(const Options& options) {
     application.reset();
     std::filesystem::remove_all(config.data_dir);
   }
-  std::printf("append: %lld events per run in batches of %d, 1 consumer (outbox row each), "
-              "%d runs: median %.0f events/s (goal >= 20000); runs: %s\n",
-              static_cast<long long>(options.events), options.batch, options.reps, Median(rates),
-              List(rates, "%.0f").c_str());
+  std::printf(
+      "append: %lld events per run in batches of %d, 1 consumer (outbox row each), "
+      "%d runs: median %.0f events/s (goal >= 20000); runs: %s\n",
+      static_cast<long long>(options.events), options.batch, options.reps, Median(rates),
+      Joined(rates, "%.0f").c_str());
   std::fflush(stdout);
 }
 
@@ -258,17 +261,17 @@ void DispatchPhase(const Options& options) {
     if (delivered != options.deliveries || claimed != options.deliveries ||
         *done != options.deliveries || seq_sum <= 0) {
       Fail("dispatch: " + std::to_string(delivered) + " delivered, " + std::to_string(claimed) +
-           " claimed, " + std::to_string(*done) + " done of " +
-           std::to_string(options.deliveries));
+           " claimed, " + std::to_string(*done) + " done of " + std::to_string(options.deliveries));
     }
     rates.push_back(static_cast<double>(delivered) / seconds);
     application.reset();
     std::filesystem::remove_all(config.data_dir);
   }
-  std::printf("dispatch: %lld pending deliveries per run, batch 500, %d runs: median %.0f "
-              "deliveries/s (goal >= 10000); runs: %s\n",
-              static_cast<long long>(options.deliveries), options.reps, Median(rates),
-              List(rates, "%.0f").c_str());
+  std::printf(
+      "dispatch: %lld pending deliveries per run, batch 500, %d runs: median %.0f "
+      "deliveries/s (goal >= 10000); runs: %s\n",
+      static_cast<long long>(options.deliveries), options.reps, Median(rates),
+      Joined(rates, "%.0f").c_str());
   std::fflush(stdout);
 }
 
@@ -387,16 +390,18 @@ double TimersOnThread(const Options& options, int rep) {
 void TimersPhase(const Options& options) {
   std::vector<double> in_loop, on_thread;
   for (int rep = 0; rep < options.reps; ++rep) in_loop.push_back(TimersInLoop(options, rep));
-  std::printf("timers: %d timers due in the same instant, FireDueTimers() in a loop (batch 500) "
-              "under a clock set to that instant, %d runs: median %.3f s from the due instant "
-              "to the last handler call (goal <= 2 s); runs: %s\n",
-              options.timers, options.reps, Median(in_loop), List(in_loop, "%.3f").c_str());
+  std::printf(
+      "timers: %d timers due in the same instant, FireDueTimers() in a loop (batch 500) "
+      "under a clock set to that instant, %d runs: median %.3f s from the due instant "
+      "to the last handler call (goal <= 2 s); runs: %s\n",
+      options.timers, options.reps, Median(in_loop), Joined(in_loop, "%.3f").c_str());
   std::fflush(stdout);
   for (int rep = 0; rep < options.reps; ++rep) on_thread.push_back(TimersOnThread(options, rep));
-  std::printf("timers: the same on the scheduler's own thread (Start, idle wait 1 s, system "
-              "clock), %d runs: median %.3f s from the due instant to the last handler call "
-              "(goal <= 2 s); runs: %s\n",
-              options.reps, Median(on_thread), List(on_thread, "%.3f").c_str());
+  std::printf(
+      "timers: the same on the scheduler's own thread (Start, idle wait 1 s, system "
+      "clock), %d runs: median %.3f s from the due instant to the last handler call "
+      "(goal <= 2 s); runs: %s\n",
+      options.reps, Median(on_thread), Joined(on_thread, "%.3f").c_str());
   std::fflush(stdout);
 }
 
@@ -468,8 +473,10 @@ void CreatePhase(const Options& options) {
     auth::SessionService sessions(db, clock, audit, hasher, {});
     auto owner = sessions.PrincipalOf(auth::UserId(UserIdOf(db, "am.zhang")));
     if (!owner) Fail("principal", owner.error());
-    audit::Actor actor{.user_id = (*owner)->user_id.value(), .username = "am.zhang",
-                       .request_id = "bench", .client_ip = "127.0.0.1"};
+    audit::Actor actor{.user_id = (*owner)->user_id.value(),
+                       .username = "am.zhang",
+                       .request_id = "bench",
+                       .client_ip = "127.0.0.1"};
     std::mt19937_64 rng(rep);
     uint64_t next = 0;
 
@@ -528,17 +535,20 @@ void CreatePhase(const Options& options) {
   }
   const double a = Median(a_us), b = Median(b_us);
   const double a_work = Median(a_work_us), b_work = Median(b_work_us);
-  std::printf("create: method: the service cannot skip its own append, so (A) "
-              "CustomerService::Create as is vs (B) the same create plus one extra "
-              "EventLog::Append in its unit of work (1 consumer subscribed, so with its outbox "
-              "row), pairs A B interleaved; %d pairs x %d runs\n",
-              options.pairs, options.reps);
-  std::printf("  to the commit: median of per-pair (B-A)/A = %+.2f%% (goal < 5%%); runs: %s %%; "
-              "median create A %.0f us, B %.0f us\n",
-              Median(ratios) * 100, List(run_medians, "%+.2f").c_str(), a, b);
-  std::printf("  inside the transaction (no commit): median of per-pair (B-A)/A = %+.2f%%; "
-              "median A %.0f us, B %.0f us\n",
-              Median(work_ratios) * 100, a_work, b_work);
+  std::printf(
+      "create: method: the service cannot skip its own append, so (A) "
+      "CustomerService::Create as is vs (B) the same create plus one extra "
+      "EventLog::Append in its unit of work (1 consumer subscribed, so with its outbox "
+      "row), pairs A B interleaved; %d pairs x %d runs\n",
+      options.pairs, options.reps);
+  std::printf(
+      "  to the commit: median of per-pair (B-A)/A = %+.2f%% (goal < 5%%); runs: %s %%; "
+      "median create A %.0f us, B %.0f us\n",
+      Median(ratios) * 100, Joined(run_medians, "%+.2f").c_str(), a, b);
+  std::printf(
+      "  inside the transaction (no commit): median of per-pair (B-A)/A = %+.2f%%; "
+      "median A %.0f us, B %.0f us\n",
+      Median(work_ratios) * 100, a_work, b_work);
   std::fflush(stdout);
 }
 
