@@ -9,6 +9,7 @@ import BasicLayout from './layouts/BasicLayout';
 const LoginPage = lazy(() => import('./pages/user/login'));
 const ChangePasswordPage = lazy(() => import('./pages/user/change-password'));
 const WorkbenchPage = lazy(() => import('./pages/workbench'));
+const TodosPage = lazy(() => import('./pages/todos'));
 const CustomerListPage = lazy(() => import('./pages/customers/list'));
 const CustomerFormPage = lazy(() => import('./pages/customers/form'));
 const CustomerDetailPage = lazy(() => import('./pages/customers/detail'));
@@ -66,6 +67,7 @@ export default function AppRoutes() {
         {/* Every role lands on the workbench; it shows each only what applies to them. */}
         <Route index element={<Navigate to="/workbench" replace />} />
         <Route path="/workbench" element={<Page><WorkbenchPage /></Page>} />
+        <Route path="/todos" element={<Page><TodosPage /></Page>} />
         <Route path="/account/password" element={<Page><ChangePasswordPage /></Page>} />
         <Route path="/customers" element={<Page permission="customer.read"><CustomerListPage /></Page>} />
         <Route path="/customers/new" element={<Page permission="customer.write"><CustomerFormPage /></Page>} />

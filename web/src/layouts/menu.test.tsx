@@ -12,8 +12,8 @@ describe('visibleMenu', () => {
     const groups = visibleMenu((p) => perms.has(p));
     expect(groups.map((g) => g.key)).toEqual(['workbench', 'customers']);
   });
-  it('puts the workbench first for every role, even one without permissions', () => {
-    expect(visibleMenu(() => false).map((g) => g.items.map((i) => i.path))).toEqual([['/workbench']]);
+  it('puts the workbench and the to-dos first for every role, even one without permissions', () => {
+    expect(visibleMenu(() => false).map((g) => g.items.map((i) => i.path))).toEqual([['/workbench', '/todos']]);
     const security = new Set(['user.read', 'role.admin']);
     expect(visibleMenu((p) => security.has(p))[0]?.items[0]?.path).toBe('/workbench');
   });

@@ -2,6 +2,7 @@ import type { ReactNode } from 'react';
 import {
   ApartmentOutlined,
   AuditOutlined,
+  CheckSquareOutlined,
   FileProtectOutlined,
   FormOutlined,
   HomeOutlined,
@@ -30,7 +31,10 @@ export const MENU: MenuGroup[] = [
   {
     key: 'workbench',
     labelKey: 'menu.home',
-    items: [{ path: '/workbench', labelKey: 'menu.workbench', icon: <HomeOutlined /> }],
+    items: [
+      { path: '/workbench', labelKey: 'menu.workbench', icon: <HomeOutlined /> },
+      { path: '/todos', labelKey: 'menu.todos', icon: <CheckSquareOutlined /> },
+    ],
   },
   {
     key: 'customers',
