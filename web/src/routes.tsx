@@ -19,6 +19,7 @@ const RolesPage = lazy(() => import('./pages/admin/roles'));
 const PendingChangesPage = lazy(() => import('./pages/admin/pending-changes'));
 const FieldsPage = lazy(() => import('./pages/admin/fields'));
 const AuditPage = lazy(() => import('./pages/admin/audit'));
+const OutboxPage = lazy(() => import('./pages/operations/outbox'));
 const NotFoundPage = lazy(() => import('./pages/exception/not-found'));
 const ForbiddenPage = lazy(() => import('./pages/exception/forbidden'));
 
@@ -79,6 +80,7 @@ export default function AppRoutes() {
         <Route path="/admin/pending-changes" element={<Page permission="user.read"><PendingChangesPage /></Page>} />
         <Route path="/admin/fields" element={<Page permission="entity.admin"><FieldsPage /></Page>} />
         <Route path="/admin/audit" element={<Page permission="audit.read"><AuditPage /></Page>} />
+        <Route path="/operations/outbox" element={<Page permission="operations.admin"><OutboxPage /></Page>} />
         <Route path="*" element={<Page><NotFoundPage /></Page>} />
       </Route>
     </Routes>

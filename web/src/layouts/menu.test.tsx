@@ -27,4 +27,9 @@ describe('visibleMenu', () => {
     expect(adminPaths('user.read', 'role.admin')).toEqual(['/admin/users', '/admin/roles', '/admin/pending-changes']);
     expect(adminPaths('customer.read', 'audit.read')).toEqual(['/admin/audit']);
   });
+  it('shows the operations pages only to a holder of operations.admin', () => {
+    const paths = (...perms: string[]) => visibleMenu((p) => perms.includes(p)).find((g) => g.key === 'operations')?.items.map((i) => i.path);
+    expect(paths('operations.admin')).toEqual(['/operations/outbox']);
+    expect(paths('user.read', 'role.admin', 'audit.read')).toBeUndefined();
+  });
 });

@@ -3,6 +3,7 @@ import {
   ApartmentOutlined,
   AuditOutlined,
   CheckSquareOutlined,
+  CloudServerOutlined,
   FileProtectOutlined,
   FormOutlined,
   HomeOutlined,
@@ -51,6 +52,13 @@ export const MENU: MenuGroup[] = [
       { path: '/admin/pending-changes', labelKey: 'menu.pendingChanges', icon: <FileProtectOutlined />, permission: 'user.read' },
       { path: '/admin/fields', labelKey: 'menu.fields', icon: <FormOutlined />, permission: 'entity.admin' },
       { path: '/admin/audit', labelKey: 'menu.audit', icon: <AuditOutlined />, permission: 'audit.read' },
+    ],
+  },
+  {
+    key: 'operations',
+    labelKey: 'menu.operations',
+    items: [
+      { path: '/operations/outbox', labelKey: 'menu.outbox', icon: <CloudServerOutlined />, permission: 'operations.admin' },
     ],
   },
 ];
