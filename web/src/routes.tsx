@@ -20,6 +20,7 @@ const PendingChangesPage = lazy(() => import('./pages/admin/pending-changes'));
 const FieldsPage = lazy(() => import('./pages/admin/fields'));
 const AuditPage = lazy(() => import('./pages/admin/audit'));
 const OutboxPage = lazy(() => import('./pages/operations/outbox'));
+const JobsPage = lazy(() => import('./pages/operations/jobs'));
 const NotFoundPage = lazy(() => import('./pages/exception/not-found'));
 const ForbiddenPage = lazy(() => import('./pages/exception/forbidden'));
 
@@ -81,6 +82,7 @@ export default function AppRoutes() {
         <Route path="/admin/fields" element={<Page permission="entity.admin"><FieldsPage /></Page>} />
         <Route path="/admin/audit" element={<Page permission="audit.read"><AuditPage /></Page>} />
         <Route path="/operations/outbox" element={<Page permission="operations.admin"><OutboxPage /></Page>} />
+        <Route path="/operations/jobs" element={<Page permission="operations.admin"><JobsPage /></Page>} />
         <Route path="*" element={<Page><NotFoundPage /></Page>} />
       </Route>
     </Routes>

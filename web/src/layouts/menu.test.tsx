@@ -29,7 +29,7 @@ describe('visibleMenu', () => {
   });
   it('shows the operations pages only to a holder of operations.admin', () => {
     const paths = (...perms: string[]) => visibleMenu((p) => perms.includes(p)).find((g) => g.key === 'operations')?.items.map((i) => i.path);
-    expect(paths('operations.admin')).toEqual(['/operations/outbox']);
+    expect(paths('operations.admin')).toEqual(['/operations/outbox', '/operations/jobs']);
     expect(paths('user.read', 'role.admin', 'audit.read')).toBeUndefined();
   });
 });

@@ -3,6 +3,7 @@ import {
   ApartmentOutlined,
   AuditOutlined,
   CheckSquareOutlined,
+  ClockCircleOutlined,
   CloudServerOutlined,
   FileProtectOutlined,
   FormOutlined,
@@ -59,6 +60,7 @@ export const MENU: MenuGroup[] = [
     labelKey: 'menu.operations',
     items: [
       { path: '/operations/outbox', labelKey: 'menu.outbox', icon: <CloudServerOutlined />, permission: 'operations.admin' },
+      { path: '/operations/jobs', labelKey: 'menu.jobs', icon: <ClockCircleOutlined />, permission: 'operations.admin' },
     ],
   },
 ];
