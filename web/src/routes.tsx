@@ -21,6 +21,7 @@ const FieldsPage = lazy(() => import('./pages/admin/fields'));
 const AuditPage = lazy(() => import('./pages/admin/audit'));
 const OutboxPage = lazy(() => import('./pages/operations/outbox'));
 const JobsPage = lazy(() => import('./pages/operations/jobs'));
+const CalendarPage = lazy(() => import('./pages/admin/calendar'));
 const NotFoundPage = lazy(() => import('./pages/exception/not-found'));
 const ForbiddenPage = lazy(() => import('./pages/exception/forbidden'));
 
@@ -81,6 +82,7 @@ export default function AppRoutes() {
         <Route path="/admin/pending-changes" element={<Page permission="user.read"><PendingChangesPage /></Page>} />
         <Route path="/admin/fields" element={<Page permission="entity.admin"><FieldsPage /></Page>} />
         <Route path="/admin/audit" element={<Page permission="audit.read"><AuditPage /></Page>} />
+        <Route path="/admin/calendar" element={<Page permission="calendar.admin"><CalendarPage /></Page>} />
         <Route path="/operations/outbox" element={<Page permission="operations.admin"><OutboxPage /></Page>} />
         <Route path="/operations/jobs" element={<Page permission="operations.admin"><JobsPage /></Page>} />
         <Route path="*" element={<Page><NotFoundPage /></Page>} />

@@ -171,6 +171,8 @@ export const http = {
     request<T>('GET', path, { ...extra, query }),
   post: <T>(path: string, body?: unknown, extra?: Omit<RequestOptions, 'body'>) =>
     request<T>('POST', path, { ...extra, body }),
+  put: <T>(path: string, body?: unknown, extra?: Omit<RequestOptions, 'body'>) =>
+    request<T>('PUT', path, { ...extra, body }),
   patch: <T>(path: string, body?: unknown, extra?: Omit<RequestOptions, 'body'>) =>
     request<T>('PATCH', path, { ...extra, body }),
   del: <T>(path: string, extra?: RequestOptions) => request<T>('DELETE', path, extra),

@@ -26,6 +26,7 @@ describe('visibleMenu', () => {
     ]);
     expect(adminPaths('user.read', 'role.admin')).toEqual(['/admin/users', '/admin/roles', '/admin/pending-changes']);
     expect(adminPaths('customer.read', 'audit.read')).toEqual(['/admin/audit']);
+    expect(adminPaths('calendar.admin')).toEqual(['/admin/calendar']);
   });
   it('shows the operations pages only to a holder of operations.admin', () => {
     const paths = (...perms: string[]) => visibleMenu((p) => perms.includes(p)).find((g) => g.key === 'operations')?.items.map((i) => i.path);

@@ -1,6 +1,7 @@
 import type { ReactNode } from 'react';
 import {
   ApartmentOutlined,
+  CalendarOutlined,
   AuditOutlined,
   CheckSquareOutlined,
   ClockCircleOutlined,
@@ -53,6 +54,7 @@ export const MENU: MenuGroup[] = [
       { path: '/admin/pending-changes', labelKey: 'menu.pendingChanges', icon: <FileProtectOutlined />, permission: 'user.read' },
       { path: '/admin/fields', labelKey: 'menu.fields', icon: <FormOutlined />, permission: 'entity.admin' },
       { path: '/admin/audit', labelKey: 'menu.audit', icon: <AuditOutlined />, permission: 'audit.read' },
+      { path: '/admin/calendar', labelKey: 'menu.calendar', icon: <CalendarOutlined />, permission: 'calendar.admin' },
     ],
   },
   {
