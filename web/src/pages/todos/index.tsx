@@ -50,10 +50,16 @@ export default function TodosPage() {
         const path = recordPath(todo.link);
         return (
           <Space direction="vertical" size={0}>
-            <Typography.Text strong={todo.status === 'open'}>{todo.title}</Typography.Text>
-            {todo.link && (
+            {path ? (
+              <Link to={path} style={{ fontWeight: todo.status === 'open' ? 600 : undefined }}>
+                {todo.title}
+              </Link>
+            ) : (
+              <Typography.Text strong={todo.status === 'open'}>{todo.title}</Typography.Text>
+            )}
+            {todo.link?.label && (
               <Typography.Text type="secondary" style={{ fontSize: 12 }}>
-                {path ? <Link to={path}>{todo.link.label ?? `#${todo.link.entity_id}`}</Link> : todo.link.label}
+                {todo.link.label}
               </Typography.Text>
             )}
             {todo.status === 'done' && todo.completion_note && (

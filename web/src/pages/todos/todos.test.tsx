@@ -97,10 +97,12 @@ describe('TodosPage', { timeout: 20_000 }, () => {
     await screen.findByText('回访张三');
     expect(screen.getByTestId('overdue-11').textContent).toBe('逾期 2 天');
     expect(screen.queryByTestId('overdue-12')).toBeNull();
-    const lateRow = screen.getByText('回访张三').closest('tr');
+    const lateRow = screen.getByRole('link', { name: '回访张三' }).closest('tr');
     expect(lateRow?.className).toContain('todo-overdue');
     expect(screen.getByText('整理材料').closest('tr')?.className).not.toContain('todo-overdue');
-    expect(screen.getByRole('link', { name: '张三' }).getAttribute('href')).toBe('/customers/201');
+    expect(screen.getByRole('link', { name: '回访张三' }).getAttribute('href')).toBe('/customers/201');
+    expect(within(lateRow as HTMLElement).getByText('张三')).toBeTruthy();
+    expect(screen.queryByRole('link', { name: '整理材料' })).toBeNull();
     expect(within(lateRow as HTMLElement).getByText('规则')).toBeTruthy();
     expect(screen.getByRole('button', { name: '加载更多' })).toBeTruthy();
   });
