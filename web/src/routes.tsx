@@ -9,6 +9,7 @@ import BasicLayout from './layouts/BasicLayout';
 const LoginPage = lazy(() => import('./pages/user/login'));
 const ChangePasswordPage = lazy(() => import('./pages/user/change-password'));
 const WorkbenchPage = lazy(() => import('./pages/workbench'));
+const TodosPage = lazy(() => import('./pages/todos'));
 const CustomerListPage = lazy(() => import('./pages/customers/list'));
 const CustomerFormPage = lazy(() => import('./pages/customers/form'));
 const CustomerDetailPage = lazy(() => import('./pages/customers/detail'));
@@ -18,6 +19,9 @@ const RolesPage = lazy(() => import('./pages/admin/roles'));
 const PendingChangesPage = lazy(() => import('./pages/admin/pending-changes'));
 const FieldsPage = lazy(() => import('./pages/admin/fields'));
 const AuditPage = lazy(() => import('./pages/admin/audit'));
+const OutboxPage = lazy(() => import('./pages/operations/outbox'));
+const JobsPage = lazy(() => import('./pages/operations/jobs'));
+const CalendarPage = lazy(() => import('./pages/admin/calendar'));
 const NotFoundPage = lazy(() => import('./pages/exception/not-found'));
 const ForbiddenPage = lazy(() => import('./pages/exception/forbidden'));
 
@@ -66,6 +70,7 @@ export default function AppRoutes() {
         {/* Every role lands on the workbench; it shows each only what applies to them. */}
         <Route index element={<Navigate to="/workbench" replace />} />
         <Route path="/workbench" element={<Page><WorkbenchPage /></Page>} />
+        <Route path="/todos" element={<Page><TodosPage /></Page>} />
         <Route path="/account/password" element={<Page><ChangePasswordPage /></Page>} />
         <Route path="/customers" element={<Page permission="customer.read"><CustomerListPage /></Page>} />
         <Route path="/customers/new" element={<Page permission="customer.write"><CustomerFormPage /></Page>} />
@@ -77,6 +82,9 @@ export default function AppRoutes() {
         <Route path="/admin/pending-changes" element={<Page permission="user.read"><PendingChangesPage /></Page>} />
         <Route path="/admin/fields" element={<Page permission="entity.admin"><FieldsPage /></Page>} />
         <Route path="/admin/audit" element={<Page permission="audit.read"><AuditPage /></Page>} />
+        <Route path="/admin/calendar" element={<Page permission="calendar.admin"><CalendarPage /></Page>} />
+        <Route path="/operations/outbox" element={<Page permission="operations.admin"><OutboxPage /></Page>} />
+        <Route path="/operations/jobs" element={<Page permission="operations.admin"><JobsPage /></Page>} />
         <Route path="*" element={<Page><NotFoundPage /></Page>} />
       </Route>
     </Routes>

@@ -57,6 +57,16 @@ describe('request', () => {
     expect(fieldErrorsFor(api, ['phone'])).toEqual([{ name: 'phone', errors: ['bad phone'] }]);
   });
 
+  it('reads field errors listed as field_violations too', async () => {
+    vi.stubGlobal('fetch', () =>
+      Promise.resolve(
+        problem(422, { status: 422, code: 'invalid_argument', field_violations: [{ field: 'reason', code: 'too_short', message: 'at least 2' }] }),
+      ),
+    );
+    const err = (await http.post('/api/v1/outbox/1/discard', {}).catch((e: unknown) => e)) as ApiError;
+    expect(fieldErrorsFor(err)).toEqual([{ name: 'reason', errors: ['at least 2'] }]);
+  });
+
   it('reads Retry-After on 429 and calls the 401 handler', async () => {
     vi.stubGlobal('fetch', () => Promise.resolve(problem(429, { status: 429, code: 'locked' }, { 'Retry-After': '900' })));
     const locked = (await http.post('/api/v1/auth/login', {}).catch((e: unknown) => e)) as ApiError;

@@ -15,6 +15,8 @@ export interface Problem {
   detail?: string;
   request_id?: string;
   errors?: FieldError[];
+  /** The runtime's endpoints name the list as the domain does; the same entries as `errors`. */
+  field_violations?: FieldError[];
 }
 
 export class ApiError extends Error {
@@ -35,7 +37,7 @@ export class ApiError extends Error {
   }
 
   get fieldErrors(): FieldError[] {
-    return this.problem.errors ?? [];
+    return this.problem.errors ?? this.problem.field_violations ?? [];
   }
 }
 
@@ -169,6 +171,8 @@ export const http = {
     request<T>('GET', path, { ...extra, query }),
   post: <T>(path: string, body?: unknown, extra?: Omit<RequestOptions, 'body'>) =>
     request<T>('POST', path, { ...extra, body }),
+  put: <T>(path: string, body?: unknown, extra?: Omit<RequestOptions, 'body'>) =>
+    request<T>('PUT', path, { ...extra, body }),
   patch: <T>(path: string, body?: unknown, extra?: Omit<RequestOptions, 'body'>) =>
     request<T>('PATCH', path, { ...extra, body }),
   del: <T>(path: string, extra?: RequestOptions) => request<T>('DELETE', path, extra),

@@ -1,12 +1,18 @@
 import { useMemo, useState } from 'react';
 import { Outlet, useLocation, useNavigate } from 'react-router';
-import { Avatar, Badge, Button, Dropdown, Layout, Menu, Popover, Segmented, Space, Typography, Empty } from 'antd';
+import { Avatar, Button, Dropdown, Layout, Menu, Segmented, Space, Typography } from 'antd';
 import type { MenuProps } from 'antd';
-import { BellOutlined, KeyOutlined, LogoutOutlined, MenuFoldOutlined, MenuUnfoldOutlined, UserOutlined } from '@ant-design/icons';
+import { KeyOutlined, LogoutOutlined, MenuFoldOutlined, MenuUnfoldOutlined, UserOutlined } from '@ant-design/icons';
+import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { useAuth } from '../auth/AuthContext';
 import { isLanguage } from '../i18n';
 import { reportError } from '../api/errors';
+import { getTodoCounts } from '../pages/todos/service';
+import BusinessDateText from './components/BusinessDateText';
+import LiveUpdates from './components/LiveUpdates';
+import NotificationBell from './components/NotificationBell';
+import TodoBadge from './components/TodoBadge';
 import { visibleMenu } from './menu';
 
 const { Header, Sider, Content } = Layout;
@@ -18,6 +24,8 @@ export default function BasicLayout() {
   const location = useLocation();
   const [collapsed, setCollapsed] = useState(false);
   const { i18n } = useTranslation();
+  // Kept current by the live stream (LiveUpdates), not by polling.
+  const counts = useQuery({ queryKey: ['todo-counts'], queryFn: getTodoCounts, staleTime: 300_000, meta: { quietStatuses: [404] } });
 
   const groups = visibleMenu(can);
   const items: MenuProps['items'] = useMemo(
@@ -48,6 +56,7 @@ export default function BasicLayout() {
 
   return (
     <Layout style={{ minHeight: '100vh' }}>
+      <LiveUpdates />
       <Sider
         collapsible
         collapsed={collapsed}
@@ -83,9 +92,9 @@ export default function BasicLayout() {
             onClick={() => setCollapsed(!collapsed)}
           />
           <Space size="middle">
-            <Popover content={<Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t('layout.noNotifications')} />} trigger="click" placement="bottomRight">
-              <Button type="text" aria-label={t('layout.notifications')} icon={<Badge count={0} size="small"><BellOutlined /></Badge>} />
-            </Popover>
+            <BusinessDateText />
+            <TodoBadge counts={counts.data} />
+            <NotificationBell unread={counts.data?.unread_notifications ?? 0} />
             <Segmented
               size="small"
               aria-label={t('layout.language')}

@@ -1,7 +1,11 @@
 import type { ReactNode } from 'react';
 import {
   ApartmentOutlined,
+  CalendarOutlined,
   AuditOutlined,
+  CheckSquareOutlined,
+  ClockCircleOutlined,
+  CloudServerOutlined,
   FileProtectOutlined,
   FormOutlined,
   HomeOutlined,
@@ -30,7 +34,10 @@ export const MENU: MenuGroup[] = [
   {
     key: 'workbench',
     labelKey: 'menu.home',
-    items: [{ path: '/workbench', labelKey: 'menu.workbench', icon: <HomeOutlined /> }],
+    items: [
+      { path: '/workbench', labelKey: 'menu.workbench', icon: <HomeOutlined /> },
+      { path: '/todos', labelKey: 'menu.todos', icon: <CheckSquareOutlined /> },
+    ],
   },
   {
     key: 'customers',
@@ -47,6 +54,15 @@ export const MENU: MenuGroup[] = [
       { path: '/admin/pending-changes', labelKey: 'menu.pendingChanges', icon: <FileProtectOutlined />, permission: 'user.read' },
       { path: '/admin/fields', labelKey: 'menu.fields', icon: <FormOutlined />, permission: 'entity.admin' },
       { path: '/admin/audit', labelKey: 'menu.audit', icon: <AuditOutlined />, permission: 'audit.read' },
+      { path: '/admin/calendar', labelKey: 'menu.calendar', icon: <CalendarOutlined />, permission: 'calendar.admin' },
+    ],
+  },
+  {
+    key: 'operations',
+    labelKey: 'menu.operations',
+    items: [
+      { path: '/operations/outbox', labelKey: 'menu.outbox', icon: <CloudServerOutlined />, permission: 'operations.admin' },
+      { path: '/operations/jobs', labelKey: 'menu.jobs', icon: <ClockCircleOutlined />, permission: 'operations.admin' },
     ],
   },
 ];

@@ -6,14 +6,14 @@ import { visibleMenu, type MenuEntry } from '../../layouts/menu';
 
 export const fetchWorkbench = () => http.get<Workbench>('/api/v1/workbench');
 
-/** What the user may start from the workbench: a new customer first, then the pages of their menu. */
+/** What the user may start from the workbench: a new customer first, then the pages of their menu beyond 首页. */
 export function quickActions(can: (permission: string) => boolean): MenuEntry[] {
   const create: MenuEntry[] = can('customer.write')
     ? [{ path: '/customers/new', labelKey: 'customers.new', icon: createElement(PlusOutlined), permission: 'customer.write' }]
     : [];
   const pages = visibleMenu(can)
-    .flatMap((g) => g.items)
-    .filter((i) => i.path !== '/workbench');
+    .filter((g) => g.key !== 'workbench')
+    .flatMap((g) => g.items);
   return [...create, ...pages];
 }
 

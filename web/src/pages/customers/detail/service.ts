@@ -1,10 +1,10 @@
 import { etagOf } from '../../../api/etag';
 import { http } from '../../../api/request';
-import type { Customer, CustomerDeletion, Entity, EntityField, FollowUp, Page, Relation, TimelineChange, TimelineItem } from '../../../api/types';
+import type { Customer, CustomerDeletion, Entity, EntityField, FollowUp, Page, Relation, TimelineChange } from '../../../api/types';
 import i18n from '../../../i18n';
 import { localized, optionLabel } from '../../../services/entity';
 import type { Formatters } from '../../../services/formatting';
-import { SHAREHOLDER, type FollowUpInput, type RelationForm, type RelationInput } from './types';
+import { SHAREHOLDER, type CustomerTimelineItem, type FollowUpInput, type RelationForm, type RelationInput } from './types';
 
 const base = (id: string) => `/api/v1/customers/${encodeURIComponent(id)}`;
 
@@ -20,8 +20,21 @@ export const addRelation = (id: string, input: RelationInput) => http.post<Relat
 export const removeRelation = (id: string, relationId: number) => http.del<void>(`${base(id)}/relations/${relationId}`);
 export const listFollowUps = (id: string) => http.get<{ items: FollowUp[] }>(`${base(id)}/followups`);
 export const addFollowUp = (id: string, input: FollowUpInput) => http.post<FollowUp>(`${base(id)}/followups`, input);
-export const timeline = (id: string, cursor?: string) => http.get<Page<TimelineItem>>(`${base(id)}/timeline`, { limit: 50, cursor });
+export const timeline = (id: string, cursor?: string) => http.get<Page<CustomerTimelineItem>>(`${base(id)}/timeline`, { limit: 50, cursor });
 export const searchCustomers = (q: string) => http.get<Page<Customer>>('/api/v1/customers', { q, limit: 10 });
+
+/** A timeline entry's key, unique across kinds: a to-do's by its own id, the others by theirs. */
+export function timelineKey(item: CustomerTimelineItem): string {
+  return item.kind === 'todo' ? `todo-${item.todo.id}` : `${item.kind}-${item.id}`;
+}
+
+/** A timeline dot's colour: follow-ups blue, a late open to-do red, other to-dos by their state. */
+export function timelineColor(item: CustomerTimelineItem): string {
+  if (item.kind === 'followup') return 'blue';
+  if (item.kind !== 'todo') return 'gray';
+  if (item.todo.status === 'open') return item.todo.overdue ? 'red' : 'orange';
+  return item.todo.status === 'done' ? 'green' : 'gray';
+}
 
 type ValueFormat = Pick<Formatters, 'money' | 'percent' | 'date' | 'dateTime'>;
 

@@ -1,3 +1,6 @@
+import type { TimelineItem } from '../../../api/types';
+import type { TodoStatus } from '../../todos/types';
+
 export const RELATION_ROLES = [
   'spouse',
   'guarantor',
@@ -35,3 +38,24 @@ export const SHAREHOLDER = 'shareholder';
 export interface RelationForm extends RelationInput {
   mode: 'customer' | 'person';
 }
+
+/**
+ * A to-do about the customer in its timeline. Not yet in the generated schema: it follows the
+ * runtime's contract until openapi.json describes it.
+ */
+export interface TimelineTodoItem {
+  kind: 'todo';
+  at: string;
+  actor?: string;
+  todo: {
+    id: number;
+    title: string;
+    status: TodoStatus;
+    due_at: string | null;
+    assignee_name: string;
+    overdue: boolean;
+  };
+}
+
+/** What the customer timeline lists: follow-ups, changes and to-dos. */
+export type CustomerTimelineItem = TimelineItem | TimelineTodoItem;

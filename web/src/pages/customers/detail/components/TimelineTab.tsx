@@ -1,9 +1,11 @@
 import { Button, Empty, Spin, Tag, Timeline, Typography } from 'antd';
 import { useInfiniteQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
-import type { Entity, TimelineItem } from '../../../../api/types';
+import type { Entity } from '../../../../api/types';
 import { useFormat } from '../../../../services/formatting';
-import { describeChange, timeline } from '../service';
+import { describeChange, timeline, timelineColor, timelineKey } from '../service';
+import type { CustomerTimelineItem } from '../types';
+import TimelineTodo from './TimelineTodo';
 
 interface Props {
   customerId: string;
@@ -22,7 +24,7 @@ export default function TimelineTab({ customerId, entity }: Props) {
     initialPageParam: undefined as string | undefined,
     getNextPageParam: (last) => last.next_cursor ?? undefined,
   });
-  const items: TimelineItem[] = q.data?.pages.flatMap((p) => p.items) ?? [];
+  const items: CustomerTimelineItem[] = q.data?.pages.flatMap((p) => p.items) ?? [];
   if (q.isLoading) return <Spin />;
   if (items.length === 0) return <Empty description={t('timeline.empty')} />;
   return (
@@ -30,14 +32,16 @@ export default function TimelineTab({ customerId, entity }: Props) {
       <Timeline
         data-testid="timeline"
         items={items.map((item) => ({
-          key: `${item.kind}-${item.id}`,
-          color: item.kind === 'followup' ? 'blue' : 'gray',
+          key: timelineKey(item),
+          color: timelineColor(item),
           children: (
             <div>
               <Typography.Text type="secondary">{format.dateTime(item.at)}</Typography.Text>{' '}
               {item.actor && <Typography.Text type="secondary">· {item.actor}</Typography.Text>}
               <div>
-                {item.kind === 'followup' ? (
+                {item.kind === 'todo' ? (
+                  <TimelineTodo item={item} format={format} />
+                ) : item.kind === 'followup' ? (
                   <>
                     <Tag color="blue">{t(`followups.channels.${item.channel ?? 'other'}`, { defaultValue: item.channel ?? '' })}</Tag>
                     <span style={{ whiteSpace: 'pre-wrap' }}>{item.content}</span>
