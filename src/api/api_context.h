@@ -8,6 +8,7 @@
 #include "auth/session_service.h"
 #include "core/clock.h"
 #include "core/time_zone.h"
+#include "runtime/business_date.h"
 #include "storage/db.h"
 
 namespace oc::api {
@@ -19,8 +20,10 @@ struct ApiContext {
   auth::SessionService& sessions;
   auth::OrganizationService& organization;
   const Guard& guard;
-  // Where "today" is: TODAY() in expressions, dates of follow-ups.
+  // Where "today" is: dates of follow-ups, the first business date.
   const TimeZone& zone;
+  // The business date (营业日) credit calculations and TODAY() read, with its calendar.
+  runtime::BusinessDateService& business_date;
 };
 
 }  // namespace oc::api

@@ -182,7 +182,8 @@ http::Response HandleExprCheck(http::Request& request, forms::EntityRegistry* en
 }
 
 http::Response HandleExprEvaluate(http::Request& request, const Clock& clock, const TimeZone& zone,
-                                  forms::EntityRegistry* entities) {
+                                  forms::EntityRegistry* entities,
+                                  const runtime::BusinessDay* business) {
   http::Response error;
   auto input = ReadRequest(request, true, entities, &error);
   if (!input) return error;
@@ -193,7 +194,8 @@ http::Response HandleExprEvaluate(http::Request& request, const Clock& clock, co
   expr::EvalContext ctx;
   ctx.clock = &clock;
   ctx.utc_offset_minutes = zone.utc_offset_minutes();
-  ctx.today = input->today;
+  if (business) business->ApplyTo(ctx);
+  if (input->today) ctx.today = input->today;
   auto explained = expr::Explain(*compiled, *record, ctx);
   if (!explained) return DiagnosticsResponse({explained.error()}, request);
   json::object body{{"value", ExprValueToJson(explained->value)},
@@ -240,7 +242,9 @@ void AddExprRoutes(http::Router& router, const ApiContext& ctx, forms::EntityReg
        .response = Object(
            {{"value", json::object{}}, {"type", Type("string")}, {"explain", Type("array")}})},
       [&ctx, &entities](http::Request& request, const Caller&) {
-        return HandleExprEvaluate(request, ctx.clock, ctx.zone, &entities);
+        auto business = ctx.business_date.Today();
+        if (!business) return ErrorResponse(business.error(), request);
+        return HandleExprEvaluate(request, ctx.clock, ctx.zone, &entities, &*business);
       },
       options);
 }

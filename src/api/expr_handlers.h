@@ -19,6 +19,7 @@
 #include "core/time_zone.h"
 #include "http/request.h"
 #include "http/router.h"
+#include "runtime/business_date.h"
 
 namespace oc::forms {
 class EntityRegistry;
@@ -28,9 +29,12 @@ namespace oc::api {
 
 // `entities` resolves "entity"; null answers every entity 422 "unknown_entity".
 http::Response HandleExprCheck(http::Request& request, forms::EntityRegistry* entities);
-// TODAY() is the body's "today" if given, else the clock's date in `zone`; NOW() is the clock.
+// TODAY() is the body's "today" if given, else the business date of `business` (whose calendar
+// WORKDAY, NETWORKDAYS and ISWORKDAY then count by), else the clock's date in `zone`; NOW() is
+// the clock.
 http::Response HandleExprEvaluate(http::Request& request, const Clock& clock, const TimeZone& zone,
-                                  forms::EntityRegistry* entities);
+                                  forms::EntityRegistry* entities,
+                                  const runtime::BusinessDay* business = nullptr);
 
 // Registers both routes for any signed-in user. REQUIRES: `entities` outlives the router.
 void AddExprRoutes(http::Router& router, const ApiContext& ctx, forms::EntityRegistry& entities);

@@ -31,6 +31,12 @@ const boost::json::value* JsonReader::Find(std::string_view field) {
   return v && !v->is_null() ? v : nullptr;
 }
 
+const boost::json::value* JsonReader::Value(std::string_view field, bool required) {
+  const auto* v = Find(field);
+  if (!v && required) Missing(field);
+  return v;
+}
+
 void JsonReader::Missing(std::string_view field) {
   AddViolation(std::string(field), "required", {"必填", "is required"});
 }

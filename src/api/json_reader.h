@@ -39,6 +39,9 @@ class JsonReader {
                                            size_t max_items = 500);
   // A nested object; nullptr when absent or not an object.
   const boost::json::object* Object(std::string_view field, bool required);
+  // The field's value as sent, for a shape the caller checks itself (a list of objects); nullptr
+  // when absent or null (a violation if `required`).
+  const boost::json::value* Value(std::string_view field, bool required);
 
   void AddViolation(std::string field, std::string code, Message message);
 

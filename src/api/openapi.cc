@@ -390,6 +390,46 @@ json::object Schemas() {
                      {"last_run", OrNull(Ref("JobRun"))}},
                     {"key", "label", "schedule", "schedule_label", "catch_up", "working_days_only",
                      "next_fire_at", "last_run"});
+  s["BusinessDate"] = Object({{"date", Type("string")},
+                              {"calendar_key", Type("string")},
+                              {"is_working_day", Type("boolean")},
+                              {"next_working_day", Type("string")}},
+                             {"date", "calendar_key", "is_working_day", "next_working_day"});
+  s["BusinessDateChange"] = Object({{"from", Type("string")},
+                                    {"to", Type("string")},
+                                    {"how", one_of({"close", "manual"})},
+                                    {"advanced", Type("boolean")},
+                                    {"summary", Type("string")}},
+                                   {"from", "to", "how", "advanced", "summary"});
+  s["BusinessDateMove"] = Object({{"id", Type("integer")},
+                                  {"from", Type("string")},
+                                  {"to", Type("string")},
+                                  {"how", one_of({"close", "manual"})},
+                                  {"actor", Type("string")},
+                                  {"at", Type("string")}},
+                                 {"id", "from", "to", "how", "actor", "at"});
+  s["WorkingPeriod"] =
+      Object({{"start", Type("string")}, {"end", Type("string")}}, {"start", "end"});
+  s["Calendar"] = Object({{"key", Type("string")},
+                          {"name", Type("string")},
+                          {"name_zh", Type("string")},
+                          {"name_en", Type("string")},
+                          {"time_zone", Type("string")},
+                          {"work_week", ArrayOf(Type("integer"))},
+                          {"working_hours", ArrayOf(Ref("WorkingPeriod"))},
+                          {"version", Type("integer")},
+                          {"updated_at", Type("string")}},
+                         {"key", "name", "name_zh", "name_en", "time_zone", "work_week",
+                          "working_hours", "version", "updated_at"});
+  s["CalendarInput"] = Object({{"name_zh", Type("string")},
+                               {"name_en", Type("string")},
+                               {"time_zone", Type("string")},
+                               {"work_week", ArrayOf(Type("integer"))},
+                               {"working_hours", ArrayOf(Ref("WorkingPeriod"))}});
+  s["CalendarDay"] = Object({{"date", Type("string")},
+                             {"kind", one_of({"holiday", "workday"})},
+                             {"name", Type("string")}},
+                            {"date", "kind", "name"});
   return s;
 }
 
@@ -414,6 +454,7 @@ json::array Tags() {
       tag("workbench", "What each member of staff lands on after signing in"),
       tag("todos", "Each member of staff's to-dos and notifications, and their live stream"),
       tag("operations", "Background jobs and the delivery of domain events to consumers"),
+      tag("calendar", "The business date (营业日) and the business calendars"),
       tag("system", "Liveness, readiness and this document"),
   };
 }

@@ -9,6 +9,7 @@
 #include "api/api_context.h"
 #include "api/audit_handlers.h"
 #include "api/auth_handlers.h"
+#include "api/calendar_handlers.h"
 #include "api/customer_handlers.h"
 #include "api/department_handlers.h"
 #include "api/entity_handlers.h"
@@ -23,6 +24,7 @@
 #include "api/todo_handlers.h"
 #include "api/user_handlers.h"
 #include "api/workbench_handlers.h"
+#include "app/close_of_business.h"
 #include "app/demo_data.h"
 #include "app/housekeeping.h"
 #include "app/json_log.h"
@@ -42,6 +44,8 @@
 #include "customers/relationship_service.h"
 #include "forms/entity_registry.h"
 #include "http/server.h"
+#include "runtime/business_calendar.h"
+#include "runtime/business_date.h"
 #include "runtime/event_log.h"
 #include "runtime/live_feed.h"
 #include "runtime/migrations.h"
@@ -142,6 +146,8 @@ struct Application::Parts {
   std::unique_ptr<runtime::Outbox> outbox;
   std::unique_ptr<runtime::Dispatcher> dispatcher;
   std::unique_ptr<runtime::Scheduler> scheduler;
+  std::unique_ptr<runtime::BusinessCalendarService> calendars;
+  std::unique_ptr<runtime::BusinessDateService> business_date;
   std::unique_ptr<runtime::LiveFeed> live;
   std::unique_ptr<runtime::TodoService> todos;
   std::unique_ptr<runtime::NotificationService> notifications;
@@ -237,8 +243,14 @@ Result<std::unique_ptr<Application>> Application::Create(const Config& config,
       [p] { p->sessions->InvalidateCache(); });
   p->guard = std::make_unique<api::Guard>(*p->sessions, *p->audit, *p->db, clock,
                                           api::CookieOptions{.secure = config.cookie_secure});
-  p->context = std::make_unique<api::ApiContext>(api::ApiContext{
-      *p->db, clock, *p->audit, *p->sessions, *p->organization, *p->guard, p->zone});
+  p->calendars =
+      std::make_unique<runtime::BusinessCalendarService>(*p->db, clock, *p->audit, *p->events);
+  RETURN_IF_ERROR(p->calendars->SeedShipped());
+  p->business_date = std::make_unique<runtime::BusinessDateService>(
+      *p->db, clock, *p->audit, *p->events, *p->calendars, config.calendar, p->zone);
+  p->context = std::make_unique<api::ApiContext>(
+      api::ApiContext{*p->db, clock, *p->audit, *p->sessions, *p->organization, *p->guard, p->zone,
+                      *p->business_date});
 
   p->registry = std::make_unique<forms::EntityRegistry>(*p->db, clock, *p->audit);
   customers::CustomerSafeguards safeguards;
@@ -265,12 +277,17 @@ Result<std::unique_ptr<Application>> Application::Create(const Config& config,
                                                     [p] { p->live->Wake(); });
   p->notifications = std::make_unique<runtime::NotificationService>(
       *p->db, clock, *p->audit, *p->events, [p] { p->live->Wake(); });
+  ASSIGN_OR_RETURN(auto working_day, p->calendars->FollowingDayFilter(config.calendar));
   p->scheduler = std::make_unique<runtime::Scheduler>(
       *p->db, clock,
       runtime::SchedulerOptions{.node = NodeName(),
                                 .zone = p->zone,
+                                .working_day = std::move(working_day),
                                 .timer_lease = std::chrono::seconds(config.timer_lease_seconds)});
   runtime::RegisterDueReminders(*p->scheduler, *p->todos, *p->notifications);
+  ASSIGN_OR_RETURN(runtime::JobSpec close_of_business,
+                   CloseOfBusinessJob(*p->business_date, p->zone, config.close_of_business_at));
+  RETURN_IF_ERROR(p->scheduler->RegisterJob(std::move(close_of_business)));
   p->idempotency = std::make_unique<api::IdempotencyKeys>(*p->db, clock);
   ASSIGN_OR_RETURN(
       runtime::JobSpec housekeeping,
@@ -301,6 +318,8 @@ Result<std::unique_ptr<Application>> Application::Create(const Config& config,
   api::AddWorkbenchRoutes(p->router, *p->context, *p->followups);
   api::AddTodoRoutes(p->router, *p->context,
                      {*p->todos, *p->notifications, *p->live, *p->customers, *p->idempotency});
+  api::AddCalendarRoutes(p->router, *p->context,
+                         {*p->calendars, *p->business_date, config.calendar});
   api::AddOperationsRoutes(p->router, *p->context,
                            {*p->outbox, *p->events, *p->scheduler, *p->dispatcher});
   api::AddOpenApiRoute(p->router);

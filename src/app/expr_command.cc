@@ -1,13 +1,13 @@
 #include "app/expr_command.h"
 
 #include <boost/json.hpp>
-
 #include <iostream>
 #include <memory>
 
 #include "api/expr_json.h"
 #include "core/clock.h"
 #include "expr/expr.h"
+#include "runtime/business_calendar.h"
 
 namespace oc::app {
 namespace {
@@ -93,6 +93,10 @@ int RunExprCommand(const ExprCommandOptions& options, bool evaluate, std::ostrea
   SystemClock clock;
   expr::EvalContext ctx;
   ctx.clock = &clock;
+  // Without a database there is no business calendar: WORKDAY, NETWORKDAYS and ISWORKDAY count
+  // by the national one this release ships.
+  const runtime::CalendarView national = runtime::ShippedChinaCalendar();
+  national.ApplyTo(ctx);
   if (options.today) {
     ctx.today = Date::Parse(*options.today);
     if (!ctx.today) {

@@ -29,6 +29,16 @@ TEST(ExprCommandTest, EvalInfersTheSchemaFromVars) {
   EXPECT_EQ(out, "{\"value\":true,\"type\":\"boolean\"}\n");
 }
 
+TEST(ExprCommandTest, EvalCountsWorkingDaysByTheShippedNationalCalendar) {
+  // 2026: National Day 10/1–10/7, and Saturday 10/10 worked instead (调休).
+  EXPECT_EQ(RunCommand({.expression = "WORKDAY(DATE(2026, 9, 30), 1)"}).second,
+            "{\"value\":\"2026-10-08\",\"type\":\"date\"}\n");
+  EXPECT_EQ(RunCommand({.expression = "ISWORKDAY(DATE(2026, 10, 10))"}).second,
+            "{\"value\":true,\"type\":\"boolean\"}\n");
+  EXPECT_EQ(RunCommand({.expression = "NETWORKDAYS(DATE(2026, 9, 28), DATE(2026, 10, 11))"}).second,
+            "{\"value\":6,\"type\":\"integer\"}\n");
+}
+
 TEST(ExprCommandTest, EvalUsesTodayAndSchema) {
   auto [code, out] = RunCommand({.expression = "DAYS(应还款日, TODAY())",
                           .vars_json = R"({"应还款日": "2024-03-18"})",

@@ -554,16 +554,22 @@ Status EntityRegistry::RegisterBuiltin(storage::Tx& tx, const EntityDef& entity)
 
   bool changed = false;
   const std::string sections = SectionsJson(entity.sections);
-  ASSIGN_OR_RETURN(auto existing, Load(tx, entity.key));
-  if (!existing) {
-    RETURN_IF_ERROR(tx.Execute(
-        "INSERT INTO entities (entity_key, label_zh, label_en, table_name, sections_json, "
-        "version, created_at_us, updated_at_us) VALUES (?, ?, ?, ?, ?, 1, ?, ?)",
-        {entity.key, entity.label.zh_cn, entity.label.en_us, entity.table, sections, now_us,
-         now_us}));
+  // Nodes starting together on a new database register the same entity at once: the insert
+  // that loses waits for the winner's commit on PostgreSQL and inserts nothing, and the loser
+  // then reads what the winner registered instead of failing on the key.
+  ASSIGN_OR_RETURN(int64_t inserted,
+                   tx.Execute("INSERT INTO entities (entity_key, label_zh, label_en, table_name, "
+                              "sections_json, version, created_at_us, updated_at_us) VALUES (?, ?, "
+                              "?, ?, ?, 1, ?, ?) ON CONFLICT DO NOTHING",
+                              {entity.key, entity.label.zh_cn, entity.label.en_us, entity.table,
+                               sections, now_us, now_us}));
+  std::shared_ptr<const EntityDef> existing;
+  if (inserted == 1) {
     existing = std::make_shared<const EntityDef>(
         EntityDef{.key = entity.key, .table = entity.table, .version = 1});
   } else {
+    ASSIGN_OR_RETURN(existing, Load(tx, entity.key));
+    if (!existing) return Internal("forms: entity " + entity.key + " neither inserted nor found");
     if (existing->table != entity.table) {
       return DeclarationError("forms: table of " + entity.key + " changed from " +
                               existing->table + " to " + entity.table);

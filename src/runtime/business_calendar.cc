@@ -524,22 +524,41 @@ Status BusinessCalendarService::ImportDays(Tx& tx, std::string_view key, int yea
   return Ok();
 }
 
+CalendarInfo ShippedChinaCalendarInfo() {
+  return CalendarInfo{.key = std::string(kChinaCalendarKey),
+                      .name = {"中国大陆", "Mainland China"},
+                      .zone = *TimeZone::Parse("Asia/Shanghai", "time_zone"),
+                      .work_week = kMondayToFriday,
+                      .working_hours = {{minutes(9 * 60), minutes(12 * 60)},
+                                        {minutes(13 * 60 + 30), minutes(17 * 60 + 30)}}};
+}
+
+CalendarView ShippedChinaCalendar() {
+  std::vector<CalendarDay> days;
+  std::vector<int> years;
+  for (const ShippedYear& shipped : ShippedChinaYears()) {
+    days.insert(days.end(), shipped.days.begin(), shipped.days.end());
+    years.push_back(shipped.year);
+  }
+  return CalendarView(ShippedChinaCalendarInfo(), std::move(days), std::move(years));
+}
+
 Status BusinessCalendarService::SeedShipped() {
   return storage::UnitOfWork::Run(db_, [&](storage::UnitOfWork& unit) -> Status {
     Tx& tx = unit.tx();
     const audit::Actor actor{.username = "system"};
     const Instant now = clock_.Now();
-    const std::string key(kChinaCalendarKey);
-    const std::vector<WorkingPeriod> hours = {{minutes(9 * 60), minutes(12 * 60)},
-                                              {minutes(13 * 60 + 30), minutes(17 * 60 + 30)}};
+    const CalendarInfo shipped_info = ShippedChinaCalendarInfo();
+    const std::string& key = shipped_info.key;
+    const std::vector<WorkingPeriod>& hours = shipped_info.working_hours;
     ASSIGN_OR_RETURN(
         storage::Rows created,
         tx.Query("INSERT INTO calendars (calendar_key, name_zh, name_en, time_zone, work_week, "
                  "working_hours, version, created_at_us, updated_at_us) "
                  "VALUES (?, ?, ?, ?, ?, ?, 1, ?, ?) ON CONFLICT DO NOTHING RETURNING version",
-                 {key, std::string("中国大陆"), std::string("Mainland China"),
-                  std::string("Asia/Shanghai"), int64_t{kMondayToFriday}, WorkingHoursJson(hours),
-                  ToUnixMicros(now), ToUnixMicros(now)}));
+                 {key, shipped_info.name.zh_cn, shipped_info.name.en_us,
+                  std::string("Asia/Shanghai"), int64_t{shipped_info.work_week},
+                  WorkingHoursJson(hours), ToUnixMicros(now), ToUnixMicros(now)}));
     if (!created.empty()) {
       RETURN_IF_ERROR(
           Announce(unit, actor, key, 1, "created",

@@ -187,6 +187,12 @@ class CalendarView {
   std::chrono::microseconds working_time_per_day_{0};
 };
 
+// The calendar "cn" as a new installation gets it: Monday to Friday, 09:00–12:00 and
+// 13:30–17:30 in Asia/Shanghai, with every shipped year of the State Council's schedule.
+CalendarInfo ShippedChinaCalendarInfo();
+// The same as a view, without a database: what `opencredit expr eval` counts working days by.
+CalendarView ShippedChinaCalendar();
+
 struct NewCalendar {
   std::string key;  // [a-z0-9_]{2,40}; never changes
   std::string name_zh;

@@ -270,4 +270,15 @@ Result<std::vector<BusinessDateHistoryEntry>> BusinessDateService::History(int l
       });
 }
 
+void BusinessDay::ApplyTo(expr::EvalContext& context) const {
+  context.today = date;
+  calendar->ApplyTo(context);
+}
+
+Result<BusinessDay> BusinessDateService::Today() {
+  ASSIGN_OR_RETURN(Date date, Current());
+  ASSIGN_OR_RETURN(auto calendar, calendars_.View(calendar_key_));
+  return BusinessDay{date, std::move(calendar)};
+}
+
 }  // namespace oc::runtime

@@ -25,6 +25,7 @@
 // Thread-safety: safe to share; blocks on the database.
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -35,6 +36,7 @@
 #include "core/date.h"
 #include "core/error.h"
 #include "core/time_zone.h"
+#include "expr/expr.h"
 #include "runtime/business_calendar.h"
 #include "runtime/event_log.h"
 #include "storage/db.h"
@@ -69,6 +71,15 @@ struct BusinessDateHistoryEntry {
   Instant at;
 };
 
+// The business date with the calendar it moves by: what an expression is evaluated against.
+struct BusinessDay {
+  Date date;
+  std::shared_ptr<const CalendarView> calendar;
+  // TODAY() becomes the date; WORKDAY, NETWORKDAYS and ISWORKDAY count by the calendar.
+  // REQUIRES: this BusinessDay outlives the evaluation (the context points into the calendar).
+  void ApplyTo(expr::EvalContext& context) const;
+};
+
 // The business date's tables (business_date, business_date_history).
 std::vector<storage::Migration> BusinessDateMigrations();
 
@@ -85,6 +96,10 @@ class BusinessDateService {
   // a move, and is neither audited nor announced.
   Result<Date> Current();
   Result<Date> Current(storage::UnitOfWork& unit);
+
+  // The business date with its calendar. Errors: as Current; kNotFound when the calendar is
+  // missing.
+  Result<BusinessDay> Today();
 
   // An administrator's move, to `to`, or to the next working day when `to` is absent.
   // Errors: kFailedPrecondition when `to` is not after the business date (the message names

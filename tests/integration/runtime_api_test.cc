@@ -8,6 +8,7 @@
 #include <boost/json.hpp>
 #include <chrono>
 #include <future>
+#include <map>
 #include <string>
 #include <thread>
 
@@ -325,6 +326,152 @@ TEST_P(RuntimeApiTest, AnAdministratorInspectsRetriesAndDiscardsDeadDeliveries) 
   const json::value trail_doc = trail.Json();
   for (const auto& e : trail_doc.at("items").as_array()) actions.push_back(Str(e, "action"));
   EXPECT_EQ(actions, (std::vector<std::string>{"outbox.retried", "outbox.discarded"}));
+}
+
+TEST_P(RuntimeApiTest, EveryoneReadsTheBusinessDateAndOnlyACalendarAdministratorMovesIt) {
+  auto zhang = SignedIn("am.zhang");
+  auto shown = zhang->Get("/api/v1/business-date");
+  ASSERT_EQ(shown.status, 200) << shown.body;
+  const std::string today = Str(shown.Json(), "date");
+  EXPECT_EQ(Str(shown.Json(), "calendar_key"), "cn");
+  const std::string next = Str(shown.Json(), "next_working_day");
+  EXPECT_GT(next, today);
+
+  EXPECT_EQ(zhang->PostJson("/api/v1/business-date/advance", json::object{}).status, 403);
+  auto backwards = admin_->PostJson("/api/v1/business-date/advance", {{"to", "2020-01-02"}});
+  EXPECT_EQ(backwards.status, 409) << backwards.body;
+  auto holiday = admin_->PostJson("/api/v1/business-date/advance", {{"to", "2026-10-01"}});
+  EXPECT_EQ(holiday.status, today < "2026-10-01" ? 422 : 409) << holiday.body;
+  auto garbled = admin_->PostJson("/api/v1/business-date/advance", {{"to", "next monday"}});
+  EXPECT_EQ(garbled.ViolationCodes(), std::vector<std::string>{"to:invalid_date"});
+
+  auto moved = admin_->PostJson("/api/v1/business-date/advance", json::object{});
+  ASSERT_EQ(moved.status, 200) << moved.body;
+  EXPECT_EQ(Str(moved.Json(), "from"), today);
+  EXPECT_EQ(Str(moved.Json(), "to"), next);
+  EXPECT_EQ(Str(moved.Json(), "how"), "manual");
+  EXPECT_EQ(Str(zhang->Get("/api/v1/business-date").Json(), "date"), next);
+  auto history = admin_->Get("/api/v1/business-date/history");
+  ASSERT_EQ(history.status, 200) << history.body;
+  EXPECT_EQ(Str(history.Json().at("items").at(0), "to"), next);
+  EXPECT_EQ(Str(history.Json().at("items").at(0), "actor"), "admin");
+
+  // TODAY() is the business date, and working days follow the State Council's schedule.
+  auto evaluate = [&](const std::string& expression) {
+    auto result = zhang->PostJson("/api/v1/expr/evaluate", {{"expression", expression}});
+    EXPECT_EQ(result.status, 200) << result.body;
+    return result.status == 200 ? json::serialize(result.Json().at("value")) : std::string();
+  };
+  EXPECT_EQ(evaluate("TODAY()"), "\"" + next + "\"");
+  EXPECT_EQ(evaluate("WORKDAY(DATE(2026, 9, 30), 1)"), "\"2026-10-08\"");
+  EXPECT_EQ(evaluate("ISWORKDAY(DATE(2026, 10, 10))"), "true") << "a make-up working day (调休)";
+}
+
+TEST_P(RuntimeApiTest, ACalendarAdministratorKeepsTheHolidaysAndImportsAYear) {
+  auto calendars = admin_->Get("/api/v1/calendars");
+  ASSERT_EQ(calendars.status, 200) << calendars.body;
+  const json::value cn = calendars.Json().at("items").at(0);
+  EXPECT_EQ(Str(cn, "key"), "cn");
+  EXPECT_EQ(Str(cn, "name"), "中国大陆");
+  EXPECT_EQ(json::serialize(cn.at("work_week")), "[1,2,3,4,5]");
+  EXPECT_EQ(SignedIn("am.zhang")->Get("/api/v1/calendars").status, 403);
+
+  auto days = admin_->Get("/api/v1/calendars/cn/days?year=2026");
+  ASSERT_EQ(days.status, 200) << days.body;
+  EXPECT_EQ(Str(days.Json().at("imported"), "source"), "shipped");
+  bool national_day = false;
+  const json::value days_doc = days.Json();
+  for (const auto& d : days_doc.at("items").as_array()) {
+    national_day |= Str(d, "date") == "2026-10-01" && Str(d, "kind") == "holiday";
+  }
+  EXPECT_TRUE(national_day) << days.body;
+  EXPECT_EQ(admin_->Get("/api/v1/calendars/cn/days").status, 422);
+  EXPECT_EQ(admin_->Get("/api/v1/calendars/mars/days?year=2026").status, 404);
+
+  auto set = admin_->Send("PUT", "/api/v1/calendars/cn/days/2026-12-31",
+                          R"({"kind": "holiday", "name": "年终决算"})",
+                          {{"Content-Type", "application/json"}});
+  ASSERT_EQ(set.status, 200) << set.body;
+  auto bad_day =
+      admin_->Send("PUT", "/api/v1/calendars/cn/days/2026-13-01",
+                   R"({"kind": "holiday", "name": "x"})", {{"Content-Type", "application/json"}});
+  EXPECT_EQ(bad_day.status, 422);
+  auto bad_kind =
+      admin_->Send("PUT", "/api/v1/calendars/cn/days/2026-12-30",
+                   R"({"kind": "party", "name": "x"})", {{"Content-Type", "application/json"}});
+  EXPECT_EQ(bad_kind.ViolationCodes(), std::vector<std::string>{"kind:invalid"});
+  EXPECT_EQ(admin_->Delete("/api/v1/calendars/cn/days/2026-12-31").status, 204);
+  EXPECT_EQ(admin_->Delete("/api/v1/calendars/cn/days/2026-12-31").status, 404);
+
+  // The next year arrives as the State Council publishes it.
+  auto imported =
+      admin_->Send("PUT", "/api/v1/calendars/cn/years/2027",
+                   R"({"days": [{"date": "2027-01-01", "kind": "holiday", "name": "元旦"},
+                   {"date": "2027-02-20", "kind": "workday", "name": "春节调休上班"}]})",
+                   {{"Content-Type", "application/json"}});
+  ASSERT_EQ(imported.status, 200) << imported.body;
+  EXPECT_EQ(imported.Json().at("year").as_int64(), 2027);
+  auto wrong = admin_->Send(
+      "PUT", "/api/v1/calendars/cn/years/2028",
+      R"({"days": [{"date": "2029-01-01", "kind": "holiday", "name": "元旦"}, {"date": "x"}]})",
+      {{"Content-Type", "application/json"}});
+  EXPECT_EQ(wrong.status, 422) << wrong.body;
+  const auto codes = wrong.ViolationCodes();
+  EXPECT_NE(std::find(codes.begin(), codes.end(), "days[1].date:invalid_date"), codes.end())
+      << wrong.body;
+
+  // Settings change under If-Match, field by field.
+  const std::string etag = "\"" + std::to_string(cn.at("version").as_int64() + 3) + "\"";
+  auto patched = admin_->PatchJson(
+      "/api/v1/calendars/cn",
+      {{"work_week", json::array{1, 2, 3, 4, 5, 6}},
+       {"working_hours", json::array{json::object{{"start", "08:30"}, {"end", "17:00"}}}}},
+      {{"If-Match", etag}});
+  ASSERT_EQ(patched.status, 200) << patched.body;
+  EXPECT_EQ(json::serialize(patched.Json().at("work_week")), "[1,2,3,4,5,6]");
+  auto refused = admin_->PatchJson("/api/v1/calendars/cn",
+                                   {{"work_week", json::array{0, 9}},
+                                    {"working_hours", json::array{json::object{{"start", "9"}}}}},
+                                   {{"If-Match", *patched.Header("etag")}});
+  EXPECT_EQ(refused.status, 422);
+  const auto refusals = refused.ViolationCodes();
+  EXPECT_NE(std::find(refusals.begin(), refusals.end(), "work_week:invalid"), refusals.end());
+  EXPECT_NE(std::find(refusals.begin(), refusals.end(), "working_hours[0]:invalid"), refusals.end())
+      << refused.body;
+  EXPECT_EQ(admin_->PatchJson("/api/v1/calendars/cn", {{"name_zh", "x"}}).status, 428);
+}
+
+TEST_P(RuntimeApiTest, TheJobsPageListsTheJobsAndARunAskedForRunsAndIsLogged) {
+  auto jobs = admin_->Get("/api/v1/jobs");
+  ASSERT_EQ(jobs.status, 200) << jobs.body;
+  std::map<std::string, json::value> by_key;
+  const json::value jobs_doc = jobs.Json();
+  for (const auto& job : jobs_doc.at("items").as_array()) by_key[Str(job, "key")] = job;
+  ASSERT_TRUE(by_key.contains("business_date.close")) << jobs.body;
+  ASSERT_TRUE(by_key.contains("housekeeping")) << jobs.body;
+  EXPECT_EQ(Str(by_key["business_date.close"], "schedule"), "30 23 * * *");
+  EXPECT_EQ(Str(by_key["business_date.close"], "catch_up"), "every");
+  EXPECT_FALSE(Str(by_key["housekeeping"], "schedule_label").empty());
+  EXPECT_EQ(SignedIn("am.zhang")->Get("/api/v1/jobs").status, 403);
+
+  auto asked = admin_->PostJson("/api/v1/jobs/housekeeping/run", json::object{});
+  ASSERT_EQ(asked.status, 202) << asked.body;
+  EXPECT_TRUE(asked.Json().at("manual").as_bool());
+  const std::string run = "/api/v1/job-runs/" + std::to_string(asked.Json().at("id").as_int64());
+  std::string status;
+  for (int i = 0; i < 100 && status != "succeeded"; ++i) {
+    std::this_thread::sleep_for(100ms);
+    status = Str(admin_->Get(run).Json(), "status");
+  }
+  EXPECT_EQ(status, "succeeded");
+  const json::value done = admin_->Get(run).Json();
+  EXPECT_FALSE(done.at("duration_ms").is_null());
+  EXPECT_EQ(Str(done, "requested_by"), "admin");
+  auto runs = admin_->Get("/api/v1/job-runs?job_key=housekeeping&status=succeeded");
+  ASSERT_EQ(runs.status, 200) << runs.body;
+  EXPECT_EQ(runs.Json().at("items").as_array().size(), 1u);
+  EXPECT_EQ(admin_->Get("/api/v1/job-runs?status=odd").status, 422);
+  EXPECT_EQ(admin_->PostJson("/api/v1/jobs/nothing/run", json::object{}).status, 404);
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, RuntimeApiTest,
