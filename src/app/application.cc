@@ -239,7 +239,7 @@ Result<std::unique_ptr<Application>> Application::Create(const Config& config,
   p->sessions =
       std::make_unique<auth::SessionService>(*p->db, clock, *p->audit, p->hasher, session_options);
   p->organization = std::make_unique<auth::OrganizationService>(
-      *p->db, clock, *p->audit, p->hasher, session_options.password_policy,
+      *p->db, clock, *p->audit, *p->events, p->hasher, session_options.password_policy,
       [p] { p->sessions->InvalidateCache(); });
   p->guard = std::make_unique<api::Guard>(*p->sessions, *p->audit, *p->db, clock,
                                           api::CookieOptions{.secure = config.cookie_secure});

@@ -17,6 +17,7 @@
 #include "audit/audit_log.h"
 #include "auth/organization_service.h"
 #include "core/clock.h"
+#include "runtime/event_log.h"
 
 namespace oc::app {
 namespace {
@@ -137,8 +138,12 @@ int CreateUser(const CommonFlags& flags, NewUserFlags user) {
   auth::PasswordHasher hasher(
       {.memory_kib = static_cast<uint32_t>(config->password_hash_memory_kib),
        .passes = static_cast<uint32_t>(config->password_hash_passes)});
+  // The shell's changes are recorded as events like the server's; consumers subscribed in the
+  // server's configuration are not known here, so none is handed these.
+  runtime::Subscriptions subscriptions;
+  runtime::EventLog events(clock, subscriptions);
   auth::OrganizationService organization(
-      **db, clock, audit, hasher,
+      **db, clock, audit, events, hasher,
       {.min_length = static_cast<size_t>(config->password_min_length)}, [] {});
   audit::Actor actor{.username = "cli"};
 

@@ -12,6 +12,7 @@
 #include "auth/organization_service.h"
 #include "auth/session_service.h"
 #include "crypto/testing/test_keys.h"
+#include "runtime/event_log.h"
 #include "storage/migrations.h"
 #include "storage/testing/faulty_db.h"
 #include "storage/testing/test_databases.h"
@@ -27,11 +28,13 @@ class AuthFixture : public ::testing::TestWithParam<storage::testing::Backend> {
     ASSERT_TRUE(db) << db.error().internal_detail;
     db_ = std::make_unique<storage::testing::FaultyDb>(std::move(*db));
     std::vector<storage::Migration> migrations = audit::Migrations();
+    for (auto& m : runtime::EventMigrations()) migrations.push_back(std::move(m));
     for (auto& m : Migrations()) migrations.push_back(std::move(m));
     auto applied = storage::ApplyMigrations(*db_, migrations);
     ASSERT_TRUE(applied) << applied.error().internal_detail;
 
-    org_ = std::make_unique<OrganizationService>(*db_, clock_, audit_, hasher_, PasswordPolicy{},
+    org_ = std::make_unique<OrganizationService>(*db_, clock_, audit_, events_, hasher_,
+                                                 PasswordPolicy{},
                                                  [this] { sessions_->InvalidateCache(); });
     sessions_ = std::make_unique<SessionService>(*db_, clock_, audit_, hasher_, SessionOptions{});
 
@@ -67,6 +70,8 @@ class AuthFixture : public ::testing::TestWithParam<storage::testing::Backend> {
   FakeClock clock_{FromUnixMicros(1'780'000'000'000'000)};
   crypto::MacKeyring audit_keys_ = crypto::testing::TestAuditKeys();
   audit::AuditLog audit_{clock_, audit_keys_};
+  runtime::Subscriptions subscriptions_;
+  runtime::EventLog events_{clock_, subscriptions_};
   PasswordHasher hasher_{PasswordHashCost{.memory_kib = 256, .passes = 1, .lanes = 1}};
   std::unique_ptr<storage::testing::FaultyDb> db_;
   std::unique_ptr<OrganizationService> org_;

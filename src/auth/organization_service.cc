@@ -1,6 +1,7 @@
 #include "auth/organization_service.h"
 
 #include <algorithm>
+#include <boost/json.hpp>
 #include <map>
 #include <set>
 
@@ -485,12 +486,80 @@ Result<Role> LoadRole(Tx& tx, RoleId id) {
   return role;
 }
 
+namespace {
+
+// The event type of a change the trail records as `action`, or empty for one that is not a
+// change of state others react to.
+std::string EventTypeOf(audit::Action action, std::string_view entity_type) {
+  switch (action) {
+    case audit::Action::kDepartmentCreate:
+      return "department.created";
+    case audit::Action::kDepartmentUpdate:
+      return "department.updated";
+    case audit::Action::kDepartmentDelete:
+      return "department.deleted";
+    case audit::Action::kUserCreate:
+      return "user.created";
+    case audit::Action::kUserUpdate:
+      return "user.updated";
+    case audit::Action::kUserPasswordReset:
+      return "user.password_reset";
+    case audit::Action::kRoleCreate:
+      return "role.created";
+    case audit::Action::kRoleUpdate:
+      return "role.updated";
+    case audit::Action::kRoleDelete:
+      return "role.deleted";
+    case audit::Action::kChangeApproved:
+      return std::string(entity_type) + ".updated";
+    default:
+      return "";
+  }
+}
+
+// A staff member's name and contact details are personal data: an event says they changed,
+// not what they became.
+bool IsPersonal(const audit::FieldChange& change) {
+  static const std::set<std::string, std::less<>> kPersonal = {
+      "display_name", "username", "email", "phone", "mobile", "password", "password_hash"};
+  return change.sensitivity != audit::Sensitivity::kPlain || kPersonal.contains(change.field);
+}
+
+}  // namespace
+
+Status OrganizationService::Record(Tx& tx, const audit::Actor& actor, audit::Event entry) const {
+  const std::string type = EventTypeOf(entry.action, entry.entity_type);
+  if (!type.empty() && (entry.action != audit::Action::kChangeApproved || !entry.changes.empty())) {
+    boost::json::array changes;
+    for (const audit::FieldChange& change : entry.changes) {
+      if (IsPersonal(change)) {
+        changes.push_back(runtime::SensitiveChange(change.field));
+        continue;
+      }
+      auto value = [](const std::optional<std::string>& text) {
+        return text ? boost::json::value(*text) : boost::json::value(nullptr);
+      };
+      changes.push_back(
+          runtime::RecordChange(change.field, value(change.before), value(change.after)));
+    }
+    RETURN_IF_ERROR(events_.Append(tx, actor,
+                                   {.stream_type = entry.entity_type,
+                                    .stream_id = entry.entity_id,
+                                    .type = type,
+                                    .payload = {{"changes", std::move(changes)}}}));
+  }
+  return audit_.Append(tx, actor, entry);
+}
+
 OrganizationService::OrganizationService(storage::Db& db, const Clock& clock,
-                                         const audit::AuditLog& audit, const PasswordHasher& hasher,
-                                         PasswordPolicy policy, std::function<void()> on_change)
+                                         const audit::AuditLog& audit,
+                                         const runtime::EventLog& events,
+                                         const PasswordHasher& hasher, PasswordPolicy policy,
+                                         std::function<void()> on_change)
     : db_(db),
       clock_(clock),
       audit_(audit),
+      events_(events),
       hasher_(hasher),
       policy_(policy),
       on_change_(std::move(on_change)),
@@ -535,15 +604,15 @@ Result<Department> OrganizationService::CreateDepartment(storage::UnitOfWork& un
   DepartmentId id(*inserted);
   std::string path = parent_path + std::to_string(id.value()) + "/";
   RETURN_IF_ERROR(tx.Execute("UPDATE departments SET path = ? WHERE id = ?", {path, id.value()}));
-  RETURN_IF_ERROR(audit_.Append(
-      tx, actor,
-      {.action = audit::Action::kDepartmentCreate,
-       .entity_type = "department",
-       .entity_id = std::to_string(id.value()),
-       .changes = {{"name", std::nullopt, name},
-                   {"parent_id", std::nullopt,
-                    OptId(input.parent_id ? std::optional<int64_t>(input.parent_id->value())
-                                          : std::nullopt)}}}));
+  RETURN_IF_ERROR(
+      Record(tx, actor,
+             {.action = audit::Action::kDepartmentCreate,
+              .entity_type = "department",
+              .entity_id = std::to_string(id.value()),
+              .changes = {{"name", std::nullopt, name},
+                          {"parent_id", std::nullopt,
+                           OptId(input.parent_id ? std::optional<int64_t>(input.parent_id->value())
+                                                 : std::nullopt)}}}));
   return LoadDepartment(tx, id);
 }
 
@@ -616,11 +685,11 @@ Result<Department> OrganizationService::UpdateDepartment(storage::UnitOfWork& un
     RETURN_IF_ERROR(tx.Execute(
         "UPDATE departments SET version = version + 1, updated_at_us = ? WHERE id = ?",
         {now, id.value()}));
-    RETURN_IF_ERROR(audit_.Append(tx, actor,
-                                  {.action = audit::Action::kDepartmentUpdate,
-                                   .entity_type = "department",
-                                   .entity_id = std::to_string(id.value()),
-                                   .changes = std::move(changes)}));
+    RETURN_IF_ERROR(Record(tx, actor,
+                           {.action = audit::Action::kDepartmentUpdate,
+                            .entity_type = "department",
+                            .entity_id = std::to_string(id.value()),
+                            .changes = std::move(changes)}));
     return LoadDepartment(tx, id);
   }();
   if (updated) unit.AfterCommit(on_change_);  // principals carry department paths
@@ -646,11 +715,11 @@ Status OrganizationService::DeleteDepartment(storage::UnitOfWork& unit, const au
                          "The department still has sub-departments or users"});
   }
   RETURN_IF_ERROR(tx.Execute("DELETE FROM departments WHERE id = ?", {id.value()}));
-  return audit_.Append(tx, actor,
-                       {.action = audit::Action::kDepartmentDelete,
-                        .entity_type = "department",
-                        .entity_id = std::to_string(id.value()),
-                        .changes = {{"name", before.name, std::nullopt}}});
+  return Record(tx, actor,
+                {.action = audit::Action::kDepartmentDelete,
+                 .entity_type = "department",
+                 .entity_id = std::to_string(id.value()),
+                 .changes = {{"name", before.name, std::nullopt}}});
 }
 
 Result<std::vector<Department>> OrganizationService::ListDepartments() {
@@ -750,7 +819,7 @@ Result<User> OrganizationService::CreateUser(storage::UnitOfWork& unit, const au
   if (!inserted) return inserted.error();
   UserId id(*inserted);
   RETURN_IF_ERROR(ReplaceUserRoles(tx, id, roles.now));
-  RETURN_IF_ERROR(audit_.Append(
+  RETURN_IF_ERROR(Record(
       tx, actor,
       {.action = audit::Action::kUserCreate,
        .entity_type = "user",
@@ -875,11 +944,11 @@ Result<User> OrganizationService::UpdateUser(storage::UnitOfWork& unit, const au
     RETURN_IF_ERROR(tx.Execute(
         "UPDATE users SET version = version + 1, updated_at_us = ? WHERE id = ?",
         {now, id.value()}));
-    RETURN_IF_ERROR(audit_.Append(tx, actor,
-                                  {.action = audit::Action::kUserUpdate,
-                                   .entity_type = "user",
-                                   .entity_id = std::to_string(id.value()),
-                                   .changes = std::move(changes)}));
+    RETURN_IF_ERROR(Record(tx, actor,
+                           {.action = audit::Action::kUserUpdate,
+                            .entity_type = "user",
+                            .entity_id = std::to_string(id.value()),
+                            .changes = std::move(changes)}));
     return LoadUser(tx, id);
   }();
   if (!updated) return updated;
@@ -904,11 +973,11 @@ Status OrganizationService::ApplyPasswordReset(Tx& tx, const audit::Actor& actor
   }
   RETURN_IF_ERROR(
       tx.Execute("UPDATE sessions SET revoked = 1 WHERE user_id = ?", {user.id.value()}));
-  return audit_.Append(tx, actor,
-                       {.action = audit::Action::kUserPasswordReset,
-                        .entity_type = "user",
-                        .entity_id = std::to_string(user.id.value()),
-                        .changes = {{"password", "old", "new", audit::Sensitivity::kSecret}}});
+  return Record(tx, actor,
+                {.action = audit::Action::kUserPasswordReset,
+                 .entity_type = "user",
+                 .entity_id = std::to_string(user.id.value()),
+                 .changes = {{"password", "old", "new", audit::Sensitivity::kSecret}}});
 }
 
 Result<std::optional<PendingChange>> OrganizationService::ResetPassword(
@@ -1036,13 +1105,13 @@ Result<Role> OrganizationService::CreateRole(storage::UnitOfWork& unit, const au
   if (!inserted) return inserted.error();
   RoleId id(*inserted);
   RETURN_IF_ERROR(WriteRoleGrants(tx, id, granted, input.scopes));
-  RETURN_IF_ERROR(audit_.Append(tx, actor,
-                                {.action = audit::Action::kRoleCreate,
-                                 .entity_type = "role",
-                                 .entity_id = std::to_string(id.value()),
-                                 .changes = {{"key", std::nullopt, input.key},
-                                             {"permissions", std::nullopt, JoinSorted(granted)},
-                                             {"scopes", std::nullopt, ScopesText(input.scopes)}}}));
+  RETURN_IF_ERROR(Record(tx, actor,
+                         {.action = audit::Action::kRoleCreate,
+                          .entity_type = "role",
+                          .entity_id = std::to_string(id.value()),
+                          .changes = {{"key", std::nullopt, input.key},
+                                      {"permissions", std::nullopt, JoinSorted(granted)},
+                                      {"scopes", std::nullopt, ScopesText(input.scopes)}}}));
   std::vector<PendingChange> requested;
   for (const std::string& permission : waiting) {
     ASSIGN_OR_RETURN(PendingChange change, pending_.Request(tx, actor,
@@ -1123,11 +1192,11 @@ Result<Role> OrganizationService::UpdateRole(storage::UnitOfWork& unit, const au
     RETURN_IF_ERROR(tx.Execute("UPDATE roles SET version = version + 1, updated_at_us = ? WHERE "
                                "id = ?",
                                {now, id.value()}));
-    RETURN_IF_ERROR(audit_.Append(tx, actor,
-                                  {.action = audit::Action::kRoleUpdate,
-                                   .entity_type = "role",
-                                   .entity_id = std::to_string(id.value()),
-                                   .changes = std::move(changes)}));
+    RETURN_IF_ERROR(Record(tx, actor,
+                           {.action = audit::Action::kRoleUpdate,
+                            .entity_type = "role",
+                            .entity_id = std::to_string(id.value()),
+                            .changes = std::move(changes)}));
     return LoadRole(tx, id);
   }();
   if (!updated) return updated;
@@ -1154,11 +1223,11 @@ Status OrganizationService::DeleteRole(storage::UnitOfWork& unit, const audit::A
     return Precondition({"仍有用户使用该角色，不能删除", "The role is still assigned to users"});
   }
   RETURN_IF_ERROR(tx.Execute("DELETE FROM roles WHERE id = ?", {id.value()}));
-  return audit_.Append(tx, actor,
-                       {.action = audit::Action::kRoleDelete,
-                        .entity_type = "role",
-                        .entity_id = std::to_string(id.value()),
-                        .changes = {{"key", before.key, std::nullopt}}});
+  return Record(tx, actor,
+                {.action = audit::Action::kRoleDelete,
+                 .entity_type = "role",
+                 .entity_id = std::to_string(id.value()),
+                 .changes = {{"key", before.key, std::nullopt}}});
 }
 
 Result<std::vector<Role>> OrganizationService::ListRoles() {
@@ -1254,7 +1323,7 @@ Result<PendingChange> OrganizationService::ApprovePendingChange(storage::UnitOfW
       break;
     }
   }
-  RETURN_IF_ERROR(audit_.Append(
+  RETURN_IF_ERROR(Record(
       tx, actor,
       {.action = audit::Action::kChangeApproved,
        .entity_type = entity_type,

@@ -42,6 +42,7 @@
 #include "auth/password.h"
 #include "auth/pending_changes.h"
 #include "core/clock.h"
+#include "runtime/event_log.h"
 #include "storage/db.h"
 #include "storage/unit_of_work.h"
 
@@ -125,9 +126,13 @@ class OrganizationService {
  public:
   // `on_change` runs after any committed change to users or roles, so cached principals can be
   // dropped (the session cache): for the forms that take a unit of work, once that unit commits.
+  // Every change appends, with its audit entry, its domain event (`user.created`,
+  // `user.updated`, `user.password_reset`, `department.created|updated|deleted`,
+  // `role.created|updated|deleted`) with the changed fields; a staff member's name, username or
+  // contact details are listed as changed without their values.
   OrganizationService(storage::Db& db, const Clock& clock, const audit::AuditLog& audit,
-                      const PasswordHasher& hasher, PasswordPolicy policy,
-                      std::function<void()> on_change);
+                      const runtime::EventLog& events, const PasswordHasher& hasher,
+                      PasswordPolicy policy, std::function<void()> on_change);
 
   // Departments. Errors: kInvalidArgument (name empty or longer than 64 characters, unknown
   // parent), kAlreadyExists (same name under the same parent), kNotFound, kFailedPrecondition
@@ -228,12 +233,15 @@ class OrganizationService {
                                             int64_t id);
 
  private:
+  // Appends `entry` to the trail and the domain event of the change it records.
+  Status Record(storage::Tx& tx, const audit::Actor& actor, audit::Event entry) const;
   Status ApplyPasswordReset(storage::Tx& tx, const audit::Actor& actor, const User& user,
                             const std::string& hash);
 
   storage::Db& db_;
   const Clock& clock_;
   const audit::AuditLog& audit_;
+  const runtime::EventLog& events_;
   const PasswordHasher& hasher_;
   PasswordPolicy policy_;
   std::function<void()> on_change_;

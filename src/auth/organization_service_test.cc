@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <boost/json.hpp>
+
 #include "auth/auth_test_fixture.h"
 #include "storage/unit_of_work.h"
 
@@ -361,7 +363,8 @@ TEST_P(OrganizationServiceTest, AUserWhoseAuditEntryCannotBeWrittenIsNotCreated)
 // did not happen.
 TEST_P(OrganizationServiceTest, CachedPrincipalsAreDroppedOnceTheCallersUnitCommits) {
   int dropped = 0;
-  OrganizationService org(*db_, clock_, audit_, hasher_, PasswordPolicy{}, [&] { ++dropped; });
+  OrganizationService org(*db_, clock_, audit_, events_, hasher_, PasswordPolicy{},
+                          [&] { ++dropped; });
   auto user = AddUser("zhou.jiu", branch_.id, {"account_manager"});
   ASSERT_TRUE(user);
   auto promote = [&](storage::UnitOfWork& unit) {
@@ -383,6 +386,42 @@ TEST_P(OrganizationServiceTest, CachedPrincipalsAreDroppedOnceTheCallersUnitComm
     return Ok();
   }));
   EXPECT_EQ(dropped, 1);
+}
+
+// Others react to the organisation's changes too (a rule that reassigns a departed manager's
+// customers), so each change appends its event with its audit entry.
+TEST_P(OrganizationServiceTest, EveryChangeAppendsItsDomainEventWithPersonalDataWithheld) {
+  auto team = org_->CreateDepartment(system_, {.name = "营销二组", .parent_id = branch_.id});
+  ASSERT_TRUE(team);
+  auto user = AddUser("qian.shi", branch_.id, {"account_manager"});
+  ASSERT_TRUE(user);
+  auto moved = org_->UpdateUser(
+      system_, user->id, {.display_name = "钱十一", .department_id = team->id}, user->version);
+  ASSERT_TRUE(moved) << moved.error().message.en_us;
+  ASSERT_TRUE(
+      org_->DeleteDepartment(system_, org_->CreateDepartment(system_, {.name = "临时组"})->id));
+
+  auto events = db_->ReadValue<std::vector<runtime::StoredEvent>>(
+      [&](storage::Tx& tx) { return events_.List(tx, {.limit = 1000}); });
+  ASSERT_TRUE(events);
+  std::vector<std::string> types;
+  const runtime::StoredEvent* update = nullptr;
+  for (const runtime::StoredEvent& e : *events) {
+    types.push_back(e.type);
+    if (e.type == "user.updated" && e.stream_id == std::to_string(user->id.value())) update = &e;
+  }
+  for (const char* type :
+       {"department.created", "user.created", "user.updated", "department.deleted"}) {
+    EXPECT_NE(std::find(types.begin(), types.end(), type), types.end()) << type;
+  }
+  ASSERT_NE(update, nullptr);
+  const std::string payload = boost::json::serialize(update->payload);
+  EXPECT_EQ(payload.find("钱十一"), std::string::npos) << payload;
+  EXPECT_NE(payload.find(R"("field":"display_name","sensitive":true)"), std::string::npos)
+      << payload;
+  EXPECT_NE(payload.find(R"("field":"department_id")"), std::string::npos) << payload;
+  EXPECT_EQ(update->stream_type, "user");
+  EXPECT_EQ(update->actor_name, system_.username);
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, OrganizationServiceTest,

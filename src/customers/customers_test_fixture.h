@@ -52,7 +52,7 @@ class CustomersFixture : public ::testing::TestWithParam<storage::testing::Backe
                                            {{1, crypto::RandomBytes(32)}}, 1);
     ASSERT_TRUE(keyring);
     cipher_ = std::make_unique<crypto::FieldCipher>(std::move(*keyring));
-    org_ = std::make_unique<auth::OrganizationService>(*db_, clock_, audit_, hasher_,
+    org_ = std::make_unique<auth::OrganizationService>(*db_, clock_, audit_, events_, hasher_,
                                                        auth::PasswordPolicy{}, [] {});
     sessions_ = std::make_unique<auth::SessionService>(*db_, clock_, audit_, hasher_,
                                                        auth::SessionOptions{});
