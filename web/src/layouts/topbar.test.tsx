@@ -24,12 +24,13 @@ function signedIn(counts: object) {
     calls.push(`${init?.method ?? 'GET'} ${url}`);
     if (url.startsWith('/api/v1/auth/me')) return json(me);
     if (url.startsWith('/api/v1/todos/counts')) return json(counts);
-    if (url.startsWith('/api/v1/business-date')) return json({ date: '2026-12-03', calendar_key: 'cn', next_working_day: '2026-12-04', updated_at: '2026-12-02T16:00:00Z' });
+    if (url.startsWith('/api/v1/business-date')) return json({ date: '2026-12-03', calendar_key: 'cn', is_working_day: true, next_working_day: '2026-12-04' });
     if (url.startsWith('/api/v1/notifications/read-all')) return json({ marked: 2 });
     if (url.startsWith('/api/v1/notifications')) {
       return json({
         items: [
-          { id: 2, title: '新待办：回访张三', body: '', link: { entity_type: 'customer', entity_id: 201, label: '张三' }, created_at: '2026-12-03T01:00:00Z', read_at: null },
+          { id: 3, title: '陈经理 给您安排了一项待办', body: '补充收入证明', link: { entity_type: 'todo', entity_id: '88' }, created_at: '2026-12-03T02:00:00Z', read_at: null },
+          { id: 2, title: '新待办：回访张三', body: '', link: { entity_type: 'customer', entity_id: '201', label: '张三' }, created_at: '2026-12-03T01:00:00Z', read_at: null },
           { id: 1, title: '审批已通过', body: '申请 A-1', link: null, created_at: '2026-12-02T01:00:00Z', read_at: '2026-12-02T02:00:00Z' },
         ],
       });
@@ -83,5 +84,13 @@ describe('the top bar', { timeout: 20_000 }, () => {
     fireEvent.click(screen.getByText('新待办：回访张三'));
     await screen.findByText('客户页面');
     expect(calls).toContain('POST /api/v1/notifications/2/read');
+  });
+
+  it('opens 我的待办 from a notification about a to-do', async () => {
+    const calls = signedIn({ open: 1, overdue: 0, unread_notifications: 1 });
+    fireEvent.click(await screen.findByTestId('notification-bell'));
+    fireEvent.click(await screen.findByText('陈经理 给您安排了一项待办'));
+    await screen.findByText('待办页面');
+    expect(calls).toContain('POST /api/v1/notifications/3/read');
   });
 });

@@ -1,20 +1,7 @@
-// What the top bar shows: notifications and the business date. Not yet in the generated schema:
-// these follow the runtime's contract until openapi.json describes them.
-import type { RecordLink } from '../services/records';
+// What the top bar shows: notifications and the business date (the generated API types).
+import type { components } from '../api/schema';
 
-export interface Notification {
-  id: number;
-  title: string;
-  body: string;
-  link: RecordLink | null;
-  created_at: string;
-  read_at: string | null;
-}
+type S = components['schemas'];
 
-export interface BusinessDate {
-  /** "2026-12-03" */
-  date: string;
-  calendar_key: string;
-  next_working_day: string;
-  updated_at: string;
-}
+export type Notification = S['Notification'];
+export type BusinessDate = S['BusinessDate'];

@@ -64,9 +64,10 @@ describe('overdue', () => {
 });
 
 describe('recordPath', () => {
-  it('opens a linked customer and nothing for kinds without a page', () => {
-    expect(recordPath({ entity_type: 'customer', entity_id: 201, label: '张三' })).toBe('/customers/201');
-    expect(recordPath({ entity_type: 'loan', entity_id: 5 })).toBeUndefined();
+  it('opens a linked customer, a linked to-do in 我的待办, and nothing for kinds without a page', () => {
+    expect(recordPath({ entity_type: 'customer', entity_id: '201', label: '张三' })).toBe('/customers/201');
+    expect(recordPath({ entity_type: 'todo', entity_id: '88' })).toBe('/todos');
+    expect(recordPath({ entity_type: 'loan', entity_id: '5' })).toBeUndefined();
     expect(recordPath(null)).toBeUndefined();
   });
 });

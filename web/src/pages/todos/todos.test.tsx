@@ -44,7 +44,7 @@ const late = todo({
   due_at: '2026-12-01T02:00:00Z',
   overdue: true,
   overdue_seconds: 2 * 86_400 + 100,
-  link: { entity_type: 'customer', entity_id: 201, label: '张三' },
+  link: { entity_type: 'customer', entity_id: '201', label: '张三' },
   source: 'rule',
 });
 const calm = todo({ id: 12, title: '整理材料', due_at: '2026-12-09T02:00:00Z' });

@@ -1,42 +1,18 @@
-// To-dos (GET/POST /api/v1/todos). Not yet in the generated schema: these follow the runtime's
-// contract until openapi.json describes them.
+// To-dos (GET/POST /api/v1/todos): the generated API types under the page's names.
 import type { Dayjs } from 'dayjs';
-import type { RecordLink } from '../../services/records';
+import type { components, operations } from '../../api/schema';
 
-export const TODO_STATUSES = ['open', 'done', 'cancelled'] as const;
-export type TodoStatus = (typeof TODO_STATUSES)[number];
+type S = components['schemas'];
 
-export const TODO_SOURCES = ['manual', 'rule', 'approval', 'system'] as const;
-export type TodoSource = (typeof TODO_SOURCES)[number];
+export const TODO_STATUSES = ['open', 'done', 'cancelled'] as const satisfies readonly S['TodoStatus'][];
+export type TodoStatus = S['TodoStatus'];
 
-export interface Todo {
-  id: number;
-  title: string;
-  assignee_id: number;
-  assignee_name: string;
-  due_at: string | null;
-  link: RecordLink | null;
-  source: TodoSource;
-  status: TodoStatus;
-  completion_note: string;
-  created_at: string;
-  closed_at: string | null;
-  overdue: boolean;
-  overdue_seconds: number | null;
-}
+export const TODO_SOURCES = ['manual', 'rule', 'approval', 'system'] as const satisfies readonly S['Todo']['source'][];
+export type TodoSource = S['Todo']['source'];
 
-export interface TodoCounts {
-  open: number;
-  overdue: number;
-  unread_notifications: number;
-}
-
-export interface NewTodo {
-  title: string;
-  due_at?: string;
-  assignee_id?: number;
-  link?: { entity_type: string; entity_id: number };
-}
+export type Todo = S['Todo'];
+export type TodoCounts = operations['getTodoCounts']['responses'][200]['content']['application/json'];
+export type NewTodo = S['TodoInput'];
 
 /** The 新建待办 dialog's values. */
 export interface NewTodoForm {

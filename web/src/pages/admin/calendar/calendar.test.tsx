@@ -4,7 +4,9 @@ import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { MemoryRouter } from 'react-router';
 import { App } from 'antd';
 import { AuthProvider } from '../../../auth/AuthContext';
+import type { BusinessDate } from '../../../layouts/types';
 import CalendarPage from './index';
+import type { Advanced, BusinessCalendar, CalendarYear } from './types';
 
 function json(body: object, status = 200) {
   return Promise.resolve(new Response(JSON.stringify(body), { status, headers: { 'Content-Type': 'application/json' } }));
@@ -16,6 +18,31 @@ interface Call {
   body?: string;
   headers: Record<string, string>;
 }
+
+const businessDate: BusinessDate = { date: '2026-09-30', calendar_key: 'cn', is_working_day: true, next_working_day: '2026-10-09' };
+const advanced: Advanced = { from: '2026-09-30', to: '2026-10-09', how: 'manual', advanced: true, summary: '营业日已由 2026-09-30 推进到 2026-10-09' };
+const cn: BusinessCalendar = {
+  key: 'cn',
+  name: '中国大陆',
+  name_zh: '中国大陆',
+  name_en: 'Mainland China',
+  time_zone: 'Asia/Shanghai',
+  work_week: [1, 2, 3, 4, 5],
+  working_hours: [
+    { start: '09:00', end: '12:00' },
+    { start: '13:30', end: '17:30' },
+  ],
+  version: 3,
+  updated_at: '2026-09-01T02:00:00Z',
+};
+const year2026: CalendarYear = {
+  items: [
+    { date: '2026-10-01', kind: 'holiday', name: '国庆节' },
+    { date: '2026-10-10', kind: 'workday', name: '国庆节调休' },
+  ],
+  year: 2026,
+  imported: { source: 'import', imported_at: '2026-01-05T02:00:00Z' },
+};
 
 function server() {
   const calls: Call[] = [];
@@ -31,13 +58,13 @@ function server() {
         user: { id: 1, username: 'admin', display_name: '管理员', language: 'zh-CN', department: {}, roles: [], permissions: ['calendar.admin'], scopes: {} },
       });
     }
-    if (url === '/api/v1/business-date') return json({ date: '2026-09-30', calendar_key: 'cn', next_working_day: '2026-10-09', updated_at: '2026-09-29T16:00:00Z' });
-    if (url === '/api/v1/business-date/advance') return json({ from: '2026-09-30', to: '2026-10-09', how: 'next_working_day' });
+    if (url === '/api/v1/business-date') return json(businessDate);
+    if (url === '/api/v1/business-date/advance') return json(advanced);
     if (url === '/api/v1/calendars' && method === 'GET') {
-      return json({ items: [{ key: 'cn', name: '中国大陆', time_zone: 'Asia/Shanghai', work_week: [1, 2, 3, 4, 5], working_hours: [{ start: '09:00', end: '12:00' }, { start: '13:30', end: '17:30' }], version: 3 }] });
+      return json({ items: [cn] });
     }
     if (url.startsWith('/api/v1/calendars/cn/days?year=2026')) {
-      return json({ items: [{ date: '2026-10-01', kind: 'holiday', name: '国庆节' }, { date: '2026-10-10', kind: 'workday', name: '国庆节调休' }] });
+      return json(year2026);
     }
     if (url.startsWith('/api/v1/calendars/cn/years/')) return json({ items: [{}, {}] });
     if (url.startsWith('/api/v1/calendars/cn/days/')) return json({ date: '2026-09-15', kind: 'holiday', name: '公司假日' });

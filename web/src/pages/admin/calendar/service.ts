@@ -1,16 +1,16 @@
 import dayjs, { type Dayjs } from 'dayjs';
 import { etagOf } from '../../../api/etag';
 import { http } from '../../../api/request';
-import { DAY_KINDS, DAY_NAME_MAX, type Advanced, type BusinessCalendar, type CalendarDay, type CalendarPatch, type DayKind, type WorkingPeriod } from './types';
+import { DAY_KINDS, DAY_NAME_MAX, type Advanced, type BusinessCalendar, type CalendarDay, type CalendarPatch, type CalendarYear, type DayKind, type ImportedYear, type WorkingPeriod } from './types';
 
 const cal = (key: string) => `/api/v1/calendars/${encodeURIComponent(key)}`;
 
 export const listCalendars = () => http.get<{ items: BusinessCalendar[] }>('/api/v1/calendars');
-export const listDays = (key: string, year: number) => http.get<{ items: CalendarDay[] }>(`${cal(key)}/days`, { year });
+export const listDays = (key: string, year: number) => http.get<CalendarYear>(`${cal(key)}/days`, { year });
 export const setDay = (key: string, date: string, kind: DayKind, name: string) => http.put<CalendarDay>(`${cal(key)}/days/${date}`, { kind, name });
 export const clearDay = (key: string, date: string) => http.del<void>(`${cal(key)}/days/${date}`);
 /** Replaces the year's holidays and make-up working days with `days`. */
-export const replaceYear = (key: string, year: number, days: CalendarDay[]) => http.put<{ items: CalendarDay[] }>(`${cal(key)}/years/${year}`, { days });
+export const replaceYear = (key: string, year: number, days: CalendarDay[]) => http.put<ImportedYear>(`${cal(key)}/years/${year}`, { days });
 /** Changes the calendar as of `version` (If-Match): 412 when someone changed it meanwhile. */
 export const patchCalendar = (key: string, body: CalendarPatch, version: number) =>
   http.patch<BusinessCalendar>(cal(key), body, { headers: { 'If-Match': etagOf(version) } });

@@ -1,49 +1,27 @@
-// The business calendar and the business date (GET /api/v1/calendars, /api/v1/business-date).
-// Not yet in the generated schema: these follow the runtime's contract until openapi.json
-// describes them.
+// The business calendar and the business date (GET /api/v1/calendars, /api/v1/business-date):
+// the generated API types under the page's names.
+import type { components, operations } from '../../../api/schema';
 
-export const DAY_KINDS = ['holiday', 'workday'] as const;
+type S = components['schemas'];
+
+export const DAY_KINDS = ['holiday', 'workday'] as const satisfies readonly S['CalendarDay']['kind'][];
 /** holiday: a day off on a working weekday (休); workday: a make-up working day on a rest day (班). */
-export type DayKind = (typeof DAY_KINDS)[number];
+export type DayKind = S['CalendarDay']['kind'];
 /** What a day can be set to: a holiday, a make-up working day, or as its weekday says (normal). */
 export type DayChoice = DayKind | 'normal';
 
-export interface CalendarDay {
-  /** "2026-10-01" */
-  date: string;
-  kind: DayKind;
-  name: string;
-}
-
-export interface WorkingPeriod {
-  /** "09:00" */
-  start: string;
-  end: string;
-}
-
-export interface BusinessCalendar {
-  key: string;
-  name: string;
-  time_zone: string;
-  /** ISO weekdays, 1 = Monday … 7 = Sunday. */
-  work_week: number[];
-  working_hours: WorkingPeriod[];
-  version: number;
-}
-
-export interface CalendarPatch {
-  name_zh?: string;
-  name_en?: string;
-  time_zone?: string;
-  work_week?: number[];
-  working_hours?: WorkingPeriod[];
-}
-
-export interface Advanced {
-  from: string;
-  to: string;
-  how: string;
-}
+/** One listed day, "2026-10-01". */
+export type CalendarDay = S['CalendarDay'];
+/** "09:00"–"12:00" */
+export type WorkingPeriod = S['WorkingPeriod'];
+/** work_week holds ISO weekdays, 1 = Monday … 7 = Sunday. */
+export type BusinessCalendar = S['Calendar'];
+export type CalendarPatch = S['CalendarInput'];
+/** A year's listed days, and when the whole year was last imported (null: never). */
+export type CalendarYear = operations['listCalendarDays']['responses'][200]['content']['application/json'];
+export type ImportedYear = operations['importCalendarYear']['responses'][200]['content']['application/json'];
+/** How the business date moved. */
+export type Advanced = S['BusinessDateChange'];
 
 /** The calendar the business date follows. */
 export const DEFAULT_CALENDAR = 'cn';

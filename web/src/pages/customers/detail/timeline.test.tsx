@@ -14,6 +14,7 @@ function todoItem(id: number, extra: Partial<TimelineTodoItem['todo']>): Timelin
   return {
     kind: 'todo',
     at: '2026-12-01T02:00:00Z',
+    id,
     actor: '系统',
     todo: { id, title: '回访', status: 'open', due_at: null, assignee_name: '张客户经理', overdue: false, ...extra },
   };

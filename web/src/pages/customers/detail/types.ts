@@ -1,5 +1,4 @@
 import type { TimelineItem } from '../../../api/types';
-import type { TodoStatus } from '../../todos/types';
 
 export const RELATION_ROLES = [
   'spouse',
@@ -39,23 +38,8 @@ export interface RelationForm extends RelationInput {
   mode: 'customer' | 'person';
 }
 
-/**
- * A to-do about the customer in its timeline. Not yet in the generated schema: it follows the
- * runtime's contract until openapi.json describes it.
- */
-export interface TimelineTodoItem {
-  kind: 'todo';
-  at: string;
-  actor?: string;
-  todo: {
-    id: number;
-    title: string;
-    status: TodoStatus;
-    due_at: string | null;
-    assignee_name: string;
-    overdue: boolean;
-  };
-}
+/** A to-do about the customer in its timeline: the server sends `todo` with every item of that kind. */
+export type TimelineTodoItem = TimelineItem & { kind: 'todo'; todo: NonNullable<TimelineItem['todo']> };
 
 /** What the customer timeline lists: follow-ups, changes and to-dos. */
-export type CustomerTimelineItem = TimelineItem | TimelineTodoItem;
+export type CustomerTimelineItem = (TimelineItem & { kind: 'followup' | 'change' }) | TimelineTodoItem;

@@ -113,7 +113,7 @@ export default function JobsPage() {
       width: 240,
       render: (_v, r) => (r.status === 'running' && r.progress ? <RunProgress progress={r.progress} /> : null),
     },
-    { key: 'requested_by', title: t('jobs.requestedBy'), width: 110, render: (_v, r) => r.requested_by || t('jobs.scheduled') },
+    { key: 'requested_by', title: t('jobs.requestedBy'), width: 110, render: (_v, r) => (r.manual ? r.requested_by || '—' : t('jobs.scheduled')) },
     {
       key: 'error',
       title: t('jobs.error'),

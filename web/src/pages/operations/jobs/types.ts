@@ -1,44 +1,17 @@
-// Background jobs and their runs (GET /api/v1/jobs, /api/v1/job-runs). Not yet in the generated
-// schema: these follow the runtime's contract until openapi.json describes them.
+// Background jobs and their runs (GET /api/v1/jobs, /api/v1/job-runs): the generated API types
+// under the page's names.
+import type { components } from '../../../api/schema';
 
-export const JOB_RUN_STATUSES = ['pending', 'running', 'succeeded', 'failed', 'dead'] as const;
-export type JobRunStatus = (typeof JOB_RUN_STATUSES)[number];
+type S = components['schemas'];
 
-export interface JobProgress {
-  done: number;
-  total: number | null;
-  rate_per_second: number | null;
-  eta_seconds: number | null;
-  updated_at: string;
-}
+export const JOB_RUN_STATUSES = ['pending', 'running', 'succeeded', 'failed', 'dead'] as const satisfies readonly S['JobRun']['status'][];
+export type JobRunStatus = S['JobRun']['status'];
 
-export interface JobRun {
-  id: number;
-  job_key: string;
-  scheduled_for: string;
-  /** Who ran it now; empty for a scheduled run. */
-  requested_by: string;
-  status: JobRunStatus;
-  attempts: number;
-  started_at: string | null;
-  finished_at: string | null;
-  duration_ms: number | null;
-  error: string;
-  progress: JobProgress | null;
-}
-
-export interface Job {
-  key: string;
-  label: string;
-  /** The cron expression, "0 9 * * *". */
-  schedule: string;
-  /** The schedule as a reader says it, "每天 09:00". */
-  schedule_label: string;
-  catch_up: 'once' | 'every';
-  working_days_only: boolean;
-  next_fire_at: string | null;
-  last_run: JobRun | null;
-}
+/** A run's progress; requested_by is who ran it now (manual), empty for a scheduled run. */
+export type JobRun = S['JobRun'];
+export type JobProgress = NonNullable<JobRun['progress']>;
+/** schedule is the cron expression ("0 9 * * *"), schedule_label the words for it ("每天 09:00"). */
+export type Job = S['Job'];
 
 export interface JobRunFilters {
   job_key?: string;

@@ -57,7 +57,7 @@ function server() {
     if (url === '/api/v1/outbox/41') {
       return json({
         ...dead,
-        event: { seq: 1200, type: 'todo.created', stream_type: 'todo', stream_id: '88', payload: { todo_id: 88, recipient_user_id: 7 }, actor: 'system', occurred_at: '2026-12-03T01:00:00Z', correlation_id: 'c-1', causation_id: '' },
+        event: { seq: 1200, type: 'todo.created', stream_type: 'todo', stream_id: '88', payload: { todo_id: 88, recipient_user_id: 7 }, actor: 'system', occurred_at: '2026-12-03T01:00:00Z', correlation_id: 'c-1', causation_seq: null },
       });
     }
     if (url.startsWith('/api/v1/outbox?')) return json({ items: [dead], next_cursor: null });

@@ -1,41 +1,15 @@
-// Outbox deliveries (GET /api/v1/outbox). Not yet in the generated schema: these follow the
-// runtime's contract until openapi.json describes them.
+// Outbox deliveries (GET /api/v1/outbox): the generated API types under the page's names.
+import type { components } from '../../../api/schema';
 
-export const DELIVERY_STATUSES = ['pending', 'leased', 'done', 'dead', 'discarded'] as const;
-export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
+type S = components['schemas'];
+
+export const DELIVERY_STATUSES = ['pending', 'leased', 'done', 'dead', 'discarded'] as const satisfies readonly S['Delivery']['status'][];
+export type DeliveryStatus = S['Delivery']['status'];
 
 /** One consumer's delivery of one domain event. */
-export interface Delivery {
-  id: number;
-  event_seq: number;
-  event_type: string;
-  stream_type: string;
-  stream_id: string;
-  consumer: string;
-  idem_key: string;
-  status: DeliveryStatus;
-  attempts: number;
-  last_error: string;
-  created_at: string;
-  due_at: string;
-  finished_at: string | null;
-}
-
-export interface DomainEvent {
-  seq: number;
-  type: string;
-  stream_type: string;
-  stream_id: string;
-  payload: unknown;
-  actor: string;
-  occurred_at: string;
-  correlation_id: string;
-  causation_id: string;
-}
-
-export interface DeliveryDetail extends Delivery {
-  event: DomainEvent;
-}
+export type Delivery = S['Delivery'];
+export type DomainEvent = S['DomainEvent'];
+export type DeliveryDetail = S['DeliveryDetail'];
 
 export interface OutboxFilters {
   status?: DeliveryStatus;

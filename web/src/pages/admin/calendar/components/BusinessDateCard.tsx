@@ -6,14 +6,12 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { reportError } from '../../../../api/errors';
 import { getBusinessDate } from '../../../../layouts/service';
-import { useFormat } from '../../../../services/formatting';
 import { advanceBusinessDate } from '../service';
 
 /** The current business date and 推进营业日: to the next working day, or to a chosen later date. */
 export default function BusinessDateCard() {
   const { t } = useTranslation();
   const { message } = App.useApp();
-  const format = useFormat();
   const queryClient = useQueryClient();
   const bd = useQuery({ queryKey: ['business-date'], queryFn: getBusinessDate });
   const [open, setOpen] = useState(false);
@@ -49,7 +47,7 @@ export default function BusinessDateCard() {
             </Typography.Text>
           </Descriptions.Item>
           <Descriptions.Item label={t('calendar.nextWorkingDay')}>{current.next_working_day}</Descriptions.Item>
-          <Descriptions.Item label={t('calendar.updatedAt')}>{format.dateTime(current.updated_at)}</Descriptions.Item>
+          <Descriptions.Item label={t('calendar.dayType')}>{t(current.is_working_day ? 'calendar.workingDay' : 'calendar.nonWorkingDay')}</Descriptions.Item>
         </Descriptions>
       )}
       <Modal

@@ -56,8 +56,8 @@ export default function DeliveryDrawer({ id, onClose, actions }: Props) {
             <Descriptions.Item label={t('outbox.correlationId')}>
               <Typography.Text copyable={Boolean(shown.event.correlation_id)}>{shown.event.correlation_id || '—'}</Typography.Text>
             </Descriptions.Item>
-            <Descriptions.Item label={t('outbox.causationId')} span={2}>
-              {shown.event.causation_id || '—'}
+            <Descriptions.Item label={t('outbox.causationSeq')} span={2}>
+              {shown.event.causation_seq ?? '—'}
             </Descriptions.Item>
           </Descriptions>
           <Typography.Title level={5} style={{ marginTop: 16 }}>
