@@ -525,23 +525,9 @@ Result<CustomerId> CustomerService::Insert(Tx& tx, Prepared& prepared) {
     prepared.params[prepared.department_param] = department.value();
   }
   // The unique indexes decide; the lookup runs only to name the customer who already holds the
-  // number. SQLite undoes just the failed statement. PostgreSQL would end the whole unit of work
-  // on a failed statement, so there a conflict inserts nothing instead (after waiting for a
-  // concurrent clerk's commit, whose row the lookup then sees).
-  std::optional<int64_t> id;
-  if (tx.dialect() == storage::Dialect::kPostgres) {
-    ASSIGN_OR_RETURN(
-        auto rows,
-        tx.Query(prepared.insert_sql + " ON CONFLICT DO NOTHING RETURNING id", prepared.params));
-    if (!rows.empty()) id = rows.front().Int(0);
-  } else {
-    auto inserted = tx.Insert(prepared.insert_sql, prepared.params);
-    if (inserted) {
-      id = *inserted;
-    } else if (inserted.error().code != ErrorCode::kAlreadyExists) {
-      return inserted.error();
-    }
-  }
+  // number (a concurrent clerk's included).
+  ASSIGN_OR_RETURN(std::optional<int64_t> id,
+                   tx.InsertUnlessTaken(prepared.insert_sql, prepared.params));
   if (!id) {
     RETURN_IF_ERROR(CheckNoDuplicate(tx, *prepared.principal, prepared.values, std::nullopt));
     return Internal("customer refused by a unique index that names no duplicate");

@@ -100,14 +100,8 @@ Result<Notification> NotificationService::Send(storage::UnitOfWork& unit, const 
   const storage::Params params{input.recipient.value(),   input.title,          input.body,
                                input.link.entity_type,    input.link.entity_id, dedup,
                                ToUnixMicros(clock_.Now())};
-  std::optional<int64_t> id;
-  if (tx.dialect() == storage::Dialect::kPostgres && !input.dedup_key.empty()) {
-    // As for to-dos: a concurrent sender of the same key wins, and its row is returned.
-    ASSIGN_OR_RETURN(auto rows, tx.Query(insert + " ON CONFLICT DO NOTHING RETURNING id", params));
-    if (!rows.empty()) id = rows.front().Int(0);
-  } else {
-    ASSIGN_OR_RETURN(id, tx.Insert(insert, params));
-  }
+  // A concurrent sender of the same key wins, and its row is returned.
+  ASSIGN_OR_RETURN(std::optional<int64_t> id, tx.InsertUnlessTaken(insert, params));
   if (!id) {
     ASSIGN_OR_RETURN(auto found, existing());
     if (found) return std::move(*found);

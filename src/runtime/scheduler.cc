@@ -162,13 +162,12 @@ Result<int64_t> Timers::Schedule(Tx& tx, Instant now, const TimerSpec& spec) con
       spec.dedup_key.empty() ? storage::Value(storage::Null{}) : storage::Value(spec.dedup_key),
       ToUnixMicros(spec.fire_at),
       ToUnixMicros(now)};
-  ASSIGN_OR_RETURN(storage::Rows rows,
-                   tx.Query("INSERT INTO timers (owner_type, owner_id, kind, fire_at_us, payload, "
-                            "dedup_key, status, due_at_us, created_at_us) "
-                            "VALUES (?, ?, ?, ?, ?, ?, 'pending', ?, ?) "
-                            "ON CONFLICT DO NOTHING RETURNING id",
-                            params));
-  if (!rows.empty()) return rows.front().Int(0);
+  ASSIGN_OR_RETURN(std::optional<int64_t> id,
+                   tx.InsertUnlessTaken("INSERT INTO timers (owner_type, owner_id, kind, "
+                                        "fire_at_us, payload, dedup_key, status, due_at_us, "
+                                        "created_at_us) VALUES (?, ?, ?, ?, ?, ?, 'pending', ?, ?)",
+                                        params));
+  if (id) return *id;
   ASSIGN_OR_RETURN(auto existing,
                    tx.QueryOne("SELECT id FROM timers WHERE dedup_key = ?", {spec.dedup_key}));
   if (!existing) return Internal("timer insert conflicted without a dedup key");

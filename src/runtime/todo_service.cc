@@ -249,15 +249,8 @@ Result<CreatedTodo> TodoService::Create(storage::UnitOfWork& unit, const audit::
                                source_key,
                                created_by,
                                ToUnixMicros(now)};
-  std::optional<int64_t> id;
-  if (tx.dialect() == storage::Dialect::kPostgres && !input.source_key.empty()) {
-    // A concurrent creator of the same key: PostgreSQL waits for its commit, inserts nothing,
-    // and the lookup below then sees its row; a failed insert would end the whole unit instead.
-    ASSIGN_OR_RETURN(auto rows, tx.Query(insert + " ON CONFLICT DO NOTHING RETURNING id", params));
-    if (!rows.empty()) id = rows.front().Int(0);
-  } else {
-    ASSIGN_OR_RETURN(id, tx.Insert(insert, params));
-  }
+  // A concurrent creator of the same key wins; its to-do is found below.
+  ASSIGN_OR_RETURN(std::optional<int64_t> id, tx.InsertUnlessTaken(insert, params));
   if (!id) {
     ASSIGN_OR_RETURN(auto found, existing());
     if (found) return std::move(*found);

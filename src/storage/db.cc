@@ -110,6 +110,21 @@ std::optional<std::string> Row::OptBytes(std::string_view column) const {
   return Get<Blob>(value, column, "blob").bytes;
 }
 
+Result<std::optional<int64_t>> Tx::InsertUnlessTaken(std::string_view sql, const Params& params) {
+  if (dialect() == Dialect::kPostgres) {
+    ASSIGN_OR_RETURN(Rows rows,
+                     Query(std::string(sql) + " ON CONFLICT DO NOTHING RETURNING id", params));
+    if (rows.empty()) return std::optional<int64_t>();
+    return std::optional<int64_t>(rows.front().Int(0));
+  }
+  // SQLite undoes only the failed statement, and the single writer leaves no concurrent
+  // inserter to wait for.
+  auto inserted = Insert(sql, params);
+  if (inserted) return std::optional<int64_t>(*inserted);
+  if (inserted.error().code == ErrorCode::kAlreadyExists) return std::optional<int64_t>();
+  return inserted.error();
+}
+
 Result<std::optional<Row>> Tx::QueryOne(std::string_view sql, const Params& params) {
   ASSIGN_OR_RETURN(Rows rows, Query(sql, params));
   if (rows.empty()) return std::optional<Row>();

@@ -97,6 +97,13 @@ class Tx {
 
   // Convenience: the first row, or nullopt when there is none.
   Result<std::optional<Row>> QueryOne(std::string_view sql, const Params& params = {});
+
+  // Insert unless a unique key already holds the row: runs an INSERT of one row as Insert does
+  // and returns its id, or nullopt when a unique index refused it, with the transaction still
+  // usable — the caller then reads the row that holds the key. On PostgreSQL a concurrent
+  // transaction inserting the same key is waited for, and its row is then visible; a plain
+  // failed insert would instead abort the whole transaction there.
+  Result<std::optional<int64_t>> InsertUnlessTaken(std::string_view sql, const Params& params);
 };
 
 enum class TxMode {

@@ -69,6 +69,32 @@ TEST_P(StorageTest, InsertReturnsTheGeneratedIdAndReportsConstraintViolations) {
   EXPECT_EQ(duplicate.error().code, ErrorCode::kAlreadyExists);
 }
 
+// A key taken already is an answer, not a failure: the transaction goes on, on PostgreSQL too,
+// where a failed statement would abort it.
+TEST_P(StorageTest, InsertUnlessTakenReturnsNothingForATakenKeyAndTheTransactionGoesOn) {
+  std::optional<int64_t> first, again;
+  int64_t after = 0;
+  Status written = db().Write([&](Tx& tx) -> Status {
+    ASSIGN_OR_RETURN(first, tx.InsertUnlessTaken("INSERT INTO customers (name) VALUES (?)",
+                                                 {std::string("丙")}));
+    ASSIGN_OR_RETURN(again, tx.InsertUnlessTaken("INSERT INTO customers (name) VALUES (?)",
+                                                 {std::string("丙")}));
+    ASSIGN_OR_RETURN(after,
+                     tx.Insert("INSERT INTO customers (name) VALUES (?)", {std::string("丁")}));
+    return Ok();
+  });
+  ASSERT_TRUE(written) << written.error().internal_detail;
+  ASSERT_TRUE(first.has_value());
+  EXPECT_FALSE(again.has_value());
+  EXPECT_GT(after, *first);
+  EXPECT_EQ(CountCustomers(), 2);
+  Status wrong = db().Write([&](Tx& tx) -> Status {
+    RETURN_IF_ERROR(tx.InsertUnlessTaken("INSERT INTO nowhere (name) VALUES (?)", {int64_t{1}}));
+    return Ok();
+  });
+  EXPECT_FALSE(wrong) << "other errors are errors";
+}
+
 TEST_P(StorageTest, RoundTripsEveryValueType) {
   const std::string chinese = "张三（客户经理）— 信贷客户 🏦";
   const std::string binary("\0\x01\xff\0tail\0", 9);
