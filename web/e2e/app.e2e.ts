@@ -107,6 +107,35 @@ function formItem(page: Page, label: string) {
   return page.locator('.ant-form-item').filter({ has: textbox(page, label) });
 }
 
+/** The to-do and notification counts the top bar shows. */
+interface TopBarCounts {
+  open: number;
+  overdue: number;
+  unread_notifications: number;
+}
+
+/** The counts the top bar fetches while `action` runs (a sign-in, say): what it starts from. */
+async function countsFetchedBy(page: Page, action: () => Promise<void>): Promise<TopBarCounts> {
+  const counted = page.waitForResponse((r) => new URL(r.url()).pathname === '/api/v1/todos/counts' && r.ok());
+  await action();
+  return (await (await counted).json()) as TopBarCounts;
+}
+
+/** What the top bar's to-do badge says: "待办：3 项未完成，1 项逾期". */
+function todoBadgeLabel(page: Page): Promise<string | null> {
+  return page.getByTestId('todo-badge').getAttribute('aria-label');
+}
+
+/** What the top bar's bell says: "通知，2 条未读". */
+function bellLabel(page: Page): Promise<string | null> {
+  return page.getByTestId('notification-bell').getAttribute('aria-label');
+}
+
+/** The number a top-bar badge shows (antd gives the count its title; the digits scroll). */
+function badgeNumber(page: Page, testId: string): Promise<string | null> {
+  return page.getByTestId(testId).locator('.ant-scroll-number').first().getAttribute('title');
+}
+
 beforeAll(async () => {
   server = await startServer();
   ({ browser } = await launchBrowser());
@@ -886,5 +915,159 @@ describe('OpenCredit in the browser', () => {
     const drawer = page.locator('.ant-drawer');
     await drawer.getByRole('checkbox', { name: /^查看客户.*customer\.read$/ }).waitFor();
     await screenshot(page, '38-role-permission-names');
+  });
+
+  it('shows a to-do past its due time in red, and moves it to 已完成 with its note; the top bar counts it', async () => {
+    const title = '逾期测试：补交收入证明';
+    const note = '客户已补交，已核对原件';
+    const page = await open();
+    const before = await countsFetchedBy(page, () => login(page, 'am.zhang', password('am.zhang')));
+    await expect.poll(() => todoBadgeLabel(page)).toBe(`待办：${before.open} 项未完成，${before.overdue} 项逾期`);
+    await page.getByRole('menuitem', { name: '我的待办' }).click();
+    await page.waitForURL(/\/todos$/);
+    await page.getByRole('button', { name: '新建待办' }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByLabel('待办事项').fill(title);
+    // Two days ago at 09:00: past due in any time zone.
+    const due = `${new Date(Date.now() - 2 * 86400_000).toISOString().slice(0, 10)} 09:00`;
+    const dueBox = dialog.getByLabel('截止时间');
+    await dueBox.click();
+    await dueBox.fill(due);
+    await dueBox.press('Enter');
+    await dialog.getByRole('button', { name: '保存' }).click();
+    await page.getByText('已新建待办').waitFor();
+    const table = page.getByTestId('todo-table');
+    const row = table.locator('tr.ant-table-row', { hasText: title });
+    await row.waitFor();
+    // The due time reads as it was typed: the picker, like the list, is on the business clock.
+    expect(await row.textContent()).toContain(due);
+    const late = row.getByText(/^逾期 \d+ 天$/);
+    await late.waitFor();
+    expect(await late.evaluate((el) => getComputedStyle(el).color)).toBe('rgb(255, 77, 79)');
+    expect(await row.evaluate((tr) => getComputedStyle(tr).backgroundColor)).toBe('rgb(255, 241, 240)');
+    await expect.poll(() => todoBadgeLabel(page)).toBe(`待办：${before.open + 1} 项未完成，${before.overdue + 1} 项逾期`);
+    await expect.poll(() => badgeNumber(page, 'todo-badge')).toBe(String(before.open + 1));
+    await screenshot(page, '40-todos-overdue');
+
+    await row.getByRole('button', { name: '完成' }).click();
+    const complete = page.getByRole('dialog');
+    await complete.getByText(`完成待办：${title}`).waitFor();
+    await complete.getByLabel('完成说明').fill(note);
+    await screenshot(page, '41-todo-complete');
+    await complete.getByRole('button', { name: '完成' }).click();
+    await page.getByText('待办已完成').waitFor();
+    await row.waitFor({ state: 'detached' });
+    await expect.poll(() => todoBadgeLabel(page)).toBe(`待办：${before.open} 项未完成，${before.overdue} 项逾期`);
+    await page.getByRole('tab', { name: '已完成' }).click();
+    const done = table.locator('tr.ant-table-row', { hasText: title });
+    await done.waitFor();
+    expect(await done.textContent()).toContain(`完成说明：${note}`);
+    expect(await done.getByText(/^逾期 \d+/).count()).toBe(0);
+    await screenshot(page, '42-todos-done');
+  });
+
+  it("rings am.zhang's bell and raises the to-do badge, without a reload, when a manager assigns a to-do", async () => {
+    const title = '实时测试：上门核实经营情况';
+    const zhang = await demoSession(server, 'am.zhang');
+    const me = await zhang.call<{ user: { id: number } }>('GET', '/api/v1/auth/me');
+    const page = await open();
+    const live = page.waitForResponse((r) => new URL(r.url()).pathname === '/api/v1/live');
+    const before = await countsFetchedBy(page, () => login(page, 'am.zhang', password('am.zhang')));
+    expect((await live).status()).toBe(200);
+    await expect.poll(() => bellLabel(page)).toBe(`通知，${before.unread_notifications} 条未读`);
+    await expect.poll(() => todoBadgeLabel(page)).toBe(`待办：${before.open} 项未完成，${before.overdue} 项逾期`);
+    // Gone if the page were loaded again.
+    await page.evaluate(() => Object.assign(window, { e2eSameDocument: true }));
+
+    const chen = await demoSession(server, 'manager.chen');
+    await chen.call('POST', '/api/v1/todos', { title, assignee_id: me.user.id });
+    await expect.poll(() => bellLabel(page)).toBe(`通知，${before.unread_notifications + 1} 条未读`);
+    await expect.poll(() => todoBadgeLabel(page)).toBe(`待办：${before.open + 1} 项未完成，${before.overdue} 项逾期`);
+    expect(await badgeNumber(page, 'notification-bell')).toBe(String(before.unread_notifications + 1));
+    expect(await page.evaluate(() => 'e2eSameDocument' in window)).toBe(true);
+
+    await page.getByTestId('notification-bell').click();
+    const notice = page.getByTestId('notification-list').locator('.ant-list-item', { hasText: '陈经理 给您安排了一项待办' }).first();
+    await notice.waitFor();
+    expect(await notice.textContent()).toContain(title);
+    await screenshot(page, '43-live-bell');
+    // The notification opens the to-do where it is listed, and is read.
+    await notice.click();
+    await page.waitForURL(/\/todos$/);
+    await page.getByTestId('todo-table').locator('tr.ant-table-row', { hasText: title }).waitFor();
+    await expect.poll(() => bellLabel(page)).toBe(`通知，${before.unread_notifications} 条未读`);
+    expect(await page.evaluate(() => 'e2eSameDocument' in window)).toBe(true);
+  });
+
+  it('shows an operator the jobs with their schedules in words, runs housekeeping now, and an outbox with nothing dead', async () => {
+    const page = await open();
+    await login(page, 'admin', password('admin'));
+    await page.getByRole('menuitem', { name: '后台任务' }).click();
+    await page.waitForURL(/\/operations\/jobs$/);
+    const jobs = page.getByTestId('job-table');
+    const close = jobs.locator('tr.ant-table-row', { hasText: 'business_date.close' });
+    const housekeeping = jobs.locator('tr.ant-table-row', { hasText: 'housekeeping' });
+    await close.waitFor();
+    expect(await close.textContent()).toContain('日终');
+    const schedules = await columnTexts(jobs, '执行计划');
+    const keys = await columnTexts(jobs, '任务');
+    const scheduleOf = (key: string) => schedules[keys.findIndex((k) => k.includes(key))] ?? '';
+    expect(scheduleOf('business_date.close')).toMatch(/^每天 \d{2}:\d{2}/);
+    expect(scheduleOf('housekeeping')).toMatch(/^(每 \d+ 分钟|每小时)/);
+    // No cron text where words belong.
+    expect(schedules.join(' ')).not.toMatch(/\*/);
+    await screenshot(page, '44-jobs');
+
+    const started = page.waitForResponse((r) => r.request().method() === 'POST' && new URL(r.url()).pathname === '/api/v1/jobs/housekeeping/run');
+    await housekeeping.getByRole('button', { name: '立即运行' }).click();
+    await page.locator('.ant-popconfirm').getByRole('button', { name: '立即运行' }).click();
+    const run = (await (await started).json()) as { id: number };
+    await page.getByText(/^已安排运行：清理过期数据/).waitFor();
+    const runs = page.getByTestId('run-table');
+    const runRow = runs.locator(`tr.ant-table-row[data-row-key="${run.id}"]`);
+    await runRow.waitFor();
+    await expect.poll(() => runRow.locator('.ant-tag').first().textContent(), { timeout: 30_000 }).toBe('成功');
+    expect(await runRow.textContent()).toContain('admin');
+    await expect.poll(() => housekeeping.locator('.ant-tag', { hasText: '成功' }).count()).toBe(1);
+    await screenshot(page, '45-jobs-run-succeeded');
+
+    await page.getByRole('menuitem', { name: '投递失败' }).click();
+    await page.waitForURL(/\/operations\/outbox$/);
+    const outbox = page.getByTestId('outbox-table');
+    await outbox.locator('.ant-empty').waitFor();
+    expect(await page.locator('.ant-select', { has: combobox(page, '状态') }).locator('.ant-select-selection-item').textContent()).toBe('失败');
+    await screenshot(page, '46-outbox-empty');
+  });
+
+  it('shows the business date and the 2026 holidays, and advances the date after a confirmation naming from and to', async () => {
+    const page = await open();
+    const dated = page.waitForResponse((r) => new URL(r.url()).pathname === '/api/v1/business-date' && r.ok());
+    await login(page, 'admin', password('admin'));
+    const today = (await (await dated).json()) as { date: string; next_working_day: string };
+    await expect.poll(() => page.getByTestId('topbar-business-date').textContent()).toBe(`营业日 ${today.date}`);
+    await page.getByRole('menuitem', { name: '营业日与日历' }).click();
+    await page.waitForURL(/\/admin\/calendar$/);
+    await expect.poll(() => page.getByTestId('current-business-date').textContent()).toBe(today.date);
+
+    // October 2026: National Day off (休) and the Saturday worked in its place (班).
+    const grid = page.locator('.ant-picker-calendar');
+    await grid.locator('.ant-picker-calendar-year-select').click();
+    await page.locator('.ant-select-dropdown:visible .ant-select-item-option', { hasText: /^2026/ }).click();
+    await grid.locator('.ant-picker-calendar-month-select').click();
+    await page.locator('.ant-select-dropdown:visible .ant-select-item-option', { hasText: /^10月$/ }).click();
+    const cell = (date: string) => grid.locator(`td[title="${date}"]`);
+    await expect.poll(() => cell('2026-10-01').textContent()).toContain('休');
+    expect(await cell('2026-10-10').textContent()).toContain('班');
+    await screenshot(page, '47-calendar-october');
+
+    await page.getByRole('button', { name: '推进营业日' }).click();
+    const dialog = page.getByRole('dialog');
+    await expect.poll(() => dialog.getByTestId('advance-summary').textContent()).toContain(`营业日将从 ${today.date} 推进到 ${today.next_working_day}`);
+    await screenshot(page, '48-advance-confirm');
+    await dialog.getByRole('button', { name: '确认推进' }).click();
+    await page.getByText(`营业日已从 ${today.date} 推进到 ${today.next_working_day}`).waitFor();
+    await expect.poll(() => page.getByTestId('topbar-business-date').textContent()).toBe(`营业日 ${today.next_working_day}`);
+    await expect.poll(() => page.getByTestId('current-business-date').textContent()).toBe(today.next_working_day);
+    await screenshot(page, '49-business-date-advanced');
   });
 });

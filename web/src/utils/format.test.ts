@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import dayjs from 'dayjs';
 import {
+  businessInstant,
   businessToday,
   dayEnd,
   dayStart,
@@ -114,5 +116,14 @@ describe('business days', () => {
   it('bounds a calendar date in the zone for range filters', () => {
     expect(dayStart('2026-12-03', '+08:00')).toBe('2026-12-03T00:00:00+08:00');
     expect(dayEnd('2026-12-03', '-05:30')).toBe('2026-12-03T23:59:59-05:30');
+  });
+});
+
+describe('businessInstant', () => {
+  it("reads a picked wall time on the business zone's clock, not the computer's", () => {
+    const picked = dayjs('2026-12-05T09:30');
+    expect(businessInstant(picked, '+08:00')).toBe('2026-12-05T09:30:00+08:00');
+    expect(businessInstant(picked, '-05:30')).toBe('2026-12-05T09:30:00-05:30');
+    expect(businessInstant(picked, undefined)).toBe(picked.toDate().toISOString());
   });
 });

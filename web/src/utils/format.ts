@@ -69,6 +69,17 @@ export function dayEnd(date: string, zone: string | undefined): string {
   return `${date}T23:59:59${offsetText(date, zone)}`;
 }
 
+/**
+ * The instant a date and time picked in the app stand for: the picker's wall time read on the
+ * business zone's clock ("2026-12-03 09:30" → "2026-12-03T09:30:00+08:00"), as instants are shown,
+ * whatever the computer's zone. Without a zone, the browser's own (as a UTC instant).
+ */
+export function businessInstant(wall: Dayjs, zone: string | undefined): string {
+  if (zoneOffsetMinutes(zone) === undefined) return wall.toDate().toISOString();
+  const date = wall.format('YYYY-MM-DD');
+  return `${date}T${wall.format('HH:mm:ss')}${offsetText(date, zone)}`;
+}
+
 interface Amount {
   negative: boolean;
   fen: bigint;

@@ -38,12 +38,12 @@ describe('the to-do requests', () => {
 });
 
 describe('toNewTodo', () => {
-  it('trims the title, sends the due time as UTC and leaves the assignee to the server when it is me', () => {
-    const due = dayjs('2026-12-05T09:30:00+08:00');
-    expect(toNewTodo({ title: '  回访张三 ', due_at: due, assignee_id: 7 }, 7)).toEqual({ title: '回访张三', due_at: '2026-12-05T01:30:00.000Z' });
+  it('trims the title, sends the due time on the business clock and leaves the assignee to the server when it is me', () => {
+    const due = dayjs('2026-12-05T09:30');
+    expect(toNewTodo({ title: '  回访张三 ', due_at: due, assignee_id: 7 }, 7, '+08:00')).toEqual({ title: '回访张三', due_at: '2026-12-05T09:30:00+08:00' });
   });
   it('names another assignee and sends no due time when none is given', () => {
-    expect(toNewTodo({ title: '补充材料', due_at: null, assignee_id: 9 }, 7)).toEqual({ title: '补充材料', assignee_id: 9 });
+    expect(toNewTodo({ title: '补充材料', due_at: null, assignee_id: 9 }, 7, '+08:00')).toEqual({ title: '补充材料', assignee_id: 9 });
   });
 });
 

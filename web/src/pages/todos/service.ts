@@ -2,6 +2,7 @@ import type { QueryClient } from '@tanstack/react-query';
 import type { TFunction } from 'i18next';
 import { http } from '../../api/request';
 import type { Page } from '../../api/types';
+import { businessInstant } from '../../utils/format';
 import type { NewTodo, NewTodoForm, Todo, TodoCounts, TodoStatus } from './types';
 
 const PAGE_SIZE = 50;
@@ -34,12 +35,13 @@ export function newIdempotencyKey(): string {
 }
 
 /**
- * What the 新建待办 dialog sends: the title trimmed, the due time as a UTC instant, the assignee
- * only when it is someone else (the server assigns the caller by default).
+ * What the 新建待办 dialog sends: the title trimmed, the due time as the instant its date and time
+ * mean on the business zone's clock (the one the list shows it on), the assignee only when it is
+ * someone else (the server assigns the caller by default).
  */
-export function toNewTodo(v: NewTodoForm, me: number | undefined): NewTodo {
+export function toNewTodo(v: NewTodoForm, me: number | undefined, zone: string | undefined): NewTodo {
   const body: NewTodo = { title: v.title.trim() };
-  if (v.due_at) body.due_at = v.due_at.toDate().toISOString();
+  if (v.due_at) body.due_at = businessInstant(v.due_at, zone);
   if (v.assignee_id !== undefined && v.assignee_id !== me) body.assignee_id = v.assignee_id;
   return body;
 }

@@ -18,7 +18,7 @@ interface Props {
 /** 新建待办: a title, an optional due time, and whom it is for (the user themself unless changed). */
 export default function NewTodoModal({ open, onClose, onCreated }: Props) {
   const { t } = useTranslation();
-  const { user, can } = useAuth();
+  const { user, can, timeZone } = useAuth();
   const [form] = Form.useForm<NewTodoForm>();
   // One key per dialog: a retried submit is the same to-do, a new dialog a new one.
   const key = useRef(newIdempotencyKey());
@@ -39,7 +39,7 @@ export default function NewTodoModal({ open, onClose, onCreated }: Props) {
     onClose();
   };
   const create = useMutation({
-    mutationFn: (v: NewTodoForm) => createTodo(toNewTodo(v, user?.id), key.current),
+    mutationFn: (v: NewTodoForm) => createTodo(toNewTodo(v, user?.id, timeZone), key.current),
     onSuccess: (todo) => {
       close();
       onCreated(todo);
