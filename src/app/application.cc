@@ -354,9 +354,9 @@ Result<bool> Application::SeedDemoIfEmpty(bool with_customers) {
                    SeedDemoOrganization(*parts_->organization, audit::Actor{.username = "demo"}));
   int customers = 0;
   if (with_customers) {
-    ASSIGN_OR_RETURN(customers, SeedDemoCustomers(*parts_->organization, *parts_->sessions,
-                                                  *parts_->customers, *parts_->followups,
-                                                  parts_->clock));
+    ASSIGN_OR_RETURN(customers,
+                     SeedDemoCustomers(*parts_->organization, *parts_->sessions, *parts_->customers,
+                                       *parts_->followups, *parts_->todos, parts_->clock));
   }
   parts_->log->warn("seeded the demo organisation with {} customers; these passwords are shown "
                     "only now:",

@@ -1,8 +1,10 @@
 #include "app/demo_data.h"
 
+#include <array>
 #include <boost/json.hpp>
-
+#include <chrono>
 #include <random>
+#include <string_view>
 
 #include "app/demo_vocabulary.h"
 #include "core/china_regions.h"
@@ -122,7 +124,8 @@ std::string Mobile(std::mt19937& rng) {
 Result<int> SeedDemoCustomers(auth::OrganizationService& organization,
                               auth::SessionService& sessions,
                               customers::CustomerService& customer_service,
-                              customers::FollowUpService& followups, const Clock& clock) {
+                              customers::FollowUpService& followups, runtime::TodoService& todos,
+                              const Clock& clock) {
   std::mt19937 rng(20261128);
   auto regions = DemoChinaRegions();
   Date today = Date::FromDays(static_cast<int32_t>(
@@ -194,9 +197,26 @@ Result<int> SeedDemoCustomers(auth::OrganizationService& organization,
       inputs.push_back(std::move(c));
     }
     ASSIGN_OR_RETURN(auto results, customer_service.CreateBatch(*principal, actor, inputs));
-    for (const auto& result : results) {
+    int todos_made = 0;
+    for (size_t index = 0; index < results.size(); ++index) {
+      const auto& result = results[index];
       if (!result.id) continue;  // a generated ID number that happens to repeat: skip it
       ++created;
+      // The account managers' lists of 我的待办 open with work on their own customers, one of
+      // it already late.
+      if (todos_made < 3 && std::string_view(owner.username).starts_with("am.")) {
+        static constexpr std::array<std::pair<const char*, int>, 3> kWork = {{
+            {"回访确认资金用途：", -1},
+            {"收集近三个月银行流水：", 2},
+            {"提醒准备征信授权书：", 5},
+        }};
+        const auto& [what, days] = kWork[todos_made++];
+        RETURN_IF_ERROR(todos.Create(
+            actor, {.assignee = runtime::UserRef(user->id.value()),
+                    .title = std::string(what) + std::string(inputs[index].at("name").as_string()),
+                    .due_at = clock.Now() + std::chrono::days(days),
+                    .link = {"customer", std::to_string(result.id->value())}}));
+      }
       if (rng() % 3 != 0) continue;
       int count = 1 + static_cast<int>(rng() % 3);
       for (int f = 0; f < count; ++f) {

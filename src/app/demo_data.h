@@ -11,6 +11,7 @@
 #include "auth/session_service.h"
 #include "customers/customer_service.h"
 #include "customers/followup_service.h"
+#include "runtime/todo_service.h"
 
 namespace oc::app {
 
@@ -26,12 +27,13 @@ Result<std::vector<DemoAccount>> SeedDemoOrganization(auth::OrganizationService&
 
 // About 200 customers for the demo account managers: individuals with valid resident ID numbers
 // from real districts, enterprises with valid credit codes, plausible channels, risk levels, tags
-// and incomes, and follow-ups on some of them. Deterministic (a fixed seed), so every demo looks
-// the same. Returns how many customers were created.
-// REQUIRES: SeedDemoOrganization ran on this database.
+// and incomes, follow-ups on some of them, and a few to-dos about them for each account manager.
+// Deterministic (a fixed seed), so every demo looks the same. Returns how many customers were
+// created. REQUIRES: SeedDemoOrganization ran on this database.
 Result<int> SeedDemoCustomers(auth::OrganizationService& organization,
                               auth::SessionService& sessions,
                               customers::CustomerService& customer_service,
-                              customers::FollowUpService& followups, const Clock& clock);
+                              customers::FollowUpService& followups, runtime::TodoService& todos,
+                              const Clock& clock);
 
 }  // namespace oc::app

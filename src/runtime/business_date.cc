@@ -92,12 +92,17 @@ Result<BusinessDateService::State> BusinessDateService::LoadOrInitialise(Tx& tx)
   ASSIGN_OR_RETURN(std::optional<State> state, Load(tx));
   if (state) return *state;
   const Instant now = clock_.Now();
+  // The ledger opens on a working day: started on a Saturday, it opens on Monday, where it
+  // would stand after Friday's close.
+  ASSIGN_OR_RETURN(auto calendar, calendars_.View(tx, calendar_key_));
+  Date first = zone_.DateOf(now);
+  if (!calendar->IsWorkingDay(first)) first = calendar->NextWorkingDay(first);
   // Another node's first use may insert at the same moment; whichever commits first decides the
   // date, and the other reads it.
   RETURN_IF_ERROR(tx.Execute(
       "INSERT INTO business_date (id, current_day, version, updated_at_us) VALUES (1, ?, 1, ?) "
       "ON CONFLICT DO NOTHING",
-      {zone_.DateOf(now).ToString(), ToUnixMicros(now)}));
+      {first.ToString(), ToUnixMicros(now)}));
   ASSIGN_OR_RETURN(state, Load(tx));
   if (!state) return Internal("the business date row is missing right after its insert");
   return *state;

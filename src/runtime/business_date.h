@@ -92,8 +92,8 @@ class BusinessDateService {
                       std::string calendar_key, TimeZone zone);
 
   // The business date. On first use there is none yet, and it becomes today's date in the
-  // business zone (insert-if-absent: one node's first use wins, the others read it); that is not
-  // a move, and is neither audited nor announced.
+  // business zone, or the next working day when today is not one (insert-if-absent: one node's
+  // first use wins, the others read it); that is not a move, and is neither audited nor announced.
   Result<Date> Current();
   Result<Date> Current(storage::UnitOfWork& unit);
 

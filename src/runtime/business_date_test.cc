@@ -80,6 +80,11 @@ TEST_P(BusinessDateServiceTest, TheFirstUseStartsOnTodayInTheBusinessZone) {
   EXPECT_EQ(MoveEntries(), 0);
 }
 
+TEST_P(BusinessDateServiceTest, AFirstUseOnADayOffOpensOnTheNextWorkingDay) {
+  clock_.Advance(48h);  // 2026-10-02 02:00 in Shanghai, in the National Day holiday
+  EXPECT_EQ(dates_->Current(), D("2026-10-08"));
+}
+
 TEST_P(BusinessDateServiceTest, ClosingTheEveOfNationalDayOpensTheNextWorkingDay) {
   auto closed = dates_->CloseBusinessDay(job_, D("2026-09-30"));
   ASSERT_TRUE(closed) << closed.error().message.en_us;
