@@ -1034,7 +1034,7 @@ describe('OpenCredit in the browser', () => {
     await page.getByRole('menuitem', { name: '投递失败' }).click();
     await page.waitForURL(/\/operations\/outbox$/);
     const outbox = page.getByTestId('outbox-table');
-    await outbox.locator('.ant-empty').waitFor();
+    await outbox.locator('.ant-empty', { hasText: '没有投递失败的事件' }).waitFor();
     expect(await page.locator('.ant-select', { has: combobox(page, '状态') }).locator('.ant-select-selection-item').textContent()).toBe('失败');
     await screenshot(page, '46-outbox-empty');
   });

@@ -1,4 +1,4 @@
-import { useMemo, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { App, Button, Card, Form, Popconfirm, Select, Space, Table, Tag, Tooltip, Typography } from 'antd';
 import type { TableColumnsType } from 'antd';
 import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
@@ -7,7 +7,7 @@ import { reportError } from '../../../api/errors';
 import { useFormat } from '../../../services/formatting';
 import JobRunStatusTag from './components/JobRunStatusTag';
 import RunProgress from './components/RunProgress';
-import { durationText, listJobRuns, listJobs, runJob, runsRefetchInterval } from './service';
+import { durationText, listJobRuns, listJobs, runJob, RUNNING_REFETCH_MS, runsRefetchInterval } from './service';
 import { JOB_RUN_STATUSES, type Job, type JobRun, type JobRunFilters } from './types';
 
 /** 后台任务: the recurring jobs with their schedules and last runs, and the runs themselves. */
@@ -22,13 +22,19 @@ export default function JobsPage() {
     queryFn: ({ pageParam }) => listJobRuns(filters, pageParam),
     initialPageParam: undefined as string | undefined,
     getNextPageParam: (last) => last.next_cursor ?? undefined,
-    // Progress moves only while a run is running; nothing is polled otherwise.
+    // Runs change only while one is queued or running; nothing is polled otherwise.
     refetchInterval: (q) => runsRefetchInterval(q.state.data?.pages.flatMap((p) => p.items) ?? []),
   });
   const runRows = useMemo(() => runs.data?.pages.flatMap((p) => p.items) ?? [], [runs.data]);
-  const running = runsRefetchInterval(runRows) !== false;
-  // A job's last run and next fire change as its runs do.
-  const jobs = useQuery({ queryKey: ['jobs'], queryFn: listJobs, refetchInterval: running ? 2000 : false });
+  const active = runsRefetchInterval(runRows) !== false;
+  // A job's last run and next fire change as its runs do: polled with them, and fetched once more
+  // when the last of them has ended, or the job would show its run as still under way.
+  const jobs = useQuery({ queryKey: ['jobs'], queryFn: listJobs, refetchInterval: active ? RUNNING_REFETCH_MS : false });
+  const wasActive = useRef(false);
+  useEffect(() => {
+    if (wasActive.current && !active) void queryClient.invalidateQueries({ queryKey: ['jobs'] });
+    wasActive.current = active;
+  }, [active, queryClient]);
   const jobList = jobs.data?.items ?? [];
   const labelOf = (key: string) => jobList.find((j) => j.key === key)?.label ?? key;
   const run = useMutation({

@@ -41,7 +41,7 @@ const jobs: Job[] = [
   { key: 'customers.reindex', label: '客户索引重建', schedule: '0 2 * * 0', schedule_label: '每周日 02:00', catch_up: 'every', working_days_only: false, next_fire_at: null, last_run: null },
 ];
 
-function server(runs: JobRun[]) {
+function server(runs: JobRun[] | (() => JobRun[]), jobList: () => Job[] = () => jobs) {
   const calls: string[] = [];
   vi.stubGlobal('fetch', (url: string, init?: RequestInit) => {
     calls.push(`${init?.method ?? 'GET'} ${url}`);
@@ -54,9 +54,9 @@ function server(runs: JobRun[]) {
         user: { id: 1, username: 'ops', display_name: '运维', language: 'zh-CN', department: {}, roles: [], permissions: ['operations.admin'], scopes: {} },
       });
     }
-    if (url === '/api/v1/jobs') return json({ items: jobs });
+    if (url === '/api/v1/jobs') return json({ items: jobList() });
     if (url.endsWith('/run')) return json({ ...finished, id: 9, status: 'pending' }, 202);
-    if (url.startsWith('/api/v1/job-runs')) return json({ items: runs });
+    if (url.startsWith('/api/v1/job-runs')) return json({ items: typeof runs === 'function' ? runs() : runs });
     return json({});
   });
   render(
@@ -104,6 +104,23 @@ describe('JobsPage', { timeout: 30_000 }, () => {
     const asked = () => calls.filter((c) => c.startsWith('GET /api/v1/job-runs')).length;
     const before = asked();
     await waitFor(() => expect(asked()).toBeGreaterThan(before), { timeout: 3500 });
+  });
+
+  it('follows a queued run until it ends, and then shows it as its job’s last run', async () => {
+    const queued: JobRun = { ...finished, id: 9, job_key: 'customers.reindex', manual: true, requested_by: 'ops', status: 'pending', started_at: null, finished_at: null, duration_ms: null };
+    const done: JobRun = { ...queued, status: 'succeeded', started_at: '2026-12-03T02:00:00Z', finished_at: '2026-12-03T02:00:01Z', duration_ms: 850 };
+    let ended = false;
+    server(
+      () => [ended ? done : queued],
+      () => (ended ? jobs.map((j) => (j.key === done.job_key ? { ...j, last_run: done } : j)) : jobs),
+    );
+    const runs = await screen.findByTestId('run-table');
+    await within(runs).findByText('等待中');
+    ended = true;
+    await within(runs).findByText('成功', {}, { timeout: 3500 });
+    const reindex = within(screen.getByTestId('job-table')).getByText('客户索引重建').closest('tr') as HTMLElement;
+    await waitFor(() => expect(reindex.textContent).toContain('850 毫秒'));
+    expect(reindex.textContent).toContain('成功');
   });
 
   it('does not ask again when nothing runs', async () => {

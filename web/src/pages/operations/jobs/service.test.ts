@@ -25,9 +25,12 @@ describe('the job requests', () => {
 });
 
 describe('runsRefetchInterval', () => {
-  it('refetches every 2 s while a run is running and not at all otherwise', () => {
+  it('refetches every 2 s while a run is queued or running and not at all otherwise', () => {
     expect(runsRefetchInterval([{ status: 'succeeded' }, { status: 'running' }])).toBe(2000);
-    expect(runsRefetchInterval([{ status: 'succeeded' }, { status: 'pending' }, { status: 'dead' }])).toBe(false);
+    // A run just asked for waits a moment for the worker: its outcome is seconds away.
+    expect(runsRefetchInterval([{ status: 'succeeded' }, { status: 'pending' }])).toBe(2000);
+    // One that failed waits for its retry, minutes perhaps: not worth polling for.
+    expect(runsRefetchInterval([{ status: 'succeeded' }, { status: 'failed' }, { status: 'dead' }])).toBe(false);
     expect(runsRefetchInterval([])).toBe(false);
   });
 });

@@ -4,7 +4,7 @@ import type { Page } from '../../../api/types';
 import type { Job, JobProgress, JobRun, JobRunFilters } from './types';
 
 const PAGE_SIZE = 50;
-/** How often the runs are fetched again while one of them is running. */
+/** How often the runs are fetched again while one of them is queued or running. */
 export const RUNNING_REFETCH_MS = 2000;
 
 export const listJobs = () => http.get<{ items: Job[] }>('/api/v1/jobs');
@@ -13,9 +13,12 @@ export const listJobRuns = (f: JobRunFilters, cursor?: string) =>
 /** Runs the job now (202): the run is queued and the list shows it. */
 export const runJob = (key: string) => http.post<JobRun>(`/api/v1/jobs/${encodeURIComponent(key)}/run`, {});
 
-/** Every 2 s while a listed run is running; not at all otherwise. */
+/**
+ * Every 2 s while a listed run is queued (pending: the worker takes it within moments, a run
+ * asked for now among them) or running; not at all otherwise, a failed run's retry included.
+ */
 export function runsRefetchInterval(runs: readonly Pick<JobRun, 'status'>[]): number | false {
-  return runs.some((r) => r.status === 'running') ? RUNNING_REFETCH_MS : false;
+  return runs.some((r) => r.status === 'pending' || r.status === 'running') ? RUNNING_REFETCH_MS : false;
 }
 
 /** How far a run has got, 0–100, when it knows its total. */

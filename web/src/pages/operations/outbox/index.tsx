@@ -1,5 +1,5 @@
 import { useMemo, useState } from 'react';
-import { App, Button, Card, Form, Input, Popconfirm, Select, Space, Table, Tooltip, Typography } from 'antd';
+import { App, Button, Card, Empty, Form, Input, Popconfirm, Select, Space, Table, Tooltip, Typography } from 'antd';
 import type { TableColumnsType } from 'antd';
 import { useInfiniteQuery, useMutation, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
@@ -122,6 +122,7 @@ export default function OutboxPage() {
         tableLayout="fixed"
         scroll={{ x: 1300 }}
         data-testid="outbox-table"
+        locale={{ emptyText: <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t(filters.status === 'dead' ? 'outbox.noneDead' : 'outbox.none')} /> }}
       />
       {list.hasNextPage && (
         <div style={{ textAlign: 'center', marginTop: 12 }}>
