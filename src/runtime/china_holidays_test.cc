@@ -100,15 +100,15 @@ TEST(ChinaHolidaysTest, EveryDayOfEachShippedYearIsWhatTheNoticeSays) {
     int working_days = 0;
     for (Date d = *Date::FromYmd(notice.year, 1, 1); d.year() == notice.year; d = d.AddDays(1)) {
       const bool weekday = IsoWeekdayIndex(d) < 5;
-      const bool expected = worked.count(d) > 0 || (weekday && off.count(d) == 0);
+      const bool expected = worked.contains(d) || (weekday && !off.contains(d));
       EXPECT_EQ(view.IsWorkingDay(d), expected) << d.ToString();
       if (expected) ++working_days;
       const CalendarDay* listed = view.FindDay(d);
-      if (off.count(d)) {
+      if (off.contains(d)) {
         ASSERT_NE(listed, nullptr) << d.ToString();
         EXPECT_EQ(listed->kind, CalendarDayKind::kHoliday) << d.ToString();
         EXPECT_EQ(listed->name, off[d]) << d.ToString();
-      } else if (worked.count(d)) {
+      } else if (worked.contains(d)) {
         ASSERT_NE(listed, nullptr) << d.ToString();
         EXPECT_EQ(listed->kind, CalendarDayKind::kWorkday) << d.ToString();
         EXPECT_NE(listed->name.find("调休"), std::string::npos) << d.ToString();

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cmath>
 #include <limits>
 
 namespace oc::runtime {
@@ -89,8 +90,7 @@ JobRunRecord RunFromRow(const storage::Row& row) {
       if (seconds > 0) p.rate_per_second = static_cast<double>(p.done) / seconds;
     }
     if (p.total && p.rate_per_second > 0 && *p.total >= p.done) {
-      p.eta_seconds =
-          static_cast<int64_t>(static_cast<double>(*p.total - p.done) / p.rate_per_second + 0.5);
+      p.eta_seconds = std::llround(static_cast<double>(*p.total - p.done) / p.rate_per_second);
     }
     r.progress = p;
   }
