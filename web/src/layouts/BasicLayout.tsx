@@ -19,13 +19,16 @@ const { Header, Sider, Content } = Layout;
 
 export default function BasicLayout() {
   const { t } = useTranslation();
-  const { user, can, logout, setLanguage } = useAuth();
+  const { session, user, can, logout, setLanguage } = useAuth();
+  // Until a required password change is done the server answers nothing else (403): the top bar's
+  // counts, business date and live stream wait for it.
+  const working = session ? !session.must_change_password : false;
   const navigate = useNavigate();
   const location = useLocation();
   const [collapsed, setCollapsed] = useState(false);
   const { i18n } = useTranslation();
   // Kept current by the live stream (LiveUpdates), not by polling.
-  const counts = useQuery({ queryKey: ['todo-counts'], queryFn: getTodoCounts, staleTime: 300_000, meta: { quietStatuses: [404] } });
+  const counts = useQuery({ queryKey: ['todo-counts'], queryFn: getTodoCounts, staleTime: 300_000, meta: { quietStatuses: [404] }, enabled: working });
 
   const groups = visibleMenu(can);
   const items: MenuProps['items'] = useMemo(
@@ -56,7 +59,7 @@ export default function BasicLayout() {
 
   return (
     <Layout style={{ minHeight: '100vh' }}>
-      <LiveUpdates />
+      {working && <LiveUpdates />}
       <Sider
         collapsible
         collapsed={collapsed}
@@ -92,9 +95,13 @@ export default function BasicLayout() {
             onClick={() => setCollapsed(!collapsed)}
           />
           <Space size="middle">
-            <BusinessDateText />
-            <TodoBadge counts={counts.data} />
-            <NotificationBell unread={counts.data?.unread_notifications ?? 0} />
+            {working && (
+              <>
+                <BusinessDateText />
+                <TodoBadge counts={counts.data} />
+                <NotificationBell unread={counts.data?.unread_notifications ?? 0} />
+              </>
+            )}
             <Segmented
               size="small"
               aria-label={t('layout.language')}

@@ -18,11 +18,11 @@ const me = {
   user: { id: 7, username: 'am1', display_name: '张客户经理', language: 'zh-CN', department: {}, roles: [], permissions: ['customer.read'], scopes: {} },
 };
 
-function signedIn(counts: object) {
+function signedIn(counts: object, mustChangePassword = false) {
   const calls: string[] = [];
   vi.stubGlobal('fetch', (url: string, init?: RequestInit) => {
     calls.push(`${init?.method ?? 'GET'} ${url}`);
-    if (url.startsWith('/api/v1/auth/me')) return json(me);
+    if (url.startsWith('/api/v1/auth/me')) return json({ ...me, must_change_password: mustChangePassword });
     if (url.startsWith('/api/v1/todos/counts')) return json(counts);
     if (url.startsWith('/api/v1/business-date')) return json({ date: '2026-12-03', calendar_key: 'cn', is_working_day: true, next_working_day: '2026-12-04' });
     if (url.startsWith('/api/v1/notifications/read-all')) return json({ marked: 2 });
@@ -84,6 +84,15 @@ describe('the top bar', { timeout: 20_000 }, () => {
     fireEvent.click(screen.getByText('新待办：回访张三'));
     await screen.findByText('客户页面');
     expect(calls).toContain('POST /api/v1/notifications/2/read');
+  });
+
+  it('asks for nothing while a password change is due, which the server would refuse', async () => {
+    const calls = signedIn({ open: 1, overdue: 0, unread_notifications: 1 }, true);
+    await screen.findByText('工作台内容');
+    await new Promise((r) => setTimeout(r, 100));
+    expect(calls.filter((c) => !c.startsWith('GET /api/v1/auth/me'))).toEqual([]);
+    expect(screen.queryByTestId('todo-badge')).toBeNull();
+    expect(screen.queryByTestId('notification-bell')).toBeNull();
   });
 
   it('opens 我的待办 from a notification about a to-do', async () => {
