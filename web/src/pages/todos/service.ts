@@ -7,8 +7,8 @@ import type { NewTodo, NewTodoForm, Todo, TodoCounts, TodoStatus } from './types
 
 const PAGE_SIZE = 50;
 
-export const listTodos = (status: TodoStatus, cursor?: string) =>
-  http.get<Page<Todo>>('/api/v1/todos', { status, limit: PAGE_SIZE, cursor });
+export const listTodos = (status: TodoStatus, cursor?: string, limit = PAGE_SIZE) =>
+  http.get<Page<Todo>>('/api/v1/todos', { status, limit, cursor });
 
 export const getTodoCounts = () => http.get<TodoCounts>('/api/v1/todos/counts');
 

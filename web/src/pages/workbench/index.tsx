@@ -6,6 +6,7 @@ import { useTranslation } from 'react-i18next';
 import { useAuth } from '../../auth/AuthContext';
 import { useFormat } from '../../services/formatting';
 import { recentCustomers } from '../../services/recent';
+import TodoCard from './components/TodoCard';
 import { engineSections, fetchWorkbench, quickActions } from './service';
 
 /** The page every role lands on: their numbers, their last customers, what they may start, what is coming. */
@@ -97,9 +98,13 @@ export default function WorkbenchPage() {
       <Row gutter={[16, 16]}>
         {engineSections(can).map((s) => (
           <Col key={s} xs={24} lg={8}>
-            <Card title={t(`workbench.sections.${s}.title`)} data-testid={`section-${s}`}>
-              <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t(`workbench.sections.${s}.comingWith`)} />
-            </Card>
+            {s === 'todo' ? (
+              <TodoCard />
+            ) : (
+              <Card title={t(`workbench.sections.${s}.title`)} data-testid={`section-${s}`}>
+                <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t(`workbench.sections.${s}.comingWith`)} />
+              </Card>
+            )}
           </Col>
         ))}
       </Row>

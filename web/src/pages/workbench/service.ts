@@ -18,8 +18,9 @@ export function quickActions(can: (permission: string) => boolean): MenuEntry[] 
 }
 
 /**
- * The sections that arrive with the engines, each shown to whom it will concern: 待办 to everyone,
- * 审批 to approvers, 仪表盘 to readers of reports. Until then they are empty by design.
+ * The sections that arrive with the engines, each shown to whom it concerns: 待办 to everyone
+ * (the user's open to-dos), 审批 to approvers, 仪表盘 to readers of reports. Until their engines
+ * come, the last two are empty by design.
  */
 export type EngineSection = 'todo' | 'approvals' | 'dashboard';
 
