@@ -1066,6 +1066,27 @@ describe('OpenCredit in the browser', () => {
     const dialog = page.getByRole('dialog');
     await expect.poll(() => dialog.getByTestId('advance-summary').textContent()).toContain(`营业日将从 ${today.date} 推进到 ${today.next_working_day}`);
     await screenshot(page, '48-advance-confirm');
+
+    // A Sunday is refused, and said so under the picker.
+    const sunday = new Date(`${today.date}T00:00:00Z`);
+    do sunday.setUTCDate(sunday.getUTCDate() + 1);
+    while (sunday.getUTCDay() !== 0);
+    const sundayText = sunday.toISOString().slice(0, 10);
+    const target = dialog.getByLabel('推进到');
+    const pick = async (date: string) => {
+      await target.click();
+      await target.fill(date);
+      await target.press('Enter');
+      await expect.poll(() => dialog.getByTestId('advance-summary').textContent()).toContain(`推进到 ${date}`);
+    };
+    await pick(sundayText);
+    await dialog.getByRole('button', { name: '确认推进' }).click();
+    const targetItem = dialog.locator('.ant-form-item').filter({ has: page.getByLabel('推进到') });
+    await targetItem.locator('.ant-form-item-explain-error', { hasText: `${sundayText} 在工作日历中不是工作日` }).waitFor();
+    expect(await page.locator('.ant-notification-notice').count()).toBe(0);
+    await screenshot(page, '48b-advance-not-working-day');
+    await pick(today.next_working_day);
+    await expect.poll(() => targetItem.locator('.ant-form-item-explain-error').count()).toBe(0);
     await dialog.getByRole('button', { name: '确认推进' }).click();
     await page.getByText(`营业日已从 ${today.date} 推进到 ${today.next_working_day}`).waitFor();
     await expect.poll(() => page.getByTestId('topbar-business-date').textContent()).toBe(`营业日 ${today.next_working_day}`);

@@ -15,17 +15,19 @@ export default function BusinessDateCard() {
   const queryClient = useQueryClient();
   const bd = useQuery({ queryKey: ['business-date'], queryFn: getBusinessDate });
   const [open, setOpen] = useState(false);
-  const [target, setTarget] = useState<Dayjs | null>(null);
+  const [form] = Form.useForm<{ to?: Dayjs | null }>();
+  const target = Form.useWatch('to', form) ?? null;
   const advance = useMutation({
     mutationFn: (to?: string) => advanceBusinessDate(to),
     onSuccess: (r) => {
       setOpen(false);
-      setTarget(null);
+      form.resetFields();
       void message.success(t('calendar.advanced', { from: r.from, to: r.to }));
       // Much of what the app shows is as of the business date.
       void queryClient.invalidateQueries();
     },
-    onError: (e) => reportError(e),
+    // A chosen day that is no working day (422 on `to`) is said under the picker.
+    onError: (e) => reportError(e, form),
   });
   const current = bd.data;
   const to = target ? target.format('YYYY-MM-DD') : current?.next_working_day;
@@ -58,15 +60,14 @@ export default function BusinessDateCard() {
         onOk={() => advance.mutate(target ? target.format('YYYY-MM-DD') : undefined)}
         onCancel={() => {
           setOpen(false);
-          setTarget(null);
+          form.resetFields();
         }}
         destroyOnHidden
       >
-        <Form layout="vertical">
-          <Form.Item label={t('calendar.target')} extra={t('calendar.targetHint')}>
+        {/* The server's word on a date holds for that date only: another one clears it. */}
+        <Form form={form} layout="vertical" name="advanceBusinessDate" onValuesChange={() => form.setFields([{ name: 'to', errors: [] }])}>
+          <Form.Item name="to" label={t('calendar.target')} extra={t('calendar.targetHint')}>
             <DatePicker
-              value={target}
-              onChange={setTarget}
               allowClear
               style={{ width: '100%' }}
               aria-label={t('calendar.target')}
