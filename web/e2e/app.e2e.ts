@@ -1041,6 +1041,33 @@ describe('OpenCredit in the browser', () => {
     await screenshot(page, '46-outbox-empty');
   });
 
+  it("shows a to-do about a customer in 我的待办 with the customer's name, opening the customer, whose timeline lists it", async () => {
+    const customer = await customerOfZhang('待办时间线客户', 42);
+    const title = '时间线测试：回访确认用款计划';
+    const zhang = await demoSession(server, 'am.zhang');
+    const id = customer.url.split('/').pop() ?? '';
+    const due = new Date(Date.now() + 3 * 86400_000).toISOString();
+    const todo = await zhang.call<{ id: number }>('POST', '/api/v1/todos', { title, due_at: due, link: { entity_type: 'customer', entity_id: id } });
+    const page = await open();
+    await login(page, 'am.zhang', password('am.zhang'));
+    await page.goto('/todos');
+    const row = page.getByTestId('todo-table').locator('tr.ant-table-row', { hasText: title });
+    await row.waitFor();
+    expect(await row.textContent()).toContain(customer.name);
+    await screenshot(page, '50-todo-about-customer');
+    await row.getByRole('link', { name: title }).click();
+    await page.waitForURL(new RegExp(`${customer.url}$`));
+    await page.getByRole('tab', { name: '时间线' }).click();
+    const entry = page.getByTestId(`timeline-todo-${todo.id}`);
+    await entry.waitFor();
+    const text = await entry.textContent();
+    expect(text).toContain(title);
+    expect(text).toContain('未完成');
+    expect(text).toContain('处理人 张客户经理');
+    expect(text).toMatch(/截止 \d{4}-\d{2}-\d{2} \d{2}:\d{2}/);
+    await screenshot(page, '51-customer-timeline-todo');
+  });
+
   it('shows the business date and the 2026 holidays, and advances the date after a confirmation naming from and to', async () => {
     const page = await open();
     const dated = page.waitForResponse((r) => new URL(r.url()).pathname === '/api/v1/business-date' && r.ok());
