@@ -66,6 +66,8 @@ constexpr PinnedText kReleasedText[] = {
      "8ad5264928fb4ce10a61ba8a5f1664d74f4e864c18f42910ddb68335b9ee9e31"},
     {"runtime_0006_todos_and_notifications",
      "51a1de053a079791816a8023c51360531c13f5fec14428a8ad91e6020eec417f"},
+    {"runtime_0007_no_event_type_index",
+     "0731b0014d558874c3a4193fbb14966cbee7e1bc96046423d6787f6ce06d42cb"},
     {"auth_0001_organisation", "b655664e834bfc5039335e8bd2e9acf5edb04f197762eaf9d9667015d9956e36"},
     {"auth_0002_builtin_roles", "7529658ee500b747754d7fb6102e0f58ddd83f7228de433e5fd7f5fd1bea927f"},
     {"auth_0003_role_sequence", "1b4df23055e4832ce735539daaf0bee112444ae1b88df1b33174a5b4c249e9e1"},
