@@ -101,7 +101,7 @@ export default function WorkbenchPage() {
             {s === 'todo' ? (
               <TodoCard />
             ) : (
-              <Card title={t(`workbench.sections.${s}.title`)} data-testid={`section-${s}`}>
+              <Card title={t(`workbench.sections.${s}.title`)} style={{ height: '100%' }} data-testid={`section-${s}`}>
                 <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t(`workbench.sections.${s}.comingWith`)} />
               </Card>
             )}
