@@ -1086,6 +1086,7 @@ describe('OpenCredit in the browser', () => {
     await page.locator('.ant-select-dropdown:visible .ant-select-item-option', { hasText: /^10月$/ }).click();
     const cell = (date: string) => grid.locator(`td[title="${date}"]`);
     await expect.poll(() => cell('2026-10-01').textContent()).toContain('休');
+    expect(await page.getByTestId('year-imported').textContent()).toMatch(/^2026 年的节假日与调休已于 .+ 导入$/);
     expect(await cell('2026-10-10').textContent()).toContain('班');
     await screenshot(page, '47-calendar-october');
 

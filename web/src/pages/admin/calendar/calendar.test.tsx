@@ -44,7 +44,7 @@ const year2026: CalendarYear = {
   imported: { source: 'import', imported_at: '2026-01-05T02:00:00Z' },
 };
 
-function server() {
+function server(year: CalendarYear = year2026) {
   const calls: Call[] = [];
   vi.stubGlobal('fetch', (url: string, init?: RequestInit) => {
     const method = init?.method ?? 'GET';
@@ -64,7 +64,7 @@ function server() {
       return json({ items: [cn] });
     }
     if (url.startsWith('/api/v1/calendars/cn/days?year=2026')) {
-      return json(year2026);
+      return json(year);
     }
     if (url.startsWith('/api/v1/calendars/cn/years/')) return json({ items: [{}, {}] });
     if (url.startsWith('/api/v1/calendars/cn/days/')) return json({ date: '2026-09-15', kind: 'holiday', name: '公司假日' });
@@ -91,6 +91,14 @@ afterEach(() => {
 });
 
 describe('CalendarPage', { timeout: 30_000 }, () => {
+  it('says when the shown year was imported, and warns when it was not', async () => {
+    server();
+    expect((await screen.findByTestId('year-imported')).textContent).toBe('2026 年的节假日与调休已于 2026-01-05 10:00 导入');
+    cleanup();
+    server({ items: [], year: 2026, imported: null });
+    expect((await screen.findByTestId('year-not-imported')).textContent).toContain('2026 年的节假日与调休尚未导入');
+  });
+
   it('shows the business date and advances it after a confirmation naming from and to', async () => {
     const calls = server();
     expect((await screen.findByTestId('current-business-date')).textContent).toBe('2026-09-30');

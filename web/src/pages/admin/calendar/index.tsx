@@ -1,10 +1,11 @@
 import { useMemo, useState } from 'react';
-import { App, Button, Calendar, Card, DatePicker, Empty, Space, Tag, Typography } from 'antd';
+import { Alert, App, Button, Calendar, Card, DatePicker, Empty, Space, Tag, Typography } from 'antd';
 import type { Dayjs } from 'dayjs';
 import dayjs from 'dayjs';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { getBusinessDate } from '../../../layouts/service';
+import { useFormat } from '../../../services/formatting';
 import BusinessDateCard from './components/BusinessDateCard';
 import CalendarSettings from './components/CalendarSettings';
 import DayMark from './components/DayMark';
@@ -17,6 +18,7 @@ import { DEFAULT_CALENDAR } from './types';
 export default function CalendarPage() {
   const { t } = useTranslation();
   const { message } = App.useApp();
+  const format = useFormat();
   const queryClient = useQueryClient();
   // The grid opens at the business date's month, not the computer's.
   const bd = useQuery({ queryKey: ['business-date'], queryFn: getBusinessDate });
@@ -56,6 +58,15 @@ export default function CalendarPage() {
           <Empty description={t('calendar.none')} />
         ) : (
           <>
+            {days.data &&
+              (days.data.imported ? (
+                <Typography.Paragraph type="secondary" data-testid="year-imported">
+                  {t('calendar.yearImported', { year, at: format.dateTime(days.data.imported.imported_at) })}
+                </Typography.Paragraph>
+              ) : (
+                // The business date does not move into a year whose holidays are not in.
+                <Alert type="warning" showIcon style={{ marginBottom: 12 }} data-testid="year-not-imported" message={t('calendar.yearNotImported', { year })} />
+              ))}
             <Space style={{ marginBottom: 8 }} wrap>
               <Typography.Text type="secondary">{t('calendar.legend')}</Typography.Text>
               <Tag color="red">{t('calendar.marks.holiday')}</Tag>
