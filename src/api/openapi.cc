@@ -499,9 +499,13 @@ json::array PathParameters(std::string_view path) {
   while ((pos = path.find('{', pos)) != std::string_view::npos) {
     size_t end = path.find('}', pos);
     std::string_view name = path.substr(pos + 1, end - pos - 1);
-    // Records are addressed by 64-bit ids; entities by their key ("customer").
-    json::object schema = name == "key" ? json::object{{"type", "string"}}
-                                        : json::object{{"type", "integer"}, {"minimum", 1}};
+    // Records are addressed by 64-bit ids; entities, calendars and jobs by their key
+    // ("customer"), calendar days by their date, calendar years by the year.
+    json::object schema =
+        name == "key"    ? json::object{{"type", "string"}}
+        : name == "date" ? json::object{{"type", "string"}, {"format", "date"}}
+        : name == "year" ? json::object{{"type", "integer"}, {"minimum", 1900}, {"maximum", 2999}}
+                         : json::object{{"type", "integer"}, {"minimum", 1}};
     params.push_back(json::object{
         {"name", name}, {"in", "path"}, {"required", true}, {"schema", std::move(schema)}});
     pos = end;

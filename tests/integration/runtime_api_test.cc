@@ -345,6 +345,15 @@ TEST_P(RuntimeApiTest, EveryoneReadsTheBusinessDateAndOnlyACalendarAdministrator
   auto garbled = admin_->PostJson("/api/v1/business-date/advance", {{"to", "next monday"}});
   EXPECT_EQ(garbled.ViolationCodes(), std::vector<std::string>{"to:invalid_date"});
 
+  // The date never moves into a year whose holidays are not imported: from late December on,
+  // the next working day lies in a year this release does not ship.
+  if (next.substr(0, 4) > "2026") {
+    ASSERT_EQ(admin_
+                  ->Send("PUT", "/api/v1/calendars/cn/years/" + next.substr(0, 4),
+                         R"({"days": []})", {{"Content-Type", "application/json"}})
+                  .status,
+              200);
+  }
   auto moved = admin_->PostJson("/api/v1/business-date/advance", json::object{});
   ASSERT_EQ(moved.status, 200) << moved.body;
   EXPECT_EQ(Str(moved.Json(), "from"), today);

@@ -1090,6 +1090,12 @@ describe('OpenCredit in the browser', () => {
     expect(await cell('2026-10-10').textContent()).toContain('班');
     await screenshot(page, '47-calendar-october');
 
+    // The date never moves into a year whose holidays are not imported; from late December the
+    // next working day lies in a year this release does not ship, which an administrator imports.
+    const nextYear = Number(today.next_working_day.slice(0, 4));
+    if (nextYear > 2026) {
+      await (await demoSession(server, 'admin')).call('PUT', `/api/v1/calendars/cn/years/${nextYear}`, { days: [] });
+    }
     await page.getByRole('button', { name: '推进营业日' }).click();
     const dialog = page.getByRole('dialog');
     await expect.poll(() => dialog.getByTestId('advance-summary').textContent()).toContain(`营业日将从 ${today.date} 推进到 ${today.next_working_day}`);

@@ -26,7 +26,7 @@ export class ApiSession {
     return new ApiSession(server.baseUrl, cookie, session.csrf_token);
   }
 
-  async call<T>(method: 'GET' | 'POST' | 'PATCH', path: string, body?: unknown): Promise<T> {
+  async call<T>(method: 'GET' | 'POST' | 'PATCH' | 'PUT', path: string, body?: unknown): Promise<T> {
     const r = await fetch(`${this.baseUrl}${path}`, {
       method,
       headers: { Cookie: this.cookie, 'X-CSRF-Token': this.csrfToken, 'Content-Type': 'application/json' },

@@ -3604,7 +3604,7 @@ export interface operations {
             header?: never;
             path: {
                 key: string;
-                date: number;
+                date: string;
             };
             cookie?: never;
         };
@@ -3639,7 +3639,7 @@ export interface operations {
             header?: never;
             path: {
                 key: string;
-                date: number;
+                date: string;
             };
             cookie?: never;
         };
