@@ -373,6 +373,7 @@ Result<TimelinePage> FollowUpService::Timeline(const auth::Principal& principal,
       json::object item = FollowUpJson(row);
       item["kind"] = "followup";
       item["at"] = item["created_at"];
+      item["actor"] = item["created_by_name"];
       merged.emplace_back(Position{row.Int("created_at_us"), kFollowUpSource, row.Int("id")},
                           std::move(item));
     }
@@ -422,6 +423,16 @@ Result<TimelinePage> FollowUpService::Timeline(const auth::Principal& principal,
                    audit_.History(db_, "customer", std::to_string(customer_id.value()),
                                   audit_before, std::min(500, 2 * limit + 1)));
   ASSIGN_OR_RETURN(auto entity, customers_.Entity());
+  // Staff are named as they are everywhere else on the page, by their display names.
+  std::set<int64_t> actors;
+  for (const auto& e : history) {
+    if (e.user_id) actors.insert(*e.user_id);
+  }
+  std::map<int64_t, std::string> actor_names;
+  RETURN_IF_ERROR(db_.Read([&](Tx& tx) -> Status {
+    ASSIGN_OR_RETURN(actor_names, NamesIn(tx, "users", "display_name", actors));
+    return Ok();
+  }));
   for (const auto& e : history) {
     if (e.action == "customer.followup_added") continue;
     json::object item;
@@ -429,7 +440,8 @@ Result<TimelinePage> FollowUpService::Timeline(const auth::Principal& principal,
     item["id"] = e.id;
     item["at"] = FormatInstant(e.at);
     item["action"] = e.action;
-    item["actor"] = e.username;
+    const auto named = e.user_id ? actor_names.find(*e.user_id) : actor_names.end();
+    item["actor"] = named != actor_names.end() ? named->second : e.username;
     // Recorded under the masks of their day, shown under today's.
     boost::system::error_code ec;
     auto changes = json::parse(forms::RemaskRecordedChanges(*entity, e.changes_json), ec);
