@@ -187,11 +187,8 @@ void AddAuditRoutes(http::Router& router, const ApiContext& ctx, forms::EntityRe
         if (!violations.empty()) return ErrorResponse(InvalidArgument(violations), request);
         auto entries = ctx.audit.List(ctx.db, filter);
         if (!entries) return ErrorResponse(entries.error(), request);
-        std::optional<int64_t> next;
-        if (static_cast<int>(entries->size()) > page->limit) {
-          entries->pop_back();
-          next = entries->back().id;
-        }
+        const std::optional<int64_t> next =
+            TrimPage(*entries, page->limit, [](const auto& row) { return row.id; });
         // Entries about records were written under the masks of their day; an auditor sees their
         // personal data under today's, as every other reader does.
         auto keys = entities.ListKeys();

@@ -150,22 +150,6 @@ http::Response YearError(const http::Request& request) {
       request);
 }
 
-std::optional<json::value> Body(const http::Request& request, http::Response* error) {
-  auto body = http::ParseJsonBody(request);
-  if (!body) {
-    *error = body.error();
-    return std::nullopt;
-  }
-  if (!body->is_object()) {
-    *error =
-        ErrorResponse(InvalidField("", "not_an_object",
-                                   {"请求体必须是 JSON 对象", "The body must be a JSON object"}),
-                      request);
-    return std::nullopt;
-  }
-  return std::move(*body);
-}
-
 }  // namespace
 
 void AddCalendarRoutes(http::Router& router, const ApiContext& ctx,
@@ -202,7 +186,7 @@ void AddCalendarRoutes(http::Router& router, const ApiContext& ctx,
        .response = Ref("BusinessDateChange")},
       [services](http::Request& request, const Caller& caller) {
         http::Response error;
-        auto body = Body(request, &error);
+        auto body = ObjectBody(request, &error);
         if (!body) return error;
         JsonReader reader(*body);
         auto text = reader.String("to", false, 20);
@@ -272,7 +256,7 @@ void AddCalendarRoutes(http::Router& router, const ApiContext& ctx,
                       http::Response error;
                       auto version = ExpectedVersion(request, &error);
                       if (!version) return error;
-                      auto body = Body(request, &error);
+                      auto body = ObjectBody(request, &error);
                       if (!body) return error;
                       JsonReader reader(*body);
                       runtime::CalendarChanges changes;
@@ -341,7 +325,7 @@ void AddCalendarRoutes(http::Router& router, const ApiContext& ctx,
         http::Response error;
         auto date = DatePath(request, &error);
         if (!date) return error;
-        auto body = Body(request, &error);
+        auto body = ObjectBody(request, &error);
         if (!body) return error;
         JsonReader reader(*body);
         auto name = reader.String("name", true, 400);
@@ -386,7 +370,7 @@ void AddCalendarRoutes(http::Router& router, const ApiContext& ctx,
         auto year = YearOf(request.PathParam("year"));
         if (!year) return YearError(request);
         http::Response error;
-        auto body = Body(request, &error);
+        auto body = ObjectBody(request, &error);
         if (!body) return error;
         JsonReader reader(*body);
         std::vector<FieldViolation> violations;

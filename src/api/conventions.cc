@@ -96,6 +96,26 @@ http::Response ItemsResponse(std::vector<boost::json::object> items) {
   return http::JsonResponse(200, boost::json::object{{"items", std::move(array)}});
 }
 
+std::optional<boost::json::value> ObjectBody(const http::Request& request, http::Response* error) {
+  auto body = http::ParseJsonBody(request);
+  if (!body) {
+    *error = body.error();
+    return std::nullopt;
+  }
+  if (!body->is_object()) {
+    *error =
+        ErrorResponse(InvalidField("", "not_an_object",
+                                   {"请求体必须是 JSON 对象", "The body must be a JSON object"}),
+                      request);
+    return std::nullopt;
+  }
+  return std::move(*body);
+}
+
+boost::json::value InstantOrNull(const std::optional<Instant>& at) {
+  return at ? boost::json::value(FormatInstant(*at)) : boost::json::value(nullptr);
+}
+
 boost::json::value ListBody(boost::json::array items, std::optional<int64_t> next_after) {
   boost::json::object body;
   body["items"] = std::move(items);

@@ -4,13 +4,13 @@
 // trail.
 
 #include <boost/json/value.hpp>
-
 #include <optional>
-#include <vector>
 #include <string>
+#include <vector>
 
 #include "audit/audit_log.h"
 #include "auth/principal.h"
+#include "core/clock.h"
 #include "core/error.h"
 #include "http/request.h"
 
@@ -45,6 +45,22 @@ http::Response ItemsResponse(std::vector<boost::json::object> items);
 
 // A list response: {"items": [...], "next_cursor": "…" | null}.
 boost::json::value ListBody(boost::json::array items, std::optional<int64_t> next_after);
+
+// A page read with one row more than `limit`, to learn whether another follows: drops that row
+// and returns the cursor of the next page (the id of the last row kept), or nullopt.
+template <typename Row, typename IdOf>
+std::optional<int64_t> TrimPage(std::vector<Row>& rows, int limit, IdOf id_of) {
+  if (static_cast<int>(rows.size()) <= limit) return std::nullopt;
+  rows.resize(limit);
+  return id_of(rows.back());
+}
+
+// The request's JSON body when it is an object. Otherwise nullopt, with the answer in `error`:
+// the parser's for malformed JSON, 422 "not_an_object" for any other value.
+std::optional<boost::json::value> ObjectBody(const http::Request& request, http::Response* error);
+
+// An optional instant as JSON: RFC 3339, or null.
+boost::json::value InstantOrNull(const std::optional<Instant>& at);
 
 // An integer path parameter ("/users/{id}"); the 404 response when it is not a positive integer
 // (an id that cannot exist is simply not found).

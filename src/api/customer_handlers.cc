@@ -20,21 +20,6 @@ http::Response CustomerResponse(int status, const json::object& customer) {
   return response;
 }
 
-std::optional<json::object> BodyObject(const http::Request& request, http::Response* error) {
-  auto body = http::ParseJsonBody(request);
-  if (!body) {
-    *error = body.error();
-    return std::nullopt;
-  }
-  if (!body->is_object()) {
-    *error = ErrorResponse(InvalidField("", "not_an_object", {"请求体必须是 JSON 对象",
-                                                              "The body must be a JSON object"}),
-                           request);
-    return std::nullopt;
-  }
-  return std::move(body->as_object());
-}
-
 }  // namespace
 
 void AddCustomerRoutes(http::Router& router, const ApiContext& ctx,
@@ -57,9 +42,10 @@ void AddCustomerRoutes(http::Router& router, const ApiContext& ctx,
         return services.idempotency.Run(
             request, caller.principal.user_id.value(), [&](storage::UnitOfWork& unit) {
               http::Response error;
-              auto body = BodyObject(request, &error);
+              auto body = ObjectBody(request, &error);
               if (!body) return error;
-              auto created = services.customers.Create(unit, caller.principal, caller.actor, *body);
+              auto created = services.customers.Create(unit, caller.principal, caller.actor,
+                                                       body->as_object());
               if (!created) return ErrorResponse(created.error(), request);
               http::Response response = CustomerResponse(201, *created);
               response.Set("Location",
@@ -148,11 +134,11 @@ void AddCustomerRoutes(http::Router& router, const ApiContext& ctx,
                       if (!id) return error;
                       auto version = ExpectedVersion(request, &error);
                       if (!version) return error;
-                      auto body = BodyObject(request, &error);
+                      auto body = ObjectBody(request, &error);
                       if (!body) return error;
-                      auto updated =
-                          services.customers.Update(caller.principal, caller.actor,
-                                                    customers::CustomerId(*id), *body, *version);
+                      auto updated = services.customers.Update(caller.principal, caller.actor,
+                                                               customers::CustomerId(*id),
+                                                               body->as_object(), *version);
                       if (!updated) return ErrorResponse(updated.error(), request);
                       return CustomerResponse(200, *updated);
                     });
@@ -168,9 +154,9 @@ void AddCustomerRoutes(http::Router& router, const ApiContext& ctx,
                       http::Response error;
                       auto id = PathId(request, "id", &error);
                       if (!id) return error;
-                      auto body = BodyObject(request, &error);
+                      auto body = ObjectBody(request, &error);
                       if (!body) return error;
-                      const json::value fields(std::move(*body));  // the reader keeps a reference
+                      const json::value& fields = *body;
                       JsonReader reader(fields);
                       auto reason = reader.String("reason", true);
                       if (auto s = reader.Finish(); !s) return ErrorResponse(s.error(), request);

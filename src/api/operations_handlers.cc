@@ -13,10 +13,6 @@ namespace {
 
 namespace json = boost::json;
 
-json::value OptionalInstant(const std::optional<Instant>& at) {
-  return at ? json::value(FormatInstant(*at)) : json::value(nullptr);
-}
-
 json::object DeliveryJson(const runtime::DeliveryRecord& d) {
   return {{"id", d.id},
           {"event_seq", d.event_seq},
@@ -30,7 +26,7 @@ json::object DeliveryJson(const runtime::DeliveryRecord& d) {
           {"last_error", d.last_error},
           {"created_at", FormatInstant(d.created_at)},
           {"due_at", FormatInstant(d.due_at)},
-          {"finished_at", OptionalInstant(d.finished_at)}};
+          {"finished_at", InstantOrNull(d.finished_at)}};
 }
 
 json::object EventJson(const runtime::StoredEvent& e) {
@@ -55,7 +51,7 @@ json::object JobJson(const runtime::JobInfo& job, std::string_view language) {
       {"schedule_label", job.schedule_label.In(language)},
       {"catch_up", runtime::CatchUpName(job.catch_up)},
       {"working_days_only", job.working_days_only},
-      {"next_fire_at", OptionalInstant(job.next_fire_at)},
+      {"next_fire_at", InstantOrNull(job.next_fire_at)},
       {"last_run", job.last_run ? json::value(JobRunJson(*job.last_run)) : json::value(nullptr)}};
 }
 
@@ -94,8 +90,8 @@ json::object JobRunJson(const runtime::JobRunRecord& run) {
           {"requested_by", run.requested_by},
           {"status", runtime::JobRunStatusName(run.status)},
           {"attempts", run.attempts},
-          {"started_at", OptionalInstant(run.started_at)},
-          {"finished_at", OptionalInstant(run.finished_at)},
+          {"started_at", InstantOrNull(run.started_at)},
+          {"finished_at", InstantOrNull(run.finished_at)},
           {"duration_ms", run.duration_ms ? json::value(*run.duration_ms) : json::value(nullptr)},
           {"error", run.error},
           {"progress", std::move(progress)}};
@@ -129,11 +125,8 @@ void AddOperationsRoutes(http::Router& router, const ApiContext& ctx,
             .limit = page->limit + 1};
         auto rows = services.outbox.List(ctx.db, filter);
         if (!rows) return ErrorResponse(rows.error(), request);
-        std::optional<int64_t> next;
-        if (static_cast<int>(rows->size()) > page->limit) {
-          rows->pop_back();
-          next = rows->back().id;
-        }
+        const std::optional<int64_t> next =
+            TrimPage(*rows, page->limit, [](const auto& row) { return row.id; });
         json::array items;
         for (const runtime::DeliveryRecord& d : *rows) items.push_back(DeliveryJson(d));
         return http::JsonResponse(200, ListBody(std::move(items), next));
@@ -238,11 +231,8 @@ void AddOperationsRoutes(http::Router& router, const ApiContext& ctx,
             .limit = page->limit + 1};
         auto runs = services.scheduler.Runs(filter);
         if (!runs) return ErrorResponse(runs.error(), request);
-        std::optional<int64_t> next;
-        if (static_cast<int>(runs->size()) > page->limit) {
-          runs->pop_back();
-          next = runs->back().id;
-        }
+        const std::optional<int64_t> next =
+            TrimPage(*runs, page->limit, [](const auto& row) { return row.id; });
         json::array items;
         for (const runtime::JobRunRecord& run : *runs) items.push_back(JobRunJson(run));
         return http::JsonResponse(200, ListBody(std::move(items), next));

@@ -74,11 +74,8 @@ void AddPendingChangeRoutes(http::Router& router, const ApiContext& ctx) {
         }
         auto changes = ctx.organization.ListPendingChanges(filter);
         if (!changes) return ErrorResponse(changes.error(), request);
-        std::optional<int64_t> next;
-        if (static_cast<int>(changes->size()) > page->limit) {
-          changes->pop_back();
-          next = changes->back().id;
-        }
+        const std::optional<int64_t> next =
+            TrimPage(*changes, page->limit, [](const auto& row) { return row.id; });
         return http::JsonResponse(200, ListBody(PendingChangesJson(*changes), next));
       });
 

@@ -30,10 +30,6 @@ json::value LinkJson(const runtime::RecordLink& link,
                       {"label", label == labels.end() ? "" : label->second}};
 }
 
-json::value OptionalInstant(const std::optional<Instant>& at) {
-  return at ? json::value(FormatInstant(*at)) : json::value(nullptr);
-}
-
 // The names staff read beside ids: the customers a page of to-dos or notifications links to, as
 // far as the reader may see them, and the assignees.
 class Labels {
@@ -97,13 +93,13 @@ json::object TodoJson(const runtime::Todo& todo, const Labels& labels) {
       {"title", todo.title},
       {"assignee_id", todo.assignee.value()},
       {"assignee_name", labels.UserName(todo.assignee.value())},
-      {"due_at", OptionalInstant(todo.due_at)},
+      {"due_at", InstantOrNull(todo.due_at)},
       {"link", LinkJson(todo.link, labels.links())},
       {"source", runtime::TodoSourceName(todo.source)},
       {"status", runtime::TodoStatusName(todo.status)},
       {"completion_note", todo.completion_note},
       {"created_at", FormatInstant(todo.created_at)},
-      {"closed_at", OptionalInstant(todo.closed_at)},
+      {"closed_at", InstantOrNull(todo.closed_at)},
       {"overdue", todo.overdue_by.has_value()},
       {"overdue_seconds",
        todo.overdue_by
@@ -117,7 +113,7 @@ json::object NotificationJson(const runtime::Notification& n, const Labels& labe
           {"body", n.body},
           {"link", LinkJson(n.link, labels.links())},
           {"created_at", FormatInstant(n.created_at)},
-          {"read_at", OptionalInstant(n.read_at)}};
+          {"read_at", InstantOrNull(n.read_at)}};
 }
 
 // One to-do answered with its labels, read in `tx` when the answer is part of a unit of work.
@@ -129,15 +125,6 @@ http::Response TodoResponse(int status, const runtime::Todo& todo, const ApiCont
                      : labels.Load({todo.link}, {todo.assignee.value()});
   if (!loaded) return ErrorResponse(loaded.error(), request);
   return http::JsonResponse(status, TodoJson(todo, labels));
-}
-
-std::optional<json::value> Body(const http::Request& request, http::Response* error) {
-  auto body = http::ParseJsonBody(request);
-  if (!body) {
-    *error = body.error();
-    return std::nullopt;
-  }
-  return std::move(*body);
 }
 
 // The record a new to-do links to, which the caller must be able to open. Only customers can be
@@ -170,14 +157,6 @@ Result<runtime::RecordLink> ReadLink(storage::Tx& tx, const json::value& object,
   return runtime::RecordLink{*type, *id};
 }
 
-std::optional<int64_t> PageLimit(const http::Request& request, http::Response* error,
-                                 std::optional<int64_t>* after) {
-  auto page = ReadPage(request, error);
-  if (!page) return std::nullopt;
-  *after = page->after;
-  return page->limit;
-}
-
 // A Server-Sent Events frame: the event's seq as its id, so that a reconnecting EventSource
 // sends it back as Last-Event-ID.
 std::string Frame(std::string_view event, std::optional<int64_t> id, const json::value& data) {
@@ -206,9 +185,8 @@ void AddTodoRoutes(http::Router& router, const ApiContext& ctx, const TodoServic
        .query = {"status", "limit", "cursor"}},
       [&ctx, services](http::Request& request, const Caller& caller) {
         http::Response error;
-        std::optional<int64_t> after;
-        auto limit = PageLimit(request, &error, &after);
-        if (!limit) return error;
+        auto paging = ReadPage(request, &error);
+        if (!paging) return error;
         auto status = runtime::TodoStatus::kOpen;
         if (auto text = request.QueryParam("status")) {
           auto parsed = runtime::TodoStatusFromName(*text);
@@ -220,7 +198,7 @@ void AddTodoRoutes(http::Router& router, const ApiContext& ctx, const TodoServic
           }
           status = *parsed;
         }
-        auto page = services.todos.List(Me(caller), status, after, static_cast<int>(*limit));
+        auto page = services.todos.List(Me(caller), status, paging->after, paging->limit);
         if (!page) return ErrorResponse(page.error(), request);
         std::vector<runtime::RecordLink> links;
         for (const runtime::Todo& todo : page->items) links.push_back(todo.link);
@@ -266,7 +244,7 @@ void AddTodoRoutes(http::Router& router, const ApiContext& ctx, const TodoServic
         return services.idempotency.Run(
             request, caller.principal.user_id.value(), [&](storage::UnitOfWork& unit) {
               http::Response error;
-              auto body = Body(request, &error);
+              auto body = ObjectBody(request, &error);
               if (!body) return error;
               JsonReader reader(*body);
               runtime::NewTodo input{.assignee = Me(caller)};
@@ -335,7 +313,7 @@ void AddTodoRoutes(http::Router& router, const ApiContext& ctx, const TodoServic
                       http::Response error;
                       auto id = PathId(request, "id", &error);
                       if (!id) return error;
-                      auto body = Body(request, &error);
+                      auto body = ObjectBody(request, &error);
                       if (!body) return error;
                       JsonReader reader(*body);
                       auto note = reader.String("note", false, 4000, JsonReader::Lines::kMany);
@@ -371,9 +349,8 @@ void AddTodoRoutes(http::Router& router, const ApiContext& ctx, const TodoServic
                      .query = {"unread", "limit", "cursor"}},
                     [&ctx, services](http::Request& request, const Caller& caller) {
                       http::Response error;
-                      std::optional<int64_t> after;
-                      auto limit = PageLimit(request, &error, &after);
-                      if (!limit) return error;
+                      auto paging = ReadPage(request, &error);
+                      if (!paging) return error;
                       const auto unread = request.QueryParam("unread");
                       if (unread && *unread != "true" && *unread != "false") {
                         return ErrorResponse(InvalidField("unread", "invalid",
@@ -382,7 +359,7 @@ void AddTodoRoutes(http::Router& router, const ApiContext& ctx, const TodoServic
                                              request);
                       }
                       auto page = services.notifications.List(
-                          Me(caller), unread && *unread == "true", after, static_cast<int>(*limit));
+                          Me(caller), unread && *unread == "true", paging->after, paging->limit);
                       if (!page) return ErrorResponse(page.error(), request);
                       std::vector<runtime::RecordLink> links;
                       for (const runtime::Notification& n : page->items) links.push_back(n.link);

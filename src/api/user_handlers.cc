@@ -95,11 +95,8 @@ http::Response List(const ApiContext& ctx, http::Request& request) {
   }
   auto users = ctx.organization.ListUsers(filter);
   if (!users) return ErrorResponse(users.error(), request);
-  std::optional<int64_t> next;
-  if (static_cast<int>(users->size()) > page->limit) {
-    users->pop_back();
-    next = users->back().id.value();
-  }
+  const std::optional<int64_t> next =
+      TrimPage(*users, page->limit, [](const auto& row) { return row.id.value(); });
   boost::json::array items;
   for (const auto& u : *users) items.push_back(UserJson(u));
   return http::JsonResponse(200, ListBody(std::move(items), next));

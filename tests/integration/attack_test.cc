@@ -555,15 +555,6 @@ TEST_P(AttackTest, DisablingOrResettingAUserEndsTheirSessionsAtOnce) {
   EXPECT_EQ(NewClient()->Login("am.liu", "Known-Password-am.liu").status, 403);
 }
 
-int64_t UserIdOf(TestClient& admin, const std::string& username) {
-  auto list = admin.Get("/api/v1/users?q=" + username).Json();
-  for (const auto& u : list.at("items").as_array()) {
-    if (u.at("username") == json::value(username)) return u.at("id").as_int64();
-  }
-  ADD_FAILURE() << "no user " << username;
-  return 0;
-}
-
 // An account manager linked to, and unlinked, any customer by id. A link needs read access to
 // both customers and write access to the side that owns it: one outside the caller's scope is
 // answered exactly like one that does not exist, and nothing changes.
@@ -607,8 +598,8 @@ TEST_P(AttackTest, RelationsNeedAccessToBothCustomers) {
 // owner_id, and nothing saved or moved.
 TEST_P(AttackTest, AnOwnerOutsideTheCallersScopeIsRefusedBeforeAnythingIsSaved) {
   auto chen = SignedIn("manager.chen");                  // 城东支行 and below
-  const int64_t outside = UserIdOf(*admin_, "am.liu");   // 城西支行
-  const int64_t inside = UserIdOf(*admin_, "am.zhang");  // 城东支行营销一组
+  const int64_t outside = UserIdOf("am.liu");            // 城西支行
+  const int64_t inside = UserIdOf("am.zhang");           // 城东支行营销一组
   const int64_t customers = CountRows("customers");
   json::object body = Individual("越权客户", 601);
   body["owner_id"] = outside;
@@ -695,7 +686,7 @@ TEST_P(AttackTest, NoAdministratorGrantsThemselvesOrAnAccompliceTheRightToUnmask
   EXPECT_EQ(Decide(*wu, permission_change, "approve").status, 409) << "decided once";
 
   // Giving it to oneself: refused outright, for a system administrator as for anyone.
-  const int64_t admin_id = UserIdOf(*admin_, "admin");
+  const int64_t admin_id = UserIdOf("admin");
   auto admin_json = admin_->Get("/api/v1/users/" + std::to_string(admin_id)).Json();
   auto to_self = admin_->PatchJson(
       "/api/v1/users/" + std::to_string(admin_id),
@@ -705,7 +696,7 @@ TEST_P(AttackTest, NoAdministratorGrantsThemselvesOrAnAccompliceTheRightToUnmask
   EXPECT_FALSE(Holds(PermissionsOf(*admin_), "pii.unmask"));
 
   // Giving it to an accomplice: recorded, and waiting.
-  const int64_t am_id = UserIdOf(*admin_, "am.zhang");
+  const int64_t am_id = UserIdOf("am.zhang");
   auto am_json = admin_->Get("/api/v1/users/" + std::to_string(am_id)).Json();
   auto to_accomplice = admin_->PatchJson(
       "/api/v1/users/" + std::to_string(am_id),
@@ -772,7 +763,7 @@ TEST_P(AttackTest, ChangingOnesOwnPowersOrTakingOverAPrivilegedAccountTakesTwo) 
                                   {"name", json::object{{"zh-CN", "复核"}, {"en-US", "Reviewer"}}},
                                   {"permissions", json::array{"customer.read"}}});
   ASSERT_EQ(role.status, 201) << role.body;
-  const int64_t zhou_id = UserIdOf(*admin_, "sec.zhou");
+  const int64_t zhou_id = UserIdOf("sec.zhou");
   auto zhou_json = admin_->Get("/api/v1/users/" + std::to_string(zhou_id)).Json();
   auto given = admin_->PatchJson(
       "/api/v1/users/" + std::to_string(zhou_id),
@@ -787,7 +778,7 @@ TEST_P(AttackTest, ChangingOnesOwnPowersOrTakingOverAPrivilegedAccountTakesTwo) 
   EXPECT_EQ(widen.status, 403) << widen.body;
 
   auto risk = SignedIn("risk.li");
-  const int64_t risk_id = UserIdOf(*admin_, "risk.li");
+  const int64_t risk_id = UserIdOf("risk.li");
   auto reset = admin_->PostJson("/api/v1/users/" + std::to_string(risk_id) + "/reset-password",
                                 json::object{{"password", "Taken-Over-2026"}});
   ASSERT_EQ(reset.status, 202) << reset.body;
@@ -802,7 +793,7 @@ TEST_P(AttackTest, ChangingOnesOwnPowersOrTakingOverAPrivilegedAccountTakesTwo) 
 
   // An ordinary account manager's reset needs no second administrator; a rejected or withdrawn
   // request never takes effect.
-  const int64_t liu_id = UserIdOf(*admin_, "am.liu");
+  const int64_t liu_id = UserIdOf("am.liu");
   EXPECT_EQ(admin_
                 ->PostJson("/api/v1/users/" + std::to_string(liu_id) + "/reset-password",
                            json::object{{"password", "Plain-Reset-2026"}})

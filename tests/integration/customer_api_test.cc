@@ -40,12 +40,6 @@ std::string WrongCreditCode(const std::string& first17) {
   return first17 + (right == '0' ? '1' : '0');
 }
 
-std::string Str(const json::value& v, std::string_view key) {
-  const json::value* member = v.as_object().if_contains(key);
-  if (!member || !member->is_string()) return "";
-  return std::string(member->as_string());
-}
-
 std::string Etag(const HttpResult& r) { return r.Header("etag").value_or(""); }
 
 bool HasCode(const HttpResult& r, const std::string& field_code) {

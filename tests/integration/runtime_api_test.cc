@@ -21,27 +21,12 @@ namespace {
 namespace json = boost::json;
 using namespace std::chrono_literals;
 
-std::string Str(const json::value& v, std::string_view key) {
-  const json::value* member = v.as_object().if_contains(key);
-  if (!member || !member->is_string()) return "";
-  return std::string(member->as_string());
-}
-
 class RuntimeApiTest : public ServerTest {
  protected:
   void SetUp() override {
     ServerTest::SetUp();
     if (HasFatalFailure() || IsSkipped()) return;
     admin_ = SignedIn("admin");
-  }
-
-  int64_t UserIdOf(const std::string& username) {
-    const json::value doc = admin_->Get("/api/v1/users?q=" + username).Json();
-    for (const auto& u : doc.at("items").as_array()) {
-      if (Str(u, "username") == username) return u.at("id").as_int64();
-    }
-    ADD_FAILURE() << "no user " << username;
-    return 0;
   }
 
   static int64_t NewTodo(TestClient& client, const json::object& body) {

@@ -139,6 +139,12 @@ void TestClient::ForgetSession() {
   csrf_.clear();
 }
 
+std::string Str(const boost::json::value& v, std::string_view key) {
+  const boost::json::value* member = v.as_object().if_contains(key);
+  if (!member || !member->is_string()) return "";
+  return std::string(member->as_string());
+}
+
 std::string RawExchange(uint16_t port, const std::string& bytes, std::chrono::milliseconds wait) {
   asio::io_context io;
   beast::tcp_stream stream(io);

@@ -4,12 +4,12 @@
 // the web app does.
 
 #include <boost/json/value.hpp>
-
 #include <chrono>
 #include <cstdint>
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -25,6 +25,9 @@ struct HttpResult {
   // The codes of problem+json `errors[]`, as "field:code".
   std::vector<std::string> ViolationCodes() const;
 };
+
+// The string member `key` of a JSON object, or "" when it is missing or not a string.
+std::string Str(const boost::json::value& v, std::string_view key);
 
 using HeaderList = std::vector<std::pair<std::string, std::string>>;
 

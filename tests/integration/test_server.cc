@@ -35,6 +35,16 @@ int64_t ServerTest::CountRows(const std::string& table) {
   return count ? *count : -1;
 }
 
+int64_t ServerTest::UserIdOf(const std::string& username) {
+  auto id = application_->db().ReadValue<int64_t>([&](storage::Tx& tx) -> Result<int64_t> {
+    ASSIGN_OR_RETURN(auto row, tx.QueryOne("SELECT id FROM users WHERE username = ?", {username}));
+    if (!row) return NotFound({"无此用户", "no such user"});
+    return row->Int(0);
+  });
+  EXPECT_TRUE(id) << "no user " << username;
+  return id.value_or(0);
+}
+
 std::string BackendParamName(const ::testing::TestParamInfo<storage::testing::Backend>& info) {
   return storage::testing::BackendName(info.param);
 }

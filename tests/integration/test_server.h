@@ -84,6 +84,8 @@ class ServerTest : public ::testing::TestWithParam<storage::testing::Backend> {
   std::string AppLog() const { return log_stream_.str(); }
   std::string AccessLog() const { return access_stream_.str(); }
   int64_t CountRows(const std::string& table);
+  // The id of the user with that username (a failure when there is none).
+  int64_t UserIdOf(const std::string& username);
 
   storage::testing::ScratchDir scratch_;
   SystemClock clock_;

@@ -19,12 +19,6 @@ namespace json = boost::json;
 
 const HeaderList kEnglish = {{"Accept-Language", "en-US"}};
 
-std::string Str(const json::value& v, std::string_view key) {
-  const json::value* member = v.as_object().if_contains(key);
-  if (!member || !member->is_string()) return "";
-  return std::string(member->as_string());
-}
-
 class WorkspaceApiTest : public ServerTest {
  protected:
   void SetUp() override {
@@ -51,15 +45,6 @@ class WorkspaceApiTest : public ServerTest {
     const json::value doc = list.Json();
     for (const auto& u : doc.at("items").as_array()) names.push_back(Str(u, "username"));
     return names;
-  }
-
-  int64_t UserIdOf(const std::string& username) {
-    const json::value doc = admin_->Get("/api/v1/users?q=" + username).Json();
-    for (const auto& u : doc.at("items").as_array()) {
-      if (Str(u, "username") == username) return u.at("id").as_int64();
-    }
-    ADD_FAILURE() << "no user " << username;
-    return 0;
   }
 
   std::unique_ptr<TestClient> admin_;
